@@ -1,0 +1,93 @@
+/*
+ * GDT and TSS. One TSS holds the ring-0 stack used on entry from user mode (set per
+ * thread later) and the IST stacks on which double faults, NMIs and machine checks
+ * always run, so even a blown kernel stack gets a clean report.
+ */
+#include "pc.h"
+#include <lib/string.h>
+#include <stdint.h>
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+struct gdt_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+
+static uint64_t gdt[8] __attribute__((aligned(16)));
+static struct tss tss __attribute__((aligned(16)));
+
+#define IST_COUNT 3
+static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+/* Access byte / flags: present, DPL, code/data, long-mode code. */
+#define SEG_CODE64(dpl) (0x00af9a0000000000ull | ((uint64_t)(dpl) << 45))
+#define SEG_DATA(dpl)   (0x00cf920000000000ull | ((uint64_t)(dpl) << 45) | 0xffff)
+#define SEG_CODE32(dpl) (0x00cf9a000000ffffull | ((uint64_t)(dpl) << 45))
+
+void gdt_init(void)
+{
+    uint64_t base = (uint64_t)(uintptr_t)&tss;
+    uint64_t limit = sizeof tss - 1;
+
+    memset(&tss, 0, sizeof tss);
+    for (int i = 0; i < IST_COUNT; i++)
+        tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+    tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
+
+    gdt[0] = 0;
+    gdt[GDT_KERNEL_CODE / 8] = SEG_CODE64(0) | 0xffff;
+    gdt[GDT_KERNEL_DATA / 8] = SEG_DATA(0);
+    gdt[GDT_USER_CODE32 / 8] = SEG_CODE32(3);
+    gdt[GDT_USER_DATA / 8] = SEG_DATA(3);
+    gdt[GDT_USER_CODE / 8] = SEG_CODE64(3) | 0xffff;
+    /* 16-byte system descriptor: type 9 (available 64-bit TSS), present. */
+    gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+                       (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[GDT_TSS / 8 + 1] = base >> 32;
+
+    struct gdt_ptr ptr = { .limit = sizeof gdt - 1, .base = (uint64_t)(uintptr_t)gdt };
+    __asm__ volatile(
+        "lgdt %0\n\t"
+        "pushq %1\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "lretq\n"
+        "1:\n\t"
+        "movw %w2, %%ax\n\t"
+        "movw %%ax, %%ds\n\t"
+        "movw %%ax, %%es\n\t"
+        "movw %%ax, %%ss\n\t"
+        "ltr %w3"
+        :
+        : "m"(ptr), "i"(GDT_KERNEL_CODE), "r"(GDT_KERNEL_DATA), "r"(GDT_TSS)
+        : "rax", "memory");
+}
+
+bool x86_known_stack(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+    for (int i = 0; i < IST_COUNT; i++) {
+        uintptr_t s = (uintptr_t)ist_stacks[i];
+        if (addr >= s && addr < s + IST_STACK_SIZE) {
+            *lo = s;
+            *hi = s + IST_STACK_SIZE;
+            return true;
+        }
+    }
+    if (addr >= (uintptr_t)boot_stack_bottom && addr < (uintptr_t)boot_stack_top) {
+        *lo = (uintptr_t)boot_stack_bottom;
+        *hi = (uintptr_t)boot_stack_top;
+        return true;
+    }
+    return false;
+}

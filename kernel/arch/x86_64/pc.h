@@ -1,0 +1,56 @@
+/*
+ * Private interfaces between the pieces of the x86_64 PC port: descriptor tables,
+ * the 8259 PIC, the PIT, the serial and VGA consoles, and power control.
+ */
+#ifndef ARCH_X86_64_PC_H
+#define ARCH_X86_64_PC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Segment selectors. The order is fixed by SYSCALL/SYSRET: user code32, user data
+ * and user code64 must follow each other so STAR can name them with one base. */
+#define GDT_KERNEL_CODE 0x08
+#define GDT_KERNEL_DATA 0x10
+#define GDT_USER_CODE32 0x18
+#define GDT_USER_DATA   0x20
+#define GDT_USER_CODE   0x28
+#define GDT_TSS         0x30
+
+/* Interrupt stack table slots (1-based as in the IDT gate). */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI          2
+#define IST_MACHINE_CHECK 3
+#define IST_STACK_SIZE   16384
+
+#define IRQ_BASE_VECTOR  32
+#define PC_IRQ_TIMER     0
+#define PC_IRQ_COM1      4
+
+/* The stack kmain starts on (boot.S). */
+extern char boot_stack_bottom[], boot_stack_top[];
+/* The boot page-table root (boot.S), in use until the memory system takes over. */
+extern uint64_t boot_pml4[512];
+
+void gdt_init(void);
+void idt_init(void);
+
+/* Is addr inside the boot stack or an IST stack? Gives that stack's bounds. */
+bool x86_known_stack(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
+
+typedef void (*irq_handler_t)(void);
+void pic_init(void);
+/* Install the handler for a legacy IRQ line and unmask it. Boot CPU. */
+void pic_set_handler(int irq, irq_handler_t handler);
+/* Called from the trap dispatcher with the IRQ line (0-15). */
+void pic_dispatch(int irq);
+
+void pit_init(void);
+void serial_init(void);
+void serial_enable_input(void);
+void vga_init(void);
+void acpi_init(const void *rsdp, uint32_t rsdp_len);
+/* Enter ACPI S5 if the tables named a way to; returns only if that failed. */
+void acpi_power_off(void);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * Trap dispatch: exceptions, hardware interrupts, and the register report. Every
+ * CPU exception taken in kernel mode is fatal today: it is named, its error code
+ * decoded (CR2 and the access kind for page faults), and it panics with the full
+ * frame so the backtrace starts at the faulting instruction.
+ */
+#include "pc.h"
+#include "trap.h"
+#include "x86.h"
+#include <arch/cpu.h>
+#include <core/panic.h>
+#include <core/printk.h>
+#include <lib/fmt.h>
+
+_Static_assert(sizeof(struct trap_frame) == sizeof(struct arch_regs), "arch_regs holds a frame");
+
+static const char *const exception_names[32] = {
+    [0] = "#DE divide error",
+    [1] = "#DB debug",
+    [2] = "NMI non-maskable interrupt",
+    [3] = "#BP breakpoint",
+    [4] = "#OF overflow",
+    [5] = "#BR bound range exceeded",
+    [6] = "#UD invalid opcode",
+    [7] = "#NM device not available",
+    [8] = "#DF double fault",
+    [9] = "coprocessor segment overrun",
+    [10] = "#TS invalid TSS",
+    [11] = "#NP segment not present",
+    [12] = "#SS stack-segment fault",
+    [13] = "#GP general protection fault",
+    [14] = "#PF page fault",
+    [15] = "reserved (15)",
+    [16] = "#MF x87 floating-point error",
+    [17] = "#AC alignment check",
+    [18] = "#MC machine check",
+    [19] = "#XM SIMD floating-point error",
+    [20] = "#VE virtualization exception",
+    [21] = "#CP control protection",
+    [22] = "reserved (22)",
+    [23] = "reserved (23)",
+    [24] = "reserved (24)",
+    [25] = "reserved (25)",
+    [26] = "reserved (26)",
+    [27] = "reserved (27)",
+    [28] = "#HV hypervisor injection",
+    [29] = "#VC VMM communication",
+    [30] = "#SX security exception",
+    [31] = "reserved (31)",
+};
+
+#define PF_PRESENT 0x01
+#define PF_WRITE   0x02
+#define PF_USER    0x04
+#define PF_RSVD    0x08
+#define PF_FETCH   0x10
+
+/* The innermost trap being handled, for register dumps from panic(). */
+static struct trap_frame *current_trap;
+
+static void describe_page_fault(char *buf, size_t len, uint64_t err)
+{
+    const char *kind = (err & PF_FETCH) ? "execute" : (err & PF_WRITE) ? "write" : "read";
+
+    fmt_snprintf(buf, len, "%s of a %s page in %s mode%s", kind,
+                 (err & PF_PRESENT) ? "present (protection violation)" : "not-present",
+                 (err & PF_USER) ? "user" : "kernel",
+                 (err & PF_RSVD) ? ", reserved bit set in a page table" : "");
+}
+
+static void handle_exception(struct trap_frame *f)
+{
+    const char *name = exception_names[f->vector];
+    char detail[160];
+
+    if (f->vector == 14) {
+        uint64_t cr2 = x86_read_cr2();
+        describe_page_fault(detail, sizeof detail, f->error);
+        panic_with_regs((struct arch_regs *)f,
+                        "%s at %pS: %s, address 0x%016llx (error 0x%llx)", name,
+                        (void *)f->rip, detail, (unsigned long long)cr2,
+                        (unsigned long long)f->error);
+    }
+    if (f->vector == 8) {
+        /* Almost always a kernel stack overflow running into its guard page. */
+        panic_with_regs((struct arch_regs *)f, "%s at %pS (kernel stack overflow?)", name,
+                        (void *)f->rip);
+    }
+    panic_with_regs((struct arch_regs *)f, "%s at %pS (error 0x%llx)", name, (void *)f->rip,
+                    (unsigned long long)f->error);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    struct trap_frame *outer = current_trap;
+
+    current_trap = f;
+    if (f->vector < 32)
+        handle_exception(f);
+    else if (f->vector < IRQ_BASE_VECTOR + 16)
+        pic_dispatch((int)(f->vector - IRQ_BASE_VECTOR));
+    else
+        pr_warn("unexpected interrupt vector %llu\n", (unsigned long long)f->vector);
+    current_trap = outer;
+}
+
+void arch_regs_dump(const struct arch_regs *regs)
+{
+    const struct trap_frame *f = (const struct trap_frame *)regs;
+
+    kprintf("RIP %016llx  RSP %016llx  RFLAGS %016llx\n", (unsigned long long)f->rip,
+            (unsigned long long)f->rsp, (unsigned long long)f->rflags);
+    kprintf("RAX %016llx  RBX %016llx  RCX %016llx\n", (unsigned long long)f->rax,
+            (unsigned long long)f->rbx, (unsigned long long)f->rcx);
+    kprintf("RDX %016llx  RSI %016llx  RDI %016llx\n", (unsigned long long)f->rdx,
+            (unsigned long long)f->rsi, (unsigned long long)f->rdi);
+    kprintf("RBP %016llx  R8  %016llx  R9  %016llx\n", (unsigned long long)f->rbp,
+            (unsigned long long)f->r8, (unsigned long long)f->r9);
+    kprintf("R10 %016llx  R11 %016llx  R12 %016llx\n", (unsigned long long)f->r10,
+            (unsigned long long)f->r11, (unsigned long long)f->r12);
+    kprintf("R13 %016llx  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r13,
+            (unsigned long long)f->r14, (unsigned long long)f->r15);
+    kprintf("CS %04llx SS %04llx  CR0 %016llx  CR2 %016llx\n", (unsigned long long)f->cs,
+            (unsigned long long)f->ss, (unsigned long long)x86_read_cr0(),
+            (unsigned long long)x86_read_cr2());
+    kprintf("CR3 %016llx  CR4 %016llx  ERR %llx VEC %llu\n", (unsigned long long)x86_read_cr3(),
+            (unsigned long long)x86_read_cr4(), (unsigned long long)f->error,
+            (unsigned long long)f->vector);
+}
+
+void arch_regs_capture(struct arch_regs *regs, uintptr_t pc, uintptr_t fp)
+{
+    struct trap_frame *f = (struct trap_frame *)regs;
+
+    __asm__ volatile("movq %%rax, %0\n\t movq %%rbx, %1\n\t movq %%rcx, %2\n\t"
+                     "movq %%rdx, %3\n\t movq %%rsi, %4\n\t movq %%rdi, %5"
+                     : "=m"(f->rax), "=m"(f->rbx), "=m"(f->rcx), "=m"(f->rdx),
+                       "=m"(f->rsi), "=m"(f->rdi));
+    __asm__ volatile("movq %%r8, %0\n\t movq %%r9, %1\n\t movq %%r10, %2\n\t"
+                     "movq %%r11, %3\n\t movq %%r12, %4\n\t movq %%r13, %5\n\t"
+                     "movq %%r14, %6\n\t movq %%r15, %7"
+                     : "=m"(f->r8), "=m"(f->r9), "=m"(f->r10), "=m"(f->r11), "=m"(f->r12),
+                       "=m"(f->r13), "=m"(f->r14), "=m"(f->r15));
+    uint64_t cs, ss, sp;
+    __asm__ volatile("movq %%rsp, %0\n\t movw %%cs, %w1\n\t movw %%ss, %w2"
+                     : "=r"(sp), "=r"(cs), "=r"(ss));
+    f->rsp = sp;
+    f->cs = cs & 0xffff;
+    f->ss = ss & 0xffff;
+    f->rbp = fp;
+    f->rip = pc;
+    f->rflags = x86_read_rflags();
+    f->vector = 0;
+    f->error = 0;
+}
+
+const struct arch_regs *arch_current_trap(void)
+{
+    return (const struct arch_regs *)current_trap;
+}
+
+uintptr_t arch_regs_pc(const struct arch_regs *regs)
+{
+    return ((const struct trap_frame *)regs)->rip;
+}
+
+uintptr_t arch_regs_fp(const struct arch_regs *regs)
+{
+    return ((const struct trap_frame *)regs)->rbp;
+}
+
+bool arch_stack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+    return x86_known_stack(addr, lo, hi);
+}

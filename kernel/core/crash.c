@@ -1,0 +1,61 @@
+/*
+ * crash=KIND: deliberate faults for demonstrations and end-to-end tests. The chain
+ * crash_run -> crash_outer -> crash_middle -> crash_inner is kept out of line (and
+ * not tail-called) so the backtrace shows every step by name.
+ */
+#include <core/crash.h>
+#include <core/panic.h>
+#include <core/printk.h>
+#include <lib/string.h>
+#include <stdint.h>
+
+#define NO_INLINE __attribute__((noinline, optimize("no-optimize-sibling-calls")))
+
+static volatile int crash_zero;
+
+static NO_INLINE void crash_inner(const char *kind)
+{
+    if (strcmp(kind, "ud") == 0) {
+        __asm__ volatile("ud2");
+    } else if (strcmp(kind, "pagefault") == 0) {
+        /* Low memory is unmapped once boot drops its identity map. */
+        volatile uint64_t *p = (volatile uint64_t *)0x1000;
+        *p = 0xdead;
+    } else if (strcmp(kind, "divide") == 0) {
+        volatile int x = 1 / crash_zero;
+        (void)x;
+    } else if (strcmp(kind, "gp") == 0) {
+        /* A non-canonical address raises #GP, not #PF. */
+        volatile uint64_t *p = (volatile uint64_t *)0x8000000000000000ull;
+        (void)*p;
+    } else if (strcmp(kind, "breakpoint") == 0) {
+        __asm__ volatile("int3");
+    } else if (strcmp(kind, "panic") == 0) {
+        panic("crash=panic requested on the command line");
+    } else if (strcmp(kind, "assert") == 0) {
+        ASSERT(crash_zero == 1);
+    } else {
+        return;
+    }
+    __asm__ volatile("" ::: "memory");
+}
+
+static NO_INLINE void crash_middle(const char *kind)
+{
+    crash_inner(kind);
+    __asm__ volatile("" ::: "memory");
+}
+
+static NO_INLINE void crash_outer(const char *kind)
+{
+    crash_middle(kind);
+    __asm__ volatile("" ::: "memory");
+}
+
+void crash_run(const char *kind)
+{
+    pr_warn("crash=%s: crashing on purpose\n", kind);
+    crash_outer(kind);
+    pr_error("crash=%s: unknown kind (try ud, pagefault, divide, gp, breakpoint, panic, "
+             "assert)\n", kind);
+}

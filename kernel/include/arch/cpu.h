@@ -1,0 +1,109 @@
+/*
+ * The neutral boundary between generic kernel code and the CPU port. Generic code
+ * calls only these arch_* hooks; each port implements them in its own folder.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mb2_info;
+
+/* Start the consoles the arch provides (serial, VGA text). First thing at boot. */
+void arch_early_console_init(void);
+
+/* Unmap the low identity mapping boot needed to switch to the higher half. */
+void arch_drop_identity_map(void);
+
+/* Bring up descriptor tables, traps, interrupt controller and timer. Boot CPU, once. */
+void arch_init(const struct mb2_info *mb);
+
+/* Interrupt state. arch_irq_save returns the previous state for arch_irq_restore. */
+static inline void arch_irq_enable(void)
+{
+    __asm__ volatile("sti" : : : "memory");
+}
+
+static inline void arch_irq_disable(void)
+{
+    __asm__ volatile("cli" : : : "memory");
+}
+
+static inline uint64_t arch_irq_save(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+    return flags;
+}
+
+static inline void arch_irq_restore(uint64_t flags)
+{
+    if (flags & (1ull << 9))
+        __asm__ volatile("sti" : : : "memory");
+}
+
+static inline bool arch_irq_enabled(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq; popq %0" : "=r"(flags));
+    return flags & (1ull << 9);
+}
+
+/* Wait for the next interrupt (interrupts must be enabled to wake up). */
+static inline void arch_wait_for_interrupt(void)
+{
+    __asm__ volatile("hlt" : : : "memory");
+}
+
+/* Enable interrupts and halt as one step, so a wake-up that arrives between a
+ * caller's "nothing to do" check and the halt is not lost. */
+static inline void arch_irq_enable_and_wait(void)
+{
+    __asm__ volatile("sti; hlt" : : : "memory");
+}
+
+static inline void arch_cpu_relax(void)
+{
+    __asm__ volatile("pause" : : : "memory");
+}
+
+/* Current frame pointer, for backtraces taken outside a trap. */
+static inline uintptr_t arch_frame_pointer(void)
+{
+    uintptr_t fp;
+    __asm__ volatile("mov %%rbp, %0" : "=r"(fp));
+    return fp;
+}
+
+/* Stop this CPU for good with interrupts off. Never returns. */
+__attribute__((noreturn)) void arch_halt_forever(void);
+
+/*
+ * Power the machine off, reporting `status` to the host where the platform can
+ * (QEMU's isa-debug-exit), then ACPI S5, then halt. Never returns; any context.
+ */
+__attribute__((noreturn)) void arch_power_off(int status);
+
+/* A saved register set (on x86_64: the trap frame). Opaque to generic code. */
+#define ARCH_REGS_WORDS 22
+struct arch_regs {
+    uint64_t words[ARCH_REGS_WORDS];
+};
+
+/* Snapshot the current registers, recording pc/fp as the place to report. */
+void arch_regs_capture(struct arch_regs *regs, uintptr_t pc, uintptr_t fp);
+/* Print every register of a saved set. Panic path: no locks, no allocation. */
+void arch_regs_dump(const struct arch_regs *regs);
+uintptr_t arch_regs_pc(const struct arch_regs *regs);
+uintptr_t arch_regs_fp(const struct arch_regs *regs);
+/* The innermost trap being handled on this CPU, or NULL. */
+const struct arch_regs *arch_current_trap(void);
+
+/* If addr lies in a known kernel stack, give its bounds. Any context, lock-free. */
+bool arch_stack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
+
+/* A short CPU description for the boot log ("GenuineIntel family 6 ..., NX, SMEP"). */
+const char *arch_cpu_description(void);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * Deliberate crashes, chosen with `crash=KIND` on the command line, to show (and
+ * test) that every fatal path reports clearly: ud, pagefault, divide, gp, panic,
+ * assert, breakpoint. Each runs a few named functions deep so backtraces have
+ * something to resolve.
+ */
+#ifndef CORE_CRASH_H
+#define CORE_CRASH_H
+
+/* Crash as `kind` says; returns only if the kind is unknown (after saying so). */
+void crash_run(const char *kind);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * Monotonic time since boot. The periodic timer interrupt counts ticks (TIME_HZ a
+ * second); finer readings come from the CPU's cycle counter, calibrated against the
+ * timer's known crystal at boot.
+ */
+#ifndef CORE_TIME_H
+#define CORE_TIME_H
+
+#include <stdint.h>
+
+#define TIME_HZ 1000
+
+/* Nanoseconds since the clock was calibrated (0 before). Any context, lock-free. */
+uint64_t time_uptime_ns(void);
+
+/* Timer interrupts since they were enabled. Any context. */
+uint64_t time_ticks(void);
+
+/* Called by the timer interrupt handler once per tick. */
+void time_tick(void);
+
+/* Sleep at least `ms` milliseconds with the CPU halted. Interrupts must be enabled. */
+void time_sleep_ms(uint64_t ms);
+
+/* Provided by the arch port: nanoseconds from its calibrated cycle counter. */
+uint64_t arch_clock_ns(void);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * Dormer's one internal error vocabulary. Kernel functions return 0 (or a
+ * non-negative result) on success and one of these negative codes on failure.
+ * The values follow the classic Unix numbers so they are easy to recognise in
+ * a log; they are mapped to user-visible status codes in exactly one place.
+ */
+#ifndef LIB_ERRNO_H
+#define LIB_ERRNO_H
+
+#define K_EPERM     (-1)   /* operation not permitted to this caller */
+#define K_ENOENT    (-2)   /* no such file, object or entry */
+#define K_EIO       (-5)   /* device or transfer error */
+#define K_ENOEXEC   (-8)   /* not a valid executable image */
+#define K_EBADF     (-9)   /* bad handle or descriptor */
+#define K_ENOMEM    (-12)  /* out of memory (frames, heap or address space) */
+#define K_EFAULT    (-14)  /* bad address, e.g. an unmapped user pointer */
+#define K_EBUSY     (-16)  /* resource is in use */
+#define K_EEXIST    (-17)  /* object already exists */
+#define K_EINVAL    (-22)  /* invalid argument or malformed input */
+#define K_ENOSPC    (-28)  /* no space left in a table, buffer or device */
+#define K_ERANGE    (-34)  /* value out of the representable range */
+#define K_ENOSYS    (-38)  /* not implemented / unknown system call */
+#define K_ETIMEDOUT (-110) /* operation timed out */
+
+#endif /* LIB_ERRNO_H */

@@ -1,0 +1,45 @@
+/*
+ * The kernel's view of the virtual address space. Shared with assembly (no C in the
+ * non-__ASSEMBLER__ part), so every constant is a plain literal.
+ *
+ *   0x0000000000000000 +------------------------------+
+ *                      | user half (per process)       |  128 TiB, later issues
+ *   0x00007fffffffffff +------------------------------+
+ *                      | non-canonical hole            |
+ *   0xffff800000000000 +------------------------------+ DIRECT_MAP_BASE
+ *                      | direct map of physical RAM    |  phys + DIRECT_MAP_BASE
+ *                      | (boot maps the first 4 GiB)   |
+ *   0xffffffff80000000 +------------------------------+ KERNEL_VMA
+ *                      | kernel image at 1 MiB phys    |  .text .rodata .data .bss
+ *   0xffffffffffffffff +------------------------------+
+ */
+#ifndef MM_LAYOUT_H
+#define MM_LAYOUT_H
+
+#define KERNEL_VMA          0xffffffff80000000
+#define KERNEL_PHYS_BASE    0x100000
+#define DIRECT_MAP_BASE     0xffff800000000000
+#define BOOT_DIRECT_MAP_GIB 4
+
+#define PAGE_SIZE           4096
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+typedef uint64_t paddr_t;
+typedef uint64_t vaddr_t;
+
+/* Kernel virtual address of a physical address inside the direct map. */
+static inline void *phys_to_virt(paddr_t pa)
+{
+    return (void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+}
+
+/* Physical address of a symbol inside the kernel image. */
+static inline paddr_t kimage_to_phys(const void *va)
+{
+    return (paddr_t)(uintptr_t)va - KERNEL_VMA;
+}
+#endif
+
+#endif

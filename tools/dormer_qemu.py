@@ -1,0 +1,239 @@
+"""Run Dormer in QEMU: choose the accelerator, build the command line, and turn
+QEMU's exit status back into Dormer's.
+
+Exit status: Dormer powers off through QEMU's isa-debug-exit device, which ends QEMU
+with (status << 1) | 1; we decode that. QEMU exiting with 0 means the guest turned
+itself off some other way (ACPI S5, or a window closed by the user); in a headless
+run that only counts as success if Dormer said it was powering off, because a
+triple fault also ends QEMU with 0 under -no-reboot.
+"""
+import datetime
+import os
+import select
+import socket
+import subprocess
+import sys
+import time
+import zlib
+import struct
+
+DEBUG_EXIT = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
+POWER_OFF_MARKER = b'powering off'
+HUNG_STATUS = 124
+NO_STATUS = 125
+
+
+class Options:
+    def __init__(self, accel='auto', mem=256, headless=False, build_dir='build', timeout=0.0):
+        self.accel = accel
+        self.mem = mem
+        self.headless = headless
+        self.build_dir = build_dir
+        self.timeout = timeout
+
+
+def kvm_usable():
+    """KVM only with real hardware virtualisation: /dev/kvm alone is not enough
+    (a software backend such as kvm_pvm also provides it, and is unusable)."""
+    if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        return False, 'no usable /dev/kvm'
+    if os.path.exists('/sys/module/kvm_pvm'):
+        return False, '/dev/kvm is the kvm_pvm software backend'
+    try:
+        with open('/proc/cpuinfo') as f:
+            flags = f.read()
+    except OSError:
+        return False, 'cannot read /proc/cpuinfo'
+    if ' vmx' not in flags and ' svm' not in flags:
+        return False, 'CPU shows no vmx/svm'
+    return True, 'hardware virtualisation available'
+
+
+def accel_args(accel):
+    if accel == 'auto':
+        ok, _why = kvm_usable()
+        accel = 'kvm' if ok else 'tcg'
+    if accel == 'kvm':
+        return accel, ['-accel', 'kvm', '-cpu', 'host']
+    return accel, ['-accel', 'tcg', '-cpu', 'max']
+
+
+def base_command(iso, opts):
+    accel, args = accel_args(opts.accel)
+    cmd = ['qemu-system-x86_64', '-m', str(opts.mem), '-cdrom', iso, '-boot', 'd',
+           '-no-reboot'] + args + DEBUG_EXIT
+    return accel, cmd
+
+
+def decode_status(rc, output=b''):
+    if rc % 2 == 1:
+        return (rc - 1) // 2
+    if rc == 0:
+        return 0 if POWER_OFF_MARKER in output else NO_STATUS
+    return rc  # QEMU itself failed (bad option, missing file, ...)
+
+
+def status_message(status):
+    return {0: 'ok', 1: 'tests failed', 100: 'kernel panic', HUNG_STATUS: 'hung (timeout)',
+            NO_STATUS: 'stopped without reporting a status (reset or triple fault?)'}.get(
+                status, 'status %d' % status)
+
+
+def run(iso, opts):
+    """`scons run`: a window with serial logged to a file, or the serial console
+    on this terminal (headless). Returns Dormer's status."""
+    log = os.path.join(opts.build_dir, 'serial.log')
+    accel, cmd = base_command(iso, opts)
+    if not opts.headless:
+        cmd += ['-serial', 'file:' + log]
+        print('dormer: booting %s in a QEMU window (%s); serial log in %s' % (iso, accel, log))
+        rc = subprocess.call(cmd)
+        return decode_status(rc, POWER_OFF_MARKER)
+    cmd += ['-display', 'none', '-chardev', 'stdio,id=ser0,logfile=%s,signal=on' % log,
+            '-serial', 'chardev:ser0']
+    print('dormer: booting %s headless (%s)' % (iso, accel), flush=True)
+    try:
+        proc = subprocess.Popen(cmd)
+        rc = proc.wait(timeout=opts.timeout or None)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        print('\ndormer: no power-off after %ss: hung' % opts.timeout)
+        return HUNG_STATUS
+    with open(log, 'rb') as f:
+        output = f.read()
+    status = decode_status(rc, output)
+    print('\ndormer: exit status %d (%s)' % (status, status_message(status)))
+    return status
+
+
+def boot_capture(iso, opts, timeout, script=()):
+    """Boot headless, feeding serial input, and collect the serial output.
+
+    script: (expect, send) pairs; `send` is typed once `expect` has appeared.
+    Returns (status, output bytes). A run past `timeout` seconds is killed and
+    gets HUNG_STATUS: a hang detector, not a performance check."""
+    _accel, cmd = base_command(iso, opts)
+    cmd += ['-display', 'none', '-serial', 'stdio', '-monitor', 'none']
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    output = b''
+    pending = list(script)
+    deadline = time.monotonic() + timeout
+    fd = proc.stdout.fileno()
+    status = None
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            proc.kill()
+            proc.wait()
+            status = HUNG_STATUS
+            break
+        ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                rc = proc.wait()
+                status = decode_status(rc, output)
+                break
+            output += chunk
+            while pending and pending[0][0].encode() in output:
+                proc.stdin.write(pending.pop(0)[1].encode())
+                proc.stdin.flush()
+    return status, output
+
+
+def debug(iso, kernel_elf, opts):
+    """QEMU halted at the first instruction with a gdb stub on :1234 (TCG, so
+    breakpoints behave the same everywhere)."""
+    log = os.path.join(opts.build_dir, 'serial.log')
+    _accel, cmd = base_command(iso, Options('tcg', opts.mem, opts.headless, opts.build_dir))
+    cmd += ['-s', '-S']
+    if opts.headless:
+        cmd += ['-display', 'none', '-serial', 'stdio']
+    else:
+        cmd += ['-serial', 'file:' + log]
+    print('dormer: QEMU is waiting for gdb. In another terminal run:\n\n'
+          '    gdb %s -ex "target remote localhost:1234" -ex "break kmain" -ex continue\n'
+          % os.path.relpath(kernel_elf), flush=True)
+    rc = subprocess.call(cmd)
+    return decode_status(rc, POWER_OFF_MARKER)
+
+
+def ppm_to_png(ppm, png_path):
+    """Convert QEMU's binary PPM (P6) screendump to PNG with the standard library."""
+    parts = []
+    pos = 0
+    while len(parts) < 4:
+        while ppm[pos:pos + 1].isspace():
+            pos += 1
+        if ppm[pos:pos + 1] == b'#':
+            pos = ppm.index(b'\n', pos)
+            continue
+        end = pos
+        while not ppm[end:end + 1].isspace():
+            end += 1
+        parts.append(ppm[pos:end])
+        pos = end
+    if parts[0] != b'P6' or int(parts[3]) != 255:
+        raise ValueError('not an 8-bit P6 image')
+    width, height = int(parts[1]), int(parts[2])
+    pixels = ppm[pos + 1:]
+    rows = b''.join(b'\x00' + pixels[y * width * 3:(y + 1) * width * 3] for y in range(height))
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack('>I', len(data)) + body + struct.pack('>I', zlib.crc32(body))
+    png = (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
+           + chunk(b'IDAT', zlib.compress(rows, 9)) + chunk(b'IEND', b''))
+    with open(png_path, 'wb') as f:
+        f.write(png)
+
+
+def screenshot(iso, opts, name, progress_dir, settle=3.0, timeout=300.0):
+    """Boot without a window, wait until the serial console has been quiet for
+    `settle` seconds, and save QEMU's own screen as progress_dir/DATE-NAME.png."""
+    os.makedirs(opts.build_dir, exist_ok=True)
+    log = os.path.join(opts.build_dir, 'shot-serial.log')
+    sock_path = os.path.join(opts.build_dir, 'qemu-monitor.sock')
+    ppm = os.path.join(opts.build_dir, 'shot.ppm')
+    for p in (log, sock_path, ppm):
+        if os.path.exists(p):
+            os.unlink(p)
+    _accel, cmd = base_command(iso, opts)
+    cmd += ['-display', 'none', '-serial', 'file:' + log,
+            '-monitor', 'unix:%s,server=on,wait=off' % sock_path]
+    proc = subprocess.Popen(cmd)
+    try:
+        start = time.monotonic()
+        last_size, last_change = -1, time.monotonic()
+        while time.monotonic() - start < timeout:
+            if proc.poll() is not None:
+                print('dormer: QEMU exited before the screenshot (status %d)' % proc.returncode)
+                return 1
+            size = os.path.getsize(log) if os.path.exists(log) else 0
+            if size != last_size:
+                last_size, last_change = size, time.monotonic()
+            elif size > 0 and time.monotonic() - last_change >= settle:
+                break
+            time.sleep(0.2)
+        mon = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        mon.connect(sock_path)
+        mon.sendall(('screendump %s\n' % ppm).encode())
+        for _ in range(100):
+            time.sleep(0.1)
+            if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
+                time.sleep(0.3)
+                break
+        mon.sendall(b'quit\n')
+        mon.close()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    os.makedirs(progress_dir, exist_ok=True)
+    out = os.path.join(progress_dir, '%s-%s.png' % (datetime.date.today().isoformat(), name))
+    with open(ppm, 'rb') as f:
+        ppm_to_png(f.read(), out)
+    print('dormer: saved %s' % out)
+    return 0

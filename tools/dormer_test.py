@@ -1,0 +1,193 @@
+"""`scons test`: every level of Dormer's tests under one command.
+
+1. host unit tests (cmocka programs, TAP output) and the tools' Python tests;
+2. in-kernel tests: one boot with ktest=all, parsing `KTEST PASS|FAIL name`;
+3. boot tests: headless boots with chosen command lines whose serial output and
+   exit status are checked (crashes must be reported by name, with backtraces).
+Each test prints one line `PASS name` or `FAIL name: why`; the run ends with
+`N passed, N failed`. QEMU timeouts only detect hangs."""
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import unittest
+
+import dormer_iso
+import dormer_qemu
+
+BOOT_TIMEOUT = 240  # seconds; TCG on a loaded 2-core machine is slow, never this slow
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def record(self, name, ok, why=''):
+        if ok:
+            self.passed += 1
+            print('PASS %s' % name, flush=True)
+        else:
+            self.failed += 1
+            print('FAIL %s%s' % (name, ': ' + why if why else ''), flush=True)
+
+
+def run_host_tests(programs, results):
+    for prog in programs:
+        name = os.path.basename(prog)
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT='TAP')
+        proc = subprocess.run([prog], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        out = proc.stdout.decode(errors='replace')
+        seen = 0
+        for m in re.finditer(r'^(not ok|ok) \d+ - (\S+)', out, re.M):
+            seen += 1
+            results.record('host/%s/%s' % (name, m.group(2)), m.group(1) == 'ok')
+        if seen == 0 or (proc.returncode != 0 and 'not ok' not in out):
+            results.record('host/%s' % name, False,
+                           'exit %d, no test results:\n%s' % (proc.returncode, out[-2000:]))
+
+
+class _TapResult(unittest.TestResult):
+    def __init__(self, results):
+        super().__init__()
+        self.results = results
+
+    def addSuccess(self, test):
+        self.results.record('tools/%s' % test.id(), True)
+
+    def addFailure(self, test, err):
+        self.results.record('tools/%s' % test.id(), False, self._exc_info_to_string(err, test))
+
+    addError = addFailure
+
+    def addSkip(self, test, reason):
+        print('SKIP tools/%s: %s' % (test.id(), reason))
+
+
+def run_tool_tests(top, results):
+    suite = unittest.defaultTestLoader.discover(os.path.join(top, 'tools', 'tests'),
+                                                top_level_dir=os.path.join(top, 'tools'))
+    suite.run(_TapResult(results))
+
+
+# Boot tests: name, extra command line, expected status, patterns that must appear
+# in this order in the serial output.
+CRASH_CHAIN = [r'Backtrace:', r'crash_inner\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
+               r'crash_middle\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
+               r'crash_outer\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
+               r'crash_run\+0x[0-9a-f]+', r'kmain\+0x[0-9a-f]+']
+REGS = [r'RIP [0-9a-f]{16}', r'RAX [0-9a-f]{16}', r'R15 [0-9a-f]{16}', r'CR2 [0-9a-f]{16}']
+BOOT_TESTS = [
+    ('boot/headless', '', 0,
+     [r'GNU GRUB', r'Dormer \d+\.\d+\.\d+', r'memory: \d+ MiB usable RAM',
+      r'timer: ticking \(\d+ ticks in 10 ms\)', r'boot complete']),
+    ('boot/crash_ud', 'crash=ud', 100,
+     [r'KERNEL PANIC: #UD invalid opcode at crash_inner\+0x'] + REGS + CRASH_CHAIN),
+    ('boot/crash_pagefault', 'crash=pagefault', 100,
+     [r'KERNEL PANIC: #PF page fault at crash_inner\+0x[0-9a-f]+: write of a not-present '
+      r'page in kernel mode, address 0x0000000000001000'] + REGS + CRASH_CHAIN),
+    ('boot/crash_divide', 'crash=divide', 100,
+     [r'KERNEL PANIC: #DE divide error at crash_inner'] + REGS + CRASH_CHAIN),
+    ('boot/crash_gp', 'crash=gp', 100,
+     [r'KERNEL PANIC: #GP general protection fault at crash_inner'] + REGS + CRASH_CHAIN),
+    ('boot/crash_panic', 'crash=panic', 100,
+     [r'KERNEL PANIC: crash=panic requested on the command line'] + REGS + CRASH_CHAIN),
+    ('boot/crash_assert', 'crash=assert', 100,
+     [r'KERNEL PANIC: assertion failed: crash_zero == 1 \(kernel/core/crash\.c:\d+\)',
+      r'Backtrace:', r'crash_inner\+0x', r'crash_middle\+0x', r'crash_outer\+0x']),
+    ('boot/poweroff_acpi', 'poweroff=acpi', 0, [r'acpi: S5 via PM1a_CNT', r'acpi: powering off']),
+    ('boot/loglevel_warn', 'loglevel=warn crash=nosuchkind', 0,
+     [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
+]
+# Things that must NOT appear (name -> pattern).
+BOOT_ABSENT = {
+    'boot/loglevel_warn': r'\[INFO\]',
+    'boot/headless': r'PANIC|\[ERROR\]',
+}
+# Interactive input over the serial line: (expect, send) pairs.
+BOOT_SCRIPTS = {
+    'boot/serial_input': ('readline', 0, [r'read line: "hello dormer"'],
+                          [('Type a line', 'hello dormer\r')]),
+}
+
+
+def check_patterns(output, patterns):
+    text = output.decode(errors='replace')
+    pos = 0
+    for pat in patterns:
+        m = re.compile(pat).search(text, pos)
+        if not m:
+            return 'missing /%s/ after offset %d' % (pat, pos)
+        pos = m.end()
+    return ''
+
+
+def tail(output, n=25):
+    lines = output.decode(errors='replace').replace('\r', '').splitlines()
+    return '\n'.join('    | ' + l for l in lines[-n:])
+
+
+def boot_one(kernel_elf, qemu, work, name, cmdline, script=()):
+    iso = os.path.join(work, name.replace('/', '_') + '.iso')
+    dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline)
+    return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT, script)
+
+
+def run_boot_tests(kernel_elf, qemu, work, results):
+    jobs = {}
+    cases = [(n, c, s, p, ()) for n, c, s, p in BOOT_TESTS]
+    cases += [(n, c, s, p, scr) for n, (c, s, p, scr) in BOOT_SCRIPTS.items()]
+    cases.append(('ktest', 'ktest=all loglevel=warn', None, None, ()))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for name, cmdline, status, patterns, script in cases:
+            jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script),
+                          status, patterns)
+        for name, (fut, want_status, patterns) in jobs.items():
+            try:
+                status, output = fut.result()
+            except Exception as e:  # ISO or QEMU could not even start
+                results.record(name, False, str(e))
+                continue
+            with open(os.path.join(work, name.replace('/', '_') + '.log'), 'wb') as f:
+                f.write(output)
+            if name == 'ktest':
+                check_ktests(status, output, results)
+                continue
+            why = ''
+            if status != want_status:
+                why = 'exit status %d (%s), wanted %d' % (
+                    status, dormer_qemu.status_message(status), want_status)
+            why = why or check_patterns(output, patterns)
+            absent = BOOT_ABSENT.get(name)
+            if not why and absent and re.search(absent, output.decode(errors='replace')):
+                why = 'unexpected /%s/ in output' % absent
+            results.record(name, not why, why + ('\n' + tail(output) if why else ''))
+
+
+def check_ktests(status, output, results):
+    text = output.decode(errors='replace')
+    failed = {}
+    for m in re.finditer(r'^KTEST FAIL (\S+): (.*)$', text, re.M):
+        failed.setdefault(m.group(1), m.group(2).strip())
+    for m in re.finditer(r'^KTEST PASS (\S+)', text, re.M):
+        results.record('kernel/' + m.group(1), True)
+    for name, why in failed.items():
+        results.record('kernel/' + name, False, why)
+    done = re.search(r'^KTEST DONE passed=(\d+) failed=(\d+)', text, re.M)
+    if not done:
+        results.record('kernel/run', False, 'no KTEST DONE line: exit status %d (%s)\n%s' % (
+            status, dormer_qemu.status_message(status), tail(output)))
+    elif status != (1 if failed else 0):
+        results.record('kernel/run', False, 'exit status %d after KTEST DONE' % status)
+
+
+def main(kernel_elf, host_tests, qemu, top):
+    results = Results()
+    work = os.path.join(qemu.build_dir, 'test')
+    os.makedirs(work, exist_ok=True)
+    run_host_tests(host_tests, results)
+    run_tool_tests(top, results)
+    run_boot_tests(kernel_elf, qemu, work, results)
+    print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
+    return 0 if results.failed == 0 else 1
