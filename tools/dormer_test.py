@@ -66,8 +66,8 @@ class _TapResult(unittest.TestResult):
 
 
 def run_tool_tests(top, results):
-    suite = unittest.defaultTestLoader.discover(os.path.join(top, 'tools', 'tests'),
-                                                top_level_dir=os.path.join(top, 'tools'))
+    start = os.path.join(top, 'tools', 'tests')
+    suite = unittest.defaultTestLoader.discover(start, pattern='test_*.py', top_level_dir=start)
     suite.run(_TapResult(results))
 
 
@@ -123,8 +123,12 @@ def check_patterns(output, patterns):
     return ''
 
 
+ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]')
+
+
 def tail(output, n=25):
-    lines = output.decode(errors='replace').replace('\r', '').splitlines()
+    text = ANSI_ESCAPE.sub('', output.decode(errors='replace'))
+    lines = text.replace('\r', '').splitlines()
     return '\n'.join('    | ' + l for l in lines[-n:])
 
 

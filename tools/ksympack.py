@@ -135,10 +135,11 @@ def parse_map(text):
 
     A .text.NAME input section gives NAME; .text.unlikely.NAME gives NAME.cold when the
     same object also has a hot part of NAME (GCC's hot/cold split), else NAME. Symbols
-    listed under any .text* input section are sized up to the next listed symbol or the
-    end of their section. Sections without a name or symbols give nothing.
+    listed under any input section (.text, or e.g. .boot.text from assembly) are sized up
+    to the next listed symbol or the end of their section. Sections without a function
+    name or symbols give nothing. The caller keeps only what lies in the text range.
     """
-    sections = [s for s in _map_sections(text) if s[0] == ".text" or s[0].startswith(".text.")]
+    sections = list(_map_sections(text))
     hot_parts = set()
     for name, _, _, obj, _ in sections:
         fn, prefix = _section_function(name)
@@ -211,11 +212,14 @@ def parse_decodedline(text, root, strip_prefixes=()):
     """Rows (addr, path or None, line) from objdump/readelf decoded line output.
 
     In wide mode the tools print 'CU: dir/file.c:' or 'dir/file.h:' when the current file
-    changes and only the base name on each row. A '-' line number ends a sequence; it is
-    kept as (addr, None, 0), as are rows with line 0 (no source line).
+    changes and only the base name on each row; a sequence that starts back in a file seen
+    earlier in the unit gets no header, so base names are resolved against the unit's
+    files. A '-' line number ends a sequence; it is kept as (addr, None, 0), as are rows
+    with line 0 (no source line).
     """
     rows = []
     current = None
+    known = {}  # base name -> full path, for files of the current compilation unit
     for raw in text.splitlines():
         s = raw.strip()
         if not s:
@@ -227,11 +231,18 @@ def parse_decodedline(text, root, strip_prefixes=()):
                 rows.append((addr, None, 0))
                 continue
             name = tokens[0]
-            if current is not None and "/" not in name and os.path.basename(current) == name:
-                name = current
+            if "/" not in name:
+                # A new sequence starts in the unit's main file without a header line.
+                if current is not None and os.path.basename(current) == name:
+                    name = current
+                else:
+                    name = known.get(name, name)
             rows.append((addr, normalize_path(name, root, strip_prefixes), int(tokens[1])))
         elif s.endswith(":") and " " not in s.replace("CU: ", "", 1):
+            if s.startswith("CU: "):
+                known = {}
             current = s[:-1].replace("CU: ", "", 1)
+            known[os.path.basename(current)] = current
     return rows
 
 
