@@ -190,6 +190,20 @@ def ppm_to_png(ppm, png_path):
         f.write(png)
 
 
+def monitor_command(mon, command, timeout=30.0):
+    """Send one human-monitor command and read up to the next "(qemu)" prompt."""
+    if command:
+        mon.sendall((command + '\n').encode())
+    mon.settimeout(timeout)
+    reply = b''
+    while not reply.rstrip().endswith(b'(qemu)'):
+        chunk = mon.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+    return reply
+
+
 def screenshot(iso, opts, name, progress_dir, settle=3.0, timeout=300.0):
     """Boot without a window, wait until the serial console has been quiet for
     `settle` seconds, and save QEMU's own screen as progress_dir/DATE-NAME.png."""
@@ -219,13 +233,10 @@ def screenshot(iso, opts, name, progress_dir, settle=3.0, timeout=300.0):
             time.sleep(0.2)
         mon = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         mon.connect(sock_path)
-        mon.sendall(('screendump %s\n' % ppm).encode())
-        for _ in range(100):
-            time.sleep(0.1)
-            if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
-                time.sleep(0.3)
-                break
-        mon.sendall(b'quit\n')
+        monitor_command(mon, '')  # the banner and first prompt
+        monitor_command(mon, 'screendump %s' % ppm)
+        # Wait for QEMU to hang up: closing first can drop the quit unread.
+        monitor_command(mon, 'quit')
         mon.close()
         proc.wait(timeout=30)
     finally:

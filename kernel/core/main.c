@@ -38,8 +38,17 @@ static void print_memory_map(const struct mb2_info *mb)
     pr_info("memory map from %s:\n", mb->bootloader[0] ? mb->bootloader : "the bootloader");
     for (size_t i = 0; i < mb->mmap_count; i++) {
         const struct mb2_mmap_entry *e = &mb->mmap[i];
-        pr_info("  %016llx-%016llx %10llu KiB %s\n", (unsigned long long)e->base,
-                (unsigned long long)(e->base + e->len - 1), (unsigned long long)(e->len >> 10),
+        uint64_t size = e->len >> 10;
+        const char *unit = "KiB";
+        if (size >= 10 * 1024 * 1024) {
+            size >>= 20;
+            unit = "GiB";
+        } else if (size >= 10 * 1024) {
+            size >>= 10;
+            unit = "MiB";
+        }
+        pr_info("  %012llx-%012llx %6llu %s %s\n", (unsigned long long)e->base,
+                (unsigned long long)(e->base + e->len - 1), (unsigned long long)size, unit,
                 mb2_mmap_type_name(e->type));
         if (e->type == MB2_MMAP_AVAILABLE)
             usable += e->len;

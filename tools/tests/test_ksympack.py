@@ -73,7 +73,10 @@ Linker script and memory map
  .text.kmain    0xffffffff80100120       0x18 build/kernel/core/main.o
                 0xffffffff80100120                kmain
                                          0x20 (size before relaxing)
-                0xffffffff80100138                __text_end = .
+ *(.boot.text)
+ .boot.text     0xffffffff80100138        0x8 build/kernel/arch/x86_64/boot.o
+                0xffffffff80100138                mb2_entry
+                0xffffffff80100140                __text_end = .
 
 .note.gnu.build-id
                 0xffffffff80100140       0x24
@@ -95,7 +98,7 @@ OUTPUT(build/kernel.elf.raw elf64-x86-64)
  .debug_line    0x0000000000000000      0x11f build/kernel/mm/vmm.o
 """
 
-TEXT_END = BASE + 0x138
+TEXT_END = BASE + 0x140
 
 
 def selected(map_text=MAP, start=BASE, end=TEXT_END):
@@ -159,10 +162,14 @@ class MapParsing(unittest.TestCase):
         self.assertNotIn("boot", names)  # .text.boot at 1 MiB, below __text_start
         self.assertNotIn("start32", names)
 
+    def test_symbols_of_other_sections_in_text_range(self):
+        sym = by_name(selected())["mb2_entry"]  # .boot.text, placed inside .text
+        self.assertEqual((sym.addr, sym.size), (BASE + 0x138, 8))
+
     def test_sorted_by_address(self):
         addrs = [s.addr for s in selected()]
         self.assertEqual(addrs, sorted(addrs))
-        self.assertEqual(len(addrs), 9)
+        self.assertEqual(len(addrs), 10)
 
     def test_not_a_map(self):
         with self.assertRaises(ksympack.KsymError):
@@ -196,8 +203,11 @@ File name                            Line number    Starting address    View    
 main.c                                         3  0xffffffff80100120               x
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
 stdarg.h                                       9  0xffffffff80100128
-main.c                                         5  0xffffffff80100130
-main.c                                         -  0xffffffff80100138
+stdarg.h                                       -  0xffffffff80100130
+
+main.c                                         5  0xffffffff80100130               x
+other.c                                        6  0xffffffff80100134
+main.c                                         -  0xffffffff80100140
 """
 
 
@@ -210,8 +220,10 @@ class LineTable(unittest.TestCase):
         self.assertIn((BASE + 0xA0, None, 0), rows)  # '-': end of sequence
         self.assertIn((BASE + 0x120, "kernel/core/main.c", 3), rows)  # absolute, in top
         self.assertIn((BASE + 0x128, "stdarg.h", 9), rows)  # outside top: base name only
-        # a row whose base name differs from the header falls back to its own name
-        self.assertIn((BASE + 0x130, "main.c", 5), rows)
+        # a sequence restarting in the unit's main file has no header line
+        self.assertIn((BASE + 0x130, "kernel/core/main.c", 5), rows)
+        # a base name the unit never named stays as it is
+        self.assertIn((BASE + 0x134, "other.c", 6), rows)
 
     def test_normalize_path(self):
         norm = ksympack.normalize_path
@@ -228,7 +240,7 @@ class LineTable(unittest.TestCase):
                                     (0x70, "kernel/include/mm/pte.h", 7),
                                     (0x78, "kernel/mm/vmm.c", 16)])
         self.assertIn((0x7C, None, 0), rows)
-        self.assertEqual(rows[-1], (0x130, "main.c", 5))  # end at __text_end is cut
+        self.assertEqual(rows[-1], (0x134, "other.c", 6))  # end at __text_end is cut
 
     def test_sequence_start_beats_end_at_same_address(self):
         rows = [(BASE + 0x10, "a.c", 1), (BASE + 0x20, "b.c", 9), (BASE + 0x20, None, 0)]

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install what building, running and testing Dormer needs, on Debian or Ubuntu.
+# Idempotent: only missing packages are installed, and it says what it does.
+set -euo pipefail
+
+packages=(
+    scons               # the build
+    gcc binutils        # kernel compiler, linker, objdump/nm for symbols
+    python3             # SCons and the tools/ helpers
+    grub-pc-bin         # BIOS GRUB images for the ISO
+    grub-common         # grub-mkrescue
+    xorriso mtools      # what grub-mkrescue drives to write the ISO
+    qemu-system-x86     # runs Dormer
+    libcmocka-dev       # host unit tests
+)
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: this script knows Debian/Ubuntu (apt). Install by hand: ${packages[*]}" >&2
+    exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup: everything Dormer needs is installed."
+    exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the package lists once if they are missing or older than a day.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
+    echo "setup: apt-get update"
+    "${sudo[@]}" apt-get update -q
+fi
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "setup: done."
