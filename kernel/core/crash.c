@@ -3,6 +3,7 @@
  * crash_run -> crash_outer -> crash_middle -> crash_inner is kept out of line (and
  * not tail-called) so the backtrace shows every step by name.
  */
+#include <core/console.h>
 #include <core/crash.h>
 #include <core/panic.h>
 #include <core/printk.h>
@@ -12,6 +13,18 @@
 #define NO_INLINE __attribute__((noinline, optimize("no-optimize-sibling-calls")))
 
 static volatile int crash_zero;
+
+/* crash=nested: a console that panics while the first panic report is printed. */
+static void crash_console_write(const char *s, size_t len, int level)
+{
+    (void)level;
+    for (size_t i = 0; i + 5 <= len; i++) {
+        if (memcmp(s + i, "PANIC", 5) == 0)
+            panic("console driver failed while printing a panic");
+    }
+}
+
+static struct console crash_console = { .name = "crash", .write = crash_console_write };
 
 static NO_INLINE void crash_inner(const char *kind)
 {
@@ -34,6 +47,9 @@ static NO_INLINE void crash_inner(const char *kind)
         __asm__ volatile("int3");
     } else if (strcmp(kind, "panic") == 0) {
         panic("crash=panic requested on the command line");
+    } else if (strcmp(kind, "nested") == 0) {
+        console_register(&crash_console);
+        panic("first panic of crash=nested");
     } else if (strcmp(kind, "assert") == 0) {
         ASSERT(crash_zero == 1);
     } else {
@@ -59,5 +75,5 @@ void crash_run(const char *kind)
     pr_warn("crash=%s: crashing on purpose\n", kind);
     crash_outer(kind);
     pr_error("crash=%s: unknown kind (try ud, pagefault, divide, gp, breakpoint, panic, "
-             "assert)\n", kind);
+             "assert, nested)\n", kind);
 }

@@ -81,21 +81,23 @@ static __attribute__((noreturn)) void panic_report(const struct arch_regs *regs,
                                                    bool pc_is_return, const char *fmt,
                                                    va_list ap)
 {
+    /* Static: the stack may be the problem. Only one report is ever formatted. */
+    static char message[256], nested_message[256];
+
     arch_irq_disable();
     int depth = __atomic_add_fetch(&panic_depth, 1, __ATOMIC_SEQ_CST);
     printk_enter_panic_mode();
     if (depth > 2)
-        arch_halt_forever();
+        panic_finish(); /* the nested report failed too: stop quietly */
     if (depth == 2) {
-        kprintf("\nPANIC while panicking: ");
-        vprintk(LOG_RAW, fmt, ap);
-        kprintf("\n");
+        fmt_vsnprintf(nested_message, sizeof nested_message, fmt, ap);
+        kprintf("\nPANIC while panicking: %s\n", nested_message);
         panic_finish();
     }
 
-    kprintf("\n*** KERNEL PANIC: ");
-    vprintk(LOG_RAW, fmt, ap);
-    kprintf("\n");
+    /* Format first, print once: each console gets the whole line in one write. */
+    fmt_vsnprintf(message, sizeof message, fmt, ap);
+    kprintf("\n*** KERNEL PANIC: %s\n", message);
     arch_regs_dump(regs);
     backtrace_print(arch_regs_pc(regs), arch_regs_fp(regs), pc_is_return);
     panic_finish();
