@@ -14,7 +14,12 @@
 #include <core/printk.h>
 #include <core/time.h>
 #include <lib/fmt.h>
+#include <arch/mmu.h>
+#include <core/sections.h>
+#include <mm/kheap.h>
 #include <mm/layout.h>
+#include <mm/pmm.h>
+#include <mm/vmm.h>
 
 void kmain(uint32_t magic, uint32_t info_pa);
 
@@ -62,6 +67,34 @@ static void print_memory_map(const struct mb2_info *mb)
             !mb->fb.present                        ? "none"
             : mb->fb.type == MB2_FB_TYPE_EGA_TEXT ? "VGA text"
                                                    : "graphics");
+}
+
+/* End of the highest RAM the bootloader reported as available. */
+static paddr_t highest_ram(const struct mb2_info *mb)
+{
+    paddr_t top = 0;
+
+    for (size_t i = 0; i < mb->mmap_count; i++) {
+        const struct mb2_mmap_entry *e = &mb->mmap[i];
+        if (e->type == MB2_MMAP_AVAILABLE && e->base + e->len > top)
+            top = e->base + e->len;
+    }
+    return top;
+}
+
+/* Frames, the kernel's own page tables, the heap, kernel regions, stack guards. */
+static void memory_init(const struct mb2_info *mb, uint32_t info_pa)
+{
+    uint32_t info_size = *(const uint32_t *)phys_to_virt(info_pa);
+    paddr_t top = highest_ram(mb);
+
+    pmm_init(mb, kimage_to_phys(__kernel_start), kimage_to_phys(__kernel_end), info_pa,
+             (paddr_t)info_pa + info_size);
+    arch_mmu_init(top);
+    kheap_init();
+    kheap_set_phys_limit(top);
+    vmm_init();
+    arch_protect_stack_guards();
 }
 
 static void apply_cmdline(void)
@@ -114,6 +147,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
     arch_init(&boot_info);
     pr_info("cpu: %s\n", arch_cpu_description());
     print_memory_map(&boot_info);
+    memory_init(&boot_info, info_pa);
     if (ksym_ready())
         pr_info("symbols: %s\n", ksym_status());
     else

@@ -9,6 +9,7 @@
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/fmt.h>
+#include <mm/kstack.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -48,8 +49,11 @@ void backtrace_print(uintptr_t pc, uintptr_t fp, bool pc_is_return)
     if (!ksym_ready())
         kprintf("  (%s: raw addresses only)\n", ksym_status());
     print_frame(depth++, pc, pc_is_return);
-    if (!arch_stack_bounds(fp, &lo, &hi))
+    const struct kstack *ks = kstack_find(fp);
+    if (!ks)
         return;
+    lo = ks->lo;
+    hi = ks->hi;
     while (depth < BACKTRACE_MAX_DEPTH) {
         /* A frame record is [saved fp, return address]; both must be in this stack. */
         if (fp < lo || fp > hi - 16 || (fp & 7))

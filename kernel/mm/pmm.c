@@ -252,17 +252,26 @@ int pmm_core_build(struct pmm *p, const struct mb2_info *mb, const struct pmm_ra
 
     /* Size the bitmap for the highest owned frame, then carve it from the lowest range
      * that holds it below meta_limit. Carving can only lower the top, so the size
-     * stays sufficient. */
-    uint64_t frames = p->ranges[p->range_count - 1].end >> PMM_FRAME_SHIFT;
-    uint64_t bits[PMM_MAX_LEVELS];
+     * stays sufficient. RAM so high that its bitmap fits nowhere is given up, highest
+     * range first, rather than failing the boot. */
+    uint64_t frames, bits[PMM_MAX_LEVELS];
     unsigned levels;
-    paddr_t meta_len = align_up(levels_layout(frames, bits, &levels) * sizeof(uint64_t));
-    size_t i = 0;
-    while (i < p->range_count && !(p->ranges[i].end - p->ranges[i].start >= meta_len &&
-                                   p->ranges[i].start + meta_len <= meta_limit))
-        i++;
-    if (i == p->range_count)
-        return K_ENOMEM;
+    paddr_t meta_len;
+    size_t i;
+    for (;;) {
+        frames = p->ranges[p->range_count - 1].end >> PMM_FRAME_SHIFT;
+        meta_len = align_up(levels_layout(frames, bits, &levels) * sizeof(uint64_t));
+        for (i = 0; i < p->range_count; i++)
+            if (p->ranges[i].end - p->ranges[i].start >= meta_len &&
+                p->ranges[i].start + meta_len <= meta_limit)
+                break;
+        if (i < p->range_count)
+            break;
+        if (p->range_count == 1)
+            return K_ENOMEM;
+        struct pmm_range *top = &p->ranges[--p->range_count];
+        p->lost_frames += (top->end - top->start) >> PMM_FRAME_SHIFT;
+    }
     p->meta_start = p->ranges[i].start;
     p->meta_end = p->meta_start + meta_len;
     ranges_reserve(p, p->meta_start, p->meta_end);
@@ -442,7 +451,7 @@ void pmm_init(const struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_en
             (unsigned long long)((pmm_global.meta_end - pmm_global.meta_start) >> 10),
             (unsigned long long)pmm_global.meta_start, pmm_global.levels);
     if (pmm_global.lost_frames)
-        pr_warn("pmm: memory map too fragmented: %llu frames left unused\n",
+        pr_warn("pmm: %llu frames of RAM left unused (map too fragmented or RAM too high)\n",
                 (unsigned long long)pmm_global.lost_frames);
 }
 

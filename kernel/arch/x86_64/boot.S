@@ -181,7 +181,9 @@ boot_pd:        .skip 4096 * BOOT_DIRECT_MAP_GIB
 
     .section .bss.boot_stack, "aw", @nobits
     .balign 4096
-    .global boot_stack_bottom, boot_stack_top
+    .global boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:                   /* unmapped once the memory system is up */
+    .skip 4096
 boot_stack_bottom:
     .skip BOOT_STACK_SIZE
 boot_stack_top:

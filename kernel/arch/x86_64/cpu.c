@@ -55,6 +55,7 @@ void arch_early_console_init(void)
 void arch_init(const struct mb2_info *mb)
 {
     cpu_describe();
+    x86_register_stacks();
     gdt_init();
     idt_init();
     pic_init();

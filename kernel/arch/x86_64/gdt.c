@@ -4,6 +4,10 @@
  * always run, so even a blown kernel stack gets a clean report.
  */
 #include "pc.h"
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <mm/kstack.h>
+#include <mm/layout.h>
 #include <lib/string.h>
 #include <stdint.h>
 
@@ -28,7 +32,9 @@ static uint64_t gdt[8] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
 
 #define IST_COUNT 3
-static uint8_t ist_stacks[IST_COUNT][IST_STACK_SIZE] __attribute__((aligned(16)));
+/* Each IST stack has a guard page below it (unmapped by x86_protect_stacks). */
+static uint8_t ist_area[IST_COUNT][PAGE_SIZE + IST_STACK_SIZE] __attribute__((aligned(4096)));
+static const char *const ist_names[IST_COUNT] = { "double-fault", "nmi", "machine-check" };
 
 /* Access byte / flags: present, DPL, code/data, long-mode code. */
 #define SEG_CODE64(dpl) (0x00af9a0000000000ull | ((uint64_t)(dpl) << 45))
@@ -42,7 +48,7 @@ void gdt_init(void)
 
     memset(&tss, 0, sizeof tss);
     for (int i = 0; i < IST_COUNT; i++)
-        tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+        tss.ist[i] = (uint64_t)(uintptr_t)(ist_area[i] + PAGE_SIZE + IST_STACK_SIZE);
     tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
 
     gdt[0] = 0;
@@ -74,20 +80,20 @@ void gdt_init(void)
         : "rax", "memory");
 }
 
-bool x86_known_stack(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+void x86_register_stacks(void)
 {
-    for (int i = 0; i < IST_COUNT; i++) {
-        uintptr_t s = (uintptr_t)ist_stacks[i];
-        if (addr >= s && addr < s + IST_STACK_SIZE) {
-            *lo = s;
-            *hi = s + IST_STACK_SIZE;
-            return true;
-        }
-    }
-    if (addr >= (uintptr_t)boot_stack_bottom && addr < (uintptr_t)boot_stack_top) {
-        *lo = (uintptr_t)boot_stack_bottom;
-        *hi = (uintptr_t)boot_stack_top;
-        return true;
-    }
-    return false;
+    kstack_register((uintptr_t)boot_stack_guard, (uintptr_t)boot_stack_bottom,
+                    (uintptr_t)boot_stack_top, "boot");
+    for (int i = 0; i < IST_COUNT; i++)
+        kstack_register((uintptr_t)ist_area[i], (uintptr_t)ist_area[i] + PAGE_SIZE,
+                        (uintptr_t)ist_area[i] + PAGE_SIZE + IST_STACK_SIZE, ist_names[i]);
+}
+
+void arch_protect_stack_guards(void)
+{
+    mmu_root_t root = arch_mmu_kernel_root();
+
+    arch_mmu_unmap_range(root, (vaddr_t)boot_stack_guard, PAGE_SIZE, NULL, NULL);
+    for (int i = 0; i < IST_COUNT; i++)
+        arch_mmu_unmap_range(root, (vaddr_t)ist_area[i], PAGE_SIZE, NULL, NULL);
 }

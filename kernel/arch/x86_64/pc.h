@@ -28,15 +28,24 @@
 #define PC_IRQ_COM1      4
 
 /* The stack kmain starts on (boot.S). */
-extern char boot_stack_bottom[], boot_stack_top[];
+extern char boot_stack_guard[], boot_stack_bottom[], boot_stack_top[];
 /* The boot page-table root (boot.S), in use until the memory system takes over. */
 extern uint64_t boot_pml4[512];
 
 void gdt_init(void);
 void idt_init(void);
 
-/* Is addr inside the boot stack or an IST stack? Gives that stack's bounds. */
-bool x86_known_stack(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
+/* Register the boot and IST stacks (and their guard pages) with mm/kstack. */
+void x86_register_stacks(void);
+
+/* Exception table (probe.S): a fault at fault_ip resumes at fixup_ip. */
+struct x86_extable_entry {
+    uint64_t fault_ip;
+    uint64_t fixup_ip;
+};
+extern const struct x86_extable_entry __ex_table_start[], __ex_table_end[];
+extern char x86_probe_exec_fixup[];
+extern uint64_t x86_probe_exec_rsp;
 
 typedef void (*irq_handler_t)(void);
 void pic_init(void);

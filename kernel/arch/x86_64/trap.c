@@ -11,6 +11,8 @@
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/fmt.h>
+#include <mm/kstack.h>
+#include <mm/vmm.h>
 
 _Static_assert(sizeof(struct trap_frame) == sizeof(struct arch_regs), "arch_regs holds a frame");
 
@@ -68,24 +70,85 @@ static void describe_page_fault(char *buf, size_t len, uint64_t err)
                  (err & PF_RSVD) ? ", reserved bit set in a page table" : "");
 }
 
+/* A kernel fault at a probe or copy instruction resumes at its fixup. */
+static bool fixup_kernel_fault(struct trap_frame *f, uint64_t cr2)
+{
+    for (const struct x86_extable_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+        if (e->fault_ip == f->rip) {
+            f->rip = e->fixup_ip;
+            return true;
+        }
+    }
+    /* arch_probe_exec: the fetch of the probed address itself faulted. */
+    if (x86_probe_exec_rsp && f->vector == 14 && f->rip == cr2) {
+        f->rip = (uint64_t)(uintptr_t)x86_probe_exec_fixup;
+        return true;
+    }
+    return false;
+}
+
+static __attribute__((noreturn)) void report_stack_overflow(struct trap_frame *f,
+                                                            const struct kstack *ks,
+                                                            uint64_t addr)
+{
+    panic_with_regs((struct arch_regs *)f,
+                    "kernel stack overflow in thread %s: guard page hit at 0x%llx "
+                    "(stack 0x%llx-0x%llx), at %pS",
+                    ks->name, (unsigned long long)addr, (unsigned long long)ks->lo,
+                    (unsigned long long)ks->hi, (void *)f->rip);
+}
+
+static void handle_page_fault(struct trap_frame *f)
+{
+    uint64_t cr2 = x86_read_cr2();
+    unsigned access = (f->error & PF_FETCH) ? VM_EXEC : (f->error & PF_WRITE) ? VM_WRITE : VM_READ;
+    int result = VMM_FAULT_UNMAPPED;
+    vmm_space_t *space = NULL;
+
+    if (cr2 < USER_END)
+        space = vmm_current_user_space();
+    else if (cr2 >= KERNEL_REGION_BASE && cr2 < KERNEL_REGION_END && !(f->error & PF_USER))
+        space = vmm_kernel_space();
+    if (space && !(f->error & PF_RSVD)) {
+        result = vmm_handle_fault(space, cr2, access, f->error & PF_PRESENT);
+        if (result == VMM_FAULT_RESOLVED)
+            return;
+    }
+    if (!(f->cs & 3) && fixup_kernel_fault(f, cr2))
+        return;
+    const struct kstack *ks = kstack_find_guard(cr2);
+    if (ks)
+        report_stack_overflow(f, ks, cr2);
+
+    char detail[160];
+    describe_page_fault(detail, sizeof detail, f->error);
+    panic_with_regs((struct arch_regs *)f,
+                    "#PF page fault at %pS: %s, address 0x%016llx (error 0x%llx): %s",
+                    (void *)f->rip, detail, (unsigned long long)cr2,
+                    (unsigned long long)f->error, vmm_fault_name(result));
+}
+
 static void handle_exception(struct trap_frame *f)
 {
     const char *name = exception_names[f->vector];
-    char detail[160];
 
     if (f->vector == 14) {
-        uint64_t cr2 = x86_read_cr2();
-        describe_page_fault(detail, sizeof detail, f->error);
-        panic_with_regs((struct arch_regs *)f,
-                        "%s at %pS: %s, address 0x%016llx (error 0x%llx)", name,
-                        (void *)f->rip, detail, (unsigned long long)cr2,
-                        (unsigned long long)f->error);
+        handle_page_fault(f);
+        return;
     }
     if (f->vector == 8) {
-        /* Almost always a kernel stack overflow running into its guard page. */
-        panic_with_regs((struct arch_regs *)f, "%s at %pS (kernel stack overflow?)", name,
-                        (void *)f->rip);
+        /* Almost always a kernel stack running into its guard page: the CPU could
+         * not push the page fault's frame, so it raised #DF on the IST stack. */
+        uint64_t cr2 = x86_read_cr2();
+        const struct kstack *ks = kstack_find_guard(cr2);
+        if (!ks)
+            ks = kstack_find_guard(f->rsp);
+        if (ks)
+            report_stack_overflow(f, ks, cr2);
+        panic_with_regs((struct arch_regs *)f, "%s at %pS", name, (void *)f->rip);
     }
+    if (!(f->cs & 3) && fixup_kernel_fault(f, 0))
+        return;
     panic_with_regs((struct arch_regs *)f, "%s at %pS (error 0x%llx)", name, (void *)f->rip,
                     (unsigned long long)f->error);
 }
@@ -169,7 +232,3 @@ uintptr_t arch_regs_fp(const struct arch_regs *regs)
     return ((const struct trap_frame *)regs)->rbp;
 }
 
-bool arch_stack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
-{
-    return x86_known_stack(addr, lo, hi);
-}

@@ -100,8 +100,18 @@ uintptr_t arch_regs_fp(const struct arch_regs *regs);
 /* The innermost trap being handled on this CPU, or NULL. */
 const struct arch_regs *arch_current_trap(void);
 
-/* If addr lies in a known kernel stack, give its bounds. Any context, lock-free. */
-bool arch_stack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
+/* Unmap the guard pages below the boot and IST stacks. After arch_mmu_init. */
+void arch_protect_stack_guards(void);
+
+/*
+ * Fault-tolerant probes of kernel-visible memory, for tests and the user-copy
+ * routines to come: each returns 0, or K_EFAULT if the access faulted (the fault
+ * is absorbed through the exception table instead of panicking).
+ */
+int arch_probe_read(const void *addr, uint64_t *value);
+int arch_probe_write(void *addr, uint64_t value);
+/* Call code at addr (which must be a `ret`); K_EFAULT if fetching it faults. */
+int arch_probe_exec(const void *addr);
 
 /* A short CPU description for the boot log ("GenuineIntel family 6 ..., NX, SMEP"). */
 const char *arch_cpu_description(void);

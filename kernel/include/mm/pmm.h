@@ -58,7 +58,7 @@ struct pmm {
     size_t range_count;
     uint64_t total_frames;
     uint64_t free_frames;
-    uint64_t lost_frames;                /* usable RAM dropped: range table full */
+    uint64_t lost_frames;                /* usable RAM dropped: table full, bitmap too big */
     paddr_t meta_start, meta_end;        /* where the bitmap levels live */
 };
 
@@ -79,8 +79,10 @@ size_t pmm_core_meta_bytes(uint64_t frames);
  * mb->modules, each of the `nextra` ranges in `extra` (kernel image, info block), and
  * the metadata itself, which goes at the start of the lowest remaining range that
  * holds it entirely below `meta_limit`. Entries that wrap or lie above PMM_MAX_PHYS
- * are clipped. Returns 0; K_ENOMEM if no RAM is left or no range can hold the
- * metadata; K_EINVAL for NULL arguments or if map_meta returns NULL.
+ * are clipped. If the bitmap for the highest RAM fits nowhere below meta_limit, the
+ * highest ranges are given up (counted in lost_frames) until it does. Returns 0;
+ * K_ENOMEM if no RAM is left or even the lowest range cannot hold its own metadata;
+ * K_EINVAL for NULL arguments or if map_meta returns NULL.
  */
 int pmm_core_build(struct pmm *p, const struct mb2_info *mb, const struct pmm_range *extra,
                    size_t nextra, paddr_t meta_limit, pmm_map_fn map_meta, void *ctx);

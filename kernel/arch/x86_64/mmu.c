@@ -1,0 +1,375 @@
+/*
+ * x86_64 4-level page tables. Tables live in frames from the frame allocator and
+ * are reached through the direct map. The kernel half (PML4 entries 256-511) is
+ * created once at boot and shared by pointer with every address space, so kernel
+ * mappings never need to be copied between spaces.
+ */
+#include "x86.h"
+#include <arch/mmu.h>
+#include <core/panic.h>
+#include <core/sections.h>
+#include <core/printk.h>
+#include <lib/errno.h>
+#include <lib/string.h>
+#include <mm/pmm.h>
+
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_U    (1ull << 2)
+#define PTE_PS   (1ull << 7)
+#define PTE_G    (1ull << 8)
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+#define CR4_PGE  (1ull << 7)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+
+#define LARGE_2M (2ull << 20)
+#define LARGE_1G (1ull << 30)
+
+typedef uint64_t pte_t;
+
+static mmu_root_t kernel_root;
+/* While the full direct map is being built, tables must come from the part the
+ * boot tables already map. 0 once every frame is reachable. */
+static paddr_t table_frame_limit = (paddr_t)BOOT_DIRECT_MAP_GIB << 30;
+static uint64_t table_pages;
+static bool have_nx;
+
+static pte_t *table_virt(paddr_t pa)
+{
+    return phys_to_virt(pa);
+}
+
+static paddr_t table_alloc(void)
+{
+    paddr_t pa = table_frame_limit ? pmm_alloc_frame_below(table_frame_limit)
+                                   : pmm_alloc_frame();
+
+    if (!pa)
+        return 0;
+    memset(table_virt(pa), 0, PAGE_SIZE);
+    table_pages++;
+    return pa;
+}
+
+static void table_free(paddr_t pa)
+{
+    pmm_free_frame(pa);
+    table_pages--;
+}
+
+static pte_t pte_flags(unsigned flags)
+{
+    pte_t f = PTE_P;
+
+    if (flags & MMU_WRITE)
+        f |= PTE_W;
+    if (flags & MMU_USER)
+        f |= PTE_U;
+    if (flags & MMU_GLOBAL)
+        f |= PTE_G;
+    if (!(flags & MMU_EXEC) && have_nx)
+        f |= PTE_NX;
+    return f;
+}
+
+static unsigned mmu_flags(pte_t e)
+{
+    unsigned f = MMU_READ;
+
+    if (e & PTE_W)
+        f |= MMU_WRITE;
+    if (e & PTE_U)
+        f |= MMU_USER;
+    if (e & PTE_G)
+        f |= MMU_GLOBAL;
+    if (!(e & PTE_NX))
+        f |= MMU_EXEC;
+    return f;
+}
+
+static unsigned index_at(vaddr_t va, int level)
+{
+    return (unsigned)(va >> (12 + 9 * level)) & 511;
+}
+
+/*
+ * The entry for va at `level` (0 = PT entry), creating intermediate tables when
+ * `create`. NULL when a table is missing (and not created) or a large page is in
+ * the way. Intermediate entries are always user-accessible and writable: the leaf
+ * decides the real permission.
+ */
+static pte_t *walk(mmu_root_t root, vaddr_t va, int level, bool create)
+{
+    pte_t *table = table_virt(root);
+
+    for (int l = 3; l > level; l--) {
+        pte_t *e = &table[index_at(va, l)];
+        if (!(*e & PTE_P)) {
+            if (!create)
+                return NULL;
+            paddr_t pa = table_alloc();
+            if (!pa)
+                return NULL;
+            *e = pa | PTE_P | PTE_W | (va < DIRECT_MAP_BASE ? PTE_U : 0);
+        } else if (*e & PTE_PS) {
+            return NULL;
+        }
+        table = table_virt(*e & PTE_ADDR);
+    }
+    return &table[index_at(va, level)];
+}
+
+static void tlb_flush_page(vaddr_t va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+int arch_mmu_map(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags)
+{
+    pte_t *e = walk(root, va, 0, true);
+
+    if (!e)
+        return K_ENOMEM;
+    if (*e & PTE_P)
+        return K_EEXIST;
+    *e = (pa & PTE_ADDR) | pte_flags(flags);
+    /* Not-present entries are never cached, so no flush is needed. */
+    return 0;
+}
+
+bool arch_mmu_query(mmu_root_t root, vaddr_t va, paddr_t *pa, unsigned *flags)
+{
+    pte_t *table = table_virt(root);
+
+    for (int l = 3; l >= 0; l--) {
+        pte_t e = table[index_at(va, l)];
+        if (!(e & PTE_P))
+            return false;
+        if (l == 0 || (e & PTE_PS)) {
+            uint64_t page = l == 0 ? PAGE_SIZE : (1ull << (12 + 9 * l));
+            if (pa)
+                *pa = (e & PTE_ADDR & ~(page - 1)) + (va & (page - 1));
+            if (flags)
+                *flags = mmu_flags(e);
+            return true;
+        }
+        table = table_virt(e & PTE_ADDR);
+    }
+    return false;
+}
+
+static bool table_empty(const pte_t *t)
+{
+    for (int i = 0; i < 512; i++) {
+        if (t[i])
+            return false;
+    }
+    return true;
+}
+
+struct unmap_walk {
+    void (*release)(paddr_t pa, void *ctx);
+    void *ctx;
+    bool flush;
+    size_t pages;
+};
+
+/* Unmap [va, end) inside `table` at `level`; frees child tables left empty. */
+static void unmap_level(struct unmap_walk *w, pte_t *table, int level, vaddr_t va,
+                        vaddr_t end)
+{
+    uint64_t span = 1ull << (12 + 9 * level);
+
+    while (va < end) {
+        vaddr_t next = (va & ~(span - 1)) + span;
+        if (next > end || next == 0)
+            next = end;
+        pte_t *e = &table[index_at(va, level)];
+        if (*e & PTE_P) {
+            if (level == 0) {
+                paddr_t pa = *e & PTE_ADDR;
+                *e = 0;
+                if (w->flush)
+                    tlb_flush_page(va);
+                if (w->release)
+                    w->release(pa, w->ctx);
+                w->pages++;
+            } else {
+                ASSERT(!(*e & PTE_PS)); /* large pages are the kernel's own */
+                pte_t *child = table_virt(*e & PTE_ADDR);
+                unmap_level(w, child, level - 1, va, next);
+                /* Only a table we emptied through this call can be freed. */
+                if (table_empty(child)) {
+                    paddr_t pa = *e & PTE_ADDR;
+                    *e = 0;
+                    table_free(pa);
+                }
+            }
+        }
+        va = next;
+    }
+}
+
+size_t arch_mmu_unmap_range(mmu_root_t root, vaddr_t va, size_t len,
+                            void (*release)(paddr_t pa, void *ctx), void *ctx)
+{
+    struct unmap_walk w = { release, ctx, root == arch_mmu_current(), 0 };
+
+    /* Kernel-half tables are shared by every space: keep the top-level entries. */
+    pte_t *pml4 = table_virt(root);
+    vaddr_t end = va + len;
+    while (va < end) {
+        uint64_t span = 1ull << 39;
+        vaddr_t next = (va & ~(span - 1)) + span;
+        if (next > end || next == 0)
+            next = end;
+        pte_t *e = &pml4[index_at(va, 3)];
+        if (*e & PTE_P) {
+            pte_t *pdpt = table_virt(*e & PTE_ADDR);
+            unmap_level(&w, pdpt, 2, va, next);
+            if (va < DIRECT_MAP_BASE && table_empty(pdpt)) {
+                paddr_t pa = *e & PTE_ADDR;
+                *e = 0;
+                table_free(pa);
+            }
+        }
+        va = next;
+    }
+    return w.pages;
+}
+
+void arch_mmu_protect_range(mmu_root_t root, vaddr_t va, size_t len, unsigned flags)
+{
+    bool flush = root == arch_mmu_current();
+
+    for (vaddr_t p = va; p < va + len; p += PAGE_SIZE) {
+        pte_t *e = walk(root, p, 0, false);
+        if (!e || !(*e & PTE_P))
+            continue;
+        *e = (*e & PTE_ADDR) | pte_flags(flags);
+        if (flush)
+            tlb_flush_page(p);
+    }
+}
+
+mmu_root_t arch_mmu_kernel_root(void)
+{
+    return kernel_root;
+}
+
+mmu_root_t arch_mmu_create_root(void)
+{
+    paddr_t root = table_alloc();
+
+    if (!root)
+        return 0;
+    memcpy(table_virt(root) + 256, table_virt(kernel_root) + 256, 256 * sizeof(pte_t));
+    return root;
+}
+
+void arch_mmu_destroy_root(mmu_root_t root)
+{
+    ASSERT(root != arch_mmu_current() && root != kernel_root);
+    /* Whatever user tables remain (the caller unmapped the pages). */
+    arch_mmu_unmap_range(root, 0, (size_t)1 << 47, NULL, NULL);
+    table_free(root);
+}
+
+void arch_mmu_switch(mmu_root_t root)
+{
+    if (x86_read_cr3() != root)
+        x86_write_cr3(root);
+}
+
+mmu_root_t arch_mmu_current(void)
+{
+    return x86_read_cr3() & PTE_ADDR;
+}
+
+uint64_t arch_mmu_table_pages(void)
+{
+    return table_pages;
+}
+
+/* Map [pa, pa + len) at DIRECT_MAP_BASE + pa with the largest pages that fit. */
+static void map_direct(paddr_t pa, paddr_t end, bool gib_pages)
+{
+    pte_t flags = PTE_P | PTE_W | PTE_G | (have_nx ? PTE_NX : 0);
+
+    pa &= ~(LARGE_2M - 1);
+    while (pa < end) {
+        vaddr_t va = DIRECT_MAP_BASE + pa;
+        if (gib_pages && !(pa & (LARGE_1G - 1)) && end - pa >= LARGE_1G) {
+            pte_t *e = walk(kernel_root, va, 2, true);
+            ASSERT(e);
+            if (!(*e & PTE_P))
+                *e = pa | flags | PTE_PS;
+            pa += LARGE_1G;
+            continue;
+        }
+        pte_t *e = walk(kernel_root, va, 1, true);
+        ASSERT(e);
+        if (!(*e & PTE_P))
+            *e = pa | flags | PTE_PS;
+        pa += LARGE_2M;
+    }
+}
+
+static void map_image(vaddr_t start, vaddr_t end, unsigned flags)
+{
+    for (vaddr_t va = start & ~(vaddr_t)(PAGE_SIZE - 1); va < end; va += PAGE_SIZE) {
+        int rc = arch_mmu_map(kernel_root, va, kimage_to_phys((void *)va), flags | MMU_GLOBAL);
+        if (rc)
+            panic("mmu: cannot map the kernel image at %p (%d)", (void *)va, rc);
+    }
+}
+
+void arch_mmu_init(paddr_t max_phys)
+{
+    uint32_t r[4], ext[4], leaf7[4] = { 0 };
+
+    x86_cpuid(0x80000001, 0, ext);
+    x86_cpuid(0, 0, r);
+    if (r[0] >= 7)
+        x86_cpuid(7, 0, leaf7);
+    have_nx = ext[3] & (1u << 20);
+    bool gib_pages = ext[3] & (1u << 26);
+
+    kernel_root = table_alloc();
+    if (!kernel_root)
+        panic("mmu: no memory for the kernel page tables");
+    /* Every kernel-half top-level table exists from the start, so spaces created
+     * later can share them by copying 256 entries once. */
+    for (int i = 256; i < 512; i++) {
+        paddr_t t = table_alloc();
+        if (!t)
+            panic("mmu: no memory for the kernel page tables");
+        table_virt(kernel_root)[i] = t | PTE_P | PTE_W;
+    }
+
+    /* The first 4 GiB (RAM, firmware tables, VGA) and all RAM above. */
+    map_direct(0, (paddr_t)BOOT_DIRECT_MAP_GIB << 30, gib_pages);
+    if (max_phys > ((paddr_t)BOOT_DIRECT_MAP_GIB << 30))
+        map_direct((paddr_t)BOOT_DIRECT_MAP_GIB << 30, max_phys, gib_pages);
+
+    map_image((vaddr_t)__kernel_start, (vaddr_t)__text_start, MMU_READ);
+    map_image((vaddr_t)__text_start, (vaddr_t)__text_end, MMU_READ | MMU_EXEC);
+    map_image((vaddr_t)__rodata_start, (vaddr_t)__rodata_end, MMU_READ);
+    map_image((vaddr_t)__data_start, (vaddr_t)__kernel_end, MMU_READ | MMU_WRITE);
+
+    uint64_t cr4 = x86_read_cr4() | CR4_PGE;
+    if (leaf7[1] & (1u << 7))
+        cr4 |= CR4_SMEP;
+    if (leaf7[1] & (1u << 20))
+        cr4 |= CR4_SMAP;
+    x86_write_cr3(kernel_root);
+    x86_write_cr4(cr4);
+    table_frame_limit = 0;
+    pr_info("mmu: kernel tables at %#llx, direct map to %#llx, NX %s, SMEP %s, SMAP %s\n",
+            (unsigned long long)kernel_root, (unsigned long long)max_phys,
+            have_nx ? "on" : "off", (cr4 & CR4_SMEP) ? "on" : "off",
+            (cr4 & CR4_SMAP) ? "on" : "off");
+}

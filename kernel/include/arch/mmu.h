@@ -1,0 +1,62 @@
+/*
+ * The page-table boundary between generic memory code and the CPU port. Generic
+ * code speaks in 4 KiB pages and MMU_* permission bits; the port owns the table
+ * format, table allocation (from the frame allocator) and TLB invalidation.
+ * Callers serialise changes to one address space (the space's lock).
+ */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include <mm/layout.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MMU_READ   0x01u
+#define MMU_WRITE  0x02u
+#define MMU_EXEC   0x04u
+#define MMU_USER   0x08u
+#define MMU_GLOBAL 0x10u /* kernel mappings shared by every space */
+
+/* A page-table root, named by the physical address of its top-level table. */
+typedef paddr_t mmu_root_t;
+
+/* Build the kernel's own tables (direct map of RAM up to max_phys, kernel image
+ * with per-section permissions) and switch to them. Boot CPU, once, after the
+ * frame allocator is up. Enables NX, WP, and SMEP/SMAP when the CPU has them. */
+void arch_mmu_init(paddr_t max_phys);
+
+/* The kernel root (its upper half is shared by every address space). */
+mmu_root_t arch_mmu_kernel_root(void);
+
+/* A new root: empty user half, kernel half shared. Returns 0 if out of memory. */
+mmu_root_t arch_mmu_create_root(void);
+
+/* Free a root and every user-half table below it. The caller has already unmapped
+ * (and freed) the pages it mapped. Must not be the current root. */
+void arch_mmu_destroy_root(mmu_root_t root);
+
+/* Map one page. Allocates missing tables; returns 0, K_ENOMEM, or K_EEXIST if the
+ * page is already mapped. */
+int arch_mmu_map(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags);
+
+/* Unmap every page in [va, va + len) (page aligned), calling release(pa, ctx) for
+ * each frame that was mapped, and free tables left empty. Returns pages unmapped. */
+size_t arch_mmu_unmap_range(mmu_root_t root, vaddr_t va, size_t len,
+                            void (*release)(paddr_t pa, void *ctx), void *ctx);
+
+/* Change the permissions of mapped pages in [va, va + len); unmapped pages are
+ * skipped. */
+void arch_mmu_protect_range(mmu_root_t root, vaddr_t va, size_t len, unsigned flags);
+
+/* Is va mapped? Gives its frame and MMU_* flags. */
+bool arch_mmu_query(mmu_root_t root, vaddr_t va, paddr_t *pa, unsigned *flags);
+
+/* Switch to a root / the root in use now. */
+void arch_mmu_switch(mmu_root_t root);
+mmu_root_t arch_mmu_current(void);
+
+/* Page-table pages ever allocated minus freed, all spaces (for leak checks). */
+uint64_t arch_mmu_table_pages(void);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * Address spaces and their regions. A space is a page-table root plus a sorted
+ * array of regions; each region is a page-aligned range in one state (reserved,
+ * committed, or guard) with one protection, and remembers the reservation
+ * ("allocation base") it was carved from - the model of Windows' VirtualAlloc.
+ * Committed memory gets a zeroed frame on first touch, in the page-fault handler.
+ *
+ * Lock order: vmm_space.lock, then the heap's lock, then the frame allocator's.
+ */
+#ifndef MM_VMM_H
+#define MM_VMM_H
+
+#include <arch/mmu.h>
+#include <lib/spinlock.h>
+#include <mm/layout.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Protections (what a committed page allows). */
+#define VM_READ  0x1u
+#define VM_WRITE 0x2u
+#define VM_EXEC  0x4u
+#define VM_PROT_MASK 0x7u
+
+/* Flags for vmm_reserve. */
+#define VM_COMMIT     0x10u /* commit the whole range as well */
+#define VM_POPULATE   0x20u /* give every committed page its frame now (no faults later) */
+#define VM_GROWS_DOWN 0x40u /* internal: a stack reservation that extends downwards */
+
+enum vm_state {
+    VM_FREE,      /* only reported by vmm_query: no region here */
+    VM_RESERVED,  /* address space held, no memory behind it */
+    VM_COMMITTED, /* memory promised; frames arrive on first touch */
+    VM_GUARD,     /* committed, but the first touch raises a guard-page event */
+};
+
+struct vm_region {
+    vaddr_t start, end;  /* [start, end), page aligned */
+    vaddr_t alloc_base;  /* start of the reservation this piece came from */
+    vaddr_t grow_limit;  /* VM_GROWS_DOWN: the guard may never move below this */
+    uint8_t state;       /* enum vm_state */
+    uint8_t prot;        /* VM_READ/WRITE/EXEC */
+    uint16_t flags;      /* VM_GROWS_DOWN */
+    uint64_t resident;   /* pages of this region that have a frame */
+};
+
+typedef struct vmm_space vmm_space_t;
+
+struct vmm_space {
+    struct spinlock lock;
+    mmu_root_t root;
+    vaddr_t lo, hi;   /* regions live in [lo, hi) */
+    bool user;        /* user half (pages are user-accessible) */
+    /* protected by lock */
+    struct vm_region *regions; /* sorted by start, never overlapping */
+    size_t count, capacity;
+    size_t hint;               /* region the last fault hit: the common case */
+    uint64_t resident_pages;   /* frames mapped through regions */
+};
+
+/* Results of vmm_handle_fault (0 = resolved). */
+enum {
+    VMM_FAULT_RESOLVED = 0,
+    VMM_FAULT_UNMAPPED = 1,       /* no committed memory at the address */
+    VMM_FAULT_PROTECTION = 2,     /* the page does not allow this access */
+    VMM_FAULT_STACK_OVERFLOW = 3, /* a growing stack hit its reserved limit */
+    VMM_FAULT_GUARD = 4,          /* a one-shot guard page was touched (now normal) */
+    VMM_FAULT_NOMEM = 5,          /* no frame left */
+};
+
+/* Set up the kernel space (kernel regions at KERNEL_REGION_BASE). Boot, once,
+ * after arch_mmu_init and kheap_init. */
+void vmm_init(void);
+
+vmm_space_t *vmm_kernel_space(void);
+
+/* A new user address space (empty user half). NULL when out of memory. */
+vmm_space_t *vmm_space_create(void);
+
+/* Free every region, frame and table of a user space. It must not be active. */
+void vmm_space_destroy(vmm_space_t *s);
+
+/* Make s the active user space on this CPU (NULL: kernel only). */
+void vmm_space_activate(vmm_space_t *s);
+vmm_space_t *vmm_current_user_space(void);
+
+/*
+ * Reserve size bytes (rounded up to pages). *addr: 0 to let the space choose
+ * (lowest fit, 64 KiB aligned like Windows), else the exact page-aligned start.
+ * VM_COMMIT commits it too with `prot`. Returns 0 and the start in *addr,
+ * K_EINVAL (bad size/address/prot), K_EEXIST (overlaps a region) or K_ENOMEM.
+ */
+int vmm_reserve(vmm_space_t *s, vaddr_t *addr, size_t size, unsigned prot, unsigned flags);
+
+/* Commit [addr, addr + size) inside one reservation with `prot`. Pages already
+ * committed keep their contents and take the new protection. */
+int vmm_commit(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot);
+
+/* Return the frames of [addr, addr + size) and make it reserved again. */
+int vmm_decommit(vmm_space_t *s, vaddr_t addr, size_t size);
+
+/* Release the whole reservation that starts at base. */
+int vmm_release(vmm_space_t *s, vaddr_t base);
+
+/* Change the protection of committed pages; *old gets the first page's old one. */
+int vmm_protect(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot, unsigned *old);
+
+/* Describe the region containing addr (state VM_FREE with the free gap's bounds
+ * when there is none). Returns K_EINVAL if addr is outside the space. */
+int vmm_query(vmm_space_t *s, vaddr_t addr, struct vm_region *out);
+
+/*
+ * A grows-down stack: reserve `reserve` bytes, commit the top `commit` bytes, and
+ * put a guard page below them. Touching the guard commits it and moves the guard
+ * one page down; the lowest page of the reservation is never committed, so a
+ * stack that reaches it overflows (VMM_FAULT_STACK_OVERFLOW). *top gets the
+ * address just above the stack.
+ */
+int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned prot,
+                      vaddr_t *top);
+
+/*
+ * Resolve a page fault at addr in s. `access` is one of VM_READ, VM_WRITE,
+ * VM_EXEC; `present` says the page was mapped (a protection fault). Called from
+ * the page-fault handler with interrupts off; allocates no heap memory.
+ */
+int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present);
+
+/* Text for a VMM_FAULT_* value. */
+const char *vmm_fault_name(int result);
+
+#endif

@@ -1,0 +1,560 @@
+/*
+ * Address spaces and regions (see <mm/vmm.h>). Regions are kept in a sorted array:
+ * a fault looks at the region it hit last time, then binary-searches, so the hot
+ * path never scans. Operations that change a range first split regions at its
+ * edges, change the whole pieces, then merge neighbours that became identical.
+ */
+#include <arch/mmu.h>
+#include <core/panic.h>
+#include <core/printk.h>
+#include <lib/errno.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
+#include <mm/vmm.h>
+
+#define ALLOC_GRANULARITY 0x10000 /* where "anywhere" reservations start, as on Windows */
+
+static vmm_space_t kernel_space;
+static vmm_space_t *active_user_space;
+
+static const char *const fault_names[] = {
+    [VMM_FAULT_RESOLVED] = "resolved",
+    [VMM_FAULT_UNMAPPED] = "no committed memory at this address",
+    [VMM_FAULT_PROTECTION] = "access not allowed by the page's protection",
+    [VMM_FAULT_STACK_OVERFLOW] = "stack overflow (reserved stack exhausted)",
+    [VMM_FAULT_GUARD] = "guard page touched",
+    [VMM_FAULT_NOMEM] = "out of memory",
+};
+
+const char *vmm_fault_name(int result)
+{
+    if (result < 0 || result > VMM_FAULT_NOMEM)
+        return "unknown";
+    return fault_names[result];
+}
+
+static unsigned mmu_prot(const vmm_space_t *s, unsigned prot)
+{
+    unsigned f = MMU_READ;
+
+    if (prot & VM_WRITE)
+        f |= MMU_WRITE;
+    if (prot & VM_EXEC)
+        f |= MMU_EXEC;
+    f |= s->user ? MMU_USER : MMU_GLOBAL;
+    return f;
+}
+
+static bool range_ok(const vmm_space_t *s, vaddr_t addr, size_t size)
+{
+    return size > 0 && !(addr & (PAGE_SIZE - 1)) && !(size & (PAGE_SIZE - 1)) &&
+           addr >= s->lo && addr + size > addr && addr + size <= s->hi;
+}
+
+static size_t page_round_up(size_t size)
+{
+    return (size + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
+}
+
+/* Index of the first region whose end is above addr (count if none). */
+static size_t find_index_locked(const vmm_space_t *s, vaddr_t addr)
+{
+    size_t lo = 0, hi = s->count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->regions[mid].end <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The region containing addr, or NULL. Tries the fault hint first. */
+static struct vm_region *find_locked(vmm_space_t *s, vaddr_t addr)
+{
+    if (s->hint < s->count) {
+        struct vm_region *r = &s->regions[s->hint];
+        if (addr >= r->start && addr < r->end)
+            return r;
+    }
+    size_t i = find_index_locked(s, addr);
+    if (i < s->count && s->regions[i].start <= addr) {
+        s->hint = i;
+        return &s->regions[i];
+    }
+    return NULL;
+}
+
+static int insert_locked(vmm_space_t *s, size_t at, const struct vm_region *r)
+{
+    if (s->count == s->capacity) {
+        size_t cap = s->capacity ? s->capacity * 2 : 16;
+        struct vm_region *n = krealloc(s->regions, cap * sizeof *n);
+        if (!n)
+            return K_ENOMEM;
+        s->regions = n;
+        s->capacity = cap;
+    }
+    memmove(&s->regions[at + 1], &s->regions[at], (s->count - at) * sizeof *r);
+    s->regions[at] = *r;
+    s->count++;
+    return 0;
+}
+
+static void remove_locked(vmm_space_t *s, size_t at)
+{
+    memmove(&s->regions[at], &s->regions[at + 1], (s->count - at - 1) * sizeof s->regions[0]);
+    s->count--;
+    s->hint = 0;
+}
+
+/* Make addr a region boundary (no-op if it already is, or lies outside regions). */
+static int split_locked(vmm_space_t *s, vaddr_t addr)
+{
+    size_t i = find_index_locked(s, addr);
+
+    if (i == s->count || s->regions[i].start >= addr)
+        return 0;
+    struct vm_region upper = s->regions[i];
+    upper.start = addr;
+    upper.resident = 0; /* recounted below */
+    int rc = insert_locked(s, i + 1, &upper);
+    if (rc)
+        return rc;
+    s->regions[i].end = addr;
+    /* Split the resident count by asking the page tables: rare (edits, not faults). */
+    uint64_t low = 0;
+    for (vaddr_t va = s->regions[i].start; va < addr; va += PAGE_SIZE)
+        low += arch_mmu_query(s->root, va, NULL, NULL);
+    s->regions[i + 1].resident = s->regions[i].resident - low;
+    s->regions[i].resident = low;
+    return 0;
+}
+
+static bool same_kind(const struct vm_region *a, const struct vm_region *b)
+{
+    return a->end == b->start && a->alloc_base == b->alloc_base && a->state == b->state &&
+           a->prot == b->prot && a->flags == b->flags && a->grow_limit == b->grow_limit;
+}
+
+/* Merge identical neighbours in regions[from .. to]. */
+static void merge_locked(vmm_space_t *s, size_t from, size_t to)
+{
+    if (from > 0)
+        from--;
+    for (size_t i = from; i + 1 < s->count && i <= to;) {
+        if (same_kind(&s->regions[i], &s->regions[i + 1])) {
+            s->regions[i].end = s->regions[i + 1].end;
+            s->regions[i].resident += s->regions[i + 1].resident;
+            remove_locked(s, i + 1);
+            if (to > 0)
+                to--;
+        } else {
+            i++;
+        }
+    }
+}
+
+/* Split at both ends; gives the index range [*first, *last] covering the range, and
+ * checks that it is fully covered by one reservation. */
+static int isolate_locked(vmm_space_t *s, vaddr_t addr, size_t size, size_t *first,
+                          size_t *last)
+{
+    vaddr_t end = addr + size;
+    int rc = split_locked(s, addr);
+
+    if (!rc)
+        rc = split_locked(s, end);
+    if (rc)
+        return rc;
+    size_t i = find_index_locked(s, addr);
+    if (i == s->count || s->regions[i].start != addr)
+        return K_EINVAL;
+    size_t j = i;
+    while (s->regions[j].end < end) {
+        if (j + 1 == s->count || s->regions[j + 1].start != s->regions[j].end ||
+            s->regions[j + 1].alloc_base != s->regions[i].alloc_base)
+            return K_EINVAL;
+        j++;
+    }
+    *first = i;
+    *last = j;
+    return 0;
+}
+
+static void release_frame(paddr_t pa, void *ctx)
+{
+    (void)ctx;
+    pmm_free_frame(pa);
+}
+
+static void unmap_locked(vmm_space_t *s, struct vm_region *r)
+{
+    if (!r->resident)
+        return;
+    size_t n = arch_mmu_unmap_range(s->root, r->start, r->end - r->start, release_frame, NULL);
+    s->resident_pages -= n;
+    r->resident = 0;
+}
+
+static int populate_locked(vmm_space_t *s, struct vm_region *r)
+{
+    for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
+        if (arch_mmu_query(s->root, va, NULL, NULL))
+            continue;
+        paddr_t pa = pmm_alloc_frame();
+        if (!pa)
+            return K_ENOMEM;
+        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+        if (arch_mmu_map(s->root, va, pa, mmu_prot(s, r->prot))) {
+            pmm_free_frame(pa);
+            return K_ENOMEM;
+        }
+        r->resident++;
+        s->resident_pages++;
+    }
+    return 0;
+}
+
+/* Lowest free gap of `size` bytes at an ALLOC_GRANULARITY boundary. */
+static bool find_gap_locked(const vmm_space_t *s, size_t size, vaddr_t *out)
+{
+    vaddr_t cand = (s->lo + ALLOC_GRANULARITY - 1) & ~(vaddr_t)(ALLOC_GRANULARITY - 1);
+
+    for (size_t i = 0; i <= s->count; i++) {
+        vaddr_t gap_end = i < s->count ? s->regions[i].start : s->hi;
+        if (cand + size >= cand && cand + size <= gap_end) {
+            *out = cand;
+            return true;
+        }
+        if (i < s->count && s->regions[i].end > cand)
+            cand = (s->regions[i].end + ALLOC_GRANULARITY - 1) &
+                   ~(vaddr_t)(ALLOC_GRANULARITY - 1);
+    }
+    return false;
+}
+
+/* Give [addr, addr + size) (inside one reservation) a state and protection. */
+static int set_state_locked(vmm_space_t *s, vaddr_t addr, size_t size, uint8_t state,
+                            unsigned prot)
+{
+    size_t first, last;
+    int rc = isolate_locked(s, addr, size, &first, &last);
+
+    if (rc)
+        return rc;
+    for (size_t i = first; i <= last; i++) {
+        s->regions[i].state = state;
+        s->regions[i].prot = (uint8_t)prot;
+    }
+    merge_locked(s, first, last);
+    return 0;
+}
+
+int vmm_reserve(vmm_space_t *s, vaddr_t *addr, size_t size, unsigned prot, unsigned flags)
+{
+    if (!addr || (prot & ~VM_PROT_MASK) || ((flags & VM_COMMIT) && !prot))
+        return K_EINVAL;
+    size = page_round_up(size);
+    if (size == 0)
+        return K_EINVAL;
+
+    spin_lock(&s->lock);
+    int rc = 0;
+    vaddr_t start = *addr;
+    if (start == 0) {
+        if (!find_gap_locked(s, size, &start))
+            rc = K_ENOMEM;
+    } else if (!range_ok(s, start, size)) {
+        rc = K_EINVAL;
+    } else {
+        size_t i = find_index_locked(s, start);
+        if (i < s->count && s->regions[i].start < start + size)
+            rc = K_EEXIST;
+    }
+    if (rc)
+        goto out;
+
+    struct vm_region r = {
+        .start = start, .end = start + size, .alloc_base = start,
+        .state = (flags & VM_COMMIT) ? VM_COMMITTED : VM_RESERVED,
+        .prot = (uint8_t)prot, .flags = (uint16_t)(flags & VM_GROWS_DOWN),
+    };
+    size_t at = find_index_locked(s, start);
+    rc = insert_locked(s, at, &r);
+    if (rc)
+        goto out;
+    if ((flags & VM_COMMIT) && (flags & VM_POPULATE)) {
+        rc = populate_locked(s, &s->regions[at]);
+        if (rc) {
+            unmap_locked(s, &s->regions[at]);
+            remove_locked(s, at);
+            goto out;
+        }
+    }
+    *addr = start;
+out:
+    spin_unlock(&s->lock);
+    return rc;
+}
+
+int vmm_commit(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot)
+{
+    size_t first, last;
+
+    if (!prot || (prot & ~VM_PROT_MASK) || !range_ok(s, addr, size))
+        return K_EINVAL;
+    spin_lock(&s->lock);
+    int rc = isolate_locked(s, addr, size, &first, &last);
+    if (!rc) {
+        for (size_t i = first; i <= last; i++) {
+            struct vm_region *r = &s->regions[i];
+            if (r->resident && r->prot != prot)
+                arch_mmu_protect_range(s->root, r->start, r->end - r->start,
+                                       mmu_prot(s, prot));
+        }
+        rc = set_state_locked(s, addr, size, VM_COMMITTED, prot);
+    }
+    spin_unlock(&s->lock);
+    return rc;
+}
+
+int vmm_decommit(vmm_space_t *s, vaddr_t addr, size_t size)
+{
+    size_t first, last;
+
+    if (!range_ok(s, addr, size))
+        return K_EINVAL;
+    spin_lock(&s->lock);
+    int rc = isolate_locked(s, addr, size, &first, &last);
+    if (!rc) {
+        for (size_t i = first; i <= last; i++) {
+            unmap_locked(s, &s->regions[i]);
+            s->regions[i].state = VM_RESERVED;
+        }
+        merge_locked(s, first, last);
+    }
+    spin_unlock(&s->lock);
+    return rc;
+}
+
+int vmm_release(vmm_space_t *s, vaddr_t base)
+{
+    spin_lock(&s->lock);
+    size_t i = find_index_locked(s, base);
+    int rc = K_EINVAL;
+    if (i < s->count && s->regions[i].start == base && s->regions[i].alloc_base == base) {
+        while (i < s->count && s->regions[i].alloc_base == base) {
+            unmap_locked(s, &s->regions[i]);
+            remove_locked(s, i);
+        }
+        rc = 0;
+    }
+    spin_unlock(&s->lock);
+    return rc;
+}
+
+int vmm_protect(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot, unsigned *old)
+{
+    size_t first, last;
+
+    if (!prot || (prot & ~VM_PROT_MASK) || !range_ok(s, addr, size))
+        return K_EINVAL;
+    spin_lock(&s->lock);
+    int rc = isolate_locked(s, addr, size, &first, &last);
+    for (size_t i = first; !rc && i <= last; i++) {
+        if (s->regions[i].state == VM_RESERVED)
+            rc = K_EINVAL; /* only committed memory has a protection */
+    }
+    if (!rc) {
+        if (old)
+            *old = s->regions[first].prot;
+        for (size_t i = first; i <= last; i++) {
+            struct vm_region *r = &s->regions[i];
+            r->prot = (uint8_t)prot;
+            if (r->resident)
+                arch_mmu_protect_range(s->root, r->start, r->end - r->start,
+                                       mmu_prot(s, prot));
+        }
+        merge_locked(s, first, last);
+    }
+    spin_unlock(&s->lock);
+    return rc;
+}
+
+int vmm_query(vmm_space_t *s, vaddr_t addr, struct vm_region *out)
+{
+    if (addr < s->lo || addr >= s->hi)
+        return K_EINVAL;
+    spin_lock(&s->lock);
+    size_t i = find_index_locked(s, addr);
+    if (i < s->count && s->regions[i].start <= addr) {
+        *out = s->regions[i];
+    } else {
+        memset(out, 0, sizeof *out);
+        out->state = VM_FREE;
+        out->start = i > 0 ? s->regions[i - 1].end : s->lo;
+        out->end = i < s->count ? s->regions[i].start : s->hi;
+    }
+    spin_unlock(&s->lock);
+    return 0;
+}
+
+int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned prot,
+                      vaddr_t *top)
+{
+    vaddr_t base = 0;
+
+    reserve = page_round_up(reserve);
+    commit = page_round_up(commit);
+    /* At least: one never-committed page, the guard, one stack page. */
+    if (commit == 0 || !prot || reserve < commit + 2 * PAGE_SIZE)
+        return K_EINVAL;
+    int rc = vmm_reserve(s, &base, reserve, prot, VM_GROWS_DOWN);
+    if (rc)
+        return rc;
+    vaddr_t end = base + reserve;
+    vaddr_t guard = end - commit - PAGE_SIZE;
+
+    spin_lock(&s->lock);
+    struct vm_region *r = find_locked(s, base);
+    r->grow_limit = base + PAGE_SIZE; /* every piece split off inherits it */
+    rc = set_state_locked(s, guard + PAGE_SIZE, commit, VM_COMMITTED, prot);
+    if (!rc)
+        rc = set_state_locked(s, guard, PAGE_SIZE, VM_GUARD, prot);
+    spin_unlock(&s->lock);
+    if (rc) {
+        vmm_release(s, base);
+        return rc;
+    }
+    *top = end;
+    return 0;
+}
+
+/* Grow a stack: the guard at r becomes stack, the page below becomes the guard. */
+static int grow_stack_locked(vmm_space_t *s, struct vm_region *r)
+{
+    vaddr_t guard = r->start;
+    vaddr_t limit = r->grow_limit;
+
+    if (guard < limit + PAGE_SIZE)
+        return VMM_FAULT_STACK_OVERFLOW;
+    /* Regions may move while splitting: work by address. */
+    if (split_locked(s, guard - PAGE_SIZE) != 0)
+        return VMM_FAULT_NOMEM;
+    size_t g = find_index_locked(s, guard);
+    unsigned prot = s->regions[g].prot;
+    s->regions[g].state = VM_COMMITTED;
+    s->regions[g - 1].state = VM_GUARD;
+    s->regions[g - 1].prot = (uint8_t)prot;
+    merge_locked(s, g - 1, g + 1);
+    return VMM_FAULT_RESOLVED;
+}
+
+int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present)
+{
+    int result;
+
+    addr &= ~(vaddr_t)(PAGE_SIZE - 1);
+    spin_lock(&s->lock);
+    struct vm_region *r = find_locked(s, addr);
+    if (!r || r->state == VM_RESERVED) {
+        result = VMM_FAULT_UNMAPPED;
+        goto out;
+    }
+    if (r->state == VM_GUARD) {
+        if (r->flags & VM_GROWS_DOWN) {
+            result = grow_stack_locked(s, r);
+            if (result)
+                goto out;
+            r = find_locked(s, addr);
+        } else {
+            r->state = VM_COMMITTED; /* one-shot, as on Windows */
+            merge_locked(s, (size_t)(r - s->regions), (size_t)(r - s->regions));
+            result = VMM_FAULT_GUARD;
+            goto out;
+        }
+    }
+    if ((access & VM_WRITE && !(r->prot & VM_WRITE)) ||
+        (access & VM_EXEC && !(r->prot & VM_EXEC)) || present) {
+        result = VMM_FAULT_PROTECTION;
+        goto out;
+    }
+    paddr_t pa = pmm_alloc_frame();
+    if (!pa) {
+        result = VMM_FAULT_NOMEM;
+        goto out;
+    }
+    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    if (arch_mmu_map(s->root, addr, pa, mmu_prot(s, r->prot)) != 0) {
+        pmm_free_frame(pa);
+        result = VMM_FAULT_NOMEM;
+        goto out;
+    }
+    r->resident++;
+    s->resident_pages++;
+    result = VMM_FAULT_RESOLVED;
+out:
+    spin_unlock(&s->lock);
+    return result;
+}
+
+static void space_init(vmm_space_t *s, mmu_root_t root, vaddr_t lo, vaddr_t hi, bool user)
+{
+    memset(s, 0, sizeof *s);
+    s->lock = (struct spinlock)SPINLOCK_INIT("vmm_space");
+    s->root = root;
+    s->lo = lo;
+    s->hi = hi;
+    s->user = user;
+}
+
+void vmm_init(void)
+{
+    space_init(&kernel_space, arch_mmu_kernel_root(), KERNEL_REGION_BASE, KERNEL_REGION_END,
+               false);
+}
+
+vmm_space_t *vmm_kernel_space(void)
+{
+    return &kernel_space;
+}
+
+vmm_space_t *vmm_space_create(void)
+{
+    vmm_space_t *s = kmalloc(sizeof *s);
+
+    if (!s)
+        return NULL;
+    mmu_root_t root = arch_mmu_create_root();
+    if (!root) {
+        kfree(s);
+        return NULL;
+    }
+    space_init(s, root, USER_BASE, USER_END, true);
+    return s;
+}
+
+void vmm_space_destroy(vmm_space_t *s)
+{
+    ASSERT(s != &kernel_space && s != active_user_space);
+    for (size_t i = 0; i < s->count; i++)
+        unmap_locked(s, &s->regions[i]);
+    arch_mmu_destroy_root(s->root);
+    kfree(s->regions);
+    kfree(s);
+}
+
+void vmm_space_activate(vmm_space_t *s)
+{
+    active_user_space = s;
+    arch_mmu_switch(s ? s->root : arch_mmu_kernel_root());
+}
+
+vmm_space_t *vmm_current_user_space(void)
+{
+    return active_user_space;
+}

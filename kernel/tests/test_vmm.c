@@ -1,0 +1,204 @@
+/*
+ * In-kernel tests of address spaces and regions: permissions enforced by the MMU
+ * (read-only and no-execute pages fault), demand-zero paging that costs nothing
+ * until touched and gives every frame back, guard pages below kernel stacks, and
+ * stacks that grow down to their reserved limit.
+ */
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <core/ktest.h>
+#include <lib/errno.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/kstack.h>
+#include <mm/pmm.h>
+#include <mm/vmm.h>
+
+/* Frames in use outside the heap (whose slab caches may grow as regions do). */
+static uint64_t frames_used(void)
+{
+    struct pmm_stats st;
+    struct kheap_stats hs;
+
+    pmm_get_stats(&st);
+    kheap_get_stats(&hs);
+    return st.used - hs.slab_pages - hs.large_pages;
+}
+
+KTEST(vmm_protect_round_trip_is_enforced)
+{
+    vmm_space_t *ks = vmm_kernel_space();
+    vaddr_t va = 0;
+    uint64_t v;
+
+    KT_ASSERT(vmm_reserve(ks, &va, 4 * PAGE_SIZE, VM_READ | VM_WRITE, VM_COMMIT) == 0);
+    KT_EXPECT(arch_probe_write((void *)(va + PAGE_SIZE), 0x1234) == 0);
+    KT_EXPECT(arch_probe_read((void *)(va + PAGE_SIZE), &v) == 0 && v == 0x1234);
+
+    unsigned old = 0;
+    KT_ASSERT(vmm_protect(ks, va, 2 * PAGE_SIZE, VM_READ, &old) == 0);
+    KT_EXPECT_EQ(old, VM_READ | VM_WRITE);
+    KT_EXPECT(arch_probe_write((void *)(va + PAGE_SIZE), 1) == K_EFAULT);
+    KT_EXPECT(arch_probe_read((void *)(va + PAGE_SIZE), &v) == 0 && v == 0x1234);
+    /* The page past the protected range is still writable. */
+    KT_EXPECT(arch_probe_write((void *)(va + 2 * PAGE_SIZE), 7) == 0);
+
+    struct vm_region r;
+    KT_ASSERT(vmm_query(ks, va + PAGE_SIZE, &r) == 0);
+    KT_EXPECT_EQ(r.prot, VM_READ);
+    KT_EXPECT_EQ(r.start, va);
+    KT_EXPECT_EQ(r.end, va + 2 * PAGE_SIZE);
+
+    KT_ASSERT(vmm_protect(ks, va, 2 * PAGE_SIZE, VM_READ | VM_WRITE, NULL) == 0);
+    KT_EXPECT(arch_probe_write((void *)(va + PAGE_SIZE), 2) == 0);
+    KT_ASSERT(vmm_query(ks, va + PAGE_SIZE, &r) == 0);
+    KT_EXPECT_EQ(r.end, va + 4 * PAGE_SIZE); /* merged back into one region */
+
+    KT_EXPECT(vmm_release(ks, va) == 0);
+    KT_EXPECT(arch_probe_read((void *)(va + PAGE_SIZE), &v) == K_EFAULT);
+    KT_ASSERT(vmm_query(ks, va, &r) == 0);
+    KT_EXPECT_EQ(r.state, VM_FREE);
+}
+
+KTEST(vmm_no_execute_pages_fault_on_fetch)
+{
+    vmm_space_t *ks = vmm_kernel_space();
+    vaddr_t va = 0;
+
+    KT_ASSERT(vmm_reserve(ks, &va, PAGE_SIZE, VM_READ | VM_WRITE, VM_COMMIT) == 0);
+    KT_ASSERT(arch_probe_write((void *)va, 0xc3) == 0); /* ret */
+    KT_EXPECT(arch_probe_exec((void *)va) == K_EFAULT);
+    KT_ASSERT(vmm_protect(ks, va, PAGE_SIZE, VM_READ | VM_EXEC, NULL) == 0);
+    KT_EXPECT(arch_probe_exec((void *)va) == 0);
+    /* Never writable and executable at once: now the write faults. */
+    KT_EXPECT(arch_probe_write((void *)va, 0x90) == K_EFAULT);
+    KT_EXPECT(vmm_release(ks, va) == 0);
+}
+
+KTEST(vmm_reserved_memory_is_not_accessible_until_committed)
+{
+    vmm_space_t *ks = vmm_kernel_space();
+    vaddr_t va = 0;
+    uint64_t v;
+
+    KT_ASSERT(vmm_reserve(ks, &va, 8 * PAGE_SIZE, 0, 0) == 0);
+    KT_EXPECT(arch_probe_read((void *)va, &v) == K_EFAULT);
+    KT_ASSERT(vmm_commit(ks, va + 2 * PAGE_SIZE, 2 * PAGE_SIZE, VM_READ | VM_WRITE) == 0);
+    KT_EXPECT(arch_probe_write((void *)(va + 3 * PAGE_SIZE), 5) == 0);
+    KT_EXPECT(arch_probe_read((void *)(va + 4 * PAGE_SIZE), &v) == K_EFAULT);
+    /* Commit can't leave the reservation; a second reservation can't overlap it. */
+    KT_EXPECT(vmm_commit(ks, va + 6 * PAGE_SIZE, 4 * PAGE_SIZE, VM_READ) == K_EINVAL);
+    vaddr_t clash = va + PAGE_SIZE;
+    KT_EXPECT(vmm_reserve(ks, &clash, PAGE_SIZE, 0, 0) == K_EEXIST);
+
+    uint64_t used = frames_used();
+    KT_EXPECT(vmm_decommit(ks, va + 2 * PAGE_SIZE, 2 * PAGE_SIZE) == 0);
+    KT_EXPECT(frames_used() < used);
+    KT_EXPECT(arch_probe_read((void *)(va + 3 * PAGE_SIZE), &v) == K_EFAULT);
+    KT_EXPECT(vmm_release(ks, va + PAGE_SIZE) == K_EINVAL); /* not a reservation start */
+    KT_EXPECT(vmm_release(ks, va) == 0);
+}
+
+KTEST(vmm_demand_paging_256mib_touching_every_16th_page)
+{
+    vmm_space_t *ks = vmm_kernel_space();
+    const size_t size = 256u << 20;
+    const size_t step = 16 * PAGE_SIZE;
+    vaddr_t va = 0;
+
+    /* Warm the heap's region array so it does not count against the test. */
+    KT_ASSERT(vmm_reserve(ks, &va, PAGE_SIZE, 0, 0) == 0);
+    KT_ASSERT(vmm_release(ks, va) == 0);
+    va = 0;
+
+    uint64_t used0 = frames_used(), tables0 = arch_mmu_table_pages();
+    KT_ASSERT(vmm_reserve(ks, &va, size, VM_READ | VM_WRITE, VM_COMMIT) == 0);
+    KT_EXPECT_EQ(frames_used(), used0); /* committing costs nothing */
+
+    size_t touched = 0, nonzero = 0;
+    for (size_t off = 0; off < size; off += step) {
+        volatile uint64_t *p = (volatile uint64_t *)(va + off + 8 * (touched % 512));
+        nonzero += *p != 0;
+        *p = off;
+        touched++;
+    }
+    KT_EXPECT_EQ(nonzero, 0);
+    struct vm_region r;
+    KT_ASSERT(vmm_query(ks, va, &r) == 0);
+    KT_EXPECT_EQ(r.resident, touched);
+    uint64_t tables = arch_mmu_table_pages() - tables0;
+    KT_EXPECT_EQ(frames_used() - used0, touched + tables);
+    KT_EXPECT(tables <= size / (2u << 20) + 2);
+
+    KT_EXPECT(vmm_release(ks, va) == 0);
+    KT_EXPECT_EQ(frames_used(), used0);
+    KT_EXPECT_EQ(arch_mmu_table_pages(), tables0);
+}
+
+KTEST(kstack_guard_page_hit_is_detected)
+{
+    uint64_t used0 = frames_used();
+    struct kstack *ks = kstack_create(16384, "ktest-stack");
+
+    KT_ASSERT(ks != NULL);
+    KT_EXPECT(arch_probe_write((void *)ks->lo, 1) == 0);
+    KT_EXPECT(arch_probe_write((void *)(ks->hi - 8), 1) == 0);
+    KT_EXPECT(arch_probe_write((void *)(ks->lo - 8), 1) == K_EFAULT);
+    KT_EXPECT(kstack_find_guard(ks->lo - 8) == ks);
+    KT_EXPECT(kstack_find(ks->lo + 8) == ks);
+    kstack_destroy(ks);
+    KT_EXPECT_EQ(frames_used(), used0);
+    /* The boot stack has a guard too. */
+    const struct kstack *boot = kstack_find(arch_frame_pointer());
+    KT_ASSERT(boot != NULL);
+    KT_EXPECT(arch_probe_write((void *)(boot->lo - 8), 1) == K_EFAULT);
+}
+
+KTEST(vmm_stack_grows_down_to_its_limit)
+{
+    vmm_space_t *ks = vmm_kernel_space();
+    const size_t reserve = 16 * PAGE_SIZE;
+    vaddr_t top = 0;
+
+    KT_ASSERT(vmm_reserve_stack(ks, reserve, 2 * PAGE_SIZE, VM_READ | VM_WRITE, &top) == 0);
+    vaddr_t base = top - reserve;
+    struct vm_region r;
+    KT_ASSERT(vmm_query(ks, top - 3 * PAGE_SIZE, &r) == 0);
+    KT_EXPECT_EQ(r.state, VM_GUARD);
+
+    /* Each touch of the guard commits it and moves the guard down one page. */
+    int grown = 0;
+    for (vaddr_t p = top - 3 * PAGE_SIZE; p >= base + PAGE_SIZE; p -= PAGE_SIZE) {
+        if (arch_probe_write((void *)p, p) != 0)
+            break;
+        grown++;
+    }
+    /* Pages base+2P .. top-3P were guards in turn; base+P is the last guard. */
+    KT_EXPECT_EQ(grown, 16 - 2 - 2);
+    KT_ASSERT(vmm_query(ks, base + PAGE_SIZE, &r) == 0);
+    KT_EXPECT_EQ(r.state, VM_GUARD);
+    KT_EXPECT_EQ(vmm_handle_fault(ks, base + PAGE_SIZE, VM_WRITE, false),
+                 VMM_FAULT_STACK_OVERFLOW);
+    KT_EXPECT_EQ(vmm_handle_fault(ks, base, VM_WRITE, false), VMM_FAULT_UNMAPPED);
+    KT_ASSERT(vmm_query(ks, top - PAGE_SIZE, &r) == 0);
+    KT_EXPECT_EQ(r.start, base + 2 * PAGE_SIZE);
+    KT_EXPECT_EQ(r.state, VM_COMMITTED);
+    KT_EXPECT(vmm_release(ks, base) == 0);
+}
+
+KTEST(vmm_user_space_create_destroy_returns_every_frame)
+{
+    uint64_t used0 = frames_used(), tables0 = arch_mmu_table_pages();
+    vmm_space_t *s = vmm_space_create();
+
+    KT_ASSERT(s != NULL);
+    vaddr_t va = 0;
+    KT_ASSERT(vmm_reserve(s, &va, 1u << 20, VM_READ | VM_WRITE, VM_COMMIT | VM_POPULATE) == 0);
+    KT_EXPECT(va >= USER_BASE && va < USER_END);
+    KT_EXPECT(frames_used() >= used0 + 256);
+    vaddr_t fixed = 0x140000000ull; /* above 4 GiB, where mingw puts DLLs */
+    KT_EXPECT(vmm_reserve(s, &fixed, 1u << 16, VM_READ, VM_COMMIT | VM_POPULATE) == 0);
+    vmm_space_destroy(s);
+    KT_EXPECT_EQ(arch_mmu_table_pages(), tables0);
+    KT_EXPECT_EQ(frames_used(), used0);
+}
