@@ -101,6 +101,9 @@ BOOT_TESTS = [
     ('boot/crash_nested_panic', 'crash=nested', 100,
      [r'KERNEL PANIC: first panic of crash=nested',
       r'PANIC while panicking: console driver failed while printing a panic']),
+    ('boot/crash_stackoverflow', 'crash=stackoverflow', 100,
+     [r'KERNEL PANIC: kernel stack overflow in thread boot: guard page hit at 0x[0-9a-f]+',
+      r'Backtrace:', r'crash_recurse\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)']),
     ('boot/poweroff_acpi', 'poweroff=acpi', 0, [r'acpi: S5 via PM1a_CNT', r'acpi: powering off']),
     ('boot/loglevel_warn', 'loglevel=warn crash=nosuchkind', 0,
      [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
@@ -137,9 +140,16 @@ def tail(output, n=25):
     return '\n'.join('    | ' + l for l in lines[-n:])
 
 
-def boot_one(kernel_elf, qemu, work, name, cmdline, script=()):
+# In-kernel test boots: name -> guest memory in MiB (the smallest and a machine with
+# RAM above 4 GiB, besides the default).
+KTEST_BOOTS = {'ktest': None, 'ktest@32M': 32, 'ktest@6G': 6144}
+
+
+def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     iso = os.path.join(work, name.replace('/', '_') + '.iso')
     dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline)
+    if mem:
+        qemu = dormer_qemu.Options(qemu.accel, mem, True, qemu.build_dir, qemu.timeout)
     return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT, script)
 
 
@@ -147,10 +157,12 @@ def run_boot_tests(kernel_elf, qemu, work, results):
     jobs = {}
     cases = [(n, c, s, p, ()) for n, c, s, p in BOOT_TESTS]
     cases += [(n, c, s, p, scr) for n, (c, s, p, scr) in BOOT_SCRIPTS.items()]
-    cases.append(('ktest', 'ktest=all loglevel=warn', None, None, ()))
+    for name in KTEST_BOOTS:
+        cases.append((name, 'ktest=all loglevel=warn', None, None, ()))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for name, cmdline, status, patterns, script in cases:
-            jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script),
+            jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script,
+                                      KTEST_BOOTS.get(name)),
                           status, patterns)
         for name, (fut, want_status, patterns) in jobs.items():
             try:
@@ -160,8 +172,9 @@ def run_boot_tests(kernel_elf, qemu, work, results):
                 continue
             with open(os.path.join(work, name.replace('/', '_') + '.log'), 'wb') as f:
                 f.write(output)
-            if name == 'ktest':
-                check_ktests(status, output, results)
+            if name in KTEST_BOOTS:
+                prefix = 'kernel' + name[len('ktest'):]
+                check_ktests(prefix, status, output, results)
                 continue
             why = ''
             if status != want_status:
@@ -174,21 +187,21 @@ def run_boot_tests(kernel_elf, qemu, work, results):
             results.record(name, not why, why + ('\n' + tail(output) if why else ''))
 
 
-def check_ktests(status, output, results):
+def check_ktests(prefix, status, output, results):
     text = output.decode(errors='replace')
     failed = {}
     for m in re.finditer(r'^KTEST FAIL (\S+): (.*)$', text, re.M):
         failed.setdefault(m.group(1), m.group(2).strip())
     for m in re.finditer(r'^KTEST PASS (\S+)', text, re.M):
-        results.record('kernel/' + m.group(1), True)
+        results.record('%s/%s' % (prefix, m.group(1)), True)
     for name, why in failed.items():
-        results.record('kernel/' + name, False, why)
+        results.record('%s/%s' % (prefix, name), False, why)
     done = re.search(r'^KTEST DONE passed=(\d+) failed=(\d+)', text, re.M)
     if not done:
-        results.record('kernel/run', False, 'no KTEST DONE line: exit status %d (%s)\n%s' % (
+        results.record(prefix + '/run', False, 'no KTEST DONE line: exit status %d (%s)\n%s' % (
             status, dormer_qemu.status_message(status), tail(output)))
     elif status != (1 if failed else 0):
-        results.record('kernel/run', False, 'exit status %d after KTEST DONE' % status)
+        results.record(prefix + '/run', False, 'exit status %d after KTEST DONE' % status)
 
 
 def main(kernel_elf, host_tests, qemu, top):

@@ -26,6 +26,18 @@ static void crash_console_write(const char *s, size_t len, int level)
 
 static struct console crash_console = { .name = "crash", .write = crash_console_write };
 
+/* crash=stackoverflow: unbounded recursion with a large frame runs the boot stack
+ * into its guard page. */
+static NO_INLINE int crash_recurse(int depth)
+{
+    volatile char pad[512];
+
+    pad[depth % sizeof pad] = (char)depth;
+    if (crash_zero == -1) /* never: keeps the recursion from being "obviously" infinite */
+        return 0;
+    return crash_recurse(depth + 1) + pad[0];
+}
+
 static NO_INLINE void crash_inner(const char *kind)
 {
     if (strcmp(kind, "ud") == 0) {
@@ -47,6 +59,8 @@ static NO_INLINE void crash_inner(const char *kind)
         __asm__ volatile("int3");
     } else if (strcmp(kind, "panic") == 0) {
         panic("crash=panic requested on the command line");
+    } else if (strcmp(kind, "stackoverflow") == 0) {
+        crash_recurse(0);
     } else if (strcmp(kind, "nested") == 0) {
         console_register(&crash_console);
         panic("first panic of crash=nested");
@@ -75,5 +89,5 @@ void crash_run(const char *kind)
     pr_warn("crash=%s: crashing on purpose\n", kind);
     crash_outer(kind);
     pr_error("crash=%s: unknown kind (try ud, pagefault, divide, gp, breakpoint, panic, "
-             "assert, nested)\n", kind);
+             "assert, nested, stackoverflow)\n", kind);
 }
