@@ -6,6 +6,7 @@
  * so a truncated or corrupt blob yields an error, never an out-of-bounds read.
  */
 #include <core/ksym.h>
+#include <lib/bytes.h>
 
 /* Header field offsets; the table in docs/symbols.md is the reference. */
 #define HDR_MAGIC 0x00        /* u32 */
@@ -44,22 +45,6 @@ struct blob_view {
     uint32_t str_size;
 };
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
-}
-
 /* A table of count entries of entsize bytes at off must sit in [hdr, total). */
 static bool table_fits(uint32_t off, uint32_t count, uint32_t entsize, uint32_t hdr_size,
                        uint32_t total)
@@ -73,30 +58,30 @@ static int blob_open(const void *blob, size_t blob_len, struct blob_view *v)
 {
     const uint8_t *b = blob;
 
-    if (b == NULL || blob_len < 4 || rd32(b + HDR_MAGIC) != KSYM_MAGIC)
+    if (b == NULL || blob_len < 4 || le32_read(b + HDR_MAGIC) != KSYM_MAGIC)
         return KSYM_ENOBLOB;
-    if (blob_len < KSYM_HEADER_SIZE || rd16(b + HDR_VERSION) != KSYM_VERSION)
+    if (blob_len < KSYM_HEADER_SIZE || le16_read(b + HDR_VERSION) != KSYM_VERSION)
         return KSYM_EBADBLOB;
 
-    uint32_t hdr_size = rd16(b + HDR_HEADER_SIZE);
-    uint32_t total = rd32(b + HDR_TOTAL_SIZE);
+    uint32_t hdr_size = le16_read(b + HDR_HEADER_SIZE);
+    uint32_t total = le32_read(b + HDR_TOTAL_SIZE);
     if (hdr_size < KSYM_HEADER_SIZE || total < hdr_size || total > blob_len)
         return KSYM_EBADBLOB;
 
     v->base = b;
-    v->text_base = rd64(b + HDR_TEXT_BASE);
-    v->text_size = rd32(b + HDR_TEXT_SIZE);
-    v->build_id_len = rd32(b + HDR_BUILD_ID_LEN);
+    v->text_base = le64_read(b + HDR_TEXT_BASE);
+    v->text_size = le32_read(b + HDR_TEXT_SIZE);
+    v->build_id_len = le32_read(b + HDR_BUILD_ID_LEN);
     v->build_id = b + HDR_BUILD_ID;
-    v->sym_count = rd32(b + HDR_SYM_COUNT);
-    v->file_count = rd32(b + HDR_FILE_COUNT);
-    v->line_count = rd32(b + HDR_LINE_COUNT);
-    v->str_size = rd32(b + HDR_STR_SIZE);
+    v->sym_count = le32_read(b + HDR_SYM_COUNT);
+    v->file_count = le32_read(b + HDR_FILE_COUNT);
+    v->line_count = le32_read(b + HDR_LINE_COUNT);
+    v->str_size = le32_read(b + HDR_STR_SIZE);
 
-    uint32_t sym_off = rd32(b + HDR_SYM_OFF);
-    uint32_t file_off = rd32(b + HDR_FILE_OFF);
-    uint32_t line_off = rd32(b + HDR_LINE_OFF);
-    uint32_t str_off = rd32(b + HDR_STR_OFF);
+    uint32_t sym_off = le32_read(b + HDR_SYM_OFF);
+    uint32_t file_off = le32_read(b + HDR_FILE_OFF);
+    uint32_t line_off = le32_read(b + HDR_LINE_OFF);
+    uint32_t str_off = le32_read(b + HDR_STR_OFF);
 
     if (v->build_id_len > KSYM_BUILD_ID_MAX)
         return KSYM_EBADBLOB;
@@ -124,9 +109,9 @@ size_t ksym_note_build_id(const void *note, size_t note_len, const uint8_t **id)
     if (n == NULL || note_len < 16)
         return 0;
 
-    uint32_t namesz = rd32(n);
-    uint32_t descsz = rd32(n + 4);
-    uint32_t type = rd32(n + 8);
+    uint32_t namesz = le32_read(n);
+    uint32_t descsz = le32_read(n + 4);
+    uint32_t type = le32_read(n + 8);
     /* namesz 4 ("GNU\0") needs no padding, so desc starts at byte 16. */
     if (namesz != 4 || type != NT_GNU_BUILD_ID || n[12] != 'G' || n[13] != 'N' ||
         n[14] != 'U' || n[15] != '\0')
@@ -168,7 +153,7 @@ static int64_t search_last_le(const uint8_t *table, uint32_t count, uint32_t ent
 
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (rd32(table + (uint64_t)mid * entsize) <= off)
+        if (le32_read(table + (uint64_t)mid * entsize) <= off)
             lo = mid + 1;
         else
             hi = mid;
@@ -185,14 +170,14 @@ static void lookup_line(const struct blob_view *v, uint32_t off, uint32_t sym_st
         return;
 
     const uint8_t *row = v->lines + (uint64_t)i * KSYM_LINE_ENTRY_SIZE;
-    uint32_t row_off = rd32(row);
-    uint16_t file = rd16(row + 4);
-    uint16_t line = rd16(row + 6);
+    uint32_t row_off = le32_read(row);
+    uint16_t file = le16_read(row + 4);
+    uint16_t line = le16_read(row + 6);
     /* A row from before the symbol belongs to other code (e.g. no debug info). */
     if (line == 0 || row_off < sym_start || file >= v->file_count)
         return;
 
-    uint32_t name = rd32(v->files + (uint64_t)file * KSYM_FILE_ENTRY_SIZE);
+    uint32_t name = le32_read(v->files + (uint64_t)file * KSYM_FILE_ENTRY_SIZE);
     if (name >= v->str_size)
         return;
     out->file = v->strs + name;
@@ -220,9 +205,9 @@ int ksym_blob_lookup(const void *blob, size_t blob_len, uint64_t addr, struct ks
         return KSYM_ENOENT;
 
     const uint8_t *sym = v.syms + (uint64_t)i * KSYM_SYM_ENTRY_SIZE;
-    uint32_t start = rd32(sym);
-    uint32_t size = rd32(sym + 4);
-    uint32_t name = rd32(sym + 8);
+    uint32_t start = le32_read(sym);
+    uint32_t size = le32_read(sym + 4);
+    uint32_t name = le32_read(sym + 8);
     if ((uint64_t)off >= (uint64_t)start + size)
         return KSYM_ENOENT; /* in padding or unnamed code after the symbol */
     if (name >= v.str_size)

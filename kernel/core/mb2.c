@@ -5,6 +5,7 @@
  * read goes through rd16/rd32/rd64 on a byte pointer already proven in bounds.
  */
 #include <core/mb2.h>
+#include <lib/bytes.h>
 #include <lib/errno.h>
 
 #define MB2_HEADER_SIZE   8  /* total_size + reserved */
@@ -26,22 +27,6 @@
 
 /* Byte-wise little-endian reads: no alignment or aliasing assumptions, and
  * gcc merges them into single loads, so no memcpy call is emitted. */
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
-}
-
 static int mb2_fail(struct mb2_info *out, uint64_t off, uint32_t tag, const char *why)
 {
     out->error = why;
@@ -96,8 +81,8 @@ static int mb2_parse_module(struct mb2_info *out, const uint8_t *tag, uint32_t s
 
     if (size < MB2_MODULE_HDR_SIZE)
         return mb2_fail(out, off, MB2_TAG_MODULE, "module tag too small");
-    uint32_t start = rd32(tag + 8);
-    uint32_t end = rd32(tag + 12);
+    uint32_t start = le32_read(tag + 8);
+    uint32_t end = le32_read(tag + 12);
     if (start > end)
         return mb2_fail(out, off, MB2_TAG_MODULE, "module start is past its end");
     if (!mb2_string(tag, size, MB2_MODULE_HDR_SIZE, &s, &len))
@@ -120,7 +105,7 @@ static int mb2_parse_mmap(struct mb2_info *out, const uint8_t *tag, uint32_t siz
 {
     if (size < MB2_MMAP_HDR_SIZE)
         return mb2_fail(out, off, MB2_TAG_MMAP, "memory map tag too small");
-    uint32_t esize = rd32(tag + 8);
+    uint32_t esize = le32_read(tag + 8);
     /* entry_version (tag + 12) is 0 today; newer versions only append fields. */
     if (esize < MB2_MMAP_MIN_ENTRY)
         return mb2_fail(out, off, MB2_TAG_MMAP, "memory map entry_size is below 24");
@@ -131,9 +116,9 @@ static int mb2_parse_mmap(struct mb2_info *out, const uint8_t *tag, uint32_t siz
                         "memory map tag is not a whole number of entries");
 
     for (uint64_t e = MB2_MMAP_HDR_SIZE; e < size; e += esize) {
-        uint64_t base = rd64(tag + e);
-        uint64_t len = rd64(tag + e + 8);
-        uint32_t type = rd32(tag + e + 16);
+        uint64_t base = le64_read(tag + e);
+        uint64_t len = le64_read(tag + e + 8);
+        uint32_t type = le32_read(tag + e + 16);
 
         if (len > UINT64_MAX - base)
             return mb2_fail(out, off + e, MB2_TAG_MMAP,
@@ -157,10 +142,10 @@ static int mb2_parse_fb(struct mb2_info *out, const uint8_t *tag, uint32_t size,
 
     if (size < MB2_FB_COMMON_SIZE)
         return mb2_fail(out, off, MB2_TAG_FRAMEBUFFER, "framebuffer tag too small");
-    fb->addr = rd64(tag + 8);
-    fb->pitch = rd32(tag + 16);
-    fb->width = rd32(tag + 20);
-    fb->height = rd32(tag + 24);
+    fb->addr = le64_read(tag + 8);
+    fb->pitch = le32_read(tag + 16);
+    fb->width = le32_read(tag + 20);
+    fb->height = le32_read(tag + 24);
     fb->bpp = tag[28];
     fb->type = tag[29];
 
@@ -196,7 +181,7 @@ static int mb2_parse_fb(struct mb2_info *out, const uint8_t *tag, uint32_t size,
         if (size < MB2_FB_PAL_HDR_SIZE)
             return mb2_fail(out, off, MB2_TAG_FRAMEBUFFER,
                             "indexed framebuffer tag lacks its palette size");
-        uint16_t n = rd16(tag + MB2_FB_COMMON_SIZE);
+        uint16_t n = le16_read(tag + MB2_FB_COMMON_SIZE);
         if ((uint64_t)MB2_FB_PAL_HDR_SIZE + 3u * (uint64_t)n > size)
             return mb2_fail(out, off, MB2_TAG_FRAMEBUFFER,
                             "framebuffer palette runs past the tag");
@@ -244,8 +229,8 @@ static int mb2_parse_tag(struct mb2_info *out, const uint8_t *tag, uint32_t type
         if (size < 16)
             return mb2_fail(out, off, type, "basic meminfo tag too small");
         out->has_meminfo = true;
-        out->mem_lower_kb = rd32(tag + 8);
-        out->mem_upper_kb = rd32(tag + 12);
+        out->mem_lower_kb = le32_read(tag + 8);
+        out->mem_upper_kb = le32_read(tag + 12);
         return 0;
     case MB2_TAG_MMAP:
         return mb2_parse_mmap(out, tag, size, off);
@@ -274,7 +259,7 @@ int mb2_parse(const void *info, size_t avail, struct mb2_info *out)
     if (avail < MB2_HEADER_SIZE)
         return mb2_fail(out, 0, 0, "info header is not readable");
 
-    uint64_t total = rd32(base);
+    uint64_t total = le32_read(base);
     if (total < MB2_MIN_TOTAL)
         return mb2_fail(out, 0, 0, "total_size is smaller than header plus end tag");
     if (total > avail)
@@ -285,8 +270,8 @@ int mb2_parse(const void *info, size_t avail, struct mb2_info *out)
         if (total - off < MB2_TAG_HDR_SIZE)
             return mb2_fail(out, off, 0, "no end tag before total_size");
         const uint8_t *tag = base + off;
-        uint32_t type = rd32(tag);
-        uint32_t size = rd32(tag + 4);
+        uint32_t type = le32_read(tag);
+        uint32_t size = le32_read(tag + 4);
 
         if (size < MB2_TAG_HDR_SIZE)
             return mb2_fail(out, off, type, "tag size is smaller than its header");

@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <core/cmdline.h>
 #include <core/printk.h>
+#include <lib/bytes.h>
 #include <lib/string.h>
 #include <mm/layout.h>
 #include <stdbool.h>
@@ -53,20 +54,6 @@ static bool acpi_checksum_ok(const uint8_t *p, uint32_t len)
     return sum == 0;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 /* A whole SDT (header checked, length mapped, checksum right), or NULL. */
 static const uint8_t *acpi_table(uint64_t pa, const char *sig)
 {
@@ -74,7 +61,7 @@ static const uint8_t *acpi_table(uint64_t pa, const char *sig)
 
     if (!h || (sig && memcmp(h, sig, 4) != 0))
         return NULL;
-    uint32_t len = rd32(h + 4);
+    uint32_t len = le32_read(h + 4);
     if (len < 36 || len > (16u << 20) || !acpi_map(pa, len) || !acpi_checksum_ok(h, len))
         return NULL;
     return h;
@@ -98,7 +85,7 @@ static const uint8_t *aml_skip_int(const uint8_t *p)
 /* Find `Name(_S5_, Package(){a, b, ...})` in the DSDT and take SLP_TYPa/b. */
 static bool acpi_find_s5(const uint8_t *dsdt)
 {
-    uint32_t len = rd32(dsdt + 4);
+    uint32_t len = le32_read(dsdt + 4);
     const uint8_t *end = dsdt + len;
 
     for (const uint8_t *p = dsdt + 36; p + 8 < end; p++) {
@@ -135,24 +122,24 @@ void acpi_init(const void *rsdp_bytes, uint32_t rsdp_len)
     const uint8_t *fadt = NULL;
     uint8_t rev = rsdp[15];
     if (rev >= 2 && rsdp_len >= 36) {
-        const uint8_t *xsdt = acpi_table(rd64(rsdp + 24), "XSDT");
-        for (uint32_t i = 0; xsdt && 36 + i * 8 + 8 <= rd32(xsdt + 4) && !fadt; i++)
-            fadt = acpi_table(rd64(xsdt + 36 + i * 8), "FACP");
+        const uint8_t *xsdt = acpi_table(le64_read(rsdp + 24), "XSDT");
+        for (uint32_t i = 0; xsdt && 36 + i * 8 + 8 <= le32_read(xsdt + 4) && !fadt; i++)
+            fadt = acpi_table(le64_read(xsdt + 36 + i * 8), "FACP");
     }
     if (!fadt) {
-        const uint8_t *rsdt = acpi_table(rd32(rsdp + 16), "RSDT");
-        for (uint32_t i = 0; rsdt && 36 + i * 4 + 4 <= rd32(rsdt + 4) && !fadt; i++)
-            fadt = acpi_table(rd32(rsdt + 36 + i * 4), "FACP");
+        const uint8_t *rsdt = acpi_table(le32_read(rsdp + 16), "RSDT");
+        for (uint32_t i = 0; rsdt && 36 + i * 4 + 4 <= le32_read(rsdt + 4) && !fadt; i++)
+            fadt = acpi_table(le32_read(rsdt + 36 + i * 4), "FACP");
     }
-    if (!fadt || rd32(fadt + 4) < 72) {
+    if (!fadt || le32_read(fadt + 4) < 72) {
         pr_warn("acpi: no FADT found\n");
         return;
     }
-    acpi_pm1a_cnt = (uint16_t)rd32(fadt + 64);
-    acpi_pm1b_cnt = (uint16_t)rd32(fadt + 68);
-    uint64_t dsdt_pa = rd32(fadt + 40);
-    if (rd32(fadt + 4) >= 148 && rd64(fadt + 140))
-        dsdt_pa = rd64(fadt + 140);
+    acpi_pm1a_cnt = (uint16_t)le32_read(fadt + 64);
+    acpi_pm1b_cnt = (uint16_t)le32_read(fadt + 68);
+    uint64_t dsdt_pa = le32_read(fadt + 40);
+    if (le32_read(fadt + 4) >= 148 && le64_read(fadt + 140))
+        dsdt_pa = le64_read(fadt + 140);
     const uint8_t *dsdt = acpi_table(dsdt_pa, "DSDT");
     if (!dsdt || !acpi_pm1a_cnt || !acpi_find_s5(dsdt)) {
         pr_warn("acpi: no \\_S5 sleep state; ACPI power-off unavailable\n");
