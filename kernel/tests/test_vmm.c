@@ -202,3 +202,24 @@ KTEST(vmm_user_space_create_destroy_returns_every_frame)
     KT_EXPECT_EQ(arch_mmu_table_pages(), tables0);
     KT_EXPECT_EQ(frames_used(), used0);
 }
+
+static const uint64_t rodata_probe = 0x5eed;
+static uint64_t data_probe = 0xc3c3c3c3c3c3c3c3ull; /* `ret` bytes, if it were run */
+
+KTEST(kernel_image_sections_have_their_permissions)
+{
+    uint64_t v;
+
+    /* .text: readable, executable, not writable. */
+    KT_EXPECT(arch_probe_read((const void *)&ktest_run, &v) == 0);
+    KT_EXPECT(arch_probe_write((void *)&ktest_run, v) == K_EFAULT);
+    /* .rodata: readable only. */
+    KT_EXPECT(arch_probe_read(&rodata_probe, &v) == 0 && v == 0x5eed);
+    KT_EXPECT(arch_probe_write((void *)&rodata_probe, 1) == K_EFAULT);
+    /* .data: read/write, never executable; the direct map is not executable either. */
+    KT_EXPECT(arch_probe_write(&data_probe, data_probe) == 0);
+    KT_EXPECT(arch_probe_exec(&data_probe) == K_EFAULT);
+    KT_EXPECT(arch_probe_exec(phys_to_virt(kimage_to_phys(&ktest_run))) == K_EFAULT);
+    /* The first page of memory is never mapped. */
+    KT_EXPECT(arch_probe_read((const void *)8, &v) == K_EFAULT);
+}
