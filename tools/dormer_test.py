@@ -103,11 +103,21 @@ BOOT_TESTS = [
       r'PANIC while panicking: console driver failed while printing a panic']),
     ('boot/crash_stackoverflow', 'crash=stackoverflow', 100,
      [r'KERNEL PANIC: kernel stack overflow in thread boot: guard page hit at 0x[0-9a-f]+',
-      r'Backtrace:', r'crash_recurse\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)']),
+      r'Backtrace:', r'crash_recurse(\.\w+\.\d+)?\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)']),
+    ('boot/crash_heap_double_free', 'crash=heap_double_free', 100,
+     [r'KERNEL PANIC: kheap: double free', r'Backtrace:', r'kfree\+0x', r'crash_inner\+0x']),
+    ('boot/crash_heap_overflow', 'crash=heap_overflow', 100,
+     [r'KERNEL PANIC: kheap: overflow past the requested size', r'Backtrace:',
+      r'crash_inner\+0x']),
+    ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
+     [r'KERNEL PANIC: .*double free: the frame is already free', r'Backtrace:',
+      r'crash_inner\+0x']),
     ('boot/poweroff_acpi', 'poweroff=acpi', 0, [r'acpi: S5 via PM1a_CNT', r'acpi: powering off']),
     ('boot/loglevel_warn', 'loglevel=warn crash=nosuchkind', 0,
      [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
 ]
+# Checks only debug kernels make (canaries, poisoning).
+DEBUG_ONLY = {'boot/crash_heap_overflow'}
 # Things that must NOT appear (name -> pattern).
 BOOT_ABSENT = {
     'boot/loglevel_warn': r'\[INFO\]',
@@ -153,9 +163,10 @@ def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT, script)
 
 
-def run_boot_tests(kernel_elf, qemu, work, results):
+def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
     jobs = {}
-    cases = [(n, c, s, p, ()) for n, c, s, p in BOOT_TESTS]
+    cases = [(n, c, s, p, ()) for n, c, s, p in BOOT_TESTS
+             if debug_kernel or n not in DEBUG_ONLY]
     cases += [(n, c, s, p, scr) for n, (c, s, p, scr) in BOOT_SCRIPTS.items()]
     for name in KTEST_BOOTS:
         cases.append((name, 'ktest=all loglevel=warn', None, None, ()))
@@ -204,12 +215,12 @@ def check_ktests(prefix, status, output, results):
         results.record(prefix + '/run', False, 'exit status %d after KTEST DONE' % status)
 
 
-def main(kernel_elf, host_tests, qemu, top):
+def main(kernel_elf, host_tests, qemu, top, build_kind='debug'):
     results = Results()
     work = os.path.join(qemu.build_dir, 'test')
     os.makedirs(work, exist_ok=True)
     run_host_tests(host_tests, results)
     run_tool_tests(top, results)
-    run_boot_tests(kernel_elf, qemu, work, results)
+    run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1

@@ -8,6 +8,8 @@
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/string.h>
+#include <mm/kheap.h>
+#include <mm/pmm.h>
 #include <stdint.h>
 
 #define NO_INLINE __attribute__((noinline, optimize("no-optimize-sibling-calls")))
@@ -59,6 +61,18 @@ static NO_INLINE void crash_inner(const char *kind)
         __asm__ volatile("int3");
     } else if (strcmp(kind, "panic") == 0) {
         panic("crash=panic requested on the command line");
+    } else if (strcmp(kind, "heap_double_free") == 0) {
+        void *p = kmalloc(48);
+        kfree(p);
+        kfree(p);
+    } else if (strcmp(kind, "heap_overflow") == 0) {
+        volatile char *p = kmalloc(10);
+        p[10] = 'x'; /* one past the requested size: the red zone */
+        kfree((void *)p);
+    } else if (strcmp(kind, "frame_double_free") == 0) {
+        paddr_t pa = pmm_alloc_frame();
+        pmm_free_frame(pa);
+        pmm_free_frame(pa);
     } else if (strcmp(kind, "stackoverflow") == 0) {
         crash_recurse(0);
     } else if (strcmp(kind, "nested") == 0) {
@@ -89,5 +103,6 @@ void crash_run(const char *kind)
     pr_warn("crash=%s: crashing on purpose\n", kind);
     crash_outer(kind);
     pr_error("crash=%s: unknown kind (try ud, pagefault, divide, gp, breakpoint, panic, "
-             "assert, nested, stackoverflow)\n", kind);
+             "assert, nested, stackoverflow, heap_double_free, heap_overflow, "
+             "frame_double_free)\n", kind);
 }

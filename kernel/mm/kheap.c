@@ -43,8 +43,9 @@ struct kheap_dbg {
     uint64_t canary;
 };
 
-#define SLAB_FIRST sizeof(struct kheap_slab)
+#define SLAB_FIRST KHEAP_SLAB_HDR
 
+_Static_assert(sizeof(struct kheap_slab) == KHEAP_SLAB_HDR, "slab header size");
 _Static_assert(SLAB_FIRST % KHEAP_ALIGN == 0, "slots must stay aligned");
 _Static_assert((KHEAP_CHUNK_SIZE - SLAB_FIRST) / KHEAP_MIN_CLASS <= KHEAP_MAP_WORDS * 64,
                "slot bitmap too small for the smallest class");

@@ -247,8 +247,9 @@ int pmm_core_build(struct pmm *p, const struct mb2_info *mb, const struct pmm_ra
         return K_EINVAL;
     memset(p, 0, sizeof *p);
     collect_ranges(p, mb, extra, nextra);
+    int rc = K_ENOMEM;
     if (p->range_count == 0)
-        return K_ENOMEM;
+        goto fail;
 
     /* Size the bitmap for the highest owned frame, then carve it from the lowest range
      * that holds it below meta_limit. Carving can only lower the top, so the size
@@ -268,7 +269,7 @@ int pmm_core_build(struct pmm *p, const struct mb2_info *mb, const struct pmm_ra
         if (i < p->range_count)
             break;
         if (p->range_count == 1)
-            return K_ENOMEM;
+            goto fail;
         struct pmm_range *top = &p->ranges[--p->range_count];
         p->lost_frames += (top->end - top->start) >> PMM_FRAME_SHIFT;
     }
@@ -276,11 +277,12 @@ int pmm_core_build(struct pmm *p, const struct mb2_info *mb, const struct pmm_ra
     p->meta_end = p->meta_start + meta_len;
     ranges_reserve(p, p->meta_start, p->meta_end);
     if (p->range_count == 0)
-        return K_ENOMEM;
+        goto fail;
 
     uint64_t *meta = map_meta(ctx, p->meta_start, (size_t)meta_len);
+    rc = K_EINVAL;
     if (!meta)
-        return K_EINVAL;
+        goto fail;
     memset(meta, 0, (size_t)meta_len);
     for (unsigned k = 0; k < levels; k++) {
         p->level[k] = meta;
@@ -308,8 +310,12 @@ int pmm_core_build(struct pmm *p, const struct mb2_info *mb, const struct pmm_ra
             if (p->level[k - 1][j])
                 p->level[k][j / 64] |= 1ull << (j % 64);
     p->free_frames = p->total_frames;
-    p->levels = levels; /* last: a half-built allocator hands out nothing */
+    p->levels = levels;
     return 0;
+
+fail:
+    p->range_count = 0; /* owns nothing, hands out nothing */
+    return rc;
 }
 
 /* ---- Allocation ----------------------------------------------------------------- */

@@ -10,7 +10,7 @@
 #include <mm/layout.h>
 #include <mm/pmm.h>
 
-#define MiB (1024ull * 1024)
+#define MIB (1024ull * 1024)
 
 static uint64_t rng_state;
 
@@ -55,7 +55,7 @@ KTEST(pmm_exhaust_and_refill)
     pmm_get_stats(&s1);
     KT_EXPECT_EQ(s1.free, 0);
     KT_EXPECT_EQ(s1.used, s1.total);
-    KT_EXPECT_EQ(pmm_alloc_frame_below(4096ull * MiB), 0);
+    KT_EXPECT_EQ(pmm_alloc_frame_below(4096ull * MIB), 0);
     KT_EXPECT_EQ(pmm_alloc_contig(1, 1), 0);
 
     /* Never handed out: the kernel image and the allocators' own memory. */
@@ -104,10 +104,10 @@ KTEST(pmm_contig_alignment_and_limits)
                 pmm_free_frame(b + k * PAGE_SIZE);
         }
     }
-    paddr_t lo = pmm_alloc_contig_below(4, 4, 16 * MiB);
-    KT_EXPECT(lo != 0 && lo + 4 * PAGE_SIZE <= 16 * MiB && lo % (4 * PAGE_SIZE) == 0);
-    paddr_t one = pmm_alloc_frame_below(16 * MiB);
-    KT_EXPECT(one != 0 && one + PAGE_SIZE <= 16 * MiB && one >= PMM_LOW_RESERVED);
+    paddr_t lo = pmm_alloc_contig_below(4, 4, 16 * MIB);
+    KT_EXPECT(lo != 0 && lo + 4 * PAGE_SIZE <= 16 * MIB && lo % (4 * PAGE_SIZE) == 0);
+    paddr_t one = pmm_alloc_frame_below(16 * MIB);
+    KT_EXPECT(one != 0 && one + PAGE_SIZE <= 16 * MIB && one >= PMM_LOW_RESERVED);
     KT_EXPECT_EQ(pmm_alloc_contig(0, 1), 0);
     KT_EXPECT_EQ(pmm_alloc_contig(1, 3), 0); /* not a power of two */
     KT_EXPECT_EQ(pmm_alloc_contig(s0.total + 1, 1), 0);

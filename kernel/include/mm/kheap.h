@@ -21,16 +21,17 @@
 #define KHEAP_CHUNK_PAGES 4     /* a slab is one chunk; large blocks start on one */
 #define KHEAP_CHUNK_SIZE  (KHEAP_CHUNK_PAGES * PAGE_SIZE)
 #define KHEAP_LARGE_HDR   32    /* bytes before a large block, at its chunk start */
+#define KHEAP_SLAB_HDR    160   /* bytes of slab header before a slab's first slot */
 
 /*
  * Debug heaps (the kernel's debug build): each slab block is preceded by a 16-byte
  * header (requested size and a canary) and followed by a red zone of at least 8
  * bytes; large blocks keep their size in the chunk header and a red zone after it.
  */
-#define KHEAP_DEBUG_HDR     16
-#define KHEAP_REDZONE_MIN   8
-#define KHEAP_POISON_FREE   0x6b /* freed memory; checked again when a slot is reused */
-#define KHEAP_POISON_ALLOC  0xa5 /* fresh kmalloc/krealloc memory */
+#define KHEAP_DEBUG_HDR      16
+#define KHEAP_REDZONE_MIN    8
+#define KHEAP_POISON_FREE    0x6b /* freed memory; checked again when a slot is reused */
+#define KHEAP_POISON_ALLOC   0xa5 /* fresh kmalloc/krealloc memory */
 #define KHEAP_POISON_REDZONE 0xcc /* bytes between the requested size and the slot end */
 
 /*
