@@ -1,0 +1,42 @@
+/*
+ * NTSTATUS values Dormer returns, with their Windows numbers, and the exit codes of
+ * processes killed by faults. Shared by the kernel (LP64) and user code (LLP64):
+ * fixed-width types only.
+ */
+#ifndef ABI_STATUS_H
+#define ABI_STATUS_H
+
+#include <stdint.h>
+
+typedef int32_t dormer_status_t;
+
+#define STATUS_SUCCESS                  ((dormer_status_t)0x00000000)
+#define STATUS_TIMEOUT                  ((dormer_status_t)0x00000102)
+#define STATUS_BREAKPOINT               ((dormer_status_t)0x80000003)
+#define STATUS_UNSUCCESSFUL             ((dormer_status_t)0xC0000001)
+#define STATUS_NOT_IMPLEMENTED          ((dormer_status_t)0xC0000002)
+#define STATUS_INVALID_INFO_CLASS       ((dormer_status_t)0xC0000003)
+#define STATUS_INFO_LENGTH_MISMATCH     ((dormer_status_t)0xC0000004)
+#define STATUS_ACCESS_VIOLATION         ((dormer_status_t)0xC0000005)
+#define STATUS_INVALID_HANDLE           ((dormer_status_t)0xC0000008)
+#define STATUS_INVALID_PARAMETER        ((dormer_status_t)0xC000000D)
+#define STATUS_END_OF_FILE              ((dormer_status_t)0xC0000011)
+#define STATUS_NO_MEMORY                ((dormer_status_t)0xC0000017)
+#define STATUS_CONFLICTING_ADDRESSES    ((dormer_status_t)0xC0000018)
+#define STATUS_ILLEGAL_INSTRUCTION      ((dormer_status_t)0xC000001D)
+#define STATUS_INVALID_SYSTEM_SERVICE   ((dormer_status_t)0xC000001C)
+#define STATUS_MEMORY_NOT_ALLOCATED     ((dormer_status_t)0xC00000A0)
+#define STATUS_OBJECT_NAME_NOT_FOUND    ((dormer_status_t)0xC0000034)
+#define STATUS_INVALID_IMAGE_FORMAT     ((dormer_status_t)0xC000007B)
+#define STATUS_INSUFFICIENT_RESOURCES   ((dormer_status_t)0xC000009A)
+#define STATUS_INTEGER_DIVIDE_BY_ZERO   ((dormer_status_t)0xC0000094)
+#define STATUS_PRIVILEGED_INSTRUCTION   ((dormer_status_t)0xC0000096)
+#define STATUS_STACK_OVERFLOW           ((dormer_status_t)0xC00000FD)
+#define STATUS_DLL_NOT_FOUND            ((dormer_status_t)0xC0000135)
+#define STATUS_ENTRYPOINT_NOT_FOUND     ((dormer_status_t)0xC0000139)
+#define STATUS_BUFFER_TOO_SMALL         ((dormer_status_t)0xC0000023)
+#define STATUS_GUARD_PAGE_VIOLATION     ((dormer_status_t)0x80000001)
+
+#define NT_SUCCESS(s) ((dormer_status_t)(s) >= 0)
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * Structures and constants passed across the system-call boundary. Fixed-width
+ * types only (user code is LLP64: `long` is 32 bits there), with layouts pinned by
+ * static assertions so the kernel and ntdll can never disagree.
+ */
+#ifndef ABI_TYPES_H
+#define ABI_TYPES_H
+
+#include <stdint.h>
+
+/* NtAllocateVirtualMemory / NtFreeVirtualMemory `type` (Windows values). */
+#define MEM_COMMIT      0x00001000u
+#define MEM_RESERVE     0x00002000u
+#define MEM_DECOMMIT    0x00004000u
+#define MEM_RELEASE     0x00008000u
+#define MEM_FREE        0x00010000u /* dormer_memory_info.state */
+#define MEM_PRIVATE     0x00020000u
+#define MEM_IMAGE       0x01000000u
+
+/* Page protections (Windows values). */
+#define PAGE_NOACCESS           0x01u
+#define PAGE_READONLY           0x02u
+#define PAGE_READWRITE          0x04u
+#define PAGE_EXECUTE            0x10u
+#define PAGE_EXECUTE_READ       0x20u
+#define PAGE_EXECUTE_READWRITE  0x40u
+#define PAGE_GUARD              0x100u
+
+#define DORMER_CURRENT_PROCESS  ((uint64_t)-1)
+
+/* NtQueryVirtualMemory: the shape of Windows' MEMORY_BASIC_INFORMATION. */
+struct dormer_memory_info {
+    uint64_t base_address;       /*  0: page containing the address */
+    uint64_t allocation_base;    /*  8: start of its reservation */
+    uint32_t allocation_protect; /* 16 */
+    uint32_t pad0;               /* 20 */
+    uint64_t region_size;        /* 24: bytes from base_address with the same state */
+    uint32_t state;              /* 32: MEM_COMMIT, MEM_RESERVE or MEM_FREE */
+    uint32_t protect;            /* 36 */
+    uint32_t type;               /* 40: MEM_PRIVATE or MEM_IMAGE */
+    uint32_t pad1;               /* 44 */
+};
+_Static_assert(sizeof(struct dormer_memory_info) == 48, "MEMORY_BASIC_INFORMATION layout");
+
+/* NtQuerySystemInformation classes. */
+#define DORMER_INFO_MEMORY 1
+
+struct dormer_memory_counters {
+    uint64_t page_size;      /* 0 */
+    uint64_t total_frames;   /* 8 */
+    uint64_t free_frames;    /* 16 */
+    uint64_t used_frames;    /* 24 */
+    uint64_t process_pages;  /* 32: frames mapped into the calling process */
+};
+_Static_assert(sizeof(struct dormer_memory_counters) == 40, "layout");
+
+/* NtQueryInformationFile. */
+struct dormer_file_info {
+    uint64_t size;     /* 0 */
+    uint64_t position; /* 8 */
+};
+_Static_assert(sizeof(struct dormer_file_info) == 16, "layout");
+
+#endif
