@@ -21,19 +21,23 @@ def grub_quote(word):
 
 
 def make_iso(iso_path, kernel_elf, cmdline, grub_cfg_template=DEFAULT_TEMPLATE, modules=()):
-    """Build iso_path from kernel_elf; modules are (path, name) pairs for /boot/."""
+    """Build iso_path from kernel_elf. modules: paths of programs and DLLs, loaded by
+    GRUB as multiboot2 modules named by their file names (the boot file system)."""
     with open(grub_cfg_template) as f:
         template = f.read()
     words = ' '.join(grub_quote(w) for w in cmdline.split())
-    cfg = template.replace('@CMDLINE@', words)
+    names = [os.path.basename(m) for m in modules]
+    lines = ['    module2 /boot/bin/%s %s' % (grub_quote(n), grub_quote(n)) for n in names]
+    cfg = template.replace('@CMDLINE@', words).replace('@MODULES@', '\n'.join(lines))
 
     os.makedirs(os.path.dirname(os.path.abspath(iso_path)), exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='dormer-iso-') as stage:
         boot = os.path.join(stage, 'boot')
         os.makedirs(os.path.join(boot, 'grub'))
+        os.makedirs(os.path.join(boot, 'bin'))
         shutil.copyfile(kernel_elf, os.path.join(boot, 'dormer.elf'))
-        for path, name in modules:
-            shutil.copyfile(path, os.path.join(boot, name))
+        for path in modules:
+            shutil.copyfile(path, os.path.join(boot, 'bin', os.path.basename(path)))
         with open(os.path.join(boot, 'grub', 'grub.cfg'), 'w') as f:
             f.write(cfg)
         tmp = iso_path + '.tmp'

@@ -5,6 +5,7 @@
  */
 #include "pc.h"
 #include "x86.h"
+#include <arch/context.h>
 #include <arch/cpu.h>
 #include <core/mb2.h>
 #include <core/printk.h>
@@ -58,6 +59,7 @@ void arch_init(const struct mb2_info *mb)
     x86_register_stacks();
     gdt_init();
     idt_init();
+    arch_syscall_init();
     pic_init();
     pit_init();
     serial_enable_input();

@@ -4,6 +4,7 @@
  * always run, so even a blown kernel stack gets a clean report.
  */
 #include "pc.h"
+#include "percpu.h"
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <mm/kstack.h>
@@ -78,6 +79,11 @@ void gdt_init(void)
         :
         : "m"(ptr), "i"(GDT_KERNEL_CODE), "r"(GDT_KERNEL_DATA), "r"(GDT_TSS)
         : "rax", "memory");
+}
+
+void x86_tss_set_rsp0(uint64_t rsp0)
+{
+    tss.rsp[0] = rsp0;
 }
 
 void x86_register_stacks(void)

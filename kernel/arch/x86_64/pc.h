@@ -5,9 +5,6 @@
 #ifndef ARCH_X86_64_PC_H
 #define ARCH_X86_64_PC_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 /* Segment selectors. The order is fixed by SYSCALL/SYSRET: user code32, user data
  * and user code64 must follow each other so STAR can name them with one base. */
 #define GDT_KERNEL_CODE 0x08
@@ -26,6 +23,12 @@
 #define IRQ_BASE_VECTOR  32
 #define PC_IRQ_TIMER     0
 #define PC_IRQ_COM1      4
+/* The trap-frame "vector" of a system call (no real vector is this large). */
+#define SYSCALL_FRAME_VECTOR 256
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
 
 /* The stack kmain starts on (boot.S). */
 extern char boot_stack_guard[], boot_stack_bottom[], boot_stack_top[];
@@ -61,5 +64,7 @@ void vga_init(void);
 void acpi_init(const void *rsdp, uint32_t rsdp_len);
 /* Enter ACPI S5 if the tables named a way to; returns only if that failed. */
 void acpi_power_off(void);
+
+#endif /* !__ASSEMBLER__ */
 
 #endif

@@ -7,12 +7,15 @@
 #include "pc.h"
 #include "trap.h"
 #include "x86.h"
+#include <abi/status.h>
 #include <arch/cpu.h>
+#include <arch/uaccess.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/fmt.h>
 #include <mm/kstack.h>
 #include <mm/vmm.h>
+#include <proc/fault.h>
 
 _Static_assert(sizeof(struct trap_frame) == sizeof(struct arch_regs), "arch_regs holds a frame");
 
@@ -114,7 +117,21 @@ static void handle_page_fault(struct trap_frame *f)
         if (result == VMM_FAULT_RESOLVED)
             return;
     }
-    if (!(f->cs & 3) && fixup_kernel_fault(f, cr2))
+    if (f->cs & 3) {
+        struct user_fault uf = {
+            .status = result == VMM_FAULT_STACK_OVERFLOW ? STATUS_STACK_OVERFLOW
+                      : result == VMM_FAULT_GUARD        ? STATUS_GUARD_PAGE_VIOLATION
+                                                         : STATUS_ACCESS_VIOLATION,
+            .what = result == VMM_FAULT_STACK_OVERFLOW ? "stack overflow"
+                    : result == VMM_FAULT_GUARD        ? "guard page violation"
+                                                       : "access violation",
+            .has_address = true,
+            .address = cr2,
+            .access = access == VM_EXEC ? "executing" : access == VM_WRITE ? "writing" : "reading",
+        };
+        process_fault((struct arch_regs *)f, &uf);
+    }
+    if (fixup_kernel_fault(f, cr2))
         return;
     const struct kstack *ks = kstack_find_guard(cr2);
     if (ks)
@@ -128,6 +145,62 @@ static void handle_page_fault(struct trap_frame *f)
                     (unsigned long long)f->error, vmm_fault_name(result));
 }
 
+/* Instructions ring 3 may not run raise #GP(0); tell them from bad addresses. */
+static bool is_privileged_instruction(uint64_t rip)
+{
+    uint8_t b[2];
+
+    if (copy_from_user(b, uptr(rip), 2) != 0)
+        return false;
+    switch (b[0]) {
+    case 0xf4: /* hlt */
+    case 0xfa: /* cli */
+    case 0xfb: /* sti */
+    case 0xe4: case 0xe5: case 0xe6: case 0xe7: /* in/out imm8 */
+    case 0xec: case 0xed: case 0xee: case 0xef: /* in/out dx */
+    case 0x6c: case 0x6d: case 0x6e: case 0x6f: /* ins/outs */
+        return true;
+    case 0x0f:
+        /* lgdt/lidt/..., clts, invd, wbinvd, mov to/from cr/dr, wrmsr, rdmsr */
+        return b[1] == 0x01 || b[1] == 0x06 || b[1] == 0x08 || b[1] == 0x09 ||
+               (b[1] >= 0x20 && b[1] <= 0x23) || b[1] == 0x30 || b[1] == 0x32;
+    }
+    return false;
+}
+
+static void handle_user_exception(struct trap_frame *f)
+{
+    struct user_fault uf = { .status = STATUS_ACCESS_VIOLATION, .what = "access violation" };
+
+    switch (f->vector) {
+    case 0:
+        uf.status = STATUS_INTEGER_DIVIDE_BY_ZERO;
+        uf.what = "integer divide by zero";
+        break;
+    case 3:
+        uf.status = STATUS_BREAKPOINT;
+        uf.what = "breakpoint";
+        f->rip--; /* report the int3 itself, as Windows does */
+        break;
+    case 6:
+        uf.status = STATUS_ILLEGAL_INSTRUCTION;
+        uf.what = "illegal instruction";
+        break;
+    case 13:
+        if (is_privileged_instruction(f->rip)) {
+            uf.status = STATUS_PRIVILEGED_INSTRUCTION;
+            uf.what = "privileged instruction";
+        } else {
+            uf.what = "access violation (general protection: non-canonical address?)";
+        }
+        break;
+    default:
+        uf.what = exception_names[f->vector];
+        break;
+    }
+    process_fault((struct arch_regs *)f, &uf);
+}
+
 static void handle_exception(struct trap_frame *f)
 {
     const char *name = exception_names[f->vector];
@@ -136,6 +209,8 @@ static void handle_exception(struct trap_frame *f)
         handle_page_fault(f);
         return;
     }
+    if ((f->cs & 3) && f->vector != 8 && f->vector != 18 && f->vector != 2)
+        handle_user_exception(f);
     if (f->vector == 8) {
         /* Almost always a kernel stack running into its guard page: the CPU could
          * not push the page fault's frame, so it raised #DF on the IST stack. */

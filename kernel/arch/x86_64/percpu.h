@@ -1,0 +1,28 @@
+/*
+ * Per-CPU data reached through GS while in the kernel (swapgs on every entry from
+ * user mode). The syscall entry path uses the byte offsets, so they are fixed.
+ */
+#ifndef ARCH_X86_64_PERCPU_H
+#define ARCH_X86_64_PERCPU_H
+
+#define PERCPU_SELF       0
+#define PERCPU_KERNEL_RSP 8  /* stack to switch to on SYSCALL */
+#define PERCPU_USER_RSP   16 /* scratch: the user RSP during entry */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct x86_percpu {
+    uint64_t self;       /* 0 */
+    uint64_t kernel_rsp; /* 8 */
+    uint64_t user_rsp;   /* 16 */
+};
+
+_Static_assert(__builtin_offsetof(struct x86_percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "asm");
+_Static_assert(__builtin_offsetof(struct x86_percpu, user_rsp) == PERCPU_USER_RSP, "asm");
+
+/* Set the kernel stack of the TSS (interrupts from user mode) as well. */
+void x86_tss_set_rsp0(uint64_t rsp0);
+#endif
+
+#endif

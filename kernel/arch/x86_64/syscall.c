@@ -1,0 +1,120 @@
+/*
+ * SYSCALL/SYSRET set-up, per-CPU data, and the accessors generic code uses on
+ * system-call frames and new kernel threads. STAR's user base points at the
+ * 32-bit user code selector so SYSRET's fixed arithmetic lands on the 64-bit
+ * user code (+16) and user data (+8) selectors of pc.h.
+ */
+#include "pc.h"
+#include "percpu.h"
+#include "trap.h"
+#include "x86.h"
+#include <arch/context.h>
+#include <arch/uaccess.h>
+#include <lib/errno.h>
+
+#define MSR_STAR   0xc0000081
+#define MSR_LSTAR  0xc0000082
+#define MSR_FMASK  0xc0000084
+#define EFER_SCE   (1ull << 0)
+
+/* Flags cleared on entry: IF (enabled later, in C), TF, DF, AC (keeps SMAP on), NT. */
+#define SYSCALL_FMASK ((1u << 9) | (1u << 8) | (1u << 10) | (1u << 18) | (1u << 14))
+
+static struct x86_percpu boot_cpu;
+
+void x86_syscall_entry(void);
+void x86_thread_trampoline(void);
+
+void arch_syscall_init(void)
+{
+    boot_cpu.self = (uint64_t)(uintptr_t)&boot_cpu;
+    x86_wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&boot_cpu);
+    x86_wrmsr(MSR_KERNEL_GS_BASE, 0);
+    x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_SCE);
+    x86_wrmsr(MSR_STAR, ((uint64_t)(GDT_USER_CODE32 | 3) << 48) | ((uint64_t)GDT_KERNEL_CODE << 32));
+    x86_wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)x86_syscall_entry);
+    x86_wrmsr(MSR_FMASK, SYSCALL_FMASK);
+}
+
+void arch_set_kernel_stack(uint64_t top)
+{
+    boot_cpu.kernel_rsp = top;
+    x86_tss_set_rsp0(top);
+}
+
+uint64_t arch_context_init(uint64_t stack_top, void (*entry)(void *arg), void *arg)
+{
+    uint64_t *sp = (uint64_t *)(stack_top & ~15ull);
+
+    /* What arch_context_switch pops: r15 r14 r13 r12 rbx rbp, then its return
+     * address. The slot above keeps the trampoline's stack 16-byte aligned. */
+    *--sp = 0;
+    *--sp = (uint64_t)(uintptr_t)x86_thread_trampoline;
+    *--sp = 0;                             /* rbp */
+    *--sp = 0;                             /* rbx */
+    *--sp = (uint64_t)(uintptr_t)entry;    /* r12 */
+    *--sp = (uint64_t)(uintptr_t)arg;      /* r13 */
+    *--sp = 0;                             /* r14 */
+    *--sp = 0;                             /* r15 */
+    return (uint64_t)(uintptr_t)sp;
+}
+
+uint64_t arch_syscall_number(const struct arch_regs *regs)
+{
+    return ((const struct trap_frame *)regs)->rax;
+}
+
+int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value)
+{
+    const struct trap_frame *f = (const struct trap_frame *)regs;
+
+    switch (index) {
+    case 0:
+        *value = f->r10;
+        return 0;
+    case 1:
+        *value = f->rdx;
+        return 0;
+    case 2:
+        *value = f->r8;
+        return 0;
+    case 3:
+        *value = f->r9;
+        return 0;
+    default:
+        /* Windows x64: return address, 32 bytes of home space, then argument 5. */
+        if (index > 7)
+            return K_EINVAL;
+        return copy_from_user(value, uptr(f->rsp + 0x28 + 8 * (uint64_t)(index - 4)),
+                              sizeof *value);
+    }
+}
+
+void arch_syscall_set_result(struct arch_regs *regs, uint64_t value)
+{
+    ((struct trap_frame *)regs)->rax = value;
+}
+
+int arch_regs_from_user(const struct arch_regs *regs)
+{
+    return (((const struct trap_frame *)regs)->cs & 3) == 3;
+}
+
+uintptr_t arch_regs_sp(const struct arch_regs *regs)
+{
+    return ((const struct trap_frame *)regs)->rsp;
+}
+
+uint64_t arch_user_access_begin(void)
+{
+    uint64_t flags = x86_read_rflags();
+
+    __asm__ volatile("stac" ::: "memory");
+    return flags;
+}
+
+void arch_user_access_end(uint64_t state)
+{
+    if (!(state & (1ull << 18)))
+        __asm__ volatile("clac" ::: "memory");
+}

@@ -1,0 +1,46 @@
+/*
+ * Kernel threads' saved CPU state and the way into user mode. A thread that is not
+ * running is just a saved stack pointer: arch_context_switch pushes the callee-saved
+ * registers on the old thread's kernel stack and pops them from the new one's.
+ */
+#ifndef ARCH_CONTEXT_H
+#define ARCH_CONTEXT_H
+
+#include <stdint.h>
+
+struct arch_regs;
+
+/* Save the current thread's state, storing its stack pointer in *save_sp, and
+ * resume the thread whose stack pointer is next_sp. Interrupts off. Returns when
+ * someone switches back. */
+void arch_context_switch(uint64_t *save_sp, uint64_t next_sp);
+
+/*
+ * Prepare a new kernel stack (top = stack_top) so that the first switch to it
+ * calls entry(arg) with interrupts on; entry must never return. Returns the stack
+ * pointer to switch to.
+ */
+uint64_t arch_context_init(uint64_t stack_top, void (*entry)(void *arg), void *arg);
+
+/* Kernel stack top used when this CPU enters the kernel from user mode. */
+void arch_set_kernel_stack(uint64_t top);
+
+/* Enter user mode at rip with stack rsp, first argument in rcx (like Windows' entry
+ * of a new thread) and GS base (the TEB) gs_base. Never returns. */
+__attribute__((noreturn)) void arch_enter_user(uint64_t rip, uint64_t rsp, uint64_t arg,
+                                               uint64_t gs_base);
+
+/* System-call frames. Arguments are numbered from 0; arguments 4-7 are read from the
+ * user stack, so arch_syscall_arg can fail (returns K_EFAULT). */
+uint64_t arch_syscall_number(const struct arch_regs *regs);
+int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value);
+void arch_syscall_set_result(struct arch_regs *regs, uint64_t value);
+
+/* Did the trap described by regs come from user mode? */
+int arch_regs_from_user(const struct arch_regs *regs);
+uintptr_t arch_regs_sp(const struct arch_regs *regs);
+
+/* Set up SYSCALL/SYSRET and this CPU's kernel-entry data. Boot CPU, after gdt_init. */
+void arch_syscall_init(void);
+
+#endif

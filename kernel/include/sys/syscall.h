@@ -1,0 +1,27 @@
+/*
+ * The system-call layer: one handler per entry of abi/syscalls.def, all with the
+ * same shape (the arguments, already fetched, in an array), and the one place
+ * where kernel error codes become user-visible NTSTATUS values.
+ */
+#ifndef SYS_SYSCALL_H
+#define SYS_SYSCALL_H
+
+#include <abi/status.h>
+#include <stdint.h>
+
+struct arch_regs;
+
+#define SYSCALL_MAX_ARGS 8
+
+#define SYSCALL(num, name, nargs) dormer_status_t sys_##name(const uint64_t *args);
+#include <abi/syscalls.def>
+#undef SYSCALL
+
+/* Entry from the arch syscall path, interrupts enabled, on the thread's kernel
+ * stack: decode, fetch arguments, call the handler, store the status. */
+void syscall_dispatch(struct arch_regs *regs);
+
+/* K_E* (or 0) to the NTSTATUS a program sees. */
+dormer_status_t status_from_errno(int err);
+
+#endif

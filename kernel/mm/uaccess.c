@@ -1,0 +1,44 @@
+/*
+ * User-memory copies: range checks here, the fault-tolerant copy in the arch port.
+ * No check-then-use: the range check only keeps kernel addresses out; whether the
+ * pages are there is decided by the copy itself, atomically with the access.
+ */
+#include <arch/uaccess.h>
+#include <lib/errno.h>
+
+int copy_from_user(void *dst, uptr_t src, size_t len)
+{
+    if (!uaccess_range_ok(src, len))
+        return K_EFAULT;
+    return arch_copy_user(dst, (const void *)src.va, len) ? K_EFAULT : 0;
+}
+
+int copy_to_user(uptr_t dst, const void *src, size_t len)
+{
+    if (!uaccess_range_ok(dst, len))
+        return K_EFAULT;
+    return arch_copy_user((void *)dst.va, src, len) ? K_EFAULT : 0;
+}
+
+int clear_user(uptr_t dst, size_t len)
+{
+    if (!uaccess_range_ok(dst, len))
+        return K_EFAULT;
+    return arch_clear_user((void *)dst.va, len) ? K_EFAULT : 0;
+}
+
+long strncpy_from_user(char *dst, uptr_t src, size_t size)
+{
+    size_t n = 0;
+
+    /* Byte by byte: the string may end just before an unmapped page. */
+    while (n < size) {
+        if (!uaccess_range_ok(uptr_add(src, n), 1) ||
+            arch_copy_user(dst + n, (const void *)(src.va + n), 1))
+            return K_EFAULT;
+        if (dst[n] == '\0')
+            return (long)n;
+        n++;
+    }
+    return K_ERANGE;
+}

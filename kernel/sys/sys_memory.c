@@ -1,0 +1,175 @@
+/*
+ * Virtual-memory calls with Windows semantics (NtAllocateVirtualMemory and
+ * friends) on top of the region layer. Each call copies in and checks every
+ * argument, acts, then copies the results out; the pointers are in/out as on
+ * Windows (base and size are rounded and written back).
+ */
+#include <abi/types.h>
+#include <arch/uaccess.h>
+#include <lib/errno.h>
+#include <proc/process.h>
+#include <sys/syscall.h>
+
+#define ALLOC_GRANULARITY 0x10000ull
+
+/* PAGE_* to VM_* (0 if unsupported). */
+static unsigned prot_from_page(uint32_t page)
+{
+    switch (page) {
+    case PAGE_READONLY:
+        return VM_READ;
+    case PAGE_READWRITE:
+        return VM_READ | VM_WRITE;
+    case PAGE_EXECUTE:
+    case PAGE_EXECUTE_READ:
+        return VM_READ | VM_EXEC;
+    case PAGE_EXECUTE_READWRITE:
+        return VM_READ | VM_WRITE | VM_EXEC;
+    default:
+        return 0;
+    }
+}
+
+static uint32_t page_from_prot(unsigned prot)
+{
+    if (prot & VM_EXEC)
+        return (prot & VM_WRITE) ? PAGE_EXECUTE_READWRITE : PAGE_EXECUTE_READ;
+    if (prot & VM_WRITE)
+        return PAGE_READWRITE;
+    return prot ? PAGE_READONLY : PAGE_NOACCESS;
+}
+
+/* Read the in/out base and size, rejecting values that cannot describe user memory. */
+static int read_range(const uint64_t *args, uint64_t *base, uint64_t *size)
+{
+    if (copy_from_user(base, uptr(args[0]), sizeof *base) != 0 ||
+        copy_from_user(size, uptr(args[1]), sizeof *size) != 0)
+        return K_EFAULT;
+    if (*base + *size < *base || *base + *size > USER_END)
+        return K_EINVAL;
+    return 0;
+}
+
+static int write_range(const uint64_t *args, uint64_t base, uint64_t size)
+{
+    if (copy_to_user(uptr(args[0]), &base, sizeof base) != 0 ||
+        copy_to_user(uptr(args[1]), &size, sizeof size) != 0)
+        return K_EFAULT;
+    return 0;
+}
+
+dormer_status_t sys_NtAllocateVirtualMemory(const uint64_t *args)
+{
+    vmm_space_t *s = process_current()->space;
+    uint32_t type = (uint32_t)args[2];
+    unsigned prot = prot_from_page((uint32_t)args[3]);
+    uint64_t base, size;
+    int rc = read_range(args, &base, &size);
+
+    if (rc)
+        return status_from_errno(rc);
+    if (!prot || size == 0 || !(type & (MEM_RESERVE | MEM_COMMIT)) ||
+        (type & ~(uint32_t)(MEM_RESERVE | MEM_COMMIT)))
+        return STATUS_INVALID_PARAMETER;
+    uint64_t end = (base + size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    if (type & MEM_RESERVE) {
+        base &= ~(ALLOC_GRANULARITY - 1);
+        size = end - base;
+        rc = vmm_reserve(s, &base, size, prot, (type & MEM_COMMIT) ? VM_COMMIT : 0);
+    } else {
+        base &= ~(uint64_t)(PAGE_SIZE - 1);
+        size = end - base;
+        rc = base ? vmm_commit(s, base, size, prot) : K_EINVAL;
+    }
+    if (rc == K_EINVAL && !(type & MEM_RESERVE))
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    if (!rc)
+        rc = write_range(args, base, size);
+    return status_from_errno(rc);
+}
+
+dormer_status_t sys_NtFreeVirtualMemory(const uint64_t *args)
+{
+    vmm_space_t *s = process_current()->space;
+    uint32_t type = (uint32_t)args[2];
+    uint64_t base, size;
+    int rc = read_range(args, &base, &size);
+
+    if (rc)
+        return status_from_errno(rc);
+    if (type == MEM_RELEASE) {
+        if (size != 0)
+            return STATUS_INVALID_PARAMETER;
+        rc = vmm_release(s, base);
+        if (!rc) {
+            struct vm_region r;
+            size = vmm_query(s, base, &r) == 0 ? r.end - base : 0;
+        }
+    } else if (type == MEM_DECOMMIT) {
+        uint64_t end = (base + size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+        base &= ~(uint64_t)(PAGE_SIZE - 1);
+        size = end - base;
+        rc = size ? vmm_decommit(s, base, size) : K_EINVAL;
+    } else {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (rc == K_EINVAL)
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    if (!rc)
+        rc = write_range(args, base, size);
+    return status_from_errno(rc);
+}
+
+dormer_status_t sys_NtProtectVirtualMemory(const uint64_t *args)
+{
+    vmm_space_t *s = process_current()->space;
+    unsigned prot = prot_from_page((uint32_t)args[2]);
+    uint64_t base, size;
+    unsigned old = 0;
+    int rc = read_range(args, &base, &size);
+
+    if (rc)
+        return status_from_errno(rc);
+    if (!prot || size == 0 || !uaccess_range_ok(uptr(args[3]), sizeof(uint32_t)))
+        return STATUS_INVALID_PARAMETER;
+    uint64_t end = (base + size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    base &= ~(uint64_t)(PAGE_SIZE - 1);
+    size = end - base;
+    rc = vmm_protect(s, base, size, prot, &old);
+    if (rc == K_EINVAL)
+        return STATUS_MEMORY_NOT_ALLOCATED;
+    uint32_t old_page = page_from_prot(old);
+    if (!rc)
+        rc = copy_to_user(uptr(args[3]), &old_page, sizeof old_page);
+    if (!rc)
+        rc = write_range(args, base, size);
+    return status_from_errno(rc);
+}
+
+dormer_status_t sys_NtQueryVirtualMemory(const uint64_t *args)
+{
+    vmm_space_t *s = process_current()->space;
+    struct dormer_memory_info info = { 0 };
+    struct vm_region r;
+    uint64_t addr = args[0] & ~(uint64_t)(PAGE_SIZE - 1);
+
+    if (args[2] < sizeof info)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (vmm_query(s, addr, &r) != 0)
+        return STATUS_INVALID_PARAMETER;
+    info.base_address = addr;
+    info.region_size = r.end - addr;
+    if (r.state == VM_FREE) {
+        info.state = MEM_FREE;
+        info.protect = PAGE_NOACCESS;
+    } else {
+        info.allocation_base = r.alloc_base;
+        info.allocation_protect = PAGE_READWRITE;
+        info.state = r.state == VM_RESERVED ? MEM_RESERVE : MEM_COMMIT;
+        info.protect = r.state == VM_RESERVED ? 0 : page_from_prot(r.prot);
+        if (r.state == VM_GUARD)
+            info.protect |= PAGE_GUARD;
+        info.type = process_image_at(process_current(), addr) ? MEM_IMAGE : MEM_PRIVATE;
+    }
+    return status_from_errno(copy_to_user(uptr(args[1]), &info, sizeof info));
+}

@@ -1,0 +1,56 @@
+/*
+ * Process, time and system-information calls: exit, sleep, time since boot, the
+ * memory counters, and the no-op used to measure the syscall path itself.
+ */
+#include <abi/types.h>
+#include <arch/uaccess.h>
+#include <core/time.h>
+#include <mm/pmm.h>
+#include <proc/process.h>
+#include <sys/syscall.h>
+
+dormer_status_t sys_NtTerminateProcess(const uint64_t *args)
+{
+    if (args[0] != DORMER_CURRENT_PROCESS)
+        return STATUS_INVALID_HANDLE; /* other processes: with the scheduler */
+    process_exit_current((dormer_status_t)args[1]);
+}
+
+dormer_status_t sys_NtDelayExecution(const uint64_t *args)
+{
+    if (args[0] > 24ull * 3600 * 1000)
+        return STATUS_INVALID_PARAMETER;
+    time_sleep_ms(args[0]);
+    return STATUS_SUCCESS;
+}
+
+dormer_status_t sys_NtQuerySystemTime(const uint64_t *args)
+{
+    uint64_t ns = time_uptime_ns();
+
+    return status_from_errno(copy_to_user(uptr(args[0]), &ns, sizeof ns));
+}
+
+dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
+{
+    struct dormer_memory_counters c = { 0 };
+    struct pmm_stats st;
+
+    if (args[0] != DORMER_INFO_MEMORY)
+        return STATUS_INVALID_INFO_CLASS;
+    if (args[2] < sizeof c)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    pmm_get_stats(&st);
+    c.page_size = PAGE_SIZE;
+    c.total_frames = st.total;
+    c.free_frames = st.free;
+    c.used_frames = st.used;
+    c.process_pages = process_current()->space->resident_pages;
+    return status_from_errno(copy_to_user(uptr(args[1]), &c, sizeof c));
+}
+
+dormer_status_t sys_NtNop(const uint64_t *args)
+{
+    (void)args;
+    return STATUS_SUCCESS;
+}

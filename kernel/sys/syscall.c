@@ -1,0 +1,76 @@
+/*
+ * System-call dispatch. The table is generated from abi/syscalls.def, the same list
+ * ntdll's stubs come from; an unknown number returns STATUS_INVALID_SYSTEM_SERVICE.
+ * Arguments beyond the fourth come from the user stack through the copy routines,
+ * so a bad stack pointer is an error return, not a crash.
+ */
+#include <arch/context.h>
+#include <lib/errno.h>
+#include <sys/syscall.h>
+
+struct syscall_entry {
+    dormer_status_t (*fn)(const uint64_t *args);
+    uint8_t nargs;
+};
+
+static const struct syscall_entry syscall_table[] = {
+#define SYSCALL(num, name, n) [num] = { sys_##name, n },
+#include <abi/syscalls.def>
+#undef SYSCALL
+};
+
+#define SYSCALL(num, name, n) _Static_assert((n) <= SYSCALL_MAX_ARGS, #name " has too many arguments");
+#include <abi/syscalls.def>
+#undef SYSCALL
+
+void syscall_dispatch(struct arch_regs *regs)
+{
+    uint64_t nr = arch_syscall_number(regs);
+    uint64_t args[SYSCALL_MAX_ARGS] = { 0 };
+    dormer_status_t status;
+
+    if (nr >= sizeof syscall_table / sizeof syscall_table[0] || !syscall_table[nr].fn) {
+        status = STATUS_INVALID_SYSTEM_SERVICE;
+        goto out;
+    }
+    for (int i = 0; i < syscall_table[nr].nargs; i++) {
+        if (arch_syscall_arg(regs, i, &args[i]) != 0) {
+            status = STATUS_ACCESS_VIOLATION;
+            goto out;
+        }
+    }
+    status = syscall_table[nr].fn(args);
+out:
+    arch_syscall_set_result(regs, (uint64_t)(uint32_t)status);
+}
+
+dormer_status_t status_from_errno(int err)
+{
+    switch (err) {
+    case 0:
+        return STATUS_SUCCESS;
+    case K_EFAULT:
+        return STATUS_ACCESS_VIOLATION;
+    case K_ENOMEM:
+        return STATUS_NO_MEMORY;
+    case K_EEXIST:
+        return STATUS_CONFLICTING_ADDRESSES;
+    case K_EBADF:
+        return STATUS_INVALID_HANDLE;
+    case K_ENOENT:
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    case K_ENOEXEC:
+        return STATUS_INVALID_IMAGE_FORMAT;
+    case K_ENOSYS:
+        return STATUS_NOT_IMPLEMENTED;
+    case K_ENOSPC:
+        return STATUS_INSUFFICIENT_RESOURCES;
+    case K_ERANGE:
+        return STATUS_BUFFER_TOO_SMALL;
+    case K_ETIMEDOUT:
+        return STATUS_TIMEOUT;
+    case K_EINVAL:
+    default:
+        return STATUS_INVALID_PARAMETER;
+    }
+}
