@@ -42,22 +42,28 @@ void process_print_user_frame(int depth, uint64_t addr)
     kprintf("  #%d 0x%016llx %s\n", depth, (unsigned long long)addr, where);
 }
 
-/* Follow saved frame pointers up the user stack. Code built without frame pointers
- * gives a short chain; every step is checked, so a bad chain just ends it. */
-static void print_user_backtrace(uint64_t pc, uint64_t fp)
+static int read_user_u64(void *ctx, uint64_t addr, uint64_t *value)
 {
+    (void)ctx;
+    return copy_from_user(value, uptr(addr), sizeof *value);
+}
+
+/* Unwind the user stack with each image's own unwind tables (code built without
+ * frame pointers included). Every read goes through the copy routines, so a
+ * corrupt stack just ends the walk. */
+static void print_user_backtrace(const struct arch_regs *regs)
+{
+    struct pe_unwind_regs r;
+
+    r.rip = arch_regs_pc(regs);
+    arch_regs_to_gpr(regs, r.gpr);
     kprintf("User backtrace:\n");
-    process_print_user_frame(0, pc);
-    for (int depth = 1; depth < USER_BACKTRACE_DEPTH; depth++) {
-        uint64_t frame[2];
-        if ((fp & 7) || copy_from_user(frame, uptr(fp), sizeof frame) != 0 || frame[1] == 0)
+    for (int depth = 0; depth < USER_BACKTRACE_DEPTH && r.rip; depth++) {
+        process_print_user_frame(depth, r.rip);
+        const struct loaded_image *img = process_image_at(process_current(), r.rip);
+        if (!img || pe_unwind_step(img->file, img->file_size, &img->pe, img->base, &r,
+                                   read_user_u64, NULL) != 0)
             break;
-        if (!process_image_at(process_current(), frame[1]))
-            break;
-        process_print_user_frame(depth, frame[1]);
-        if (frame[0] <= fp)
-            break;
-        fp = frame[0];
     }
 }
 
@@ -74,6 +80,6 @@ void process_fault(const struct arch_regs *regs, const struct user_fault *fault)
     format_user_address(where, sizeof where, arch_regs_pc(regs), false);
     kprintf("    at 0x%016llx %s\n", (unsigned long long)arch_regs_pc(regs), where);
     arch_regs_dump(regs);
-    print_user_backtrace(arch_regs_pc(regs), arch_regs_fp(regs));
+    print_user_backtrace(regs);
     process_exit_current(fault->status);
 }

@@ -118,3 +118,25 @@ void arch_user_access_end(uint64_t state)
     if (!(state & (1ull << 18)))
         __asm__ volatile("clac" ::: "memory");
 }
+
+void arch_regs_to_gpr(const struct arch_regs *regs, uint64_t gpr[16])
+{
+    const struct trap_frame *f = (const struct trap_frame *)regs;
+
+    gpr[0] = f->rax;
+    gpr[1] = f->rcx;
+    gpr[2] = f->rdx;
+    gpr[3] = f->rbx;
+    gpr[4] = f->rsp;
+    gpr[5] = f->rbp;
+    gpr[6] = f->rsi;
+    gpr[7] = f->rdi;
+    gpr[8] = f->r8;
+    gpr[9] = f->r9;
+    gpr[10] = f->r10;
+    gpr[11] = f->r11;
+    gpr[12] = f->r12;
+    gpr[13] = f->r13;
+    gpr[14] = f->r14;
+    gpr[15] = f->r15;
+}

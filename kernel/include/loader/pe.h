@@ -286,4 +286,25 @@ int pe_tls_info(const uint8_t *image, size_t image_size, const struct pe_image *
 int pe_symbolize(const uint8_t *file, size_t size, const struct pe_image *pe, uint32_t rva,
                  char *name, size_t name_len, uint32_t *offset);
 
+/* Registers for pe_unwind_step: gpr[] by x64 number (0 rax, 4 rsp, 5 rbp, ... 15 r15). */
+struct pe_unwind_regs {
+    uint64_t rip;
+    uint64_t gpr[16];
+};
+
+/* Reads 8 bytes of the unwound thread's stack; nonzero if it cannot. */
+typedef int (*pe_read_fn)(void *ctx, uint64_t addr, uint64_t *value);
+
+/*
+ * One step of x64 unwinding: r describes a frame whose rip lies in the image loaded at
+ * image_base; on return 0 it describes the caller (rip = the return address, rsp and
+ * the non-volatile registers restored) using the image's exception directory read from
+ * the file. A function without an entry is treated as a leaf (return address at rsp).
+ * K_EINVAL: rip is outside the image; K_ENOEXEC: malformed unwind data; K_EFAULT: the
+ * stack could not be read. Epilogs are not recognised (a fault inside one may unwind
+ * one frame wrongly). Pure; no allocation.
+ */
+int pe_unwind_step(const uint8_t *file, size_t size, const struct pe_image *pe,
+                   uint64_t image_base, struct pe_unwind_regs *r, pe_read_fn read, void *ctx);
+
 #endif /* LOADER_PE_H */
