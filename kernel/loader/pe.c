@@ -1,9 +1,9 @@
 /*
- * PE32+ parsing and the fix-ups applied to a mapped image (relocations, imports, TLS).
- * The parser validates the file header by header, in file order, so the first broken
- * field names the rejection; every sum of untrusted values is done in 64 bits from 32-bit
- * operands (or checked with `a > limit - b`), so nothing wraps. Error text is built by a
- * tiny printf subset here rather than lib/fmt, keeping this code dependency-free.
+ * PE32+ parsing, plus base relocations and TLS on a mapped image. The parser validates
+ * the file header by header, in file order, so the first broken field names the
+ * rejection; every sum of untrusted values is done in 64 bits from 32-bit operands (or
+ * checked as `a > limit - b`), so nothing wraps. Error text comes from a tiny printf
+ * subset (pe_error) rather than lib/fmt, keeping the PE code free of kernel dependencies.
  */
 #include <loader/pe.h>
 #include <lib/bytes.h>
@@ -17,7 +17,6 @@
 #define NT_HEADERS_SIZE   (4 + FILE_HEADER_SIZE) /* signature + file header */
 #define OPT_BASE_SIZE     112                    /* PE32+ optional header, no directories */
 #define SECTION_HDR_SIZE  40
-#define IMPORT_DESC_SIZE  20
 #define TLS_DIR_SIZE      40
 #define SYMBOL_SIZE       18
 
@@ -29,8 +28,6 @@
 #define REL_ABSOLUTE      0
 #define REL_HIGHLOW       3
 #define REL_DIR64         10
-
-#define THUNK_ORDINAL     (1ull << 63)
 
 static const char *const pe_dir_names[PE_NUM_DIRS] = {
     "export", "import", "resource", "exception", "certificate", "relocation", "debug",
@@ -65,13 +62,7 @@ static void msg_putu(struct pe_msg *m, uint64_t v, unsigned radix)
         msg_putc(m, digits[--n]);
 }
 
-/*
- * Writes the message to err and returns K_ENOEXEC. Only %s %u %x %% with an optional
- * l or z (64-bit) modifier are understood; the format attribute lets gcc check the
- * arguments as it would for printf.
- */
-__attribute__((format(printf, 3, 4)))
-static int pe_fail(char *err, size_t errlen, const char *fmt, ...)
+int pe_error(char *err, size_t errlen, const char *fmt, ...)
 {
     struct pe_msg m = { .buf = err, .cap = err != NULL ? errlen : 0, .len = 0 };
     va_list ap;
@@ -87,7 +78,8 @@ static int pe_fail(char *err, size_t errlen, const char *fmt, ...)
         if (wide)
             p++;
         if (*p == 's') {
-            for (const char *s = va_arg(ap, const char *); *s != '\0'; s++)
+            const char *s = va_arg(ap, const char *);
+            for (s = s != NULL ? s : "(null)"; *s != '\0'; s++)
                 msg_putc(&m, *s);
         } else if (*p == 'u' || *p == 'x') {
             uint64_t v = wide ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
@@ -209,22 +201,22 @@ static int pe_parse_nt(struct pe_parser *p)
     const uint8_t *f = p->file;
 
     if (p->size < DOS_HEADER_SIZE)
-        return pe_fail(p->err, p->errlen, "file too small for a DOS header (%lu bytes)",
+        return pe_error(p->err, p->errlen, "file too small for a DOS header (%lu bytes)",
                        p->size);
     if (f[0] != 'M' || f[1] != 'Z')
-        return pe_fail(p->err, p->errlen, "no MZ signature: not an executable");
+        return pe_error(p->err, p->errlen, "no MZ signature: not an executable");
     uint32_t lfanew = le32_read(f + DOS_LFANEW);
     if (lfanew % 4 != 0)
-        return pe_fail(p->err, p->errlen, "PE header offset 0x%x is not 4-byte aligned",
+        return pe_error(p->err, p->errlen, "PE header offset 0x%x is not 4-byte aligned",
                        lfanew);
     if (lfanew < DOS_HEADER_SIZE)
-        return pe_fail(p->err, p->errlen, "PE header offset 0x%x overlaps the DOS header",
+        return pe_error(p->err, p->errlen, "PE header offset 0x%x overlaps the DOS header",
                        lfanew);
     if ((uint64_t)lfanew + NT_HEADERS_SIZE > p->size)
-        return pe_fail(p->err, p->errlen, "PE header runs past end of file (0x%lx > 0x%lx)",
+        return pe_error(p->err, p->errlen, "PE header runs past end of file (0x%lx > 0x%lx)",
                        (uint64_t)lfanew + NT_HEADERS_SIZE, p->size);
     if (memcmp(f + lfanew, "PE\0\0", 4) != 0)
-        return pe_fail(p->err, p->errlen, "no PE signature at 0x%x", lfanew);
+        return pe_error(p->err, p->errlen, "no PE signature at 0x%x", lfanew);
 
     p->fh = (uint64_t)lfanew + 4;
     const uint8_t *fh = f + p->fh;
@@ -232,14 +224,14 @@ static int pe_parse_nt(struct pe_parser *p)
     uint16_t nsec = le16_read(fh + 2);
     uint16_t chars = le16_read(fh + 18);
     if (machine != MACHINE_AMD64)
-        return pe_fail(p->err, p->errlen, "machine 0x%x is not x86_64", machine);
+        return pe_error(p->err, p->errlen, "machine 0x%x is not x86_64", machine);
     if (!(chars & PE_FILE_EXECUTABLE))
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "not an executable image (file characteristics 0x%x)", chars);
     if (nsec == 0)
-        return pe_fail(p->err, p->errlen, "image has no sections");
+        return pe_error(p->err, p->errlen, "image has no sections");
     if (nsec > PE_MAX_SECTIONS)
-        return pe_fail(p->err, p->errlen, "too many sections (%u > %u)", nsec,
+        return pe_error(p->err, p->errlen, "too many sections (%u > %u)", nsec,
                        PE_MAX_SECTIONS);
     p->out->characteristics = chars;
     p->out->num_sections = nsec;
@@ -247,27 +239,27 @@ static int pe_parse_nt(struct pe_parser *p)
     p->opt_size = le16_read(fh + 16);
     p->opt = p->fh + FILE_HEADER_SIZE;
     if (p->opt + p->opt_size > p->size)
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "optional header runs past end of file (0x%lx > 0x%lx)",
                        p->opt + p->opt_size, p->size);
     if (p->opt_size < 2)
-        return pe_fail(p->err, p->errlen, "optional header too small (%u < %u bytes)",
+        return pe_error(p->err, p->errlen, "optional header too small (%u < %u bytes)",
                        p->opt_size, OPT_BASE_SIZE);
     uint16_t magic = le16_read(f + p->opt);
     if (magic == MAGIC_PE32)
-        return pe_fail(p->err, p->errlen, "32-bit images are not supported");
+        return pe_error(p->err, p->errlen, "32-bit images are not supported");
     if (magic != MAGIC_PE32PLUS)
-        return pe_fail(p->err, p->errlen, "optional header magic 0x%x is not PE32+ (0x20b)",
+        return pe_error(p->err, p->errlen, "optional header magic 0x%x is not PE32+ (0x20b)",
                        magic);
     if (p->opt_size < OPT_BASE_SIZE)
-        return pe_fail(p->err, p->errlen, "optional header too small (%u < %u bytes)",
+        return pe_error(p->err, p->errlen, "optional header too small (%u < %u bytes)",
                        p->opt_size, OPT_BASE_SIZE);
     p->nrva = le32_read(f + p->opt + 108);
     if (p->nrva > PE_NUM_DIRS)
-        return pe_fail(p->err, p->errlen, "too many data directories (%u > %u)", p->nrva,
+        return pe_error(p->err, p->errlen, "too many data directories (%u > %u)", p->nrva,
                        PE_NUM_DIRS);
     if (p->opt_size < OPT_BASE_SIZE + 8 * p->nrva)
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "optional header too small for %u data directories (%u < %u bytes)",
                        p->nrva, p->opt_size, OPT_BASE_SIZE + 8 * p->nrva);
     p->shdr = p->opt + p->opt_size;
@@ -279,10 +271,10 @@ static int pe_check_reserve(struct pe_parser *p, const char *what, uint64_t rese
                             uint64_t commit)
 {
     if (commit > reserve)
-        return pe_fail(p->err, p->errlen, "%s commit 0x%lx is larger than its reserve 0x%lx",
+        return pe_error(p->err, p->errlen, "%s commit 0x%lx is larger than its reserve 0x%lx",
                        what, commit, reserve);
     if (reserve > PE_MAX_IMAGE_SIZE)
-        return pe_fail(p->err, p->errlen, "%s reserve 0x%lx is larger than 1 GiB", what,
+        return pe_error(p->err, p->errlen, "%s reserve 0x%lx is larger than 1 GiB", what,
                        reserve);
     return 0;
 }
@@ -307,17 +299,17 @@ static int pe_parse_optional(struct pe_parser *p)
     out->heap_commit = le64_read(o + 96);
 
     if (!is_pow2(sa))
-        return pe_fail(p->err, p->errlen, "section alignment 0x%x is not a power of two", sa);
+        return pe_error(p->err, p->errlen, "section alignment 0x%x is not a power of two", sa);
     if (!is_pow2(fa))
-        return pe_fail(p->err, p->errlen, "file alignment 0x%x is not a power of two", fa);
+        return pe_error(p->err, p->errlen, "file alignment 0x%x is not a power of two", fa);
     if (sa < fa)
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "section alignment 0x%x is below the file alignment 0x%x", sa, fa);
     if (sa >= PE_PAGE_SIZE && (fa < 0x200 || fa > 0x10000))
-        return pe_fail(p->err, p->errlen, "file alignment 0x%x is outside 0x200..0x10000",
+        return pe_error(p->err, p->errlen, "file alignment 0x%x is outside 0x200..0x10000",
                        fa);
     if (sa < PE_PAGE_SIZE && fa != sa)
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "file alignment 0x%x differs from the section alignment 0x%x "
                        "(required below the page size)", fa, sa);
     out->section_alignment = sa;
@@ -326,35 +318,35 @@ static int pe_parse_optional(struct pe_parser *p)
     uint64_t base = out->image_base;
     uint32_t soi = out->size_of_image;
     if (base % IMAGE_BASE_ALIGN != 0)
-        return pe_fail(p->err, p->errlen, "image base 0x%lx is not 64 KiB aligned", base);
+        return pe_error(p->err, p->errlen, "image base 0x%lx is not 64 KiB aligned", base);
     if (base < PE_USER_MIN || base >= PE_USER_END)
-        return pe_fail(p->err, p->errlen, "image base 0x%lx is outside user space", base);
+        return pe_error(p->err, p->errlen, "image base 0x%lx is outside user space", base);
     if (soi == 0)
-        return pe_fail(p->err, p->errlen, "image size is 0");
+        return pe_error(p->err, p->errlen, "image size is 0");
     if (soi % sa != 0)
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "image size 0x%x is not a multiple of the section alignment 0x%x",
                        soi, sa);
     if (soi > PE_MAX_IMAGE_SIZE)
-        return pe_fail(p->err, p->errlen, "image size 0x%x is larger than 1 GiB", soi);
+        return pe_error(p->err, p->errlen, "image size 0x%x is larger than 1 GiB", soi);
     if (soi > PE_USER_END - base) /* base < PE_USER_END: no wrap */
-        return pe_fail(p->err, p->errlen, "image 0x%lx..0x%lx runs past the end of user space",
+        return pe_error(p->err, p->errlen, "image 0x%lx..0x%lx runs past the end of user space",
                        base, base + soi);
 
     uint64_t table_end = p->shdr + (uint64_t)out->num_sections * SECTION_HDR_SIZE;
     uint32_t soh = out->size_of_headers;
     if (table_end > p->size)
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "section table runs past end of file (0x%lx > 0x%lx)", table_end,
                        p->size);
     if (soh > p->size)
-        return pe_fail(p->err, p->errlen, "headers run past end of file (0x%x > 0x%lx)", soh,
+        return pe_error(p->err, p->errlen, "headers run past end of file (0x%x > 0x%lx)", soh,
                        p->size);
     if (soh > soi)
-        return pe_fail(p->err, p->errlen, "headers are larger than the image (0x%x > 0x%x)",
+        return pe_error(p->err, p->errlen, "headers are larger than the image (0x%x > 0x%x)",
                        soh, soi);
     if (table_end > soh)
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "section table runs past the headers (0x%lx > 0x%x)", table_end, soh);
 
     rc = pe_check_reserve(p, "stack", out->stack_reserve, out->stack_commit);
@@ -364,7 +356,7 @@ static int pe_parse_optional(struct pe_parser *p)
     if (rc < 0)
         return rc;
     if (out->subsystem != PE_SUBSYSTEM_GUI && out->subsystem != PE_SUBSYSTEM_CUI)
-        return pe_fail(p->err, p->errlen,
+        return pe_error(p->err, p->errlen,
                        "subsystem %u is not supported (only Windows GUI and console)",
                        out->subsystem);
     return 0;
@@ -380,12 +372,12 @@ static int pe_section_name(struct pe_parser *p, uint32_t idx, const uint8_t *raw
         if (raw[i] == '\0')
             ended = true;
         else if (ended || raw[i] < 0x20 || raw[i] > 0x7e)
-            return pe_fail(p->err, p->errlen, "section %u name is not printable ASCII", idx);
+            return pe_error(p->err, p->errlen, "section %u name is not printable ASCII", idx);
         name[i] = (char)raw[i];
     }
     name[8] = '\0';
     if (raw[0] == '\0')
-        return pe_fail(p->err, p->errlen, "section %u has an empty name", idx);
+        return pe_error(p->err, p->errlen, "section %u has an empty name", idx);
     return 0;
 }
 
@@ -412,33 +404,33 @@ static int pe_parse_sections(struct pe_parser *p)
         s->prot = pe_section_prot(s->characteristics);
 
         if (s->rva % out->section_alignment != 0)
-            return pe_fail(p->err, p->errlen, "section %s address 0x%x is not aligned to 0x%x",
+            return pe_error(p->err, p->errlen, "section %s address 0x%x is not aligned to 0x%x",
                            s->name, s->rva, out->section_alignment);
         if (s->rva < out->size_of_headers)
-            return pe_fail(p->err, p->errlen,
+            return pe_error(p->err, p->errlen,
                            "section %s at 0x%x overlaps the headers (0x%x bytes)", s->name,
                            s->rva, out->size_of_headers);
         if (i > 0 && s->rva < prev_end)
-            return pe_fail(p->err, p->errlen,
+            return pe_error(p->err, p->errlen,
                            "section %s at 0x%x overlaps or precedes section %s (ends at 0x%lx)",
                            s->name, s->rva, out->sections[i - 1].name, prev_end);
         uint64_t end = (uint64_t)s->rva + s->vsize;
         if (end > out->size_of_image)
-            return pe_fail(p->err, p->errlen, "section %s ends past the image (0x%lx > 0x%x)",
+            return pe_error(p->err, p->errlen, "section %s ends past the image (0x%lx > 0x%x)",
                            s->name, end, out->size_of_image);
         if (s->raw_size > 0) {
             uint64_t raw_end = (uint64_t)s->raw_off + s->raw_size;
             if (s->raw_off % out->file_alignment != 0)
-                return pe_fail(p->err, p->errlen,
+                return pe_error(p->err, p->errlen,
                                "section %s raw data offset 0x%x is not aligned to 0x%x",
                                s->name, s->raw_off, out->file_alignment);
             if (raw_end > p->size)
-                return pe_fail(p->err, p->errlen,
+                return pe_error(p->err, p->errlen,
                                "section %s raw data runs past end of file (0x%lx > 0x%lx)",
                                s->name, raw_end, p->size);
         }
         if ((s->prot & PE_PROT_W) && (s->prot & PE_PROT_X))
-            return pe_fail(p->err, p->errlen, "section %s is writable and executable", s->name);
+            return pe_error(p->err, p->errlen, "section %s is writable and executable", s->name);
         prev_end = end;
     }
     return 0;
@@ -452,12 +444,11 @@ static int pe_parse_sections(struct pe_parser *p)
 static int pe_check_shared_pages(struct pe_parser *p)
 {
     const struct pe_image *out = p->out;
-    uint64_t page = ((uint64_t)out->size_of_headers - 1) / PE_PAGE_SIZE; /* headers: R */
+    /* The headers (read-only) come first; size_of_headers > 0, it holds the table. */
+    uint64_t page = ((uint64_t)out->size_of_headers - 1) / PE_PAGE_SIZE;
     unsigned prot = PE_PROT_R;
     const struct pe_section *last = NULL;
 
-    if (out->size_of_headers == 0)
-        page = UINT64_MAX;
     for (uint32_t i = 0; i < out->num_sections; i++) {
         const struct pe_section *s = &out->sections[i];
         if (s->vsize == 0)
@@ -467,7 +458,7 @@ static int pe_check_shared_pages(struct pe_parser *p)
         if (first == page) {
             prot |= s->prot;
             if ((prot & PE_PROT_W) && (prot & PE_PROT_X) && last != NULL)
-                return pe_fail(p->err, p->errlen,
+                return pe_error(p->err, p->errlen,
                                "sections %s and %s share a page and together are "
                                "writable and executable", last->name, s->name);
         }
@@ -493,15 +484,15 @@ static int pe_parse_dirs(struct pe_parser *p)
         if (size == 0)
             continue; /* absent; a stray address is ignored, as Windows does */
         if (rva == 0)
-            return pe_fail(p->err, p->errlen, "%s directory has size 0x%x but no address",
+            return pe_error(p->err, p->errlen, "%s directory has size 0x%x but no address",
                            pe_dir_names[i], size);
         if (i == PE_DIR_SECURITY) {
             if (end > p->size)
-                return pe_fail(p->err, p->errlen,
+                return pe_error(p->err, p->errlen,
                                "certificate table runs past end of file (0x%lx > 0x%lx)", end,
                                p->size);
         } else if (end > out->size_of_image) {
-            return pe_fail(p->err, p->errlen,
+            return pe_error(p->err, p->errlen,
                            "%s directory at 0x%x runs past the image (0x%lx > 0x%x)",
                            pe_dir_names[i], rva, end, out->size_of_image);
         }
@@ -518,11 +509,11 @@ static int pe_check_entry(struct pe_parser *p)
     if (out->entry_rva == 0) {
         if (pe_is_dll(out))
             return 0;
-        return pe_fail(p->err, p->errlen, "executable has no entry point (0)");
+        return pe_error(p->err, p->errlen, "executable has no entry point (0)");
     }
     const struct pe_section *s = pe_section_at(out, out->entry_rva);
     if (s == NULL || !(s->prot & PE_PROT_X))
-        return pe_fail(p->err, p->errlen, "entry point 0x%x is not inside an executable section",
+        return pe_error(p->err, p->errlen, "entry point 0x%x is not inside an executable section",
                        out->entry_rva);
     return 0;
 }
@@ -555,11 +546,11 @@ int pe_parse(const uint8_t *file, size_t size, struct pe_image *out, char *err, 
 
     pe_err_clear(err, errlen);
     if (file == NULL || out == NULL) {
-        pe_fail(err, errlen, "no file or no output");
+        pe_error(err, errlen, "no file or no output");
         return K_EINVAL;
     }
     if ((uint64_t)size > UINT32_MAX) /* every PE offset is 32-bit */
-        return pe_fail(err, errlen, "file is larger than 4 GiB");
+        return pe_error(err, errlen, "file is larger than 4 GiB");
     memset(out, 0, sizeof(*out));
 
     if ((rc = pe_parse_nt(&p)) < 0 || (rc = pe_parse_optional(&p)) < 0 ||
@@ -584,15 +575,15 @@ static int pe_walk_relocs(uint8_t *image, uint64_t image_size, struct pe_dir dir
 
     for (uint64_t off = dir.rva; off < end;) {
         if (end - off < 8)
-            return pe_fail(err, errlen, "relocation block at 0x%lx is truncated (%lu bytes)",
+            return pe_error(err, errlen, "relocation block at 0x%lx is truncated (%lu bytes)",
                            off, end - off);
         uint32_t page = le32_read(image + off);
         uint32_t bsize = le32_read(image + off + 4);
         if (bsize < 8 || bsize % 2 != 0)
-            return pe_fail(err, errlen, "relocation block at 0x%lx has bad size 0x%x", off,
+            return pe_error(err, errlen, "relocation block at 0x%lx has bad size 0x%x", off,
                            bsize);
         if (bsize > end - off)
-            return pe_fail(err, errlen,
+            return pe_error(err, errlen,
                            "relocation block at 0x%lx runs past the directory (0x%lx > 0x%lx)",
                            off, off + bsize, end);
         for (uint64_t e = off + 8; e < off + bsize; e += 2) {
@@ -608,10 +599,10 @@ static int pe_walk_relocs(uint8_t *image, uint64_t image_size, struct pe_dir dir
             else if (type == REL_DIR64)
                 width = 8;
             else
-                return pe_fail(err, errlen, "relocation type %u at 0x%lx is not supported",
+                return pe_error(err, errlen, "relocation type %u at 0x%lx is not supported",
                                type, at);
             if (at + width > image_size)
-                return pe_fail(err, errlen,
+                return pe_error(err, errlen,
                                "relocation at 0x%lx runs past the image (0x%lx > 0x%lx)", at,
                                at + width, image_size);
             if (!apply)
@@ -631,154 +622,25 @@ int pe_apply_relocations(uint8_t *image, size_t image_size, const struct pe_imag
 {
     pe_err_clear(err, errlen);
     if (image == NULL || pe == NULL) {
-        pe_fail(err, errlen, "no image");
+        pe_error(err, errlen, "no image");
         return K_EINVAL;
     }
     uint64_t delta = new_base - pe->image_base; /* modular: moving down works too */
     if (delta == 0)
         return 0;
     if (!pe_relocatable(pe))
-        return pe_fail(err, errlen, "image cannot be relocated (relocations stripped)");
+        return pe_error(err, errlen, "image cannot be relocated (relocations stripped)");
     struct pe_dir dir = pe->dirs[PE_DIR_BASERELOC];
     if (dir.size == 0)
         return 0;
     if ((uint64_t)dir.rva + dir.size > image_size)
-        return pe_fail(err, errlen,
+        return pe_error(err, errlen,
                        "relocation directory at 0x%x runs past the image (0x%lx > 0x%zx)",
                        dir.rva, (uint64_t)dir.rva + dir.size, image_size);
     int rc = pe_walk_relocs(image, image_size, dir, delta, false, err, errlen);
     if (rc < 0)
         return rc;
     return pe_walk_relocs(image, image_size, dir, delta, true, err, errlen);
-}
-
-/* ---- Imports ------------------------------------------------------------------------- */
-
-struct pe_import_desc {
-    const char *dll;
-    uint32_t lookup; /* OriginalFirstThunk, or FirstThunk when that is 0 */
-    uint32_t iat;    /* FirstThunk */
-};
-
-/*
- * Reads the descriptor at `off`: returns 1 and fills *d, 0 at the all-zero terminator,
- * or K_ENOEXEC (err set) when it is malformed.
- */
-static int pe_import_desc_read(const uint8_t *image, size_t image_size, uint64_t off,
-                               struct pe_import_desc *d, char *err, size_t errlen)
-{
-    const uint8_t *p = pe_image_bytes(image, image_size, off, IMPORT_DESC_SIZE);
-    if (p == NULL)
-        return pe_fail(err, errlen, "import descriptor at 0x%lx runs past the image", off);
-    uint32_t oft = le32_read(p);
-    uint32_t name = le32_read(p + 12);
-    uint32_t ft = le32_read(p + 16);
-    if (name == 0 && ft == 0)
-        return 0;
-    if (name == 0)
-        return pe_fail(err, errlen, "import descriptor at 0x%lx has no DLL name", off);
-    if (ft == 0)
-        return pe_fail(err, errlen, "import descriptor at 0x%lx has no address table", off);
-    d->dll = pe_image_string(image, image_size, name);
-    if (d->dll == NULL)
-        return pe_fail(err, errlen, "import DLL name at 0x%x runs past the image", name);
-    d->lookup = oft != 0 ? oft : ft;
-    d->iat = ft;
-    return 1;
-}
-
-static int pe_import_one_dll(uint8_t *image, size_t image_size, const struct pe_import_desc *d,
-                             pe_import_fn resolve, void *ctx, char *err, size_t errlen)
-{
-    /* Each step moves both tables 8 bytes on, so running off the image ends the loop. */
-    for (uint64_t i = 0;; i++) {
-        uint64_t lookup_at = d->lookup + 8 * i;
-        uint64_t iat_at = d->iat + 8 * i;
-        const uint8_t *lp = pe_image_bytes(image, image_size, lookup_at, 8);
-        if (lp == NULL)
-            return pe_fail(err, errlen, "import lookup table of %s runs past the image (0x%lx)",
-                           d->dll, lookup_at);
-        uint64_t thunk = le64_read(lp);
-        if (thunk == 0)
-            return 0;
-        if (pe_image_bytes(image, image_size, iat_at, 8) == NULL)
-            return pe_fail(err, errlen,
-                           "import address table of %s runs past the image (0x%lx)", d->dll,
-                           iat_at);
-
-        const char *name = NULL;
-        uint16_t hint = 0;
-        uint32_t ordinal = 0;
-        if (thunk & THUNK_ORDINAL) {
-            if (thunk & ~(THUNK_ORDINAL | 0xffffull))
-                return pe_fail(err, errlen, "import of %s has an invalid thunk 0x%lx", d->dll,
-                               thunk);
-            ordinal = (uint32_t)(thunk & 0xffff);
-        } else {
-            if (thunk >> 31)
-                return pe_fail(err, errlen, "import of %s has an invalid thunk 0x%lx", d->dll,
-                               thunk);
-            const uint8_t *hn = pe_image_bytes(image, image_size, thunk, 2);
-            name = pe_image_string(image, image_size, thunk + 2);
-            if (hn == NULL || name == NULL)
-                return pe_fail(err, errlen, "import name at 0x%lx (from %s) runs past the image",
-                               thunk, d->dll);
-            hint = le16_read(hn);
-        }
-
-        uint64_t addr = 0;
-        int rc = resolve(ctx, d->dll, name, hint, ordinal, &addr);
-        if (rc != 0) {
-            if (name != NULL)
-                pe_fail(err, errlen, "missing import %s!%s", d->dll, name);
-            else
-                pe_fail(err, errlen, "missing import %s!#%u", d->dll, ordinal);
-            return rc < 0 ? rc : K_ENOENT;
-        }
-        le64_write(image + iat_at, addr);
-    }
-}
-
-int pe_resolve_imports(uint8_t *image, size_t image_size, const struct pe_image *pe,
-                       pe_import_fn resolve, void *ctx, char *err, size_t errlen)
-{
-    pe_err_clear(err, errlen);
-    if (image == NULL || pe == NULL || resolve == NULL) {
-        pe_fail(err, errlen, "no image or no resolver");
-        return K_EINVAL;
-    }
-    struct pe_dir dir = pe->dirs[PE_DIR_IMPORT];
-    if (dir.size == 0)
-        return 0;
-    /* Windows ignores the directory size and walks to the terminator; so do we. */
-    for (uint64_t off = dir.rva;; off += IMPORT_DESC_SIZE) {
-        struct pe_import_desc d;
-        int rc = pe_import_desc_read(image, image_size, off, &d, err, errlen);
-        if (rc <= 0)
-            return rc;
-        rc = pe_import_one_dll(image, image_size, &d, resolve, ctx, err, errlen);
-        if (rc < 0)
-            return rc;
-    }
-}
-
-int pe_import_dll_names(const uint8_t *image, size_t image_size, const struct pe_image *pe,
-                        int (*fn)(void *ctx, const char *dll), void *ctx)
-{
-    if (image == NULL || pe == NULL || fn == NULL)
-        return K_EINVAL;
-    struct pe_dir dir = pe->dirs[PE_DIR_IMPORT];
-    if (dir.size == 0)
-        return 0;
-    for (uint64_t off = dir.rva;; off += IMPORT_DESC_SIZE) {
-        struct pe_import_desc d;
-        int rc = pe_import_desc_read(image, image_size, off, &d, NULL, 0);
-        if (rc <= 0)
-            return rc;
-        rc = fn(ctx, d.dll);
-        if (rc != 0)
-            return rc;
-    }
 }
 
 /* ---- TLS ----------------------------------------------------------------------------- */

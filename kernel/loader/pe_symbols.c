@@ -271,8 +271,7 @@ static int symbolize_coff(const uint8_t *file, size_t size, const struct pe_imag
         int rank;
         size_t len;
 
-        if ((int16_t)le16_read(rec + 12) != (int32_t)secno || addr > rva ||
-            addr < best_addr || addr >= (uint64_t)sec->rva + sec->vsize)
+        if ((int16_t)le16_read(rec + 12) != (int32_t)secno || addr > rva || addr < best_addr)
             continue;
         if ((type & 0x30) == SYM_DTYPE_FUNCTION)
             rank = 3;
@@ -312,11 +311,14 @@ static int symbolize_exports(const uint8_t *file, size_t size, const struct pe_i
 
     if (exports_open(&v, &x) < 0)
         return K_ENOENT;
+    /* Named exports first; an unnamed one only wins at a strictly greater address. */
     for (uint32_t i = 0; i < x.nnames; i++) {
         uint32_t r;
-        const char *s;
         if (exports_target(&v, &x, exports_ordinal_index(&x, i), &r) != 0 || r < sec->rva ||
-            r > rva || (found && r <= best_rva) || (s = exports_name(&v, &x, i)) == NULL)
+            r > rva || (found && r <= best_rva))
+            continue;
+        const char *s = exports_name(&v, &x, i);
+        if (s == NULL)
             continue;
         best = s;
         best_rva = r;

@@ -434,23 +434,28 @@ int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned pr
     return 0;
 }
 
-/* Grow a stack: the guard at r becomes stack, the page below becomes the guard. */
-static int grow_stack_locked(vmm_space_t *s, struct vm_region *r)
+/*
+ * Grow a stack down to the page at addr (the guard itself, or any reserved page of
+ * the stack below it: code that allocates a big frame without probing touches far
+ * below the guard). Everything from addr up to the old guard becomes stack and the
+ * page below addr the new guard; the lowest page of the reservation is never
+ * committed, so reaching it is a stack overflow.
+ */
+static int grow_stack_locked(vmm_space_t *s, struct vm_region *r, vaddr_t addr)
 {
-    vaddr_t guard = r->start;
-    vaddr_t limit = r->grow_limit;
+    size_t i = (size_t)(r - s->regions);
+    struct vm_region *guard = r->state == VM_GUARD ? r : NULL;
 
-    if (guard < limit + PAGE_SIZE)
+    if (!guard && i + 1 < s->count && s->regions[i + 1].state == VM_GUARD &&
+        s->regions[i + 1].alloc_base == r->alloc_base)
+        guard = &s->regions[i + 1];
+    if (!guard || addr < r->grow_limit + PAGE_SIZE)
         return VMM_FAULT_STACK_OVERFLOW;
-    /* Regions may move while splitting: work by address. */
-    if (split_locked(s, guard - PAGE_SIZE) != 0)
+    vaddr_t guard_end = guard->end;
+    unsigned prot = guard->prot;
+    if (set_state_locked(s, addr, guard_end - addr, VM_COMMITTED, prot) != 0 ||
+        set_state_locked(s, addr - PAGE_SIZE, PAGE_SIZE, VM_GUARD, prot) != 0)
         return VMM_FAULT_NOMEM;
-    size_t g = find_index_locked(s, guard);
-    unsigned prot = s->regions[g].prot;
-    s->regions[g].state = VM_COMMITTED;
-    s->regions[g - 1].state = VM_GUARD;
-    s->regions[g - 1].prot = (uint8_t)prot;
-    merge_locked(s, g - 1, g + 1);
     return VMM_FAULT_RESOLVED;
 }
 
@@ -461,22 +466,21 @@ int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present
     addr &= ~(vaddr_t)(PAGE_SIZE - 1);
     spin_lock(&s->lock);
     struct vm_region *r = find_locked(s, addr);
+    if (r && (r->flags & VM_GROWS_DOWN) && r->state != VM_COMMITTED) {
+        result = grow_stack_locked(s, r, addr);
+        if (result)
+            goto out;
+        r = find_locked(s, addr);
+    }
     if (!r || r->state == VM_RESERVED) {
         result = VMM_FAULT_UNMAPPED;
         goto out;
     }
     if (r->state == VM_GUARD) {
-        if (r->flags & VM_GROWS_DOWN) {
-            result = grow_stack_locked(s, r);
-            if (result)
-                goto out;
-            r = find_locked(s, addr);
-        } else {
-            r->state = VM_COMMITTED; /* one-shot, as on Windows */
-            merge_locked(s, (size_t)(r - s->regions), (size_t)(r - s->regions));
-            result = VMM_FAULT_GUARD;
-            goto out;
-        }
+        r->state = VM_COMMITTED; /* one-shot, as on Windows */
+        merge_locked(s, (size_t)(r - s->regions), (size_t)(r - s->regions));
+        result = VMM_FAULT_GUARD;
+        goto out;
     }
     if ((access & VM_WRITE && !(r->prot & VM_WRITE)) ||
         (access & VM_EXEC && !(r->prot & VM_EXEC)) || present) {

@@ -179,10 +179,34 @@ KTEST(vmm_stack_grows_down_to_its_limit)
     KT_EXPECT_EQ(r.state, VM_GUARD);
     KT_EXPECT_EQ(vmm_handle_fault(ks, base + PAGE_SIZE, VM_WRITE, false),
                  VMM_FAULT_STACK_OVERFLOW);
-    KT_EXPECT_EQ(vmm_handle_fault(ks, base, VM_WRITE, false), VMM_FAULT_UNMAPPED);
+    KT_EXPECT_EQ(vmm_handle_fault(ks, base, VM_WRITE, false), VMM_FAULT_STACK_OVERFLOW);
     KT_ASSERT(vmm_query(ks, top - PAGE_SIZE, &r) == 0);
     KT_EXPECT_EQ(r.start, base + 2 * PAGE_SIZE);
     KT_EXPECT_EQ(r.state, VM_COMMITTED);
+    KT_EXPECT(vmm_release(ks, base) == 0);
+}
+
+/* A frame bigger than a page skips the guard: the stack still grows to it. */
+KTEST(vmm_stack_grows_to_a_touch_below_the_guard)
+{
+    vmm_space_t *ks = vmm_kernel_space();
+    const size_t reserve = 64 * PAGE_SIZE;
+    vaddr_t top = 0;
+
+    KT_ASSERT(vmm_reserve_stack(ks, reserve, PAGE_SIZE, VM_READ | VM_WRITE, &top) == 0);
+    vaddr_t base = top - reserve;
+    vaddr_t deep = top - 20 * PAGE_SIZE;
+    KT_EXPECT(arch_probe_write((void *)deep, 1) == 0);
+    struct vm_region r;
+    KT_ASSERT(vmm_query(ks, deep, &r) == 0);
+    KT_EXPECT_EQ(r.state, VM_COMMITTED);
+    KT_EXPECT_EQ(r.end, top);
+    KT_ASSERT(vmm_query(ks, deep - PAGE_SIZE, &r) == 0);
+    KT_EXPECT_EQ(r.state, VM_GUARD);
+    /* The lowest page stays off limits. */
+    KT_EXPECT(arch_probe_write((void *)base, 1) == K_EFAULT);
+    KT_EXPECT(arch_probe_write((void *)(base + PAGE_SIZE + 8), 1) == K_EFAULT);
+    KT_EXPECT(arch_probe_write((void *)(base + 2 * PAGE_SIZE), 1) == 0);
     KT_EXPECT(vmm_release(ks, base) == 0);
 }
 

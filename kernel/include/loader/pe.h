@@ -149,6 +149,16 @@ struct pe_image {
 int pe_parse(const uint8_t *file, size_t size, struct pe_image *out, char *err,
              size_t errlen);
 
+/*
+ * Formats a one-line error into err (cut to errlen - 1 characters and terminated; nothing
+ * is written if err is NULL or errlen 0) and returns K_ENOEXEC, so a check reads
+ * `return pe_error(err, errlen, "...", ...)`. Only %s, %u, %x and %% are understood, with
+ * an optional l or z for 64-bit values; gcc checks the arguments as for printf. Shared by
+ * the PE code and the loader so that all rejections read alike.
+ */
+__attribute__((format(printf, 3, 4)))
+int pe_error(char *err, size_t errlen, const char *fmt, ...);
+
 /* PE_PROT_* bits for a section's Characteristics (MEM_READ/WRITE/EXECUTE only). */
 unsigned pe_section_prot(uint32_t characteristics);
 
@@ -188,9 +198,11 @@ const char *pe_image_string(const uint8_t *image, size_t image_size, uint64_t rv
  * than 8 bytes, of odd size, outside the directory or the image, a fixup field outside
  * the image, or any other relocation type ("relocation type 4 at 0x2010 is not
  * supported"). An image whose relocations are stripped cannot move: then the error
- * is exactly "image cannot be relocated (relocations stripped)". On failure the image is
- * partly patched and must be discarded. new_base is not range-checked here: the loader
- * picks it inside user space. Pure; no allocation.
+ * is exactly "image cannot be relocated (relocations stripped)". The whole table is
+ * checked before the first field is patched, so a rejected image is left unchanged
+ * (short of a table that patches itself, which is still caught, part-way). Patch before
+ * write-protecting the pages: fixups also land in read-only sections. new_base is not
+ * range-checked here: the loader picks it inside user space. Pure; no allocation.
  */
 int pe_apply_relocations(uint8_t *image, size_t image_size, const struct pe_image *pe,
                          uint64_t new_base, char *err, size_t errlen);
@@ -213,7 +225,8 @@ typedef int (*pe_import_fn)(void *ctx, const char *dll, const char *name, uint16
  * code when it is negative (K_ENOENT otherwise), with "missing import KERNEL32.dll!FooBar"
  * or "missing import foo.dll!#12"; K_ENOEXEC for a malformed table (descriptor, name,
  * thunk or IAT outside the image, unterminated string, thunk with reserved bits set).
- * Call after pe_apply_relocations. The resolver must not modify the image.
+ * Call after pe_apply_relocations, before write-protecting the pages. On failure the IAT
+ * is partly written: discard the image. The resolver must not modify the image.
  */
 int pe_resolve_imports(uint8_t *image, size_t image_size, const struct pe_image *pe,
                        pe_import_fn resolve, void *ctx, char *err, size_t errlen);

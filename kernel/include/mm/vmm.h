@@ -113,9 +113,10 @@ int vmm_query(vmm_space_t *s, vaddr_t addr, struct vm_region *out);
 /*
  * A grows-down stack: reserve `reserve` bytes, commit the top `commit` bytes, and
  * put a guard page below them. Touching the guard commits it and moves the guard
- * one page down; the lowest page of the reservation is never committed, so a
- * stack that reaches it overflows (VMM_FAULT_STACK_OVERFLOW). *top gets the
- * address just above the stack.
+ * one page down; touching a reserved page further down (a big frame allocated
+ * without probing) commits everything from there up. The lowest page of the
+ * reservation is never committed, so a stack that reaches it overflows
+ * (VMM_FAULT_STACK_OVERFLOW). *top gets the address just above the stack.
  */
 int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned prot,
                       vaddr_t *top);
