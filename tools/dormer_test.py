@@ -81,7 +81,8 @@ REGS = [r'RIP [0-9a-f]{16}', r'RAX [0-9a-f]{16}', r'R15 [0-9a-f]{16}', r'CR2 [0-
 BOOT_TESTS = [
     ('boot/headless', '', 0,
      [r'GNU GRUB', r'Dormer \d+\.\d+\.\d+', r'memory: \d+ MiB usable RAM',
-      r'timer: ticking \(\d+ ticks in 10 ms\)', r'boot complete']),
+      r'timer: ticking \(\d+ ticks in 10 ms\)', r'Programs on the boot file system:.*hello\.exe',
+      r'boot complete']),
     ('boot/crash_ud', 'crash=ud', 100,
      [r'KERNEL PANIC: #UD invalid opcode at crash_inner\+0x'] + REGS + CRASH_CHAIN),
     ('boot/crash_pagefault', 'crash=pagefault', 100,
@@ -123,6 +124,56 @@ BOOT_ABSENT = {
     'boot/loglevel_warn': r'\[INFO\]',
     'boot/headless': r'PANIC|\[ERROR\]',
 }
+# User programs: expected exit status of each t_*/f_* program in the utest=all boot
+# (t_* default to 0), and what a killed program's report must show.
+USER_STATUS = {
+    't_exitcode.exe': 0x2a,
+    'f_read_av.exe': 0xC0000005, 'f_write_av.exe': 0xC0000005, 'f_exec_av.exe': 0xC0000005,
+    'f_stack_overflow.exe': 0xC00000FD, 'f_illegal.exe': 0xC000001D,
+    'f_privileged.exe': 0xC0000096, 'f_divide.exe': 0xC0000094,
+    'f_breakpoint.exe': 0x80000003,
+    'f_missing_import.exe': 0xFFFFFFFFFFFFFFFF,  # never starts
+}
+USER_FAULT_WHAT = {
+    0xC0000005: 'access violation', 0xC00000FD: 'stack overflow',
+    0xC000001D: 'illegal instruction', 0xC0000096: 'privileged instruction',
+    0xC0000094: 'integer divide by zero', 0x80000003: 'breakpoint',
+}
+USER_EXTRA = {
+    'f_missing_import.exe': [r'cannot start f_missing_import\.exe: missing import '
+                             r'tdll\.dll!tdll_not_there'],
+    'f_read_av.exe': [r'reading address 0x0000000000000008'],
+    'f_write_av.exe': [r'writing address 0x'],
+    'f_exec_av.exe': [r'executing address 0x'],
+}
+# Frames a killed program's backtrace must show, innermost first.
+USER_CHAIN = [r'#0 0x[0-9a-f]+ fault_inner\+0x', r'fault_middle\+0x', r'fault_outer\+0x',
+              r'main\+0x']
+USER_CHAIN_FOR = {
+    'f_stack_overflow.exe': [r'#0 0x[0-9a-f]+ recurse\+0x', r'#1 0x[0-9a-f]+ recurse\+0x'],
+    # #0 is the bad address itself; the caller is found on the stack.
+    'f_exec_av.exe': [r'#0 0x[0-9a-f]+ \?', r'#1 0x[0-9a-f]+ fault_inner\+0x',
+                      r'fault_middle\+0x', r'fault_outer\+0x', r'main\+0x'],
+}
+USER_SKIP = 't_cmdline.exe'  # wants arguments: it gets its own boot below
+# One program per boot: name -> (command line, exit status, patterns in order).
+USER_BOOTS = {
+    'user/hello': ('init=hello.exe one two', 0,
+                   [r'Hello from a PE program on Dormer!', r'argv\[2\] = "two"',
+                    r'process hello\.exe \(pid 1\) exited with status 0x00000000']),
+    'user/t_cmdline': ('init=t_cmdline.exe alpha "beta gamma" 3', 0,
+                       [r'argv\[2\] = "beta gamma"', r'\d+ checks, 0 failed',
+                        r'exited with status 0x00000000']),
+    'user/t_reloc_moved': ('loader_relocate init=t_reloc.exe', 0,
+                           [r't_reloc: linked at 140000000, loaded at [0-9a-f]+ \(moved\)',
+                            r'\d+ checks, 0 failed', r'exited with status 0x00000000']),
+    'user/bad_image_refused': ('init=bad_image.exe', 127,
+                               [r'cannot start bad_image\.exe: section \S+ raw data runs '
+                                r'past end of file']),
+    'user/missing_program': ('init=nosuch.exe', 127,
+                             [r'cannot start nosuch\.exe: file not found']),
+}
+
 # Interactive input over the serial line: (expect, send) pairs.
 BOOT_SCRIPTS = {
     'boot/serial_input': ('readline', 0, [r'read line: "hello dormer"'],
@@ -155,9 +206,12 @@ def tail(output, n=25):
 KTEST_BOOTS = {'ktest': None, 'ktest@32M': 32, 'ktest@6G': 6144}
 
 
+MODULES = []  # programs and DLLs for every test ISO (set by main)
+
+
 def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     iso = os.path.join(work, name.replace('/', '_') + '.iso')
-    dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline)
+    dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline, modules=MODULES)
     if mem:
         qemu = dormer_qemu.Options(qemu.accel, mem, True, qemu.build_dir, qemu.timeout)
     return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT, script)
@@ -170,6 +224,8 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
     cases += [(n, c, s, p, scr) for n, (c, s, p, scr) in BOOT_SCRIPTS.items()]
     for name in KTEST_BOOTS:
         cases.append((name, 'ktest=all loglevel=warn', None, None, ()))
+    cases += [(n, c, st, p, ()) for n, (c, st, p) in USER_BOOTS.items()]
+    cases.append(('utest', 'utest=all utest_skip=%s loglevel=warn' % USER_SKIP, None, None, ()))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for name, cmdline, status, patterns, script in cases:
             jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script,
@@ -183,6 +239,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
                 continue
             with open(os.path.join(work, name.replace('/', '_') + '.log'), 'wb') as f:
                 f.write(output)
+            if name == 'utest':
+                check_user_tests(status, output, results)
+                continue
             if name in KTEST_BOOTS:
                 prefix = 'kernel' + name[len('ktest'):]
                 check_ktests(prefix, status, output, results)
@@ -196,6 +255,49 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
             if not why and absent and re.search(absent, output.decode(errors='replace')):
                 why = 'unexpected /%s/ in output' % absent
             results.record(name, not why, why + ('\n' + tail(output) if why else ''))
+
+
+def check_user_tests(status, output, results):
+    """The utest=all boot: each program's exit status, its own checks, the kill
+    report of the faulting ones, and the frame counts around it all."""
+    text = ANSI_ESCAPE.sub('', output.decode(errors='replace')).replace('\r', '')
+    seen = 0
+    for m in re.finditer(r'^UTEST BEGIN (\S+)\n(.*?)^UTEST END \1 status=0x([0-9A-F]+)$',
+                         text, re.M | re.S):
+        seen += 1
+        prog, body, got = m.group(1), m.group(2), int(m.group(3), 16)
+        want = USER_STATUS.get(prog, 0)
+        why = ''
+        if got != want:
+            why = 'exit status 0x%X, wanted 0x%X' % (got, want)
+        fails = re.findall(r'^check .* FAIL.*$', body, re.M)
+        if not why and fails:
+            why = '; '.join(fails[:5])
+        if not why and 'MUST NOT APPEAR' in body:
+            why = 'printed past the requested length'
+        patterns = list(USER_EXTRA.get(prog, []))
+        if prog.startswith('f_') and want in USER_FAULT_WHAT:
+            patterns = [r'\*\*\* %s \(pid \d+\) killed: %s \(0x%08X\)'
+                        % (re.escape(prog), USER_FAULT_WHAT[want], want)] + patterns + [
+                r'RIP [0-9a-f]{16}', r'User backtrace:'] + USER_CHAIN_FOR.get(prog, USER_CHAIN)
+        if not why and patterns:
+            why = check_patterns(body.encode(), patterns)
+        results.record('user/' + prog, not why,
+                       why + ('\n' + tail(body.encode(), 30) if why else ''))
+    if seen == 0:
+        results.record('user/run', False, 'no UTEST results: exit status %d\n%s'
+                       % (status, tail(output)))
+        return
+    m = re.search(r'^UTEST frames before=(\d+) after=(\d+)', text, re.M)
+    results.record('user/frames_unchanged_after_all_programs', bool(m) and
+                   m.group(1) == m.group(2), m.group(0) if m else 'no frame counts')
+    m = re.search(r'^UTEST repeat hello\.exe x100 failures=(\d+) frames before=(\d+) '
+                  r'after=(\d+)', text, re.M)
+    results.record('user/hello_100_times_frames_unchanged',
+                   bool(m) and m.group(1) == '0' and m.group(2) == m.group(3),
+                   m.group(0) if m else 'no repeat line')
+    results.record('user/run', 'UTEST DONE' in text and status == 0,
+                   'exit status %d' % status)
 
 
 def check_ktests(prefix, status, output, results):
@@ -215,8 +317,9 @@ def check_ktests(prefix, status, output, results):
         results.record(prefix + '/run', False, 'exit status %d after KTEST DONE' % status)
 
 
-def main(kernel_elf, host_tests, qemu, top, build_kind='debug'):
+def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=()):
     results = Results()
+    MODULES[:] = modules
     work = os.path.join(qemu.build_dir, 'test')
     os.makedirs(work, exist_ok=True)
     run_host_tests(host_tests, results)

@@ -19,9 +19,15 @@ bool cmdline_init(const char *text, size_t len)
         len = CMDLINE_MAX - 1;
         complete = false;
     }
-    memcpy(raw_copy, text, len);
-    raw_copy[len] = '\0';
-    len = strlen(raw_copy);
+    /* GRUB passes `"` and `\` escaped with a backslash; undo that. */
+    size_t n = 0;
+    for (size_t i = 0; i < len && text[i]; i++) {
+        if (text[i] == '\\' && i + 1 < len && (text[i + 1] == '"' || text[i + 1] == '\\'))
+            i++;
+        raw_copy[n++] = text[i];
+    }
+    raw_copy[n] = '\0';
+    len = n;
     memcpy(words_buf, raw_copy, len + 1);
     word_count = 0;
 

@@ -153,17 +153,22 @@ static int64_t run_program(const char *cmdline)
     return (uint32_t)status;
 }
 
-/* utest=all: every t_*.exe and f_*.exe on the boot file system, one after another,
- * then a program started 100 times; frames in use must not change. */
+/* utest=all: every t_*.exe and f_*.exe on the boot file system, one after another
+ * (except those in utest_skip=a.exe,b.exe, which want arguments and get their own
+ * boot), then a program started 100 times; frames in use must not change. */
 static void run_user_tests(void)
 {
     uint64_t before = frames_in_use();
+    const char *skip = cmdline_get("utest_skip");
 
     for (size_t i = 0; bootfs_at(i); i++) {
         const char *name = bootfs_at(i)->name;
         size_t len = strlen(name);
         if ((strncasecmp(name, "t_", 2) != 0 && strncasecmp(name, "f_", 2) != 0) || len < 5 ||
             strcasecmp(name + len - 4, ".exe") != 0)
+            continue;
+        const char *hit = skip ? strstr(skip, name) : NULL;
+        if (hit && (hit == skip || hit[-1] == ',') && (hit[len] == '\0' || hit[len] == ','))
             continue;
         kprintf("UTEST BEGIN %s\n", name);
         int64_t status = run_program(name);
@@ -252,7 +257,14 @@ void kmain(uint32_t magic, uint32_t info_pa)
     if (cmdline_flag("readline"))
         read_line_demo();
 
-    pr_info("boot complete: nothing to run yet\n");
+    if (!init) {
+        kprintf("Programs on the boot file system:");
+        for (size_t i = 0; bootfs_at(i); i++)
+            kprintf(" %s", bootfs_at(i)->name);
+        kprintf("\nStart one with init=NAME.exe on the kernel command line, e.g.\n"
+                "    scons run cmdline=\"init=hello.exe\"\n");
+    }
+    pr_info("boot complete\n");
     if (cmdline_flag("headless"))
         arch_power_off(0);
     kprintf("Dormer is idle. Close the QEMU window to quit.\n");

@@ -77,16 +77,7 @@ static int undo_prolog(const uint8_t *file, size_t size, const struct pe_image *
     if (count && !codes)
         return K_ENOEXEC;
 
-    /* A frame register, once set, is the reliable base for everything below. */
-    if (frame_reg) {
-        bool set = chained || pc_off >= prolog;
-        for (uint8_t i = 0; !set && i < count; i += 1) {
-            if ((codes[2 * i + 1] & 15) == UWOP_SET_FPREG && codes[2 * i] <= pc_off)
-                set = true;
-        }
-        if (set)
-            r->gpr[REG_RSP] = r->gpr[frame_reg] - 16ull * frame_off;
-    }
+    (void)prolog;
     for (uint8_t i = 0; i < count;) {
         uint8_t at = codes[2 * i], op = codes[2 * i + 1] & 15, opinfo = codes[2 * i + 1] >> 4;
         bool done = chained || at <= pc_off; /* this prolog step has run */
@@ -114,7 +105,11 @@ static int undo_prolog(const uint8_t *file, size_t size, const struct pe_image *
                 r->gpr[REG_RSP] += 8ull * opinfo + 8;
             break;
         case UWOP_SET_FPREG:
-            break; /* handled above */
+            /* From here down the prolog, RSP was the frame register minus the
+             * offset: later allocations (listed before this code) are undone by it. */
+            if (done && frame_reg)
+                r->gpr[REG_RSP] = r->gpr[frame_reg] - 16ull * frame_off;
+            break;
         case UWOP_SAVE_NONVOL:
         case UWOP_SAVE_NONVOL_FAR:
             slots = op == UWOP_SAVE_NONVOL ? 2 : 3;

@@ -61,6 +61,13 @@ static void print_user_backtrace(const struct arch_regs *regs)
     for (int depth = 0; depth < USER_BACKTRACE_DEPTH && r.rip; depth++) {
         process_print_user_frame(depth, r.rip);
         const struct loaded_image *img = process_image_at(process_current(), r.rip);
+        if (!img && depth == 0) {
+            /* A call to a bad address: the return address is on top of the stack. */
+            if (read_user_u64(NULL, r.gpr[4], &r.rip) != 0)
+                break;
+            r.gpr[4] += 8;
+            continue;
+        }
         if (!img || pe_unwind_step(img->file, img->file_size, &img->pe, img->base, &r,
                                    read_user_u64, NULL) != 0)
             break;

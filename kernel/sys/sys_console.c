@@ -39,10 +39,14 @@ dormer_status_t sys_NtReadConsole(const uint64_t *args)
 
     if (len == 0 || len > CONSOLE_MAX)
         return STATUS_INVALID_PARAMETER;
-    if (!uaccess_range_ok(buf, len) || !uaccess_range_ok(uptr(args[2]), sizeof(uint64_t)))
+    /* Validate before blocking: both outputs must be writable now (they are written
+     * with zeros), so a bad pointer fails at once instead of after the user types. */
+    size_t max = len < sizeof line ? len : sizeof line;
+    uint64_t got = 0;
+    if (clear_user(buf, max) != 0 || copy_to_user(uptr(args[2]), &got, sizeof got) != 0)
         return STATUS_ACCESS_VIOLATION;
-    size_t n = console_read_line(line, len < sizeof line ? len : sizeof line);
-    uint64_t got = n;
+    size_t n = console_read_line(line, max);
+    got = n;
     if (copy_to_user(buf, line, n) != 0 || copy_to_user(uptr(args[2]), &got, sizeof got) != 0)
         return STATUS_ACCESS_VIOLATION;
     return STATUS_SUCCESS;

@@ -14,10 +14,15 @@ dormer_status_t sys_NtOpenFile(const uint64_t *args)
     char name[BOOTFS_NAME_MAX];
     uint64_t len = args[2], handle;
 
-    if (len == 0 || len >= sizeof name)
-        return len == 0 ? STATUS_INVALID_PARAMETER : STATUS_OBJECT_NAME_NOT_FOUND;
-    if (!uaccess_range_ok(uptr(args[0]), sizeof handle) ||
-        copy_from_user(name, uptr(args[1]), len) != 0)
+    handle = 0;
+    if (len == 0)
+        return STATUS_INVALID_PARAMETER;
+    if (!uaccess_range_ok(uptr(args[1]), len) ||
+        copy_to_user(uptr(args[0]), &handle, sizeof handle) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    if (len >= sizeof name)
+        return STATUS_OBJECT_NAME_NOT_FOUND; /* longer than any boot file name */
+    if (copy_from_user(name, uptr(args[1]), len) != 0)
         return STATUS_ACCESS_VIOLATION;
     name[len] = '\0';
     const struct bootfs_file *f = bootfs_find(name);
@@ -45,9 +50,12 @@ dormer_status_t sys_NtReadFile(const uint64_t *args)
     if (!uaccess_range_ok(uptr(args[1]), len) || !uaccess_range_ok(uptr(args[3]), 8))
         return STATUS_ACCESS_VIOLATION;
     struct open_file *of = &h->u.file;
+    uint64_t n = 0;
+    if (copy_to_user(uptr(args[3]), &n, sizeof n) != 0)
+        return STATUS_ACCESS_VIOLATION;
     if (of->position >= of->file->size && len > 0)
         return STATUS_END_OF_FILE;
-    uint64_t n = of->file->size - of->position;
+    n = of->file->size - of->position;
     if (n > len)
         n = len;
     if (copy_to_user(uptr(args[1]), of->file->data + of->position, n) != 0 ||

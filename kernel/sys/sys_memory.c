@@ -39,11 +39,15 @@ static uint32_t page_from_prot(unsigned prot)
     return prot ? PAGE_READONLY : PAGE_NOACCESS;
 }
 
-/* Read the in/out base and size, rejecting values that cannot describe user memory. */
+/* Read the in/out base and size, rejecting values that cannot describe user memory.
+ * Both are written back unchanged at once: an output the kernel could not write
+ * later must fail the call before anything changes. */
 static int read_range(const uint64_t *args, uint64_t *base, uint64_t *size)
 {
     if (copy_from_user(base, uptr(args[0]), sizeof *base) != 0 ||
-        copy_from_user(size, uptr(args[1]), sizeof *size) != 0)
+        copy_from_user(size, uptr(args[1]), sizeof *size) != 0 ||
+        copy_to_user(uptr(args[0]), base, sizeof *base) != 0 ||
+        copy_to_user(uptr(args[1]), size, sizeof *size) != 0)
         return K_EFAULT;
     if (*base + *size < *base || *base + *size > USER_END)
         return K_EINVAL;
@@ -130,15 +134,18 @@ dormer_status_t sys_NtProtectVirtualMemory(const uint64_t *args)
 
     if (rc)
         return status_from_errno(rc);
-    if (!prot || size == 0 || !uaccess_range_ok(uptr(args[3]), sizeof(uint32_t)))
+    uint32_t old_page = 0;
+    if (!prot || size == 0)
         return STATUS_INVALID_PARAMETER;
+    if (copy_to_user(uptr(args[3]), &old_page, sizeof old_page) != 0)
+        return STATUS_ACCESS_VIOLATION;
     uint64_t end = (base + size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
     base &= ~(uint64_t)(PAGE_SIZE - 1);
     size = end - base;
     rc = vmm_protect(s, base, size, prot, &old);
     if (rc == K_EINVAL)
         return STATUS_MEMORY_NOT_ALLOCATED;
-    uint32_t old_page = page_from_prot(old);
+    old_page = page_from_prot(old);
     if (!rc)
         rc = copy_to_user(uptr(args[3]), &old_page, sizeof old_page);
     if (!rc)

@@ -36,7 +36,7 @@ dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
     struct dormer_memory_counters c = { 0 };
     struct pmm_stats st;
 
-    if (args[0] != DORMER_INFO_MEMORY)
+    if ((uint32_t)args[0] != DORMER_INFO_MEMORY)
         return STATUS_INVALID_INFO_CLASS;
     if (args[2] < sizeof c)
         return STATUS_INFO_LENGTH_MISMATCH;

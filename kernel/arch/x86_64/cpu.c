@@ -53,9 +53,22 @@ void arch_early_console_init(void)
     vga_init();
 }
 
+/* User programs use SSE (gcc emits it freely): turn on the FPU/SSE state the OS
+ * must own. The kernel itself is built without SSE, so only user code touches it. */
+static void fpu_init(void)
+{
+    uint64_t cr0 = x86_read_cr0();
+    cr0 &= ~(1ull << 2); /* EM: no emulation */
+    cr0 |= 1ull << 1;    /* MP */
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+    x86_write_cr4(x86_read_cr4() | (1ull << 9) | (1ull << 10)); /* OSFXSR, OSXMMEXCPT */
+    __asm__ volatile("fninit");
+}
+
 void arch_init(const struct mb2_info *mb)
 {
     cpu_describe();
+    fpu_init();
     x86_register_stacks();
     gdt_init();
     idt_init();

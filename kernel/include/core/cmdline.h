@@ -11,7 +11,8 @@
 #define CMDLINE_MAX 1024
 #define CMDLINE_MAX_WORDS 64
 
-/* Take a copy of the boot command line (len bytes, need not be terminated).
+/* Take a copy of the boot command line (len bytes, need not be terminated), undoing
+ * GRUB's escapes (\" and \\ become " and \).
  * Returns false if it was too long or had too many words (the excess is dropped). */
 bool cmdline_init(const char *text, size_t len);
 

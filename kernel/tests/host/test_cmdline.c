@@ -58,6 +58,14 @@ static void length_is_taken_from_the_caller(void **state)
     assert_null(cmdline_get("x"));
 }
 
+static void grub_escapes_are_undone(void **state)
+{
+    (void)state;
+    const char *line = "init=t.exe alpha \\\"beta gamma\\\" c:\\\\dir";
+    assert_true(cmdline_init(line, strlen(line)));
+    assert_string_equal(cmdline_raw(), "init=t.exe alpha \"beta gamma\" c:\\dir");
+}
+
 static void overlong_input_is_cut_and_reported(void **state)
 {
     (void)state;
@@ -82,6 +90,7 @@ int main(void)
         cmocka_unit_test(later_words_override_earlier_ones),
         cmocka_unit_test(flags_understand_off_values),
         cmocka_unit_test(length_is_taken_from_the_caller),
+        cmocka_unit_test(grub_escapes_are_undone),
         cmocka_unit_test(overlong_input_is_cut_and_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

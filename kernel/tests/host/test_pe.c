@@ -1441,6 +1441,13 @@ static void test_symbolize_with_exports(void **state)
     w32(SEC(S_RDATA) + 8, 0x400);
     expect_ok();
     expect_no_symbol(T + 0x45);
+    /* Nor the file bytes past a section's VirtualSize: they are not part of the image.
+     * Here "apple" is cut after 4 bytes, so only the ordinal can name that export. */
+    build();
+    w32(FH + 8, 0);
+    w32(SEC(S_RDATA) + 8, 0x254);
+    expect_ok();
+    expect_symbol(T + 0x45, "#5", 5);
 }
 
 /* ---- Robustness: truncations and random corruption ------------------------------------- */

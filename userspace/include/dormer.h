@@ -1,0 +1,158 @@
+/*
+ * What a Dormer user program (PE32+, built with mingw-w64, freestanding) can call: the
+ * ntdll system-call stubs with their real prototypes, ntdll's Dormer* helpers, and ulib's
+ * string and formatted-output routines. Fixed-width types only: this is LLP64 code, where
+ * `long` is 32 bits. Nothing here comes from a C library; there is none.
+ */
+#ifndef DORMER_H
+#define DORMER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/peb.h>
+#include <abi/status.h>
+#include <abi/types.h>
+
+typedef uint64_t dormer_handle_t;
+
+/*
+ * ntdll's exports. Code outside ntdll calls them through the import address table
+ * (dllimport: one indirect call, no thunk); ntdll itself is built with
+ * DORMER_BUILDING_NTDLL, sees plain declarations and marks its definitions dllexport.
+ */
+#ifdef DORMER_BUILDING_NTDLL
+#define NTAPI_IMPORT
+#else
+#define NTAPI_IMPORT __declspec(dllimport)
+#endif
+
+/*
+ * System calls, in the order of <abi/syscalls.def>. Each is a four-instruction stub
+ * (mov r10, rcx; mov eax, N; syscall; ret) generated from that list. 32-bit arguments
+ * arrive in 64-bit registers whose upper halves the x64 ABI leaves undefined: the kernel
+ * uses only the low 32 bits of them.
+ */
+NTAPI_IMPORT dormer_status_t NtTerminateProcess(dormer_handle_t process, uint32_t exit_status);
+NTAPI_IMPORT dormer_status_t NtWriteConsole(const char *buf, uint64_t len);
+NTAPI_IMPORT dormer_status_t NtReadConsole(char *buf, uint64_t len, uint64_t *read);
+NTAPI_IMPORT dormer_status_t NtDelayExecution(uint64_t milliseconds);
+NTAPI_IMPORT dormer_status_t NtQuerySystemTime(uint64_t *ns_since_boot);
+NTAPI_IMPORT dormer_status_t NtAllocateVirtualMemory(uint64_t *base, uint64_t *size, uint32_t type,
+                                                     uint32_t protect);
+NTAPI_IMPORT dormer_status_t NtFreeVirtualMemory(uint64_t *base, uint64_t *size, uint32_t type);
+NTAPI_IMPORT dormer_status_t NtProtectVirtualMemory(uint64_t *base, uint64_t *size,
+                                                    uint32_t protect, uint32_t *old_protect);
+NTAPI_IMPORT dormer_status_t NtQueryVirtualMemory(uint64_t address, struct dormer_memory_info *out,
+                                                  uint64_t out_size);
+NTAPI_IMPORT dormer_status_t NtOpenFile(dormer_handle_t *handle, const char *name,
+                                        uint64_t name_len);
+NTAPI_IMPORT dormer_status_t NtReadFile(dormer_handle_t file, void *buf, uint64_t len,
+                                        uint64_t *read);
+NTAPI_IMPORT dormer_status_t NtClose(dormer_handle_t handle);
+NTAPI_IMPORT dormer_status_t NtQuerySystemInformation(uint32_t info_class, void *buf,
+                                                      uint64_t size);
+NTAPI_IMPORT dormer_status_t NtQueryInformationFile(dormer_handle_t file,
+                                                    struct dormer_file_info *out, uint64_t size);
+NTAPI_IMPORT dormer_status_t NtNop(void);
+
+/* ntdll's Dormer helpers. */
+
+/* Writes the NUL-terminated string s to the console; returns NtWriteConsole's status. */
+NTAPI_IMPORT dormer_status_t DormerWrite(const char *s);
+
+/* The process's ANSI command line (program name first, as on Windows), never NULL. */
+NTAPI_IMPORT const char *DormerGetCommandLineA(void);
+
+/* This process's PEB (gs:[0x60]) and this thread's TEB (gs:[0x30]). */
+NTAPI_IMPORT struct dormer_peb *DormerGetPeb(void);
+NTAPI_IMPORT struct dormer_teb *DormerGetTeb(void);
+
+/*
+ * Issues system call `number` with arguments 1-4 (a5-a8 read from the stack are
+ * whatever the caller left there). For tests of the dispatcher only: everything else
+ * goes through the named stubs.
+ */
+NTAPI_IMPORT dormer_status_t DormerRawSyscall(uint64_t number, uint64_t a1, uint64_t a2,
+                                              uint64_t a3, uint64_t a4);
+
+/* ulib (userspace/lib/ulib.c, linked statically into every image). */
+
+/* Real functions, not inlines: gcc emits calls to memcpy and memset on its own. */
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+
+/* ASCII case-insensitive comparison; returns 0 when equal. */
+int ulib_strcasecmp(const char *a, const char *b);
+
+/*
+ * printf subset: %d %i %u %x %X %c %s %p %%, length modifiers l (32-bit: LLP64) ll and
+ * z, flags '-' and '0', a field width. %p prints 0x and 16 hex digits. Unknown
+ * conversions are printed literally. usnprintf always NUL-terminates (n >= 1) and
+ * returns the length the whole output would have had.
+ */
+__attribute__((format(gnu_printf, 3, 4))) int usnprintf(char *buf, size_t n, const char *fmt,
+                                                         ...);
+int uvsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
+
+/* Formats to the console (in pieces of at most 256 bytes); returns the length written. */
+__attribute__((format(gnu_printf, 1, 2))) int uprintf(const char *fmt, ...);
+
+/*
+ * Splits a command line in place into at most max_args words (separated by spaces or
+ * tabs; double quotes group and are removed; "" is an empty word; no escapes), stores
+ * pointers to them in argv, argv[count] = NULL (argv has max_args + 1 slots), and
+ * returns the count. Words past max_args are dropped.
+ */
+int ulib_split_args(char *line, char **argv, int max_args);
+
+/* Runs this image's C constructors (the .ctors list) once; crt0 and dllcrt0 call it. */
+void ulib_run_constructors(void);
+
+/*
+ * Test reporting, the format every t_* program uses: one "check NAME ... ok" or
+ * "check NAME ... FAIL (why)" line per check; ulib_check_summary prints
+ * "N checks, N failed" and returns the exit code (0 only when nothing failed).
+ */
+__attribute__((format(gnu_printf, 3, 4))) int ulib_check(int ok, const char *name,
+                                                          const char *why_fmt, ...);
+int ulib_check_summary(void);
+
+/* CHECK(cond, name): records cond; on failure the reason is the condition's text. */
+#define CHECK(cond, name) ulib_check(!!(cond), (name), "%s", #cond)
+
+/* CHECK_STATUS(expr, expected, name): expr is an NTSTATUS; prints both on failure. */
+#define CHECK_STATUS(expr, expected, name)                                                     \
+    do {                                                                                       \
+        dormer_status_t check_got_ = (expr);                                                   \
+        dormer_status_t check_want_ = (expected);                                              \
+        ulib_check(check_got_ == check_want_, (name), "status 0x%08x, expected 0x%08x",        \
+                   (uint32_t)check_got_, (uint32_t)check_want_);                               \
+    } while (0)
+
+#define DORMER_PAGE_SIZE 4096u
+
+/* DLL entry point reasons (Windows values). */
+#define DLL_PROCESS_DETACH 0u
+#define DLL_PROCESS_ATTACH 1u
+
+/*
+ * Defined by each test DLL; lib/dllcrt0.c's DllMainCRTStartup (the DLL's PE entry point)
+ * runs the constructors on attach, then calls it. Returns nonzero to let the load go on.
+ */
+int DllMain(void *instance, uint32_t reason, void *reserved);
+
+/*
+ * For functions that must keep their own frame and name in a backtrace: not inlined,
+ * cloned or otherwise merged (the build also turns off sibling-call optimisation).
+ */
+#define DORMER_NOINLINE __attribute__((noipa))
+
+#endif

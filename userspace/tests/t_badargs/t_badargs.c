@@ -1,0 +1,411 @@
+/*
+ * t_badargs: every system call that takes a pointer, given pointers the kernel must
+ * refuse (NULL, kernel, unmapped, non-canonical, reserved-only, read-only for output,
+ * straddling the top of user space), lengths that are huge or wrap, bad handles, classes
+ * and call numbers. Each must fail with the right NTSTATUS and change nothing; none may
+ * crash the kernel or this process. Exit 0 when all pass.
+ */
+#include <dormer.h>
+
+#define PAGE 4096ull
+#define USER_TOP 0x00007ffffffff000ull
+
+/* A handle no process has (handles are small; this is neither small nor -1). */
+#define BOGUS_HANDLE 0x0000dead0000beefull
+
+static const struct {
+    const char *name;
+    uint64_t addr;
+} bad_pointers[] = {
+    {"null", 0},
+    {"low", 8},
+    {"kernel_direct_map", 0xffff800000000000ull},
+    {"kernel_image", 0xffffffff80100000ull},
+    {"unmapped", 0x10000000ull},
+    {"non_canonical", 0x8000000000000000ull},
+    {"top_of_user", USER_TOP - 8}, /* 16-byte accesses straddle USER_END */
+    {"reserved_only", 0},          /* filled in by main: reserved, never committed */
+};
+#define NUM_BAD (sizeof(bad_pointers) / sizeof(bad_pointers[0]))
+
+static uint64_t bad_ptr[NUM_BAD];
+static uint64_t readonly_page; /* committed, then made PAGE_READONLY */
+static char buf[64];
+
+/* A refused pointer or range: STATUS_ACCESS_VIOLATION or STATUS_INVALID_PARAMETER. */
+static void expect_refused(dormer_status_t st, const char *call, const char *what)
+{
+    char name[96];
+
+    usnprintf(name, sizeof(name), "%s_%s", call, what);
+    ulib_check(st == STATUS_ACCESS_VIOLATION || st == STATUS_INVALID_PARAMETER, name,
+               "status 0x%08x", (uint32_t)st);
+}
+
+static void expect_status(dormer_status_t st, dormer_status_t want, const char *call,
+                          const char *what)
+{
+    char name[96];
+
+    usnprintf(name, sizeof(name), "%s_%s", call, what);
+    ulib_check(st == want, name, "status 0x%08x, expected 0x%08x", (uint32_t)st, (uint32_t)want);
+}
+
+/* A check named CALL_WHAT, like the two above. */
+static void expect_true(int ok, const char *call, const char *what)
+{
+    char name[96];
+
+    usnprintf(name, sizeof(name), "%s_%s", call, what);
+    ulib_check(ok, name, "condition false");
+}
+
+static uint64_t alloc(uint64_t size, uint32_t type)
+{
+    uint64_t base = 0;
+
+    if (!NT_SUCCESS(NtAllocateVirtualMemory(&base, &size, type, PAGE_READWRITE)))
+        return 0;
+    return base;
+}
+
+static void release(uint64_t base)
+{
+    uint64_t size = 0;
+
+    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+}
+
+static uint32_t protect_of(uint64_t addr)
+{
+    struct dormer_memory_info mi;
+
+    if (!NT_SUCCESS(NtQueryVirtualMemory(addr, &mi, sizeof(mi))))
+        return 0xffffffffu;
+    return mi.protect;
+}
+
+static dormer_handle_t open_hello(void)
+{
+    dormer_handle_t h = 0;
+
+    if (!NT_SUCCESS(NtOpenFile(&h, "HELLO.EXE", 9)))
+        return 0;
+    return h;
+}
+
+/* Each pointer argument in turn replaced by each bad pointer; the others stay valid. */
+static void test_bad_pointers(void)
+{
+    dormer_handle_t file = open_hello();
+
+    CHECK(file != 0, "open_hello_for_tests");
+    for (size_t i = 0; i < NUM_BAD; i++) {
+        const char *what = bad_pointers[i].name;
+        uint64_t p = bad_ptr[i];
+        uint64_t region, base, size, n;
+        uint32_t old;
+        dormer_handle_t h;
+
+        expect_refused(NtWriteConsole((const char *)(uintptr_t)p, 16), "write_console_buf",
+                       what);
+        /* Must be refused before the call waits for input. */
+        expect_refused(NtReadConsole((char *)(uintptr_t)p, 16, &n), "read_console_buf", what);
+        expect_refused(NtReadConsole(buf, 16, (uint64_t *)(uintptr_t)p), "read_console_count",
+                       what);
+        expect_refused(NtQuerySystemTime((uint64_t *)(uintptr_t)p), "query_time", what);
+
+        size = PAGE;
+        expect_refused(NtAllocateVirtualMemory((uint64_t *)(uintptr_t)p, &size, MEM_RESERVE,
+                                               PAGE_READWRITE),
+                       "allocate_base_ptr", what);
+        base = 0;
+        expect_refused(NtAllocateVirtualMemory(&base, (uint64_t *)(uintptr_t)p, MEM_RESERVE,
+                                               PAGE_READWRITE),
+                       "allocate_size_ptr", what);
+
+        region = alloc(PAGE, MEM_RESERVE | MEM_COMMIT);
+        size = 0;
+        expect_refused(NtFreeVirtualMemory((uint64_t *)(uintptr_t)p, &size, MEM_RELEASE),
+                       "free_base_ptr", what);
+        base = region;
+        expect_refused(NtFreeVirtualMemory(&base, (uint64_t *)(uintptr_t)p, MEM_RELEASE),
+                       "free_size_ptr", what);
+        expect_true(protect_of(region) == PAGE_READWRITE, "free_refused_kept_region", what);
+
+        size = PAGE;
+        expect_refused(NtProtectVirtualMemory((uint64_t *)(uintptr_t)p, &size, PAGE_READONLY,
+                                              &old),
+                       "protect_base_ptr", what);
+        base = region;
+        expect_refused(NtProtectVirtualMemory(&base, (uint64_t *)(uintptr_t)p, PAGE_READONLY,
+                                              &old),
+                       "protect_size_ptr", what);
+        base = region;
+        size = PAGE;
+        expect_refused(NtProtectVirtualMemory(&base, &size, PAGE_READONLY,
+                                              (uint32_t *)(uintptr_t)p),
+                       "protect_old_ptr", what);
+        expect_true(protect_of(region) == PAGE_READWRITE, "protect_refused_kept_rw", what);
+        release(region);
+
+        expect_refused(NtQueryVirtualMemory((uint64_t)(uintptr_t)buf,
+                                            (struct dormer_memory_info *)(uintptr_t)p,
+                                            sizeof(struct dormer_memory_info)),
+                       "query_vm_out", what);
+
+        expect_refused(NtOpenFile((dormer_handle_t *)(uintptr_t)p, "HELLO.EXE", 9),
+                       "open_handle_ptr", what);
+        expect_refused(NtOpenFile(&h, (const char *)(uintptr_t)p, 9), "open_name", what);
+        if (file) {
+            expect_refused(NtReadFile(file, (void *)(uintptr_t)p, 16, &n), "read_file_buf",
+                           what);
+            expect_refused(NtReadFile(file, buf, 16, (uint64_t *)(uintptr_t)p),
+                           "read_file_count", what);
+            expect_refused(NtQueryInformationFile(file, (struct dormer_file_info *)(uintptr_t)p,
+                                                  sizeof(struct dormer_file_info)),
+                           "query_file_out", what);
+        }
+        expect_refused(NtQuerySystemInformation(DORMER_INFO_MEMORY, (void *)(uintptr_t)p,
+                                                sizeof(struct dormer_memory_counters)),
+                       "query_system_out", what);
+    }
+    if (file)
+        NtClose(file);
+}
+
+/* Output parameters in a page the process may read but not write. */
+static void test_readonly_outputs(void)
+{
+    uint64_t ro = readonly_page, n;
+    dormer_handle_t file = open_hello();
+
+    expect_refused(NtQuerySystemTime((uint64_t *)(uintptr_t)ro), "query_time", "readonly");
+    expect_refused(NtQueryVirtualMemory((uint64_t)(uintptr_t)buf,
+                                        (struct dormer_memory_info *)(uintptr_t)ro,
+                                        sizeof(struct dormer_memory_info)),
+                   "query_vm_out", "readonly");
+    expect_refused(NtQuerySystemInformation(DORMER_INFO_MEMORY, (void *)(uintptr_t)ro,
+                                            sizeof(struct dormer_memory_counters)),
+                   "query_system_out", "readonly");
+    expect_refused(NtReadConsole((char *)(uintptr_t)ro, 16, &n), "read_console_buf",
+                   "readonly");
+    if (file) {
+        expect_refused(NtReadFile(file, (void *)(uintptr_t)ro, 16, &n), "read_file_buf",
+                       "readonly");
+        NtClose(file);
+    }
+    CHECK(*(volatile uint64_t *)(uintptr_t)ro == 0, "readonly_page_untouched");
+}
+
+/* Valid pointers with lengths that run out of user space or wrap around. */
+static void test_lengths(void)
+{
+    uint64_t b = (uint64_t)(uintptr_t)buf, n;
+    uint64_t wrap = 0 - b + 0x1000; /* b + wrap == 0x1000 */
+    dormer_handle_t h, file = open_hello();
+
+    expect_refused(NtWriteConsole(buf, 1ull << 62), "write_console_len", "huge");
+    expect_refused(NtWriteConsole(buf, UINT64_MAX), "write_console_len", "max");
+    expect_refused(NtWriteConsole(buf, wrap), "write_console_len", "wraps");
+    expect_refused(NtWriteConsole((const char *)(uintptr_t)(USER_TOP - 0x1000), 0x2000),
+                   "write_console_range", "past_user_top");
+    expect_refused(NtWriteConsole((const char *)(uintptr_t)0xfffffffffffff000ull, 0x2000),
+                   "write_console_range", "wraps_at_top");
+    expect_refused(NtReadConsole(buf, 1ull << 62, &n), "read_console_len", "huge");
+    expect_refused(NtReadConsole(buf, wrap, &n), "read_console_len", "wraps");
+    expect_refused(NtOpenFile(&h, "HELLO.EXE", 1ull << 62), "open_name_len", "huge");
+    expect_refused(NtOpenFile(&h, "HELLO.EXE", UINT64_MAX), "open_name_len", "max");
+    if (file) {
+        expect_refused(NtReadFile(file, buf, 1ull << 62, &n), "read_file_len", "huge");
+        expect_refused(NtReadFile(file, buf, wrap, &n), "read_file_len", "wraps");
+        NtClose(file);
+    }
+}
+
+/* Address ranges handed to the memory calls that are not (all) user space. */
+static void test_ranges(void)
+{
+    static const struct {
+        const char *name;
+        uint64_t base, size;
+    } ranges[] = {
+        {"kernel", 0xffff800000000000ull, PAGE},
+        {"kernel_image", 0xffffffff80000000ull, PAGE},
+        {"non_canonical", 0x8000000000000000ull, PAGE},
+        {"past_user_top", USER_TOP - PAGE, 0x10000},
+        {"wraps", 0xfffffffffffff000ull, 0x2000},
+        {"huge", 0x100000000ull, 1ull << 62},
+        {"size_max", 0x100000000ull, UINT64_MAX},
+    };
+    struct dormer_memory_info mi;
+    uint64_t base, size, region;
+    uint32_t old;
+
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+        const char *what = ranges[i].name;
+
+        base = ranges[i].base;
+        size = ranges[i].size;
+        expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
+                       "allocate_range", what);
+        base = ranges[i].base;
+        size = ranges[i].size;
+        expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+                                               PAGE_READWRITE),
+                       "allocate_commit_range", what);
+        base = ranges[i].base;
+        size = ranges[i].size;
+        expect_refused(NtProtectVirtualMemory(&base, &size, PAGE_READWRITE, &old),
+                       "protect_range", what);
+        base = ranges[i].base;
+        size = ranges[i].size;
+        expect_refused(NtFreeVirtualMemory(&base, &size, MEM_DECOMMIT), "decommit_range", what);
+        if (ranges[i].base >= USER_TOP)
+            expect_refused(NtQueryVirtualMemory(ranges[i].base, &mi, sizeof(mi)),
+                           "query_vm_address", what);
+    }
+
+    /* Anywhere, but more than the address space holds. */
+    base = 0;
+    size = 1ull << 62;
+    {
+        dormer_status_t st = NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE);
+
+        ulib_check(st == STATUS_INVALID_PARAMETER || st == STATUS_NO_MEMORY,
+                   "allocate_anywhere_huge", "status 0x%08x", (uint32_t)st);
+    }
+    base = 0;
+    size = 0;
+    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
+                   "allocate_size", "zero");
+    base = 0x100000000ull;
+    size = 0;
+    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
+                   "allocate_size", "zero_fixed");
+
+    /* Types and protections that mean nothing. */
+    base = 0;
+    size = PAGE;
+    expect_refused(NtAllocateVirtualMemory(&base, &size, 0, PAGE_READWRITE), "allocate_type",
+                   "zero");
+    base = 0;
+    size = PAGE;
+    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RELEASE, PAGE_READWRITE),
+                   "allocate_type", "release");
+    base = 0;
+    size = PAGE;
+    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, 0), "allocate_protect",
+                   "zero");
+    base = 0;
+    size = PAGE;
+    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, 0x12345),
+                   "allocate_protect", "garbage");
+
+    region = alloc(PAGE, MEM_RESERVE | MEM_COMMIT);
+    base = region;
+    size = PAGE;
+    expect_refused(NtProtectVirtualMemory(&base, &size, 0x12345, &old), "protect_protect",
+                   "garbage");
+    base = region;
+    size = 0;
+    expect_refused(NtFreeVirtualMemory(&base, &size, 0), "free_type", "zero");
+    base = region;
+    size = 0;
+    expect_refused(NtFreeVirtualMemory(&base, &size, MEM_RELEASE | MEM_DECOMMIT), "free_type",
+                   "both");
+    CHECK(protect_of(region) == PAGE_READWRITE, "refused_calls_change_nothing");
+    release(region);
+
+    /* Freeing what was never allocated. */
+    base = 0x10000000ull;
+    size = 0;
+    {
+        dormer_status_t st = NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+
+        ulib_check(st == STATUS_MEMORY_NOT_ALLOCATED || st == STATUS_INVALID_PARAMETER,
+                   "free_unallocated", "status 0x%08x", (uint32_t)st);
+    }
+}
+
+static void test_handles_and_classes(void)
+{
+    struct dormer_file_info fi;
+    struct dormer_memory_counters mc;
+    struct dormer_memory_info mi;
+    uint64_t n;
+    dormer_handle_t file = open_hello();
+
+    expect_status(NtClose(0), STATUS_INVALID_HANDLE, "close", "zero");
+    expect_status(NtClose(BOGUS_HANDLE), STATUS_INVALID_HANDLE, "close", "bogus");
+    expect_status(NtReadFile(BOGUS_HANDLE, buf, 16, &n), STATUS_INVALID_HANDLE, "read_file",
+                  "bogus_handle");
+    expect_status(NtQueryInformationFile(BOGUS_HANDLE, &fi, sizeof(fi)), STATUS_INVALID_HANDLE,
+                  "query_file", "bogus_handle");
+    /* If this terminated us the exit status would be 77: the harness sees a failure. */
+    expect_status(NtTerminateProcess(BOGUS_HANDLE, 77), STATUS_INVALID_HANDLE, "terminate",
+                  "bogus_handle");
+
+    expect_status(NtQuerySystemInformation(0, &mc, sizeof(mc)), STATUS_INVALID_INFO_CLASS,
+                  "query_system", "class_zero");
+    expect_status(NtQuerySystemInformation(0x12345, &mc, sizeof(mc)), STATUS_INVALID_INFO_CLASS,
+                  "query_system", "class_garbage");
+    expect_status(NtQuerySystemInformation(DORMER_INFO_MEMORY, &mc, 8),
+                  STATUS_INFO_LENGTH_MISMATCH, "query_system", "short_buffer");
+    expect_status(NtQueryVirtualMemory((uint64_t)(uintptr_t)buf, &mi, 8),
+                  STATUS_INFO_LENGTH_MISMATCH, "query_vm", "short_buffer");
+    if (file) {
+        expect_status(NtQueryInformationFile(file, &fi, 8), STATUS_INFO_LENGTH_MISMATCH,
+                      "query_file", "short_buffer");
+        NtClose(file);
+    }
+}
+
+static const uint32_t syscall_numbers[] = {
+#define SYSCALL(number, name, nargs) number,
+#include <abi/syscalls.def>
+#undef SYSCALL
+};
+
+static void test_unknown_syscalls(void)
+{
+    uint64_t first_unused = 0;
+
+    for (size_t i = 0; i < sizeof(syscall_numbers) / sizeof(syscall_numbers[0]); i++) {
+        if (syscall_numbers[i] >= first_unused)
+            first_unused = syscall_numbers[i] + 1;
+    }
+    expect_status(DormerRawSyscall(first_unused, 0, 0, 0, 0), STATUS_INVALID_SYSTEM_SERVICE,
+                  "syscall", "first_unused");
+    expect_status(DormerRawSyscall(999, 0, 0, 0, 0), STATUS_INVALID_SYSTEM_SERVICE, "syscall",
+                  "999");
+    expect_status(DormerRawSyscall(0x7fffffff, 0, 0, 0, 0), STATUS_INVALID_SYSTEM_SERVICE,
+                  "syscall", "int_max");
+    expect_status(DormerRawSyscall(0xffffffff, 0, 0, 0, 0), STATUS_INVALID_SYSTEM_SERVICE,
+                  "syscall", "minus_one");
+    /* The raw path itself works: NtNop by number. */
+    expect_status(DormerRawSyscall(14, 0, 0, 0, 0), STATUS_SUCCESS, "syscall", "nop_by_number");
+}
+
+int main(void)
+{
+    uint64_t base, size = PAGE;
+    uint32_t old;
+
+    for (size_t i = 0; i < NUM_BAD; i++)
+        bad_ptr[i] = bad_pointers[i].addr;
+    bad_ptr[NUM_BAD - 1] = alloc(16 * PAGE, MEM_RESERVE) + 8 * PAGE;
+    readonly_page = alloc(PAGE, MEM_RESERVE | MEM_COMMIT);
+    base = readonly_page;
+    CHECK(NT_SUCCESS(NtProtectVirtualMemory(&base, &size, PAGE_READONLY, &old)) &&
+              bad_ptr[NUM_BAD - 1] > 8 * PAGE,
+          "setup");
+
+    test_bad_pointers();
+    test_readonly_outputs();
+    test_lengths();
+    test_ranges();
+    test_handles_and_classes();
+    test_unknown_syscalls();
+    return ulib_check_summary();
+}
