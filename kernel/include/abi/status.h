@@ -11,7 +11,10 @@
 typedef int32_t dormer_status_t;
 
 #define STATUS_SUCCESS                  ((dormer_status_t)0x00000000)
+#define STATUS_WAIT_0                   ((dormer_status_t)0x00000000) /* + index */
+#define STATUS_ABANDONED_WAIT_0         ((dormer_status_t)0x00000080) /* + index */
 #define STATUS_TIMEOUT                  ((dormer_status_t)0x00000102)
+#define STATUS_PENDING                  ((dormer_status_t)0x00000103)
 #define STATUS_BREAKPOINT               ((dormer_status_t)0x80000003)
 #define STATUS_UNSUCCESSFUL             ((dormer_status_t)0xC0000001)
 #define STATUS_NOT_IMPLEMENTED          ((dormer_status_t)0xC0000002)
@@ -36,6 +39,12 @@ typedef int32_t dormer_status_t;
 #define STATUS_ENTRYPOINT_NOT_FOUND     ((dormer_status_t)0xC0000139)
 #define STATUS_BUFFER_TOO_SMALL         ((dormer_status_t)0xC0000023)
 #define STATUS_GUARD_PAGE_VIOLATION     ((dormer_status_t)0x80000001)
+#define STATUS_OBJECT_TYPE_MISMATCH     ((dormer_status_t)0xC0000024)
+#define STATUS_MUTANT_NOT_OWNED         ((dormer_status_t)0xC0000046)
+#define STATUS_SEMAPHORE_LIMIT_EXCEEDED ((dormer_status_t)0xC0000047)
+#define STATUS_PROCESS_IS_TERMINATING   ((dormer_status_t)0xC000010A)
+#define STATUS_PIPE_BROKEN              ((dormer_status_t)0xC000014B)
+#define STATUS_TERMINATED               ((dormer_status_t)0xC000004B) /* default kill status */
 
 #define NT_SUCCESS(s) ((dormer_status_t)(s) >= 0)
 

@@ -61,4 +61,32 @@ struct dormer_file_info {
 };
 _Static_assert(sizeof(struct dormer_file_info) == 16, "layout");
 
+/* Pseudo-handles. */
+#define DORMER_CURRENT_THREAD   ((uint64_t)-2)
+#define DORMER_INFINITE         ((uint64_t)-1)
+#define DORMER_MAX_WAIT_OBJECTS 64
+
+/* Thread priorities (Windows' names, fewer levels). Higher runs first; a thread
+ * that waits too long is boosted, so none starves. */
+#define DORMER_PRIORITY_IDLE     0
+#define DORMER_PRIORITY_LOW      1
+#define DORMER_PRIORITY_NORMAL   2
+#define DORMER_PRIORITY_HIGH     3
+#define DORMER_PRIORITY_REALTIME 4
+
+/* NtQuerySystemProcesses entries. */
+#define DORMER_PROCESS_RUNNING 1
+#define DORMER_PROCESS_EXITED  2 /* ended; its record stays while handles to it exist */
+
+struct dormer_process_info {
+    uint64_t pid;            /*  0 */
+    uint64_t parent_pid;     /*  8 */
+    uint64_t threads;        /* 16: threads still running */
+    uint64_t resident_pages; /* 24: frames mapped into it */
+    uint32_t state;          /* 32: DORMER_PROCESS_* */
+    int32_t exit_status;     /* 36: when exited */
+    char name[64];           /* 40: NUL-terminated */
+};
+_Static_assert(sizeof(struct dormer_process_info) == 104, "layout");
+
 #endif
