@@ -131,7 +131,7 @@ USER_STATUS = {
     'f_read_av.exe': 0xC0000005, 'f_write_av.exe': 0xC0000005, 'f_exec_av.exe': 0xC0000005,
     'f_stack_overflow.exe': 0xC00000FD, 'f_illegal.exe': 0xC000001D,
     'f_privileged.exe': 0xC0000096, 'f_divide.exe': 0xC0000094,
-    'f_breakpoint.exe': 0x80000003,
+    'f_breakpoint.exe': 0x80000003, 'f_thread_fault.exe': 0xC0000005,
     'f_missing_import.exe': 0xFFFFFFFFFFFFFFFF,  # never starts
 }
 USER_FAULT_WHAT = {
@@ -151,6 +151,10 @@ USER_CHAIN = [r'#0 0x[0-9a-f]+ fault_inner\+0x', r'fault_middle\+0x', r'fault_ou
               r'main\+0x']
 USER_CHAIN_FOR = {
     'f_stack_overflow.exe': [r'#0 0x[0-9a-f]+ recurse\+0x', r'#1 0x[0-9a-f]+ recurse\+0x'],
+    # A second thread faults: the whole process dies; the chain ends in ntdll.
+    'f_thread_fault.exe': [r'#0 0x[0-9a-f]+ fault_inner\+0x', r'fault_middle\+0x',
+                           r'fault_outer\+0x', r'fault_thread\+0x',
+                           r'thread_entry\+0x[0-9a-f]+ \(ntdll\.dll\)'],
     # #0 is the bad address itself; the caller is found on the stack.
     'f_exec_av.exe': [r'#0 0x[0-9a-f]+ \?', r'#1 0x[0-9a-f]+ fault_inner\+0x',
                       r'fault_middle\+0x', r'fault_outer\+0x', r'main\+0x'],
@@ -277,7 +281,7 @@ def check_user_tests(status, output, results):
             why = 'printed past the requested length'
         patterns = list(USER_EXTRA.get(prog, []))
         if prog.startswith('f_') and want in USER_FAULT_WHAT:
-            patterns = [r'\*\*\* %s \(pid \d+\) killed: %s \(0x%08X\)'
+            patterns = [r'\*\*\* %s \(pid \d+, thread \d+\) killed: %s \(0x%08X\)'
                         % (re.escape(prog), USER_FAULT_WHAT[want], want)] + patterns + [
                 r'RIP [0-9a-f]{16}', r'User backtrace:'] + USER_CHAIN_FOR.get(prog, USER_CHAIN)
         if not why and patterns:

@@ -23,6 +23,7 @@
 #include <fs/bootfs.h>
 #include <lib/string.h>
 #include <proc/process.h>
+#include <proc/sched.h>
 
 void kmain(uint32_t magic, uint32_t info_pa);
 
@@ -149,7 +150,8 @@ static int64_t run_program(const char *cmdline)
     dormer_status_t status = process_run(p);
     kprintf("process %s (pid %llu) exited with status 0x%08X\n", p->name,
             (unsigned long long)p->pid, (unsigned)status);
-    process_destroy(p);
+    kobj_unref(&p->obj);
+    sched_reap();
     return (uint32_t)status;
 }
 
@@ -237,6 +239,8 @@ void kmain(uint32_t magic, uint32_t info_pa)
     if (tests)
         arch_power_off(ktest_run(tests) ? 1 : 0);
 
+    sched_init();
+    time_start_scheduler_ticks();
     bootfs_init(&boot_info);
     loader_set_force_relocate(cmdline_flag("loader_relocate"));
     if (cmdline_get("utest")) {

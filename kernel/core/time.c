@@ -4,8 +4,11 @@
  */
 #include <arch/cpu.h>
 #include <core/time.h>
+#include <proc/sched.h>
+#include <stdbool.h>
 
 static volatile uint64_t tick_count;
+static bool sched_running;
 
 uint64_t time_ticks(void)
 {
@@ -15,6 +18,13 @@ uint64_t time_ticks(void)
 void time_tick(void)
 {
     tick_count++;
+    if (sched_running)
+        sched_tick();
+}
+
+void time_start_scheduler_ticks(void)
+{
+    sched_running = true;
 }
 
 uint64_t time_uptime_ns(void)

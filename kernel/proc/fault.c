@@ -78,8 +78,9 @@ void process_fault(const struct arch_regs *regs, const struct user_fault *fault)
 {
     struct process *p = process_current();
 
-    kprintf("\n*** %s (pid %llu) killed: %s (0x%08X)\n", p->name, (unsigned long long)p->pid,
-            fault->what, (unsigned)fault->status);
+    kprintf("\n*** %s (pid %llu, thread %llu) killed: %s (0x%08X)\n", p->name,
+            (unsigned long long)p->pid, (unsigned long long)thread_current()->tid, fault->what,
+            (unsigned)fault->status);
     if (fault->has_address)
         kprintf("    %s address 0x%016llx\n", fault->access,
                 (unsigned long long)fault->address);

@@ -1,11 +1,13 @@
 /*
- * Process creation, running and teardown. Creation builds the address space with
- * the space active (the loader copies through the user-access routines), then a
- * main thread whose first switch enters user mode at the image's entry point with
- * RCX = the PEB, like Windows. Run-to-completion for now: the creator's thread
- * switches to the main thread and is switched back to when the process ends.
+ * Processes and threads as kernel objects. A process is created with its main
+ * thread ready to enter user mode at the image's entry point (RCX = the PEB, as on
+ * Windows). It ends when its last thread ends or it is terminated; at that moment
+ * its address space, handles and images are freed (on the last thread's own kernel
+ * stack, with the kernel-only page tables active), and waiters are woken. The
+ * small record stays until the last reference to it goes.
  */
 #include <abi/peb.h>
+#include <abi/types.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
 #include <arch/uaccess.h>
@@ -18,109 +20,218 @@
 #include <mm/kstack.h>
 #include <proc/process.h>
 
-#define KERNEL_STACK_SIZE (16 * 1024)
-#define MIN_STACK_RESERVE (64 * 1024)
-#define MAX_CMDLINE       1024
-#define PEB_AREA_PAGES    4 /* TEB, PEB, process parameters (2 pages) */
+#define KERNEL_STACK_SIZE    (16 * 1024)
+#define MIN_STACK_RESERVE    (64 * 1024)
+#define DEFAULT_THREAD_STACK (1024 * 1024)
+#define MAX_CMDLINE          1024
+#define PEB_AREA_PAGES       4 /* TEB, PEB, process parameters (2 pages) */
 
-static struct thread boot_thread;
-static struct thread *current = &boot_thread;
-static uint64_t next_pid = 1, next_tid = 1;
+static struct list all_processes = LIST_INIT(all_processes); /* protected by sched_lock */
+static uint64_t next_pid = 1, next_tid = 1;                   /* protected by sched_lock */
 
-struct thread *thread_current(void)
+static void thread_destroy(struct kobject *obj)
 {
-    return current;
+    struct thread *t = (struct thread *)obj;
+
+    if (t->process) {
+        uint64_t flags = sched_lock_irq();
+        list_remove(&t->proc_node);
+        sched_unlock_irq(flags);
+        kobj_unref(&t->process->obj);
+    }
+    kfree(t);
 }
 
-struct process *process_current(void)
+/* A thread record with a kernel stack, not yet runnable. */
+static struct thread *thread_alloc(struct process *p)
 {
-    return current->process;
+    struct thread *t = kcalloc(1, sizeof *t);
+
+    if (!t)
+        return NULL;
+    kobj_init(&t->obj, KOBJ_THREAD, thread_destroy);
+    t->kstack = kstack_create(KERNEL_STACK_SIZE, p ? p->name : "kernel");
+    if (!t->kstack) {
+        kfree(t);
+        return NULL;
+    }
+    uint64_t flags = sched_lock_irq();
+    t->tid = next_tid++;
+    sched_unlock_irq(flags);
+    t->priority = DORMER_PRIORITY_NORMAL;
+    list_node_init(&t->proc_node);
+    if (p) {
+        t->process = p;
+        kobj_ref(&p->obj);
+        t->space_active = p->space;
+        arch_fpu_init_state(&t->fpu);
+    }
+    return t;
 }
 
-/* The first code a user thread runs, on its own kernel stack. */
+struct thread *thread_create_kernel(void (*fn)(void *arg), void *arg)
+{
+    struct thread *t = thread_alloc(NULL);
+
+    if (t)
+        sched_prepare_thread(t, fn, arg);
+    return t;
+}
+
+void thread_check_terminate(void)
+{
+    struct thread *t = thread_current();
+
+    if (t->terminate && t->process)
+        thread_exit_current(t->process->exit_status);
+}
+
+/* First code of a user thread, on its own kernel stack. */
 static void user_thread_start(void *arg)
 {
     struct thread *t = arg;
 
-    arch_enter_user(t->user_entry, t->user_stack, t->process->peb, t->teb);
+    thread_check_terminate();
+    arch_enter_user(t->user_entry, t->user_stack, t->user_arg, t->teb);
 }
 
-/* Write the TEB, PEB and process parameters (command line in UTF-16 and ANSI). */
-static int build_peb(struct process *p, const struct loaded_image *exe, const char *cmdline,
-                     uint64_t stack_top, uint64_t stack_reserve, struct thread *t)
+/* Attach a prepared thread to its process (it now counts as alive). */
+static void thread_attach(struct process *p, struct thread *t)
 {
-    vaddr_t area = 0;
-    size_t len = strlen(cmdline);
+    uint64_t flags = sched_lock_irq();
 
-    if (len >= MAX_CMDLINE)
-        return K_EINVAL;
-    int rc = vmm_reserve(p->space, &area, PEB_AREA_PAGES * PAGE_SIZE, VM_READ | VM_WRITE,
-                         VM_COMMIT);
-    if (rc)
-        return rc;
-    uint64_t teb = area, peb = area + PAGE_SIZE, params = area + 2 * PAGE_SIZE;
+    list_push_back(&p->threads, &t->proc_node);
+    p->live_threads++;
+    sched_unlock_irq(flags);
+}
+
+/* The TEB of a new thread of p (p's space active). */
+static int build_teb(struct process *p, struct thread *t, uint64_t stack_top,
+                     uint64_t stack_reserve, uint64_t teb)
+{
+    uint64_t v; /* field by field: the TEB is a page, too big for a kernel stack */
+    int rc = 0;
+
+    v = teb;
+    rc |= copy_to_user(uptr(teb + offsetof(struct dormer_teb, self)), &v, 8);
+    v = stack_top;
+    rc |= copy_to_user(uptr(teb + offsetof(struct dormer_teb, stack_base)), &v, 8);
+    v = stack_top - stack_reserve;
+    rc |= copy_to_user(uptr(teb + offsetof(struct dormer_teb, stack_limit)), &v, 8);
+    v = p->pid;
+    rc |= copy_to_user(uptr(teb + offsetof(struct dormer_teb, client_id_process)), &v, 8);
+    v = t->tid;
+    rc |= copy_to_user(uptr(teb + offsetof(struct dormer_teb, client_id_thread)), &v, 8);
+    v = p->peb;
+    rc |= copy_to_user(uptr(teb + offsetof(struct dormer_teb, process_environment_block)),
+                       &v, 8);
+    t->teb = teb;
+    return rc ? K_EFAULT : 0;
+}
+
+/* The PEB and process parameters (command line in UTF-16 and ANSI) at area+4K.. */
+static int build_peb(struct process *p, const struct loaded_image *exe, const char *cmdline,
+                     uint64_t area)
+{
+    size_t len = strlen(cmdline);
+    uint64_t peb = area + PAGE_SIZE, params = area + 2 * PAGE_SIZE;
     uint64_t wide = params + sizeof(struct dormer_process_parameters);
     uint64_t ansi = wide + 2 * (len + 1);
+    struct dormer_unicode_string us = {
+        .length = (uint16_t)(2 * len), .maximum_length = (uint16_t)(2 * (len + 1)),
+        .buffer = wide,
+    };
+    uint64_t v;
+    int rc = 0;
 
-    static struct dormer_teb kteb;
-    static struct dormer_peb kpeb;
-    static struct dormer_process_parameters kparams;
-    memset(&kteb, 0, sizeof kteb);
-    memset(&kpeb, 0, sizeof kpeb);
-    memset(&kparams, 0, sizeof kparams);
-    kteb.self = teb;
-    kteb.stack_base = stack_top;
-    kteb.stack_limit = stack_top - stack_reserve;
-    kteb.client_id_process = p->pid;
-    kteb.client_id_thread = t->tid;
-    kteb.process_environment_block = peb;
-    kpeb.image_base_address = exe->base;
-    kpeb.process_parameters = params;
-    kparams.command_line.length = (uint16_t)(2 * len);
-    kparams.command_line.maximum_length = (uint16_t)(2 * (len + 1));
-    kparams.command_line.buffer = wide;
-    kparams.image_path_name = kparams.command_line;
-    kparams.image_path_name.length = 0;
-    kparams.command_line_ansi = ansi;
-    kparams.command_line_ansi_length = len;
-
-    rc = copy_to_user(uptr(teb), &kteb, sizeof kteb);
-    if (!rc)
-        rc = copy_to_user(uptr(peb), &kpeb, sizeof kpeb);
-    if (!rc)
-        rc = copy_to_user(uptr(params), &kparams, sizeof kparams);
-    for (size_t i = 0; !rc && i <= len; i++) {
+    v = exe->base;
+    rc |= copy_to_user(uptr(peb + offsetof(struct dormer_peb, image_base_address)), &v, 8);
+    v = params;
+    rc |= copy_to_user(uptr(peb + offsetof(struct dormer_peb, process_parameters)), &v, 8);
+    rc |= copy_to_user(uptr(params + offsetof(struct dormer_process_parameters, command_line)),
+                       &us, sizeof us);
+    us.length = 0;
+    rc |= copy_to_user(
+        uptr(params + offsetof(struct dormer_process_parameters, image_path_name)), &us,
+        sizeof us);
+    v = ansi;
+    rc |= copy_to_user(
+        uptr(params + offsetof(struct dormer_process_parameters, command_line_ansi)), &v, 8);
+    v = len;
+    rc |= copy_to_user(
+        uptr(params + offsetof(struct dormer_process_parameters, command_line_ansi_length)),
+        &v, 8);
+    for (size_t i = 0; i <= len; i++) {
         uint16_t w = (uint8_t)cmdline[i]; /* ASCII/Latin-1 widened */
-        rc = copy_to_user(uptr(wide + 2 * i), &w, sizeof w);
+        rc |= copy_to_user(uptr(wide + 2 * i), &w, sizeof w);
     }
-    if (!rc)
-        rc = copy_to_user(uptr(ansi), cmdline, len + 1);
+    rc |= copy_to_user(uptr(ansi), cmdline, len + 1);
     p->peb = peb;
-    t->teb = teb;
-    return rc;
+    return rc ? K_EFAULT : 0;
+}
+
+/* Free what a process owns besides its record: called once, by its last thread
+ * (on that thread's kernel stack) or by process_create on failure. */
+static void process_release(struct process *p)
+{
+    vmm_space_t *space = p->space;
+
+    for (uint64_t h = 4; h <= 4 * PROCESS_MAX_HANDLES; h += 4)
+        handle_close(p, h);
+    if (p->stdout_pipe) {
+        kobj_unref(p->stdout_pipe);
+        p->stdout_pipe = NULL;
+    }
+    if (space) {
+        if (vmm_current_user_space() == space)
+            vmm_space_activate(NULL);
+        thread_current()->space_active = vmm_current_user_space();
+        p->space = NULL;
+        vmm_space_destroy(space);
+    }
+    kfree(p->images);
+    p->images = NULL;
+    p->image_count = 0;
+}
+
+static void process_destroy(struct kobject *obj)
+{
+    struct process *p = (struct process *)obj;
+    uint64_t flags = sched_lock_irq();
+
+    list_remove(&p->all_node);
+    sched_unlock_irq(flags);
+    process_release(p);
+    kfree(p);
 }
 
 struct process *process_create(const char *name, const char *cmdline, char *err, size_t errlen)
 {
     struct process *p = kcalloc(1, sizeof *p);
-    struct thread *t = kcalloc(1, sizeof *t);
     vmm_space_t *previous = vmm_current_user_space();
+    struct process *parent = process_current();
 
-    if (!p || !t) {
+    sched_reap();
+    if (!p) {
         fmt_snprintf(err, errlen, "%s: out of memory", name);
-        goto fail;
+        return NULL;
     }
-    p->pid = next_pid++;
+    kobj_init(&p->obj, KOBJ_PROCESS, process_destroy);
+    p->handle_lock = (struct spinlock)SPINLOCK_INIT("handles");
+    list_init(&p->threads);
     strlcpy(p->name, name, sizeof p->name);
+    p->parent_pid = parent ? parent->pid : 0;
+    uint64_t flags = sched_lock_irq();
+    p->pid = next_pid++;
+    list_push_back(&all_processes, &p->all_node);
+    sched_unlock_irq(flags);
+    p->images = kcalloc(PROCESS_MAX_IMAGES, sizeof *p->images);
     p->space = vmm_space_create();
-    t->kstack = kstack_create(KERNEL_STACK_SIZE, p->name);
-    if (!p->space || !t->kstack) {
-        fmt_snprintf(err, errlen, "%s: out of memory", name);
+    if (!p->images || !p->space || strlen(cmdline) >= MAX_CMDLINE) {
+        fmt_snprintf(err, errlen, "%s: %s", name,
+                     strlen(cmdline) >= MAX_CMDLINE ? "command line too long" : "out of memory");
         goto fail;
     }
-    t->tid = next_tid++;
-    t->process = p;
-    p->main_thread = t;
 
     vmm_space_activate(p->space);
     struct loaded_image *exe = loader_load_image(p, name, err, errlen);
@@ -130,6 +241,7 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
         fmt_snprintf(err, errlen, "%s: is a DLL, not a program", exe->name);
         goto fail_active;
     }
+    strlcpy(p->name, exe->name, sizeof p->name); /* as the file system spells it */
     uint64_t reserve = exe->pe.stack_reserve, commit = exe->pe.stack_commit;
     if (reserve < MIN_STACK_RESERVE)
         reserve = MIN_STACK_RESERVE;
@@ -137,83 +249,154 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
         commit = PAGE_SIZE;
     if (commit + 2 * PAGE_SIZE > reserve)
         commit = reserve - 2 * PAGE_SIZE;
-    vaddr_t top;
-    if (vmm_reserve_stack(p->space, reserve, commit, VM_READ | VM_WRITE, &top) != 0) {
-        fmt_snprintf(err, errlen, "%s: cannot reserve a %llu KiB stack", exe->name,
-                     (unsigned long long)(reserve >> 10));
+    vaddr_t top, area = 0;
+    struct thread *t = thread_alloc(p);
+    if (!t) {
+        fmt_snprintf(err, errlen, "%s: out of memory", exe->name);
         goto fail_active;
     }
-    if (build_peb(p, exe, cmdline, top, reserve, t) != 0) {
-        fmt_snprintf(err, errlen, "%s: cannot build the process environment", exe->name);
+    p->main_thread = t;
+    if (vmm_reserve_stack(p->space, reserve, commit, VM_READ | VM_WRITE, &top) != 0 ||
+        vmm_reserve(p->space, &area, PEB_AREA_PAGES * PAGE_SIZE, VM_READ | VM_WRITE,
+                    VM_COMMIT) != 0 ||
+        build_peb(p, exe, cmdline, area) != 0 || build_teb(p, t, top, reserve, area) != 0) {
+        fmt_snprintf(err, errlen, "%s: cannot set up its stack and environment", exe->name);
         goto fail_active;
     }
     /* As if called: a zero return address below 32 bytes of home space. */
     t->user_stack = top - 0x28;
     t->user_entry = exe->base + exe->pe.entry_rva;
-    t->saved_sp = arch_context_init(t->kstack->hi, user_thread_start, t);
+    t->user_arg = p->peb;
+    sched_prepare_thread(t, user_thread_start, t);
+    thread_attach(p, t);
     vmm_space_activate(previous);
+    thread_current()->space_active = previous;
     return p;
 
 fail_active:
     vmm_space_activate(previous);
+    thread_current()->space_active = previous;
 fail:
-    if (p) {
-        if (p->space)
-            vmm_space_destroy(p->space);
-        if (t && t->kstack)
-            kstack_destroy(t->kstack);
-        kfree(p);
+    if (p->main_thread) {
+        kstack_destroy(p->main_thread->kstack);
+        p->main_thread->kstack = NULL;
+        kobj_unref(&p->main_thread->obj);
+        p->main_thread = NULL;
     }
-    kfree(t);
+    kobj_unref(&p->obj);
     return NULL;
+}
+
+void process_start(struct process *p)
+{
+    sched_start_thread(p->main_thread);
 }
 
 dormer_status_t process_run(struct process *p)
 {
-    struct thread *self = current, *t = p->main_thread;
-    vmm_space_t *previous = vmm_current_user_space();
+    struct kobject *obj = &p->obj;
+    bool abandoned;
 
-    ASSERT(!p->exited && t->saved_sp);
-    t->waiter = self;
-    uint64_t flags = arch_irq_save();
-    current = t;
-    arch_set_kernel_stack(t->kstack->hi);
-    vmm_space_activate(p->space);
-    arch_context_switch(&self->saved_sp, t->saved_sp);
-    /* Back: the process has ended (process_exit_current switched to us). */
-    current = self;
-    vmm_space_activate(previous);
-    arch_irq_restore(flags);
+    process_start(p);
+    sched_wait(&obj, 1, false, DORMER_INFINITE, &abandoned);
     return p->exit_status;
+}
+
+struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t arg,
+                                  uint64_t stack_reserve, int *err)
+{
+    struct thread *t;
+    vaddr_t top, teb = 0;
+
+    if (stack_reserve == 0)
+        stack_reserve = DEFAULT_THREAD_STACK;
+    if (stack_reserve < MIN_STACK_RESERVE)
+        stack_reserve = MIN_STACK_RESERVE;
+    stack_reserve = (stack_reserve + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    *err = K_ENOMEM;
+    t = thread_alloc(p);
+    if (!t)
+        return NULL;
+    *err = vmm_reserve_stack(p->space, stack_reserve, PAGE_SIZE, VM_READ | VM_WRITE, &top);
+    if (!*err)
+        *err = vmm_reserve(p->space, &teb, PAGE_SIZE, VM_READ | VM_WRITE, VM_COMMIT);
+    if (!*err)
+        *err = build_teb(p, t, top, stack_reserve, teb);
+    if (*err) {
+        kstack_destroy(t->kstack);
+        t->kstack = NULL;
+        kobj_unref(&t->obj);
+        return NULL;
+    }
+    t->user_entry = entry;
+    t->user_stack = top - 0x28;
+    t->user_arg = arg;
+    sched_prepare_thread(t, user_thread_start, t);
+    thread_attach(p, t);
+    kobj_ref(&t->obj); /* the caller's */
+    sched_start_thread(t);
+    return t;
+}
+
+void thread_exit_current(dormer_status_t status)
+{
+    struct thread *t = thread_current();
+    struct process *p = t->process;
+    uint64_t flags = sched_lock_irq();
+
+    t->exit_status = status;
+    bool last = p && --p->live_threads == 0;
+    if (last && !p->terminating)
+        p->exit_status = status;
+    sched_unlock_irq(flags);
+    if (last)
+        process_release(p);
+    sched_lock_irq(); /* held into the switch; never returned to */
+    if (last) {
+        p->exited = true;
+        kobj_wake_all_locked(&p->obj);
+    }
+    sched_exit_locked();
+}
+
+void process_terminate(struct process *p, dormer_status_t status)
+{
+    uint64_t flags = sched_lock_irq();
+
+    if (!p->exited && !p->terminating) {
+        p->terminating = true;
+        p->exit_status = status;
+        struct list_node *n;
+        list_for_each(n, &p->threads) {
+            struct thread *t = list_entry(n, struct thread, proc_node);
+            if (t->state != THREAD_DEAD) {
+                t->terminate = true;
+                sched_wake_thread_locked(t);
+            }
+        }
+    }
+    sched_unlock_irq(flags);
 }
 
 void process_exit_current(dormer_status_t status)
 {
-    struct thread *t = current;
-    struct process *p = t->process;
-
-    ASSERT(p != NULL);
-    arch_irq_disable();
-    p->exit_status = status;
-    p->exited = true;
-    current = t->waiter;
-    arch_context_switch(&t->saved_sp, t->waiter->saved_sp);
-    panic("exited thread %llu was resumed", (unsigned long long)t->tid);
+    process_terminate(process_current(), status);
+    thread_exit_current(process_current()->exit_status);
 }
 
-void process_destroy(struct process *p)
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
 {
-    for (uint64_t h = 4; h <= 4 * PROCESS_MAX_HANDLES; h += 4)
-        handle_close(p, h);
-    vmm_space_destroy(p->space);
-    kstack_destroy(p->main_thread->kstack);
-    kfree(p->main_thread);
-    kfree(p);
+    uint64_t flags = sched_lock_irq();
+    struct list_node *n;
+
+    list_for_each(n, &all_processes)
+        fn(list_entry(n, struct process, all_node), ctx);
+    sched_unlock_irq(flags);
 }
 
 const struct loaded_image *process_image_at(const struct process *p, uint64_t addr)
 {
-    for (size_t i = 0; i < p->image_count; i++) {
+    for (size_t i = 0; p->images && i < p->image_count; i++) {
         const struct loaded_image *img = &p->images[i];
         if (addr >= img->base && addr - img->base < img->size)
             return img;
@@ -221,34 +404,63 @@ const struct loaded_image *process_image_at(const struct process *p, uint64_t ad
     return NULL;
 }
 
-int handle_alloc(struct process *p, uint8_t type, uint64_t *handle)
+int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle)
 {
+    int rc = K_ENOSPC;
+
+    spin_lock(&p->handle_lock);
     for (int i = 0; i < PROCESS_MAX_HANDLES; i++) {
-        if (p->handles[i].type == HANDLE_FREE) {
-            memset(&p->handles[i], 0, sizeof p->handles[i]);
-            p->handles[i].type = type;
+        if (!p->handles[i]) {
+            kobj_ref(obj);
+            p->handles[i] = obj;
             *handle = 4 * (uint64_t)(i + 1);
-            return 0;
+            rc = 0;
+            break;
         }
     }
-    return K_ENOSPC;
+    spin_unlock(&p->handle_lock);
+    return rc;
 }
 
-struct handle_entry *handle_get(struct process *p, uint64_t handle, uint8_t type)
+struct kobject *handle_lookup(struct process *p, uint64_t handle, uint8_t type)
 {
-    if (handle == 0 || handle % 4 || handle > 4 * PROCESS_MAX_HANDLES)
+    struct kobject *obj = NULL;
+
+    if (handle == DORMER_CURRENT_PROCESS && p == process_current()) {
+        obj = &p->obj;
+    } else if (handle == DORMER_CURRENT_THREAD && p == process_current()) {
+        obj = &thread_current()->obj;
+    } else if (handle && handle % 4 == 0 && handle <= 4 * PROCESS_MAX_HANDLES) {
+        spin_lock(&p->handle_lock);
+        obj = p->handles[handle / 4 - 1];
+        if (obj)
+            kobj_ref(obj);
+        spin_unlock(&p->handle_lock);
+        if (obj && type != KOBJ_NONE && obj->type != type) {
+            kobj_unref(obj);
+            obj = NULL;
+        }
+        return obj;
+    }
+    if (obj && type != KOBJ_NONE && obj->type != type)
         return NULL;
-    struct handle_entry *e = &p->handles[handle / 4 - 1];
-    return e->type == type ? e : NULL;
+    if (obj)
+        kobj_ref(obj);
+    return obj;
 }
 
 int handle_close(struct process *p, uint64_t handle)
 {
+    struct kobject *obj = NULL;
+
     if (handle == 0 || handle % 4 || handle > 4 * PROCESS_MAX_HANDLES)
         return K_EBADF;
-    struct handle_entry *e = &p->handles[handle / 4 - 1];
-    if (e->type == HANDLE_FREE)
+    spin_lock(&p->handle_lock);
+    obj = p->handles[handle / 4 - 1];
+    p->handles[handle / 4 - 1] = NULL;
+    spin_unlock(&p->handle_lock);
+    if (!obj)
         return K_EBADF;
-    e->type = HANDLE_FREE;
+    kobj_unref(obj);
     return 0;
 }

@@ -5,6 +5,9 @@
 #include <arch/uaccess.h>
 #include <core/console.h>
 #include <core/printk.h>
+#include <lib/errno.h>
+#include <proc/pipe.h>
+#include <proc/process.h>
 #include <sys/syscall.h>
 
 #define CONSOLE_CHUNK 256
@@ -20,6 +23,14 @@ dormer_status_t sys_NtWriteConsole(const uint64_t *args)
         return STATUS_INVALID_PARAMETER;
     if (!uaccess_range_ok(buf, len))
         return STATUS_ACCESS_VIOLATION;
+    struct kobject *out = process_current()->stdout_pipe;
+    if (out) {
+        /* The console of this process is a pipe its parent reads. */
+        long put = pipe_write(out, (const void *)(uintptr_t)buf.va, len, true);
+        if (put == K_EINTR)
+            return STATUS_PROCESS_IS_TERMINATING;
+        return put < 0 ? status_from_errno((int)put) : STATUS_SUCCESS;
+    }
     for (uint64_t done = 0; done < len;) {
         size_t n = len - done < CONSOLE_CHUNK ? len - done : CONSOLE_CHUNK;
         if (copy_from_user(chunk, uptr_add(buf, done), n) != 0)

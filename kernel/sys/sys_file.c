@@ -1,20 +1,27 @@
 /*
- * File calls over the boot file system: open by name (case-insensitive), read
- * sequentially, query size and position, close. Handles are per process.
+ * File calls: boot files (open by name, case-insensitive; read sequentially; query;
+ * close) and pipe ends (read; write). A handle names a kernel object; NtClose works
+ * on every kind.
  */
 #include <abi/types.h>
 #include <arch/uaccess.h>
 #include <fs/bootfs.h>
 #include <lib/errno.h>
+#include <mm/kheap.h>
+#include <proc/pipe.h>
 #include <proc/process.h>
 #include <sys/syscall.h>
+
+static void kfile_destroy(struct kobject *obj)
+{
+    kfree(obj);
+}
 
 dormer_status_t sys_NtOpenFile(const uint64_t *args)
 {
     char name[BOOTFS_NAME_MAX];
-    uint64_t len = args[2], handle;
+    uint64_t len = args[2], handle = 0;
 
-    handle = 0;
     if (len == 0)
         return STATUS_INVALID_PARAMETER;
     if (!uaccess_range_ok(uptr(args[1]), len) ||
@@ -28,11 +35,16 @@ dormer_status_t sys_NtOpenFile(const uint64_t *args)
     const struct bootfs_file *f = bootfs_find(name);
     if (!f)
         return STATUS_OBJECT_NAME_NOT_FOUND;
+    struct kfile *kf = kcalloc(1, sizeof *kf);
+    if (!kf)
+        return STATUS_NO_MEMORY;
+    kobj_init(&kf->obj, KOBJ_FILE, kfile_destroy);
+    kf->file = f;
     struct process *p = process_current();
-    int rc = handle_alloc(p, HANDLE_FILE, &handle);
+    int rc = handle_insert(p, &kf->obj, &handle);
+    kobj_unref(&kf->obj);
     if (rc)
         return status_from_errno(rc);
-    handle_get(p, handle, HANDLE_FILE)->u.file.file = f;
     if (copy_to_user(uptr(args[0]), &handle, sizeof handle) != 0) {
         handle_close(p, handle);
         return STATUS_ACCESS_VIOLATION;
@@ -40,46 +52,131 @@ dormer_status_t sys_NtOpenFile(const uint64_t *args)
     return STATUS_SUCCESS;
 }
 
-dormer_status_t sys_NtReadFile(const uint64_t *args)
+static dormer_status_t read_boot_file(struct kfile *kf, const uint64_t *args)
 {
-    struct handle_entry *h = handle_get(process_current(), args[0], HANDLE_FILE);
     uint64_t len = args[2];
 
-    if (!h)
-        return STATUS_INVALID_HANDLE;
-    if (!uaccess_range_ok(uptr(args[1]), len) || !uaccess_range_ok(uptr(args[3]), 8))
-        return STATUS_ACCESS_VIOLATION;
-    struct open_file *of = &h->u.file;
-    uint64_t n = 0;
-    if (copy_to_user(uptr(args[3]), &n, sizeof n) != 0)
-        return STATUS_ACCESS_VIOLATION;
-    if (of->position >= of->file->size && len > 0)
+    if (kf->position >= kf->file->size && len > 0)
         return STATUS_END_OF_FILE;
-    n = of->file->size - of->position;
+    uint64_t n = kf->file->size - kf->position;
     if (n > len)
         n = len;
-    if (copy_to_user(uptr(args[1]), of->file->data + of->position, n) != 0 ||
+    if (copy_to_user(uptr(args[1]), kf->file->data + kf->position, n) != 0 ||
         copy_to_user(uptr(args[3]), &n, sizeof n) != 0)
         return STATUS_ACCESS_VIOLATION;
-    of->position += n;
+    kf->position += n;
     return STATUS_SUCCESS;
+}
+
+dormer_status_t sys_NtReadFile(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    uint64_t len = args[2], n = 0;
+    dormer_status_t st;
+
+    if (!obj || (obj->type != KOBJ_FILE && obj->type != KOBJ_PIPE_READ)) {
+        st = STATUS_INVALID_HANDLE;
+        goto out;
+    }
+    if (!uaccess_range_ok(uptr(args[1]), len) ||
+        copy_to_user(uptr(args[3]), &n, sizeof n) != 0) {
+        st = STATUS_ACCESS_VIOLATION;
+        goto out;
+    }
+    if (obj->type == KOBJ_FILE) {
+        st = read_boot_file((struct kfile *)obj, args);
+        goto out;
+    }
+    long got = pipe_read(obj, uptr(args[1]), len);
+    if (got < 0) {
+        st = got == K_EINTR ? STATUS_PROCESS_IS_TERMINATING : status_from_errno((int)got);
+        goto out;
+    }
+    if (got == 0 && len > 0) {
+        st = STATUS_PIPE_BROKEN;
+        goto out;
+    }
+    n = (uint64_t)got;
+    st = copy_to_user(uptr(args[3]), &n, sizeof n) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+out:
+    if (obj)
+        kobj_unref(obj);
+    return st;
+}
+
+dormer_status_t sys_NtWriteFile(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_PIPE_WRITE);
+    uint64_t n = 0;
+    dormer_status_t st;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    if (!uaccess_range_ok(uptr(args[1]), args[2]) ||
+        copy_to_user(uptr(args[3]), &n, sizeof n) != 0) {
+        st = STATUS_ACCESS_VIOLATION;
+        goto out;
+    }
+    long put = pipe_write(obj, (const void *)(uintptr_t)args[1], args[2], true);
+    if (put < 0) {
+        st = put == K_EINTR ? STATUS_PROCESS_IS_TERMINATING : status_from_errno((int)put);
+        goto out;
+    }
+    n = (uint64_t)put;
+    st = copy_to_user(uptr(args[3]), &n, sizeof n) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
+out:
+    kobj_unref(obj);
+    return st;
 }
 
 dormer_status_t sys_NtQueryInformationFile(const uint64_t *args)
 {
-    struct handle_entry *h = handle_get(process_current(), args[0], HANDLE_FILE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_FILE);
     struct dormer_file_info info;
+    dormer_status_t st = STATUS_SUCCESS;
 
-    if (!h)
+    if (!obj)
         return STATUS_INVALID_HANDLE;
-    if (args[2] < sizeof info)
-        return STATUS_INFO_LENGTH_MISMATCH;
-    info.size = h->u.file.file->size;
-    info.position = h->u.file.position;
-    return status_from_errno(copy_to_user(uptr(args[1]), &info, sizeof info));
+    if (args[2] < sizeof info) {
+        st = STATUS_INFO_LENGTH_MISMATCH;
+    } else {
+        info.size = ((struct kfile *)obj)->file->size;
+        info.position = ((struct kfile *)obj)->position;
+        st = status_from_errno(copy_to_user(uptr(args[1]), &info, sizeof info));
+    }
+    kobj_unref(obj);
+    return st;
 }
 
 dormer_status_t sys_NtClose(const uint64_t *args)
 {
     return status_from_errno(handle_close(process_current(), args[0]));
+}
+
+dormer_status_t sys_NtCreatePipe(const uint64_t *args)
+{
+    struct process *p = process_current();
+    struct kobject *r, *w;
+    uint64_t hr = 0, hw = 0;
+
+    if (copy_to_user(uptr(args[0]), &hr, sizeof hr) != 0 ||
+        copy_to_user(uptr(args[1]), &hw, sizeof hw) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    int rc = pipe_create(&r, &w);
+    if (rc)
+        return status_from_errno(rc);
+    rc = handle_insert(p, r, &hr);
+    if (!rc) {
+        rc = handle_insert(p, w, &hw);
+        if (rc)
+            handle_close(p, hr);
+    }
+    kobj_unref(r);
+    kobj_unref(w);
+    if (rc)
+        return status_from_errno(rc);
+    if (copy_to_user(uptr(args[0]), &hr, sizeof hr) != 0 ||
+        copy_to_user(uptr(args[1]), &hw, sizeof hw) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    return STATUS_SUCCESS;
 }

@@ -9,19 +9,11 @@
 #include <proc/process.h>
 #include <sys/syscall.h>
 
-dormer_status_t sys_NtTerminateProcess(const uint64_t *args)
-{
-    if (args[0] != DORMER_CURRENT_PROCESS)
-        return STATUS_INVALID_HANDLE; /* other processes: with the scheduler */
-    process_exit_current((dormer_status_t)args[1]);
-}
-
 dormer_status_t sys_NtDelayExecution(const uint64_t *args)
 {
     if (args[0] > 24ull * 3600 * 1000)
         return STATUS_INVALID_PARAMETER;
-    time_sleep_ms(args[0]);
-    return STATUS_SUCCESS;
+    return sched_sleep_ms(args[0]) ? STATUS_SUCCESS : STATUS_PROCESS_IS_TERMINATING;
 }
 
 dormer_status_t sys_NtQuerySystemTime(const uint64_t *args)

@@ -6,6 +6,7 @@
  */
 #include <arch/context.h>
 #include <lib/errno.h>
+#include <proc/process.h>
 #include <sys/syscall.h>
 
 struct syscall_entry {
@@ -42,6 +43,9 @@ void syscall_dispatch(struct arch_regs *regs)
     status = syscall_table[nr].fn(args);
 out:
     arch_syscall_set_result(regs, (uint64_t)(uint32_t)status);
+    /* On the way back to user mode: leave if killed, switch if the slice is over. */
+    thread_check_terminate();
+    sched_preempt_point();
 }
 
 dormer_status_t status_from_errno(int err)
@@ -69,6 +73,10 @@ dormer_status_t status_from_errno(int err)
         return STATUS_BUFFER_TOO_SMALL;
     case K_ETIMEDOUT:
         return STATUS_TIMEOUT;
+    case K_EPIPE:
+        return STATUS_PIPE_BROKEN;
+    case K_EINTR:
+        return STATUS_PROCESS_IS_TERMINATING;
     case K_EINVAL:
     default:
         return STATUS_INVALID_PARAMETER;

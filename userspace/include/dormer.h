@@ -57,6 +57,85 @@ NTAPI_IMPORT dormer_status_t NtQueryInformationFile(dormer_handle_t file,
                                                     struct dormer_file_info *out, uint64_t size);
 NTAPI_IMPORT dormer_status_t NtNop(void);
 
+/*
+ * Processes, threads, waiting and synchronisation (calls 15-33). Every handle is closed
+ * with NtClose; process, thread, event, mutex and semaphore handles are waitable.
+ * Pseudo-handles: DORMER_CURRENT_PROCESS (-1), DORMER_CURRENT_THREAD (-2).
+ */
+
+/* A thread's code: gets the creator's argument, returns the thread's exit status. */
+typedef uint32_t (*dormer_thread_fn)(uint64_t arg);
+
+/*
+ * Starts the program named by the first word of cmdline (len bytes, no NUL needed) as a
+ * new process with that command line. stdout_handle 0 shares the console; otherwise it
+ * is a pipe write end of the caller's, which becomes the child's console output (the
+ * child holds its own reference). *handle is signaled when the process has ended.
+ */
+NTAPI_IMPORT dormer_status_t NtCreateProcess(dormer_handle_t *handle, const char *cmdline,
+                                             uint64_t len, dormer_handle_t stdout_handle);
+/*
+ * The raw call: the thread starts at entry with rcx = arg and a return address of 0, so
+ * entry must end with NtExitThread and never return. Use DormerCreateThread instead.
+ * stack_reserve 0 means 1 MiB.
+ */
+NTAPI_IMPORT dormer_status_t NtCreateThread(dormer_handle_t *handle, dormer_thread_fn entry,
+                                            uint64_t arg, uint64_t stack_reserve);
+/* Ends the calling thread; the process ends with its last thread (and that exit status). */
+NTAPI_IMPORT dormer_status_t NtExitThread(uint32_t exit_status);
+/*
+ * Waits for count (1..DORMER_MAX_WAIT_OBJECTS) handles: any one (wait_all 0) or all at
+ * once. Returns STATUS_WAIT_0 + i (wait-any: the lowest signaled index; wait-all: 0),
+ * STATUS_ABANDONED_WAIT_0 + i when it took a mutex whose owner ended without releasing
+ * it, or STATUS_TIMEOUT. timeout_ms 0 polls, DORMER_INFINITE waits forever. A satisfied
+ * wait resets auto-reset events, takes one from semaphores and acquires mutexes.
+ */
+NTAPI_IMPORT dormer_status_t NtWaitForMultipleObjects(uint64_t count,
+                                                      const dormer_handle_t *handles,
+                                                      uint64_t wait_all, uint64_t timeout_ms);
+/* *status = the exit status of a process or thread, STATUS_PENDING while it runs. */
+NTAPI_IMPORT dormer_status_t NtQueryExitStatus(dormer_handle_t handle, int32_t *status);
+NTAPI_IMPORT dormer_status_t NtCreateEvent(dormer_handle_t *handle, uint64_t manual_reset,
+                                           uint64_t initially_set);
+NTAPI_IMPORT dormer_status_t NtSetEvent(dormer_handle_t event);
+NTAPI_IMPORT dormer_status_t NtResetEvent(dormer_handle_t event);
+/* Recursive: the owner may acquire again and must release as many times. */
+NTAPI_IMPORT dormer_status_t NtCreateMutex(dormer_handle_t *handle, uint64_t initially_owned);
+/* STATUS_MUTANT_NOT_OWNED unless the calling thread owns the mutex. */
+NTAPI_IMPORT dormer_status_t NtReleaseMutex(dormer_handle_t mutex);
+NTAPI_IMPORT dormer_status_t NtCreateSemaphore(dormer_handle_t *handle, uint64_t initial,
+                                               uint64_t maximum);
+/* Adds count; past the maximum: STATUS_SEMAPHORE_LIMIT_EXCEEDED and nothing added.
+ * *previous (may be NULL) gets the count before the call. */
+NTAPI_IMPORT dormer_status_t NtReleaseSemaphore(dormer_handle_t semaphore, uint64_t count,
+                                                int32_t *previous);
+/* A 64 KiB pipe. NtReadFile on the read end blocks while it is empty and returns what is
+ * there; empty with every write end closed: STATUS_PIPE_BROKEN. */
+NTAPI_IMPORT dormer_status_t NtCreatePipe(dormer_handle_t *read_handle,
+                                          dormer_handle_t *write_handle);
+/* Blocks while the pipe is full; no read end left: STATUS_PIPE_BROKEN. */
+NTAPI_IMPORT dormer_status_t NtWriteFile(dormer_handle_t handle, const void *buf, uint64_t len,
+                                         uint64_t *written);
+NTAPI_IMPORT dormer_status_t NtYieldExecution(void);
+/*
+ * Fills up to count entries, one per process that exists (exited ones too, while handles
+ * to them are open); *needed = how many there are. STATUS_INFO_LENGTH_MISMATCH when count
+ * is too small (the first count entries are still filled).
+ */
+NTAPI_IMPORT dormer_status_t NtQuerySystemProcesses(struct dormer_process_info *buf,
+                                                    uint64_t count, uint64_t *needed);
+/*
+ * If the size-byte (1, 2, 4 or 8) value at addr equals expected, sleeps until
+ * NtWakeAddress(addr) or the timeout (STATUS_TIMEOUT); otherwise returns STATUS_SUCCESS
+ * at once. The compare and the sleep are atomic with respect to NtWakeAddress.
+ */
+NTAPI_IMPORT dormer_status_t NtWaitOnAddress(const volatile void *addr, uint64_t expected,
+                                             uint64_t size, uint64_t timeout_ms);
+/* Wakes one thread sleeping on addr, or all of them. */
+NTAPI_IMPORT dormer_status_t NtWakeAddress(const volatile void *addr, uint64_t wake_all);
+/* priority: DORMER_PRIORITY_IDLE..DORMER_PRIORITY_REALTIME. */
+NTAPI_IMPORT dormer_status_t NtSetThreadPriority(dormer_handle_t thread, uint64_t priority);
+
 /* ntdll's Dormer helpers. */
 
 /* Writes the NUL-terminated string s to the console; returns NtWriteConsole's status. */
@@ -77,6 +156,41 @@ NTAPI_IMPORT struct dormer_teb *DormerGetTeb(void);
 NTAPI_IMPORT dormer_status_t DormerRawSyscall(uint64_t number, uint64_t a1, uint64_t a2,
                                               uint64_t a3, uint64_t a4);
 
+/*
+ * Starts a thread running fn(arg) whose return value becomes its exit status (ntdll's
+ * own entry routine calls fn, then NtExitThread). stack_reserve 0 means 1 MiB.
+ * Returns NtCreateThread's status (or STATUS_NO_MEMORY); *handle is waitable.
+ */
+NTAPI_IMPORT dormer_status_t DormerCreateThread(dormer_handle_t *handle, dormer_thread_fn fn,
+                                                uint64_t arg, uint64_t stack_reserve);
+
+/* NtCreateProcess with a NUL-terminated command line. */
+NTAPI_IMPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
+                                         dormer_handle_t *handle);
+
+/* Waits for one handle: STATUS_WAIT_0, STATUS_ABANDONED_WAIT_0 or STATUS_TIMEOUT. */
+NTAPI_IMPORT dormer_status_t DormerWait(dormer_handle_t handle, uint64_t timeout_ms);
+
+/*
+ * A lock for threads of one process, on NtWaitOnAddress/NtWakeAddress: taking it free
+ * and releasing it without waiters are one atomic instruction each and never enter the
+ * kernel. Not recursive; not shared between processes. Zero-initialised is unlocked.
+ */
+struct dormer_lock {
+    uint32_t state; /* DORMER_LOCK_FREE, _HELD or _CONTENDED (held, and maybe waiters) */
+};
+#define DORMER_LOCK_FREE      0u
+#define DORMER_LOCK_HELD      1u
+#define DORMER_LOCK_CONTENDED 2u
+#define DORMER_LOCK_INIT {DORMER_LOCK_FREE}
+
+/* Takes the lock, sleeping in the kernel while another thread holds it. */
+NTAPI_IMPORT void DormerAcquireLock(struct dormer_lock *lock);
+/* Takes the lock if it is free; returns 1 if it did, 0 otherwise. Never sleeps. */
+NTAPI_IMPORT int DormerTryAcquireLock(struct dormer_lock *lock);
+/* Releases a lock the caller holds, waking one sleeper if there may be any. */
+NTAPI_IMPORT void DormerReleaseLock(struct dormer_lock *lock);
+
 /* ulib (userspace/lib/ulib.c, linked statically into every image). */
 
 /* Real functions, not inlines: gcc emits calls to memcpy and memset on its own. */
@@ -88,6 +202,7 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+char *strstr(const char *haystack, const char *needle);
 
 /* ASCII case-insensitive comparison; returns 0 when equal. */
 int ulib_strcasecmp(const char *a, const char *b);

@@ -216,7 +216,9 @@ static void unmap_level(struct unmap_walk *w, pte_t *table, int level, vaddr_t v
 size_t arch_mmu_unmap_range(mmu_root_t root, vaddr_t va, size_t len,
                             void (*release)(paddr_t pa, void *ctx), void *ctx)
 {
-    struct unmap_walk w = { release, ctx, root == arch_mmu_current(), 0 };
+    /* The kernel half is shared by every root (and mapped global): always flush it. */
+    struct unmap_walk w = { release, ctx, root == arch_mmu_current() || va >= DIRECT_MAP_BASE,
+                            0 };
 
     /* Kernel-half tables are shared by every space: keep the top-level entries. */
     pte_t *pml4 = table_virt(root);
@@ -243,7 +245,7 @@ size_t arch_mmu_unmap_range(mmu_root_t root, vaddr_t va, size_t len,
 
 void arch_mmu_protect_range(mmu_root_t root, vaddr_t va, size_t len, unsigned flags)
 {
-    bool flush = root == arch_mmu_current();
+    bool flush = root == arch_mmu_current() || va >= DIRECT_MAP_BASE;
 
     for (vaddr_t p = va; p < va + len; p += PAGE_SIZE) {
         pte_t *e = walk(root, p, 0, false);

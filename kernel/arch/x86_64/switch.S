@@ -27,13 +27,13 @@ arch_context_switch:
     ret
 
 /* First switch to a new thread lands here with entry in r12 and its argument in
- * r13 (placed by arch_context_init). */
+ * r13 (placed by arch_context_init). Interrupts stay off: the scheduler lock is
+ * still held, and entry releases it. */
     .section .text.x86_thread_trampoline, "ax"
     .global x86_thread_trampoline
 x86_thread_trampoline:
     movq %r13, %rdi
     xorl %ebp, %ebp         /* the bottom of this thread's frame chain */
-    sti
     call *%r12
     ud2                     /* entry must not return */
 

@@ -140,3 +140,31 @@ void arch_regs_to_gpr(const struct arch_regs *regs, uint64_t gpr[16])
     gpr[14] = f->r14;
     gpr[15] = f->r15;
 }
+
+static struct arch_fpu clean_fpu;
+static bool clean_fpu_saved;
+
+void arch_fpu_save(struct arch_fpu *fpu)
+{
+    __asm__ volatile("fxsave64 %0" : "=m"(*fpu));
+}
+
+void arch_fpu_restore(const struct arch_fpu *fpu)
+{
+    __asm__ volatile("fxrstor64 %0" : : "m"(*fpu));
+}
+
+void arch_fpu_init_state(struct arch_fpu *fpu)
+{
+    if (!clean_fpu_saved) {
+        /* The state right after boot's fninit, with SSE exceptions masked. */
+        arch_fpu_save(&clean_fpu);
+        clean_fpu_saved = true;
+    }
+    *fpu = clean_fpu;
+}
+
+void arch_set_user_gs_base(uint64_t base)
+{
+    x86_wrmsr(MSR_KERNEL_GS_BASE, base);
+}

@@ -16,6 +16,8 @@
 #include <mm/kstack.h>
 #include <mm/vmm.h>
 #include <proc/fault.h>
+#include <proc/process.h>
+#include <proc/sched.h>
 
 _Static_assert(sizeof(struct trap_frame) == sizeof(struct arch_regs), "arch_regs holds a frame");
 
@@ -240,6 +242,12 @@ void trap_dispatch(struct trap_frame *f)
     else
         pr_warn("unexpected interrupt vector %llu\n", (unsigned long long)f->vector);
     current_trap = outer;
+    /* Leaving the interrupt: a killed thread ends instead of returning to user mode,
+     * and an expired slice (or a more urgent thread made ready) switches here. */
+    if (f->cs & 3)
+        thread_check_terminate();
+    if (f->vector >= IRQ_BASE_VECTOR)
+        sched_preempt_point();
 }
 
 void arch_regs_dump(const struct arch_regs *regs)

@@ -17,7 +17,7 @@ void arch_context_switch(uint64_t *save_sp, uint64_t next_sp);
 
 /*
  * Prepare a new kernel stack (top = stack_top) so that the first switch to it
- * calls entry(arg) with interrupts on; entry must never return. Returns the stack
+ * calls entry(arg), with interrupts still off; entry must never return. Returns the stack
  * pointer to switch to.
  */
 uint64_t arch_context_init(uint64_t stack_top, void (*entry)(void *arg), void *arg);
@@ -43,6 +43,19 @@ void arch_regs_to_gpr(const struct arch_regs *regs, uint64_t gpr[16]);
 /* Did the trap described by regs come from user mode? */
 int arch_regs_from_user(const struct arch_regs *regs);
 uintptr_t arch_regs_sp(const struct arch_regs *regs);
+
+/* A thread's FPU/SSE registers (the kernel never uses them; user threads do). */
+struct arch_fpu {
+    uint8_t area[512];
+} __attribute__((aligned(16)));
+
+/* Save / load the current FPU/SSE state; give a new thread the clean start state. */
+void arch_fpu_save(struct arch_fpu *fpu);
+void arch_fpu_restore(const struct arch_fpu *fpu);
+void arch_fpu_init_state(struct arch_fpu *fpu);
+
+/* The GS base user mode sees (the thread's TEB) after the next return to it. */
+void arch_set_user_gs_base(uint64_t base);
 
 /* Set up SYSCALL/SYSRET and this CPU's kernel-entry data. Boot CPU, after gdt_init. */
 void arch_syscall_init(void);

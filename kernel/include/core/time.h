@@ -19,6 +19,9 @@ uint64_t time_ticks(void);
 /* Called by the timer interrupt handler once per tick. */
 void time_tick(void);
 
+/* From now on every tick also drives the scheduler. After sched_init. */
+void time_start_scheduler_ticks(void);
+
 /* Sleep at least `ms` milliseconds with the CPU halted. Interrupts must be enabled. */
 void time_sleep_ms(uint64_t ms);
 

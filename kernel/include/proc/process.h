@@ -1,15 +1,19 @@
 /*
  * Processes and their threads. A process owns an address space, a handle table and
  * the images (the .exe and its DLLs) loaded into it; a thread owns a kernel stack
- * and, for user threads, a TEB. Until the scheduler arrives a process runs to
- * completion: process_run switches from the caller's thread to the process's main
- * thread and comes back when the process ends.
+ * and, for user threads, a TEB. Processes and threads are kernel objects: waitable,
+ * reference-counted, named by handles. A process's memory is freed when it ends;
+ * its small record stays until the last handle to it is closed.
  */
 #ifndef PROC_PROCESS_H
 #define PROC_PROCESS_H
 
 #include <abi/status.h>
+#include <arch/context.h>
+#include <lib/list.h>
+#include <lib/spinlock.h>
 #include <loader/pe.h>
+#include <proc/sched.h>
 #include <mm/vmm.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,20 +21,38 @@
 
 #define PROCESS_NAME_MAX   64
 #define PROCESS_MAX_IMAGES 16
-#define PROCESS_MAX_HANDLES 64
+#define PROCESS_MAX_HANDLES 256
 
 struct kstack;
 struct process;
 struct bootfs_file;
 
 struct thread {
+    struct kobject obj;          /* waitable: signaled once the thread has ended */
     uint64_t tid;
-    struct process *process; /* NULL for kernel threads */
-    struct kstack *kstack;
-    uint64_t saved_sp;       /* arch context while not running */
-    struct thread *waiter;   /* resumed when this thread ends */
-    uint64_t teb;            /* user address of its TEB */
-    uint64_t user_entry, user_stack;
+    struct process *process;     /* NULL for kernel threads */
+    struct kstack *kstack;       /* NULL for the boot thread (it runs on the boot stack) */
+    uint64_t saved_sp;           /* arch context while not running */
+    void (*start)(void *arg);    /* first code a new thread runs (kernel mode) */
+    void *start_arg;
+    /* protected by sched_lock */
+    uint8_t state;               /* enum thread_state */
+    uint8_t priority;            /* DORMER_PRIORITY_* */
+    bool terminate;              /* killed: leave at the next chance */
+    int32_t slice;               /* ticks left in this time slice */
+    uint64_t ready_since;        /* tick it became ready (for aging) */
+    uint64_t wake_tick;          /* blocked with a timeout: when to give up */
+    bool timed_out;
+    struct list_node run_node;   /* run queue or the sleep list */
+    struct list mutexes;         /* kmutex.owner_node of mutexes it owns */
+    struct list_node proc_node;  /* in process->threads */
+    struct list_node zombie_node;
+    struct vmm_space *space_active; /* the user space this thread runs with */
+    uint64_t wait_key;           /* NtWaitOnAddress: the address waited on */
+    dormer_status_t exit_status;
+    /* user threads */
+    uint64_t teb, user_entry, user_stack, user_arg;
+    struct arch_fpu fpu;         /* saved FPU/SSE registers while not running */
 };
 
 struct loaded_image {
@@ -42,31 +64,31 @@ struct loaded_image {
     bool ready;          /* imports resolved: used to catch circular dependencies */
 };
 
-enum handle_type { HANDLE_FREE = 0, HANDLE_FILE };
-
-struct open_file {
+/* An open boot file. */
+struct kfile {
+    struct kobject obj;
     const struct bootfs_file *file;
     uint64_t position;
 };
 
-struct handle_entry {
-    uint8_t type; /* enum handle_type */
-    union {
-        struct open_file file;
-    } u;
-};
-
 struct process {
-    uint64_t pid;
+    struct kobject obj;          /* waitable: signaled once the process has ended */
+    uint64_t pid, parent_pid;
     char name[PROCESS_NAME_MAX];
-    vmm_space_t *space;
+    vmm_space_t *space;          /* NULL once it has ended (memory freed at exit) */
     struct thread *main_thread;
-    struct loaded_image images[PROCESS_MAX_IMAGES];
+    struct loaded_image *images; /* PROCESS_MAX_IMAGES, kmalloc'd (large) */
     size_t image_count;
-    struct handle_entry handles[PROCESS_MAX_HANDLES];
+    struct spinlock handle_lock;
+    struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
+    struct kobject *stdout_pipe; /* console output goes here when set */
     uint64_t peb;
+    /* protected by sched_lock */
+    struct list threads;
+    uint32_t live_threads;
+    bool exited, terminating;
     dormer_status_t exit_status;
-    bool exited;
+    struct list_node all_node;   /* in the global process list */
 };
 
 /*
@@ -77,22 +99,47 @@ struct process {
 struct process *process_create(const char *name, const char *cmdline, char *err,
                                size_t errlen);
 
-/* Run p until it ends; returns its exit status. The caller's thread waits. */
+/* Let p's main thread run. The caller keeps the reference process_create returned
+ * (drop it with kobj_unref once done with the record). */
+void process_start(struct process *p);
+
+/* Start p and wait for it to end; returns its exit status. */
 dormer_status_t process_run(struct process *p);
 
-/* Free everything p owns. It must have ended. */
-void process_destroy(struct process *p);
-
-/* End the current process with status: never returns (switches to the waiter). */
+/* End the whole current process with status (its other threads are killed).
+ * Never returns. */
 __attribute__((noreturn)) void process_exit_current(dormer_status_t status);
+
+/* Kill another process: its threads leave at their next chance. */
+void process_terminate(struct process *p, dormer_status_t status);
+
+/* End the current thread; the process ends with its last thread. Never returns. */
+__attribute__((noreturn)) void thread_exit_current(dormer_status_t status);
+
+/* A new user thread in the current process starting at entry(arg) with a stack of
+ * stack_reserve bytes. Returns it with one reference for the caller. */
+struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t arg,
+                                  uint64_t stack_reserve, int *err);
+
+/* A kernel thread running fn(arg). */
+struct thread *thread_create_kernel(void (*fn)(void *arg), void *arg);
+
+/* Leave now if this thread was killed (called on the way back to user mode). */
+void thread_check_terminate(void);
+
+/* Every process, for NtQuerySystemProcesses: calls fn for each (sched_lock held). */
+void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
 
 /* The running thread / its process (NULL for the boot thread). */
 struct thread *thread_current(void);
 struct process *process_current(void);
 
-/* Handles: values are multiples of 4 starting at 4, like Windows. */
-int handle_alloc(struct process *p, uint8_t type, uint64_t *handle);
-struct handle_entry *handle_get(struct process *p, uint64_t handle, uint8_t type);
+/* Handles: values are multiples of 4 starting at 4, like Windows. A handle holds a
+ * reference to its object. */
+int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle);
+/* The object named by handle (a new reference), optionally of one type
+ * (KOBJ_NONE: any); NULL if there is none. Resolves -1 and -2 pseudo-handles. */
+struct kobject *handle_lookup(struct process *p, uint64_t handle, uint8_t type);
 int handle_close(struct process *p, uint64_t handle);
 
 /* Force the loader to place images away from their preferred base (tests). */

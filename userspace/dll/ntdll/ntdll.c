@@ -2,6 +2,8 @@
  * ntdll's C half: the DLL entry point and the Dormer* helpers every program may use.
  * It links against nothing (no ulib, no libgcc), so the few string helpers it needs are
  * private here; the TEB and PEB are reached through gs exactly as Windows code does.
+ * Threads start in ntdll's own entry routine (the kernel gives them no return address),
+ * and the user-space lock sleeps in the kernel only when it is contended.
  */
 #include <dormer.h>
 
@@ -65,4 +67,103 @@ EXPORT const char *DormerGetCommandLineA(void)
 EXPORT dormer_status_t DormerWrite(const char *s)
 {
     return NtWriteConsole(s, ntdll_strlen(s));
+}
+
+/* ----------------------------------------------------------------- processes ---- */
+
+EXPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
+                                   dormer_handle_t *handle)
+{
+    return NtCreateProcess(handle, cmdline, ntdll_strlen(cmdline), stdout_handle);
+}
+
+EXPORT dormer_status_t DormerWait(dormer_handle_t handle, uint64_t timeout_ms)
+{
+    return NtWaitForMultipleObjects(1, &handle, 0, timeout_ms);
+}
+
+/* ------------------------------------------------------------------- threads ---- */
+
+/*
+ * What DormerCreateThread hands the new thread: a page of its own (ntdll has no heap),
+ * which the thread releases once it has read it, before it runs any user code.
+ */
+struct thread_start {
+    dormer_thread_fn fn;
+    uint64_t arg;
+};
+
+/*
+ * Every thread DormerCreateThread makes starts here, entered by the kernel with the
+ * x64 ABI (rcx = the block, a return address of 0 above the home space): there is
+ * nothing to return to, so the thread ends through NtExitThread.
+ */
+__attribute__((noreturn)) static uint32_t thread_entry(uint64_t block)
+{
+    struct thread_start *start = (struct thread_start *)(uintptr_t)block;
+    dormer_thread_fn fn = start->fn;
+    uint64_t arg = start->arg, base = block, size = 0;
+
+    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    NtExitThread(fn(arg));
+    __builtin_trap(); /* ud2: NtExitThread does not return */
+}
+
+EXPORT dormer_status_t DormerCreateThread(dormer_handle_t *handle, dormer_thread_fn fn,
+                                          uint64_t arg, uint64_t stack_reserve)
+{
+    uint64_t base = 0, size = sizeof(struct thread_start), zero = 0;
+    struct thread_start *start;
+    dormer_status_t st;
+
+    st = NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    if (!NT_SUCCESS(st))
+        return st;
+    start = (struct thread_start *)(uintptr_t)base;
+    start->fn = fn;
+    start->arg = arg;
+    st = NtCreateThread(handle, thread_entry, base, stack_reserve);
+    if (!NT_SUCCESS(st))
+        NtFreeVirtualMemory(&base, &zero, MEM_RELEASE);
+    return st;
+}
+
+/* --------------------------------------------------------------------- locks ---- */
+
+/*
+ * Drepper's three-state futex mutex ("Futexes Are Tricky", mutex3). A thread that finds
+ * the lock held marks it CONTENDED before it sleeps, so the releaser knows to wake
+ * someone; a woken thread takes it as CONTENDED too, as it cannot know whether others
+ * still sleep (at worst one wake-up too many). NtWaitOnAddress only sleeps while the
+ * word still reads CONTENDED, so a release between the exchange and the sleep is not lost.
+ */
+EXPORT void DormerAcquireLock(struct dormer_lock *lock)
+{
+    uint32_t old = DORMER_LOCK_FREE;
+
+    if (__atomic_compare_exchange_n(&lock->state, &old, DORMER_LOCK_HELD, 0,
+                                    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return;
+    if (old != DORMER_LOCK_CONTENDED)
+        old = __atomic_exchange_n(&lock->state, DORMER_LOCK_CONTENDED, __ATOMIC_ACQUIRE);
+    while (old != DORMER_LOCK_FREE) {
+        NtWaitOnAddress(&lock->state, DORMER_LOCK_CONTENDED, sizeof(lock->state),
+                        DORMER_INFINITE);
+        old = __atomic_exchange_n(&lock->state, DORMER_LOCK_CONTENDED, __ATOMIC_ACQUIRE);
+    }
+}
+
+EXPORT int DormerTryAcquireLock(struct dormer_lock *lock)
+{
+    uint32_t old = DORMER_LOCK_FREE;
+
+    return __atomic_compare_exchange_n(&lock->state, &old, DORMER_LOCK_HELD, 0,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+EXPORT void DormerReleaseLock(struct dormer_lock *lock)
+{
+    if (__atomic_exchange_n(&lock->state, DORMER_LOCK_FREE, __ATOMIC_RELEASE) ==
+        DORMER_LOCK_CONTENDED)
+        NtWakeAddress(&lock->state, 0);
 }

@@ -1,0 +1,141 @@
+/*
+ * Pipes. The ring and its counters live under sched_lock (so a state change and the
+ * wake-up of the waiters it concerns are one step); data moves between the ring and
+ * user memory through a small bounce buffer outside the lock, because a user copy
+ * may fault.
+ */
+#include <lib/errno.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <proc/pipe.h>
+
+#define PIPE_CHUNK 512
+
+struct pipe {
+    struct kobject queue; /* readers and writers wait here */
+    uint8_t *buf;
+    /* protected by sched_lock */
+    size_t head, count;
+    uint32_t readers, writers, ends;
+};
+
+struct pipe_end {
+    struct kobject obj;
+    struct pipe *pipe;
+};
+
+static void pipe_end_destroy(struct kobject *obj)
+{
+    struct pipe_end *e = (struct pipe_end *)obj;
+    struct pipe *p = e->pipe;
+    uint64_t flags = sched_lock_irq();
+
+    if (obj->type == KOBJ_PIPE_READ)
+        p->readers--;
+    else
+        p->writers--;
+    bool last = --p->ends == 0;
+    kobj_wake_all_locked(&p->queue);
+    sched_unlock_irq(flags);
+    if (last) {
+        kfree(p->buf);
+        kfree(p);
+    }
+    kfree(e);
+}
+
+int pipe_create(struct kobject **read_end, struct kobject **write_end)
+{
+    struct pipe *p = kcalloc(1, sizeof *p);
+    struct pipe_end *r = kcalloc(1, sizeof *r), *w = kcalloc(1, sizeof *w);
+    uint8_t *buf = kmalloc(PIPE_CAPACITY);
+
+    if (!p || !r || !w || !buf) {
+        kfree(p);
+        kfree(r);
+        kfree(w);
+        kfree(buf);
+        return K_ENOMEM;
+    }
+    kobj_init(&p->queue, KOBJ_QUEUE, NULL);
+    p->buf = buf;
+    p->readers = p->writers = 1;
+    p->ends = 2;
+    kobj_init(&r->obj, KOBJ_PIPE_READ, pipe_end_destroy);
+    kobj_init(&w->obj, KOBJ_PIPE_WRITE, pipe_end_destroy);
+    r->pipe = w->pipe = p;
+    *read_end = &r->obj;
+    *write_end = &w->obj;
+    return 0;
+}
+
+long pipe_read(struct kobject *read_end, uptr_t buf, size_t len)
+{
+    struct pipe *p = ((struct pipe_end *)read_end)->pipe;
+    uint8_t chunk[PIPE_CHUNK];
+
+    if (len == 0)
+        return 0;
+    uint64_t flags = sched_lock_irq();
+    while (p->count == 0 && p->writers > 0) {
+        if (sched_block_on_locked(&p->queue, (uint64_t)-1) == WAIT_TERMINATED) {
+            sched_unlock_irq(flags);
+            return K_EINTR;
+        }
+    }
+    size_t n = p->count < len ? p->count : len;
+    if (n > PIPE_CHUNK)
+        n = PIPE_CHUNK;
+    for (size_t i = 0; i < n; i++)
+        chunk[i] = p->buf[(p->head + i) % PIPE_CAPACITY];
+    sched_unlock_irq(flags);
+    if (n == 0)
+        return 0; /* end of pipe */
+    if (copy_to_user(buf, chunk, n) != 0)
+        return K_EFAULT; /* nothing consumed */
+    flags = sched_lock_irq();
+    p->head = (p->head + n) % PIPE_CAPACITY;
+    p->count -= n;
+    kobj_wake_all_locked(&p->queue);
+    sched_unlock_irq(flags);
+    return (long)n;
+}
+
+long pipe_write(struct kobject *write_end, const void *buf, size_t len, bool user)
+{
+    struct pipe *p = ((struct pipe_end *)write_end)->pipe;
+    uint8_t chunk[PIPE_CHUNK];
+    size_t done = 0;
+
+    while (done < len) {
+        size_t n = len - done < PIPE_CHUNK ? len - done : PIPE_CHUNK;
+        if (user) {
+            if (copy_from_user(chunk, uptr((uint64_t)(uintptr_t)buf + done), n) != 0)
+                return K_EFAULT;
+        } else {
+            memcpy(chunk, (const uint8_t *)buf + done, n);
+        }
+        uint64_t flags = sched_lock_irq();
+        size_t put = 0;
+        while (put < n) {
+            if (p->readers == 0) {
+                sched_unlock_irq(flags);
+                return K_EPIPE;
+            }
+            if (p->count == PIPE_CAPACITY) {
+                kobj_wake_all_locked(&p->queue);
+                if (sched_block_on_locked(&p->queue, (uint64_t)-1) == WAIT_TERMINATED) {
+                    sched_unlock_irq(flags);
+                    return K_EINTR;
+                }
+                continue;
+            }
+            p->buf[(p->head + p->count) % PIPE_CAPACITY] = chunk[put++];
+            p->count++;
+        }
+        kobj_wake_all_locked(&p->queue);
+        sched_unlock_irq(flags);
+        done += n;
+    }
+    return (long)len;
+}

@@ -1,0 +1,469 @@
+/*
+ * The scheduler: per-priority run queues, a sleep list ordered by wake-up tick, the
+ * idle thread, and waiting on objects. See <proc/sched.h> for the model. Dead
+ * threads are parked on a zombie list and their kernel stacks freed later by
+ * another thread (a thread cannot free the stack it is running on).
+ */
+#include <abi/types.h>
+#include <arch/context.h>
+#include <arch/cpu.h>
+#include <core/panic.h>
+#include <core/time.h>
+#include <mm/kheap.h>
+#include <mm/kstack.h>
+#include <proc/process.h>
+#include <proc/sched.h>
+
+struct wait_block {
+    struct list_node node; /* in the object's waiters */
+    struct thread *thread;
+};
+
+static volatile uint32_t sched_lock_word;
+/* protected by sched_lock */
+static struct list run_queues[SCHED_PRIORITIES];
+static struct list sleepers = LIST_INIT(sleepers);
+static struct list zombies = LIST_INIT(zombies);
+static struct thread boot_thread;
+static struct thread *current = &boot_thread;
+static struct thread *idle_thread;
+static bool need_resched;
+
+static void lock_raw(void)
+{
+    while (__atomic_exchange_n(&sched_lock_word, 1, __ATOMIC_ACQUIRE))
+        arch_cpu_relax();
+}
+
+static void unlock_raw(void)
+{
+    __atomic_store_n(&sched_lock_word, 0, __ATOMIC_RELEASE);
+}
+
+uint64_t sched_lock_irq(void)
+{
+    uint64_t flags = arch_irq_save();
+
+    lock_raw();
+    return flags;
+}
+
+void sched_unlock_irq(uint64_t flags)
+{
+    unlock_raw();
+    arch_irq_restore(flags);
+}
+
+struct thread *thread_current(void)
+{
+    return current;
+}
+
+struct process *process_current(void)
+{
+    return current->process;
+}
+
+static void make_ready_locked(struct thread *t)
+{
+    ASSERT(t->state != THREAD_DEAD && t->state != THREAD_READY && !list_linked(&t->run_node));
+    t->state = THREAD_READY;
+    t->ready_since = time_ticks();
+    list_push_back(&run_queues[t->priority], &t->run_node);
+    if (current == idle_thread || t->priority > current->priority)
+        need_resched = true;
+}
+
+/* The longest-starved thread if any waited past SCHED_STARVE_TICKS, else the first
+ * thread of the highest non-empty queue, else idle. */
+static struct thread *pick_next_locked(void)
+{
+    uint64_t now = time_ticks();
+    struct thread *best = NULL;
+
+    for (int p = SCHED_PRIORITIES - 1; p >= 0; p--) {
+        struct list_node *n = list_first(&run_queues[p]);
+        if (!n)
+            continue;
+        struct thread *t = list_entry(n, struct thread, run_node);
+        if (!best)
+            best = t;
+        if (now - t->ready_since >= SCHED_STARVE_TICKS)
+            return t;
+    }
+    return best ? best : idle_thread;
+}
+
+/* Switch to the next thread. The caller has set current's new state (and queued it
+ * if it is still ready). Returns when current is switched back to. */
+static void schedule_locked(void)
+{
+    struct thread *prev = current, *next = pick_next_locked();
+
+    ASSERT(next == idle_thread || next->state == THREAD_READY);
+    if (next != idle_thread)
+        list_remove(&next->run_node);
+    need_resched = false;
+    next->state = THREAD_RUNNING;
+    if (next == prev)
+        return;
+    next->slice = SCHED_SLICE_TICKS;
+    DEBUG_ASSERT(!next->kstack ||
+                 (next->saved_sp >= next->kstack->lo && next->saved_sp < next->kstack->hi));
+    prev->space_active = vmm_current_user_space();
+    if (prev->process)
+        arch_fpu_save(&prev->fpu);
+    if (next->process) {
+        arch_fpu_restore(&next->fpu);
+        arch_set_user_gs_base(next->teb);
+    }
+    current = next;
+    if (next->kstack)
+        arch_set_kernel_stack(next->kstack->hi);
+    vmm_space_activate(next->space_active);
+    arch_context_switch(&prev->saved_sp, next->saved_sp);
+}
+
+/* First code of every new thread: it arrives holding sched_lock with interrupts off. */
+static void thread_entry(void *arg)
+{
+    struct thread *t = arg;
+
+    unlock_raw();
+    arch_irq_enable();
+    t->start(t->start_arg);
+    thread_exit_current(0);
+}
+
+static __attribute__((noreturn)) void idle_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        sched_reap();
+        arch_irq_enable_and_wait();
+        sched_preempt_point();
+    }
+}
+
+void sched_init(void)
+{
+    for (int p = 0; p < SCHED_PRIORITIES; p++)
+        list_init(&run_queues[p]);
+    kobj_init(&boot_thread.obj, KOBJ_THREAD, NULL);
+    boot_thread.state = THREAD_RUNNING;
+    boot_thread.priority = DORMER_PRIORITY_NORMAL;
+    list_init(&boot_thread.mutexes);
+    list_node_init(&boot_thread.run_node);
+    idle_thread = thread_create_kernel(idle_loop, NULL);
+    ASSERT(idle_thread != NULL);
+    idle_thread->priority = DORMER_PRIORITY_IDLE;
+}
+
+void sched_prepare_thread(struct thread *t, void (*start)(void *), void *arg)
+{
+    t->start = start;
+    t->start_arg = arg;
+    t->state = THREAD_NEW;
+    list_init(&t->mutexes);
+    list_node_init(&t->run_node);
+    list_node_init(&t->zombie_node);
+    t->saved_sp = arch_context_init(t->kstack->hi, thread_entry, t);
+}
+
+void sched_start_thread(struct thread *t)
+{
+    uint64_t flags = sched_lock_irq();
+
+    ASSERT(t->state == THREAD_NEW);
+    make_ready_locked(t);
+    sched_unlock_irq(flags);
+}
+
+void sched_tick(void)
+{
+    uint64_t now = time_ticks();
+
+    lock_raw();
+    struct list_node *n, *tmp;
+    list_for_each_safe(n, tmp, &sleepers) {
+        struct thread *t = list_entry(n, struct thread, run_node);
+        if (t->wake_tick > now)
+            break; /* sorted */
+        list_remove(&t->run_node);
+        t->timed_out = true;
+        make_ready_locked(t);
+    }
+    if (current != idle_thread && --current->slice <= 0)
+        need_resched = true;
+    unlock_raw();
+}
+
+void sched_preempt_point(void)
+{
+    if (!need_resched)
+        return;
+    uint64_t flags = sched_lock_irq();
+    if (current != idle_thread && current->state == THREAD_RUNNING)
+        make_ready_locked(current);
+    schedule_locked();
+    sched_unlock_irq(flags);
+}
+
+void sched_yield(void)
+{
+    uint64_t flags = sched_lock_irq();
+
+    if (current != idle_thread)
+        make_ready_locked(current);
+    schedule_locked();
+    sched_unlock_irq(flags);
+}
+
+/* Block the current thread until woken or (deadline != 0) the tick deadline. */
+static void block_locked(uint64_t deadline)
+{
+    current->state = THREAD_BLOCKED;
+    current->timed_out = false;
+    if (deadline) {
+        current->wake_tick = deadline;
+        struct list_node *n;
+        list_for_each(n, &sleepers) {
+            if (list_entry(n, struct thread, run_node)->wake_tick > deadline)
+                break;
+        }
+        /* Insert before n (the first later sleeper) to keep the list sorted. */
+        current->run_node.next = n;
+        current->run_node.prev = n->prev;
+        n->prev->next = &current->run_node;
+        n->prev = &current->run_node;
+    }
+    schedule_locked();
+    if (list_linked(&current->run_node))
+        list_remove(&current->run_node); /* woken before the deadline */
+}
+
+static uint64_t deadline_for(uint64_t timeout_ms)
+{
+    if (timeout_ms == DORMER_INFINITE)
+        return 0;
+    uint64_t ticks = (timeout_ms * TIME_HZ + 999) / 1000;
+    return time_ticks() + ticks + 1; /* +1: the current tick is already partly gone */
+}
+
+void kobj_wake_all_locked(struct kobject *obj)
+{
+    struct list_node *n;
+
+    list_for_each(n, &obj->waiters) {
+        struct thread *t = list_entry(n, struct wait_block, node)->thread;
+        if (t->state == THREAD_BLOCKED) {
+            if (list_linked(&t->run_node))
+                list_remove(&t->run_node); /* off the sleep list */
+            make_ready_locked(t);
+        }
+    }
+}
+
+/* Wake the first blocked waiter for which match() holds (or all of them). */
+int sched_wake_matching_locked(struct kobject *q, bool (*match)(struct thread *, void *),
+                               void *ctx, bool all)
+{
+    struct list_node *n;
+    int woken = 0;
+
+    list_for_each(n, &q->waiters) {
+        struct thread *t = list_entry(n, struct wait_block, node)->thread;
+        if (t->state == THREAD_BLOCKED && match(t, ctx)) {
+            if (list_linked(&t->run_node))
+                list_remove(&t->run_node);
+            make_ready_locked(t);
+            woken++;
+            if (!all)
+                break;
+        }
+    }
+    return woken;
+}
+
+int sched_block_on_locked(struct kobject *queue, uint64_t timeout_ms)
+{
+    struct wait_block wb = { .thread = current };
+
+    if (current->terminate)
+        return WAIT_TERMINATED;
+    if (timeout_ms == 0)
+        return WAIT_TIMEOUT;
+    list_push_back(&queue->waiters, &wb.node);
+    block_locked(deadline_for(timeout_ms));
+    list_remove(&wb.node);
+    if (current->terminate)
+        return WAIT_TERMINATED;
+    return current->timed_out ? WAIT_TIMEOUT : 0;
+}
+
+static bool signaled_locked(struct kobject *obj, struct thread *t)
+{
+    switch (obj->type) {
+    case KOBJ_PROCESS:
+        return ((struct process *)obj)->exited;
+    case KOBJ_THREAD:
+        return ((struct thread *)obj)->state == THREAD_DEAD;
+    case KOBJ_EVENT:
+        return ((struct kevent *)obj)->signaled;
+    case KOBJ_MUTEX:
+        return ((struct kmutex *)obj)->owner == NULL || ((struct kmutex *)obj)->owner == t;
+    case KOBJ_SEMAPHORE:
+        return ((struct ksemaphore *)obj)->count > 0;
+    default:
+        return false;
+    }
+}
+
+static void acquire_locked(struct kobject *obj, struct thread *t, bool *abandoned)
+{
+    if (obj->type == KOBJ_EVENT) {
+        struct kevent *e = (struct kevent *)obj;
+        if (!e->manual_reset)
+            e->signaled = false;
+    } else if (obj->type == KOBJ_SEMAPHORE) {
+        ((struct ksemaphore *)obj)->count--;
+    } else if (obj->type == KOBJ_MUTEX) {
+        struct kmutex *m = (struct kmutex *)obj;
+        if (!m->owner) {
+            m->owner = t;
+            list_push_back(&t->mutexes, &m->owner_node);
+            if (m->abandoned) {
+                *abandoned = true;
+                m->abandoned = false;
+            }
+        }
+        m->recursion++;
+    }
+}
+
+static int try_satisfy_locked(struct kobject **objs, int count, bool wait_all,
+                              bool *abandoned)
+{
+    if (!wait_all) {
+        for (int i = 0; i < count; i++) {
+            if (signaled_locked(objs[i], current)) {
+                acquire_locked(objs[i], current, abandoned);
+                return i;
+            }
+        }
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        if (!signaled_locked(objs[i], current))
+            return -1;
+    }
+    for (int i = 0; i < count; i++)
+        acquire_locked(objs[i], current, abandoned);
+    return 0;
+}
+
+int sched_wait(struct kobject **objs, int count, bool wait_all, uint64_t timeout_ms,
+               bool *abandoned)
+{
+    struct wait_block wb[DORMER_MAX_WAIT_OBJECTS];
+    uint64_t deadline = deadline_for(timeout_ms);
+    int result;
+
+    ASSERT(count > 0 && count <= DORMER_MAX_WAIT_OBJECTS);
+    *abandoned = false;
+    uint64_t flags = sched_lock_irq();
+    for (;;) {
+        result = try_satisfy_locked(objs, count, wait_all, abandoned);
+        if (result >= 0)
+            break;
+        if (current->terminate) {
+            result = WAIT_TERMINATED;
+            break;
+        }
+        if (timeout_ms == 0 || (deadline && time_ticks() >= deadline)) {
+            result = WAIT_TIMEOUT;
+            break;
+        }
+        for (int i = 0; i < count; i++) {
+            wb[i].thread = current;
+            list_push_back(&objs[i]->waiters, &wb[i].node);
+        }
+        block_locked(deadline);
+        for (int i = 0; i < count; i++)
+            list_remove(&wb[i].node);
+    }
+    sched_unlock_irq(flags);
+    sched_reap();
+    return result;
+}
+
+bool sched_sleep_ms(uint64_t ms)
+{
+    uint64_t flags = sched_lock_irq();
+
+    if (ms && !current->terminate)
+        block_locked(deadline_for(ms));
+    bool ok = !current->terminate;
+    sched_unlock_irq(flags);
+    return ok;
+}
+
+void sched_exit_locked(void)
+{
+    struct thread *t = current;
+
+    t->state = THREAD_DEAD;
+    kmutex_abandon_all_locked(t);
+    kobj_wake_all_locked(&t->obj);
+    list_push_back(&zombies, &t->zombie_node);
+    schedule_locked();
+    panic("dead thread %llu was resumed", (unsigned long long)t->tid);
+}
+
+void sched_reap(void)
+{
+    struct list mine;
+
+    list_init(&mine);
+    uint64_t flags = sched_lock_irq();
+    while (!list_empty(&zombies)) {
+        struct list_node *n = list_first(&zombies);
+        list_remove(n);
+        list_push_back(&mine, n);
+    }
+    sched_unlock_irq(flags);
+    while (!list_empty(&mine)) {
+        struct list_node *n = list_first(&mine);
+        list_remove(n);
+        struct thread *t = list_entry(n, struct thread, zombie_node);
+        kstack_destroy(t->kstack);
+        t->kstack = NULL;
+        kobj_unref(&t->obj); /* the thread's reference to itself */
+    }
+}
+
+void sched_set_priority(struct thread *t, uint8_t priority)
+{
+    uint64_t flags = sched_lock_irq();
+
+    if (t->state == THREAD_READY) {
+        list_remove(&t->run_node);
+        t->priority = priority;
+        make_ready_locked(t);
+    } else {
+        t->priority = priority;
+    }
+    if (t == current)
+        need_resched = true;
+    sched_unlock_irq(flags);
+}
+
+bool sched_wake_thread_locked(struct thread *t)
+{
+    if (t->state != THREAD_BLOCKED)
+        return false;
+    if (list_linked(&t->run_node))
+        list_remove(&t->run_node);
+    make_ready_locked(t);
+    return true;
+}

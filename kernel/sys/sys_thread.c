@@ -1,0 +1,390 @@
+/*
+ * Processes, threads, waiting and synchronisation objects as system calls. Every
+ * call looks its handles up (taking references), validates everything, acts, and
+ * drops the references on one exit path.
+ */
+#include <abi/types.h>
+#include <arch/uaccess.h>
+#include <lib/errno.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <proc/pipe.h>
+#include <proc/process.h>
+#include <sys/syscall.h>
+
+#define CMDLINE_MAX_USER 1023
+#define NAME_MAX_USER    63
+
+/* Insert obj as a new handle and store it at user pointer out. */
+static dormer_status_t return_handle(struct kobject *obj, uint64_t out)
+{
+    struct process *p = process_current();
+    uint64_t h;
+    int rc = handle_insert(p, obj, &h);
+
+    if (rc)
+        return status_from_errno(rc);
+    if (copy_to_user(uptr(out), &h, sizeof h) != 0) {
+        handle_close(p, h);
+        return STATUS_ACCESS_VIOLATION;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* Validate an output handle pointer before anything is created. */
+static bool handle_out_ok(uint64_t out)
+{
+    uint64_t zero = 0;
+
+    return copy_to_user(uptr(out), &zero, sizeof zero) == 0;
+}
+
+dormer_status_t sys_NtCreateProcess(const uint64_t *args)
+{
+    char cmdline[CMDLINE_MAX_USER + 1], name[NAME_MAX_USER + 1], err[200];
+    uint64_t len = args[2];
+    struct kobject *out = NULL;
+
+    if (len == 0 || len > CMDLINE_MAX_USER)
+        return STATUS_INVALID_PARAMETER;
+    if (!handle_out_ok(args[0]) || copy_from_user(cmdline, uptr(args[1]), len) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    cmdline[len] = '\0';
+    size_t n = 0;
+    while (cmdline[n] && cmdline[n] != ' ' && n < NAME_MAX_USER) {
+        name[n] = cmdline[n];
+        n++;
+    }
+    name[n] = '\0';
+    if (n == 0 || strlen(cmdline) != len)
+        return STATUS_INVALID_PARAMETER;
+    if (args[3]) {
+        out = handle_lookup(process_current(), args[3], KOBJ_PIPE_WRITE);
+        if (!out)
+            return STATUS_INVALID_HANDLE;
+    }
+    struct process *child = process_create(name, cmdline, err, sizeof err);
+    if (!child) {
+        if (out)
+            kobj_unref(out);
+        return strstr(err, "file not found") ? STATUS_OBJECT_NAME_NOT_FOUND
+                                             : STATUS_INVALID_IMAGE_FORMAT;
+    }
+    child->stdout_pipe = out; /* the child's reference */
+    dormer_status_t st = return_handle(&child->obj, args[0]);
+    if (st == STATUS_SUCCESS)
+        process_start(child);
+    else
+        process_terminate(child, STATUS_TERMINATED), process_start(child);
+    kobj_unref(&child->obj);
+    return st;
+}
+
+dormer_status_t sys_NtCreateThread(const uint64_t *args)
+{
+    int err;
+
+    if (!uaccess_range_ok(uptr(args[1]), 1) || args[3] > (1ull << 30))
+        return STATUS_INVALID_PARAMETER;
+    if (!handle_out_ok(args[0]))
+        return STATUS_ACCESS_VIOLATION;
+    struct thread *t = thread_create_user(process_current(), args[1], args[2], args[3], &err);
+    if (!t)
+        return status_from_errno(err);
+    dormer_status_t st = return_handle(&t->obj, args[0]);
+    kobj_unref(&t->obj);
+    return st;
+}
+
+dormer_status_t sys_NtExitThread(const uint64_t *args)
+{
+    thread_exit_current((dormer_status_t)args[0]);
+}
+
+dormer_status_t sys_NtTerminateProcess(const uint64_t *args)
+{
+    if (args[0] == DORMER_CURRENT_PROCESS)
+        process_exit_current((dormer_status_t)args[1]);
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_PROCESS);
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    process_terminate((struct process *)obj, (dormer_status_t)args[1]);
+    kobj_unref(obj);
+    return STATUS_SUCCESS; /* if it was ourselves, the syscall exit path ends us */
+}
+
+static bool waitable(uint8_t type)
+{
+    return type == KOBJ_PROCESS || type == KOBJ_THREAD || type == KOBJ_EVENT ||
+           type == KOBJ_MUTEX || type == KOBJ_SEMAPHORE;
+}
+
+dormer_status_t sys_NtWaitForMultipleObjects(const uint64_t *args)
+{
+    uint64_t count = args[0], handles[DORMER_MAX_WAIT_OBJECTS];
+    struct kobject *objs[DORMER_MAX_WAIT_OBJECTS];
+    dormer_status_t st;
+    uint64_t got = 0;
+
+    if (count == 0 || count > DORMER_MAX_WAIT_OBJECTS)
+        return STATUS_INVALID_PARAMETER;
+    if (copy_from_user(handles, uptr(args[1]), count * sizeof handles[0]) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    for (; got < count; got++) {
+        objs[got] = handle_lookup(process_current(), handles[got], KOBJ_NONE);
+        if (!objs[got] || !waitable(objs[got]->type)) {
+            st = objs[got] ? STATUS_OBJECT_TYPE_MISMATCH : STATUS_INVALID_HANDLE;
+            if (objs[got])
+                kobj_unref(objs[got]);
+            goto out;
+        }
+    }
+    bool abandoned;
+    int r = sched_wait(objs, (int)count, args[2] != 0, args[3], &abandoned);
+    if (r == WAIT_TIMEOUT)
+        st = STATUS_TIMEOUT;
+    else if (r == WAIT_TERMINATED)
+        st = STATUS_PROCESS_IS_TERMINATING;
+    else
+        st = (abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_WAIT_0) + r;
+out:
+    for (uint64_t i = 0; i < got; i++)
+        kobj_unref(objs[i]);
+    return st;
+}
+
+dormer_status_t sys_NtQueryExitStatus(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    dormer_status_t status, st = STATUS_SUCCESS;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    uint64_t flags = sched_lock_irq();
+    if (obj->type == KOBJ_PROCESS) {
+        struct process *p = (struct process *)obj;
+        status = p->exited ? p->exit_status : STATUS_PENDING;
+    } else if (obj->type == KOBJ_THREAD) {
+        struct thread *t = (struct thread *)obj;
+        status = t->state == THREAD_DEAD ? t->exit_status : STATUS_PENDING;
+    } else {
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+    }
+    sched_unlock_irq(flags);
+    if (st == STATUS_SUCCESS && copy_to_user(uptr(args[1]), &status, sizeof status) != 0)
+        st = STATUS_ACCESS_VIOLATION;
+    kobj_unref(obj);
+    return st;
+}
+
+dormer_status_t sys_NtCreateEvent(const uint64_t *args)
+{
+    if (!handle_out_ok(args[0]))
+        return STATUS_ACCESS_VIOLATION;
+    struct kevent *e = kevent_create(args[1] != 0, args[2] != 0);
+    if (!e)
+        return STATUS_NO_MEMORY;
+    dormer_status_t st = return_handle(&e->obj, args[0]);
+    kobj_unref(&e->obj);
+    return st;
+}
+
+static dormer_status_t event_op(uint64_t handle, bool set)
+{
+    struct kobject *obj = handle_lookup(process_current(), handle, KOBJ_EVENT);
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    if (set)
+        kevent_set((struct kevent *)obj);
+    else
+        kevent_reset((struct kevent *)obj);
+    kobj_unref(obj);
+    return STATUS_SUCCESS;
+}
+
+dormer_status_t sys_NtSetEvent(const uint64_t *args)
+{
+    return event_op(args[0], true);
+}
+
+dormer_status_t sys_NtResetEvent(const uint64_t *args)
+{
+    return event_op(args[0], false);
+}
+
+dormer_status_t sys_NtCreateMutex(const uint64_t *args)
+{
+    if (!handle_out_ok(args[0]))
+        return STATUS_ACCESS_VIOLATION;
+    struct kmutex *m = kmutex_create(args[1] != 0);
+    if (!m)
+        return STATUS_NO_MEMORY;
+    dormer_status_t st = return_handle(&m->obj, args[0]);
+    kobj_unref(&m->obj);
+    return st;
+}
+
+dormer_status_t sys_NtReleaseMutex(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_MUTEX);
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    int rc = kmutex_release((struct kmutex *)obj);
+    kobj_unref(obj);
+    return rc ? STATUS_MUTANT_NOT_OWNED : STATUS_SUCCESS;
+}
+
+dormer_status_t sys_NtCreateSemaphore(const uint64_t *args)
+{
+    int64_t initial = (int64_t)args[1], maximum = (int64_t)args[2];
+
+    if (maximum <= 0 || initial < 0 || initial > maximum)
+        return STATUS_INVALID_PARAMETER;
+    if (!handle_out_ok(args[0]))
+        return STATUS_ACCESS_VIOLATION;
+    struct ksemaphore *s = ksemaphore_create(initial, maximum);
+    if (!s)
+        return STATUS_NO_MEMORY;
+    dormer_status_t st = return_handle(&s->obj, args[0]);
+    kobj_unref(&s->obj);
+    return st;
+}
+
+dormer_status_t sys_NtReleaseSemaphore(const uint64_t *args)
+{
+    int32_t prev32 = 0;
+
+    if (args[2] && copy_to_user(uptr(args[2]), &prev32, sizeof prev32) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_SEMAPHORE);
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    int64_t previous;
+    int rc = ksemaphore_release((struct ksemaphore *)obj, (int64_t)args[1], &previous);
+    kobj_unref(obj);
+    prev32 = (int32_t)previous;
+    if (args[2] && copy_to_user(uptr(args[2]), &prev32, sizeof prev32) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    if (rc)
+        return (int64_t)args[1] <= 0 ? STATUS_INVALID_PARAMETER : STATUS_SEMAPHORE_LIMIT_EXCEEDED;
+    return STATUS_SUCCESS;
+}
+
+dormer_status_t sys_NtYieldExecution(const uint64_t *args)
+{
+    (void)args;
+    sched_yield();
+    return STATUS_SUCCESS;
+}
+
+dormer_status_t sys_NtSetThreadPriority(const uint64_t *args)
+{
+    if (args[1] > DORMER_PRIORITY_REALTIME)
+        return STATUS_INVALID_PARAMETER;
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_THREAD);
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    sched_set_priority((struct thread *)obj, (uint8_t)args[1]);
+    kobj_unref(obj);
+    return STATUS_SUCCESS;
+}
+
+/* Address waits: one queue; a waiter's key is its address (per process). */
+static struct kobject address_queue = { .type = KOBJ_QUEUE,
+                                        .waiters = LIST_INIT(address_queue.waiters) };
+
+struct address_key {
+    struct process *p;
+    uint64_t addr;
+};
+
+static bool same_address(struct thread *t, void *ctx)
+{
+    const struct address_key *k = ctx;
+
+    return t->process == k->p && t->wait_key == k->addr;
+}
+
+dormer_status_t sys_NtWaitOnAddress(const uint64_t *args)
+{
+    uint64_t addr = args[0], expected = args[1], size = args[2], value = 0;
+
+    if ((size != 1 && size != 2 && size != 4 && size != 8) || (addr & (size - 1)))
+        return STATUS_INVALID_PARAMETER;
+    if (!uaccess_range_ok(uptr(addr), size))
+        return STATUS_ACCESS_VIOLATION;
+    uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    uint64_t flags = sched_lock_irq();
+    /* Compare and sleep as one step under the lock: a waker must take it too. */
+    if (copy_from_user(&value, uptr(addr), size) != 0) {
+        sched_unlock_irq(flags);
+        return STATUS_ACCESS_VIOLATION;
+    }
+    dormer_status_t st = STATUS_SUCCESS;
+    if ((value & mask) == (expected & mask)) {
+        thread_current()->wait_key = addr;
+        int r = sched_block_on_locked(&address_queue, args[3]);
+        thread_current()->wait_key = 0;
+        st = r == WAIT_TIMEOUT      ? STATUS_TIMEOUT
+             : r == WAIT_TERMINATED ? STATUS_PROCESS_IS_TERMINATING
+                                    : STATUS_SUCCESS;
+    }
+    sched_unlock_irq(flags);
+    return st;
+}
+
+dormer_status_t sys_NtWakeAddress(const uint64_t *args)
+{
+    struct address_key key = { process_current(), args[0] };
+
+    if (!args[0])
+        return STATUS_INVALID_PARAMETER;
+    uint64_t flags = sched_lock_irq();
+    sched_wake_matching_locked(&address_queue, same_address, &key, args[1] != 0);
+    sched_unlock_irq(flags);
+    return STATUS_SUCCESS;
+}
+
+struct process_list {
+    struct dormer_process_info *buf;
+    uint64_t room, total;
+};
+
+static void collect_process(struct process *p, void *ctx)
+{
+    struct process_list *l = ctx;
+
+    if (l->total < l->room) {
+        struct dormer_process_info *e = &l->buf[l->total];
+        memset(e, 0, sizeof *e);
+        e->pid = p->pid;
+        e->parent_pid = p->parent_pid;
+        e->threads = p->live_threads;
+        e->resident_pages = p->space ? p->space->resident_pages : 0;
+        e->state = p->exited ? DORMER_PROCESS_EXITED : DORMER_PROCESS_RUNNING;
+        e->exit_status = p->exited ? p->exit_status : STATUS_PENDING;
+        strlcpy(e->name, p->name, sizeof e->name);
+    }
+    l->total++;
+}
+
+dormer_status_t sys_NtQuerySystemProcesses(const uint64_t *args)
+{
+    uint64_t room = args[1] > 256 ? 256 : args[1];
+    struct process_list l = { NULL, room, 0 };
+
+    if (!uaccess_range_ok(uptr(args[0]), args[1] * sizeof *l.buf) || args[1] > (1u << 20) ||
+        copy_to_user(uptr(args[2]), &l.total, sizeof l.total) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    if (room && !(l.buf = kcalloc(room, sizeof *l.buf)))
+        return STATUS_NO_MEMORY;
+    process_for_each(collect_process, &l);
+    uint64_t n = l.total < room ? l.total : room;
+    int rc = n ? copy_to_user(uptr(args[0]), l.buf, n * sizeof *l.buf) : 0;
+    kfree(l.buf);
+    if (rc || copy_to_user(uptr(args[2]), &l.total, sizeof l.total) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    return l.total > args[1] ? STATUS_INFO_LENGTH_MISMATCH : STATUS_SUCCESS;
+}

@@ -1,0 +1,176 @@
+/*
+ * t_pipe: pipes between processes and between threads. A child started with a pipe's
+ * write end as its console writes into it; the parent, having closed its own write end,
+ * reads until STATUS_PIPE_BROKEN and finds the child's line. Two threads stream 320 KiB
+ * through one pipe (five times its 64 KiB, in uneven pieces and one 96 KiB write that
+ * must wait for room), and every byte arrives in order. Also the rules at the pipe's
+ * ends: short reads, data outliving the writer, writing with no reader.
+ */
+#include "../threads.h"
+
+#define STREAM_BYTES (320 * 1024)
+#define BIG_WRITE (96 * 1024)
+
+static uint8_t out_buf[BIG_WRITE];
+static uint8_t in_buf[7000];
+static char child_text[4096];
+static dormer_handle_t stream_w;
+
+static uint8_t pattern(uint64_t i)
+{
+    return (uint8_t)(i * 131 + (i >> 9));
+}
+
+static void test_child_output(void)
+{
+    dormer_handle_t r = 0, w = 0, child = 0;
+    dormer_status_t st = STATUS_SUCCESS;
+    uint64_t total = 0, n = 0;
+
+    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe");
+    CHECK_STATUS(DormerSpawn("t_child.exe print", w, &child), STATUS_SUCCESS,
+                 "spawn_child_into_pipe");
+    CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_parent_write_end");
+    while (total < sizeof(child_text) - 1) {
+        n = 0;
+        st = NtReadFile(r, child_text + total, sizeof(child_text) - 1 - total, &n);
+        if (st != STATUS_SUCCESS || n == 0 || n > sizeof(child_text) - 1 - total)
+            break;
+        total += n;
+    }
+    child_text[total] = '\0';
+    uprintf("t_pipe: the child wrote %llu bytes\n", (unsigned long long)total);
+    ulib_check(st == STATUS_PIPE_BROKEN && total > 0, "read_child_until_broken",
+               "status 0x%08x after %llu bytes (last read %llu)", (uint32_t)st,
+               (unsigned long long)total, (unsigned long long)n);
+    ulib_check(strstr(child_text, "child says hello") != NULL, "child_line_arrived",
+               "got \"%.60s\"", child_text);
+    CHECK_STATUS(DormerWait(child, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "child_ends");
+    CHECK(threads_exit_status(child) == 0, "child_status");
+    CHECK_STATUS(NtReadFile(r, in_buf, 1, &n), STATUS_PIPE_BROKEN, "stays_broken");
+    NtClose(child);
+    NtClose(r);
+}
+
+/* Writes all of len bytes, however many calls that takes; returns the last status. */
+static dormer_status_t write_all(dormer_handle_t w, const uint8_t *buf, uint64_t len)
+{
+    while (len) {
+        uint64_t n = 0;
+        dormer_status_t st = NtWriteFile(w, buf, len, &n);
+
+        if (st != STATUS_SUCCESS)
+            return st;
+        if (n == 0 || n > len)
+            return STATUS_UNSUCCESSFUL;
+        buf += n;
+        len -= n;
+    }
+    return STATUS_SUCCESS;
+}
+
+/*
+ * The writer: pieces of 1..5000 bytes, then one BIG_WRITE, then pieces again, then it
+ * closes its end. Returns 0, or the failing status.
+ */
+static uint32_t stream_writer(uint64_t arg)
+{
+    uint64_t sent = 0, piece = 1;
+    int big_done = 0;
+
+    (void)arg;
+    while (sent < STREAM_BYTES) {
+        uint64_t len = piece;
+        dormer_status_t st;
+
+        if (!big_done && sent >= 100 * 1024) {
+            len = BIG_WRITE;
+            big_done = 1;
+        }
+        if (len > STREAM_BYTES - sent)
+            len = STREAM_BYTES - sent;
+        for (uint64_t i = 0; i < len; i++)
+            out_buf[i] = pattern(sent + i);
+        st = write_all(stream_w, out_buf, len);
+        if (st != STATUS_SUCCESS)
+            return (uint32_t)st;
+        sent += len;
+        piece = piece * 7 % 5000 + 1;
+    }
+    return (uint32_t)NtClose(stream_w);
+}
+
+static void test_stream(void)
+{
+    dormer_handle_t r = 0, h = 0;
+    dormer_status_t st = STATUS_SUCCESS;
+    uint64_t got = 0, n = 0, bad_at = ~0ull, reads = 0;
+
+    CHECK_STATUS(NtCreatePipe(&r, &stream_w), STATUS_SUCCESS, "create_stream_pipe");
+    CHECK_STATUS(DormerCreateThread(&h, stream_writer, 0, 0), STATUS_SUCCESS,
+                 "create_writer_thread");
+    /* Let the writer fill the pipe and block before the first read. */
+    NtDelayExecution(50);
+    for (;;) {
+        n = 0;
+        st = NtReadFile(r, in_buf, sizeof(in_buf), &n);
+        if (st != STATUS_SUCCESS || n == 0 || n > sizeof(in_buf))
+            break;
+        reads++;
+        for (uint64_t i = 0; i < n && bad_at == ~0ull; i++) {
+            if (in_buf[i] != pattern(got + i))
+                bad_at = got + i;
+        }
+        got += n;
+        if (got > STREAM_BYTES)
+            break;
+    }
+    uprintf("t_pipe: streamed %llu bytes in %llu reads\n", (unsigned long long)got,
+            (unsigned long long)reads);
+    ulib_check(st == STATUS_PIPE_BROKEN && got == STREAM_BYTES, "stream_320k_until_broken",
+               "status 0x%08x after %llu bytes", (uint32_t)st, (unsigned long long)got);
+    ulib_check(bad_at == ~0ull, "stream_bytes_in_order", "first wrong byte at %llu",
+               (unsigned long long)bad_at);
+    CHECK_STATUS(DormerWait(h, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "writer_ends");
+    CHECK(threads_exit_status(h) == 0, "writer_status");
+    NtClose(h);
+    NtClose(r);
+}
+
+static void test_ends(void)
+{
+    dormer_handle_t r = 0, w = 0;
+    uint64_t n = 0;
+    char buf[100];
+
+    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_small_pipe");
+    CHECK_STATUS(NtWriteFile(w, "0123456789", 10, &n), STATUS_SUCCESS, "write_10");
+    CHECK(n == 10, "wrote_10");
+    n = 0;
+    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "short_read");
+    CHECK(n == 10 && memcmp(buf, "0123456789", 10) == 0, "short_read_returns_what_is_there");
+    CHECK_STATUS(NtWriteFile(w, "abc", 3, &n), STATUS_SUCCESS, "write_before_close");
+    CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_write_end");
+    n = 0;
+    CHECK_STATUS(NtReadFile(r, buf, 2, &n), STATUS_SUCCESS, "data_outlives_writer");
+    CHECK(n == 2 && memcmp(buf, "ab", 2) == 0, "first_2_of_3");
+    n = 0;
+    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "rest_outlives_writer");
+    CHECK(n == 1 && buf[0] == 'c', "last_byte");
+    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_PIPE_BROKEN, "empty_no_writer");
+    CHECK(!NT_SUCCESS(NtWriteFile(r, "x", 1, &n)), "write_to_read_end_refused");
+    NtClose(r);
+
+    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe_no_reader");
+    CHECK_STATUS(NtClose(r), STATUS_SUCCESS, "close_read_end");
+    CHECK_STATUS(NtWriteFile(w, "x", 1, &n), STATUS_PIPE_BROKEN, "write_no_reader");
+    NtClose(w);
+}
+
+int main(void)
+{
+    test_ends();
+    test_child_output();
+    test_stream();
+    return ulib_check_summary();
+}
