@@ -171,6 +171,12 @@ USER_BOOTS = {
     'user/t_reloc_moved': ('loader_relocate init=t_reloc.exe', 0,
                            [r't_reloc: linked at 140000000, loaded at [0-9a-f]+ \(moved\)',
                             r'\d+ checks, 0 failed', r'exited with status 0x00000000']),
+    'user/together': ('init=together.exe', 0,
+                      [r'pid  parent threads', r'\d+\s+1\s+1\s+\d+\s+running\s+ticker\.exe',
+                       r'"ticker\.exe alpha 4 120" exited with 4',
+                       r'"ticker\.exe beta 3 170" exited with 3',
+                       r'"ticker\.exe gamma 5 90" exited with 5',
+                       r'process together\.exe \(pid 1\) exited with status 0x00000000']),
     'user/bad_image_refused': ('init=bad_image.exe', 127,
                                [r'cannot start bad_image\.exe: section \S+ raw data runs '
                                 r'past end of file']),

@@ -24,7 +24,7 @@
 #define MIN_STACK_RESERVE    (64 * 1024)
 #define DEFAULT_THREAD_STACK (1024 * 1024)
 #define MAX_CMDLINE          1024
-#define PEB_AREA_PAGES       4 /* TEB, PEB, process parameters (2 pages) */
+#define PEB_AREA_PAGES       5 /* TEB (2 pages), PEB, process parameters (2 pages) */
 
 static struct list all_processes = LIST_INIT(all_processes); /* protected by sched_lock */
 static uint64_t next_pid = 1, next_tid = 1;                   /* protected by sched_lock */
@@ -129,12 +129,13 @@ static int build_teb(struct process *p, struct thread *t, uint64_t stack_top,
     return rc ? K_EFAULT : 0;
 }
 
-/* The PEB and process parameters (command line in UTF-16 and ANSI) at area+4K.. */
+/* The PEB and process parameters (command line in UTF-16 and ANSI), after the main
+ * thread's TEB at the start of area. */
 static int build_peb(struct process *p, const struct loaded_image *exe, const char *cmdline,
                      uint64_t area)
 {
     size_t len = strlen(cmdline);
-    uint64_t peb = area + PAGE_SIZE, params = area + 2 * PAGE_SIZE;
+    uint64_t peb = area + DORMER_TEB_SIZE, params = peb + PAGE_SIZE;
     uint64_t wide = params + sizeof(struct dormer_process_parameters);
     uint64_t ansi = wide + 2 * (len + 1);
     struct dormer_unicode_string us = {
@@ -319,7 +320,7 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t ar
         return NULL;
     *err = vmm_reserve_stack(p->space, stack_reserve, PAGE_SIZE, VM_READ | VM_WRITE, &top);
     if (!*err)
-        *err = vmm_reserve(p->space, &teb, PAGE_SIZE, VM_READ | VM_WRITE, VM_COMMIT);
+        *err = vmm_reserve(p->space, &teb, DORMER_TEB_SIZE, VM_READ | VM_WRITE, VM_COMMIT);
     if (!*err)
         *err = build_teb(p, t, top, stack_reserve, teb);
     if (*err) {

@@ -54,11 +54,16 @@ struct dormer_teb {
     uint64_t thread_local_storage;  /* 0x58 */
     uint64_t process_environment_block; /* 0x60 */
     uint32_t last_error_value;      /* 0x68 */
-    uint8_t reserved5[0x1000 - 0x6c];
+    uint8_t reserved5[0x1480 - 0x6c];
+    uint64_t tls_slots[64];         /* 0x1480: TlsGetValue/TlsSetValue, per thread */
+    uint8_t reserved6[0x2000 - 0x1680];
 };
 _Static_assert(__builtin_offsetof(struct dormer_teb, self) == 0x30, "TEB.Self");
 _Static_assert(__builtin_offsetof(struct dormer_teb, process_environment_block) == 0x60,
                "TEB.ProcessEnvironmentBlock");
-_Static_assert(sizeof(struct dormer_teb) == 0x1000, "one page");
+_Static_assert(__builtin_offsetof(struct dormer_teb, tls_slots) == 0x1480, "TEB.TlsSlots");
+_Static_assert(sizeof(struct dormer_teb) == 0x2000, "two pages");
+
+#define DORMER_TEB_SIZE 0x2000
 
 #endif

@@ -4,10 +4,16 @@
  * a spinlock that disables interrupts (lib/spinlock.h), so an interrupt handler
  * that takes a lock can never interrupt its own holder on this CPU.
  *
- *   1. vmm_space.lock    (mm/vmm.c)     one per address space; the page-fault path
- *   2. kheap.lock        (mm/kheap.c)   regions arrays grow under the space lock
- *   3. pmm.lock          (mm/pmm.c)     frames for page tables, heap pages, faults
- *   4. printk_lock       (core/printk.c) a leaf: may be taken under any of the above
+ *   1. process.handle_lock (proc/process.c) a handle table; nothing is taken under it
+ *                                          but a reference count
+ *   2. sched_lock        (proc/sched.c)  thread states, run queues, every waitable
+ *                                        object's state; held across a context switch.
+ *                                        Under it a user copy may fault (address waits),
+ *                                        so the page-fault path's locks come after it
+ *   3. vmm_space.lock    (mm/vmm.c)     one per address space; the page-fault path
+ *   4. kheap.lock        (mm/kheap.c)   regions arrays grow under the space lock
+ *   5. pmm.lock          (mm/pmm.c)     frames for page tables, heap pages, faults
+ *   6. printk_lock       (core/printk.c) a leaf: may be taken under any of the above
  *
  * The panic path takes no lock at all (printk switches to lock-free output).
  * This header has no code; it is the one place the order is written down.
