@@ -181,7 +181,7 @@ void sched_start_thread(struct thread *t)
 
 void sched_tick(void)
 {
-    uint64_t now = time_ticks();
+    uint64_t now = time_uptime_ns();
 
     lock_raw();
     struct list_node *n, *tmp;
@@ -219,7 +219,7 @@ void sched_yield(void)
     sched_unlock_irq(flags);
 }
 
-/* Block the current thread until woken or (deadline != 0) the tick deadline. */
+/* Block the current thread until woken or (deadline != 0) the uptime deadline (ns). */
 static void block_locked(uint64_t deadline)
 {
     current->state = THREAD_BLOCKED;
@@ -242,12 +242,14 @@ static void block_locked(uint64_t deadline)
         list_remove(&current->run_node); /* woken before the deadline */
 }
 
+/* Deadlines are on the same clock NtQuerySystemTime reads, so a program never sees
+ * a sleep or a timeout end early by its own measure (the tick and the cycle counter
+ * can drift apart under emulation). 0 = none. */
 static uint64_t deadline_for(uint64_t timeout_ms)
 {
-    if (timeout_ms == DORMER_INFINITE)
+    if (timeout_ms == DORMER_INFINITE || timeout_ms > UINT64_MAX / 2000000)
         return 0;
-    uint64_t ticks = (timeout_ms * TIME_HZ + 999) / 1000;
-    return time_ticks() + ticks + 1; /* +1: the current tick is already partly gone */
+    return time_uptime_ns() + timeout_ms * 1000000;
 }
 
 void kobj_wake_all_locked(struct kobject *obj)
@@ -380,7 +382,7 @@ int sched_wait(struct kobject **objs, int count, bool wait_all, uint64_t timeout
             result = WAIT_TERMINATED;
             break;
         }
-        if (timeout_ms == 0 || (deadline && time_ticks() >= deadline)) {
+        if (timeout_ms == 0 || (deadline && time_uptime_ns() >= deadline)) {
             result = WAIT_TIMEOUT;
             break;
         }

@@ -41,7 +41,7 @@ struct thread {
     bool terminate;              /* killed: leave at the next chance */
     int32_t slice;               /* ticks left in this time slice */
     uint64_t ready_since;        /* tick it became ready (for aging) */
-    uint64_t wake_tick;          /* blocked with a timeout: when to give up */
+    uint64_t wake_tick;          /* blocked with a timeout: uptime (ns) to give up at */
     bool timed_out;
     struct list_node run_node;   /* run queue or the sleep list */
     struct list mutexes;         /* kmutex.owner_node of mutexes it owns */
