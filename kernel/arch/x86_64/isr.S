@@ -3,6 +3,7 @@
  * stack look the same (a dummy error code where the CPU pushes none, then the
  * vector number), so one common path saves registers into a struct trap_frame.
  */
+#include "asm_macros.h"
 #define ISR_HAS_ERROR(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17 || (n) == 21 || (n) == 29 || (n) == 30)
 
     .section .text.isr_stubs, "ax"
@@ -26,21 +27,7 @@ isr_common:
     testb $3, 24(%rsp)
     jz 1f
     swapgs
-1:  pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:  SAVE_GPRS
     cld
     movq %rsp, %rdi
     /* A frame record (return address = interrupted RIP, saved RBP) so a backtrace
@@ -52,21 +39,7 @@ isr_common:
     addq $16, %rsp
     .global isr_return
 isr_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    RESTORE_GPRS
     addq $16, %rsp
     testb $3, 8(%rsp)
     jz 2f

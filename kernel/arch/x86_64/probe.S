@@ -4,14 +4,9 @@
  * code that returns K_EFAULT. arch_probe_exec instead arms a recovery stack
  * pointer, because the fault happens at the unknown target address.
  */
+#include "asm_macros.h"
 #define K_EFAULT (-14)
 
-    .macro EXTABLE from, to
-    .pushsection __ex_table, "a"
-    .balign 8
-    .quad \from, \to
-    .popsection
-    .endm
 
     .section .text.arch_probe_read, "ax"
     .global arch_probe_read

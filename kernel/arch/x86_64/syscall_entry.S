@@ -5,6 +5,7 @@
  * SYSRET when the frame still describes ordinary user state with a canonical RIP,
  * else IRET (SYSRET with a non-canonical RIP would fault in ring 0).
  */
+#include "asm_macros.h"
 #include "pc.h"
 #include "percpu.h"
 
@@ -21,21 +22,7 @@ x86_syscall_entry:
     pushq %rcx                          /* rip */
     pushq $0                            /* error */
     pushq $SYSCALL_FRAME_VECTOR         /* vector */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    SAVE_GPRS
     movq %rsp, %rdi
     pushq 136(%rsp)                     /* frame record: the user RIP, RBP */
     pushq %rbp
@@ -44,21 +31,7 @@ x86_syscall_entry:
     call syscall_dispatch
     cli
     addq $16, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    RESTORE_GPRS
     addq $16, %rsp                      /* vector, error */
     /* Now: rip, cs, rflags, rsp, ss. SYSRET only for plain 64-bit user frames. */
     cmpq $(GDT_USER_CODE | 3), 8(%rsp)

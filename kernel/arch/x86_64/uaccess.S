@@ -4,12 +4,7 @@
  * user-access window (the loader's) does not close that window. A fault on the
  * copy resumes at the fixup (exception table), which reports the bytes left.
  */
-    .macro EXTABLE from, to
-    .pushsection __ex_table, "a"
-    .balign 8
-    .quad \from, \to
-    .popsection
-    .endm
+#include "asm_macros.h"
 
 /* size_t arch_copy_user(void *dst, const void *src, size_t len) */
     .section .text.arch_copy_user, "ax"
