@@ -13,6 +13,7 @@ packages=(
     qemu-system-x86     # runs Dormer
     libcmocka-dev       # host unit tests
     gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64   # user programs and DLLs (PE32+)
+    gnuplot-nox         # scons bench's chart
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

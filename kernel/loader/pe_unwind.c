@@ -35,7 +35,7 @@
  */
 struct unwind_info {
     uint8_t prolog, count, frame_reg, frame_off;
-    const uint8_t *codes; /* count * 2 bytes of the file */
+    const uint8_t *codes; /* count * 2 bytes of the file (not read when count is 0) */
     const uint8_t *chain; /* parent RUNTIME_FUNCTION, or NULL */
 };
 
@@ -96,7 +96,7 @@ static int read_info(const uint8_t *file, size_t size, const struct pe_image *pe
     u->count = h[2];
     u->frame_reg = h[3] & 15;
     u->frame_off = h[3] >> 4;
-    u->codes = file_at_rva(file, size, pe, (uint64_t)rva + 4, 2ull * u->count);
+    u->codes = u->count ? file_at_rva(file, size, pe, (uint64_t)rva + 4, 2ull * u->count) : h;
     u->chain = NULL;
     if (!u->codes)
         return K_ENOEXEC;

@@ -47,8 +47,16 @@ const char *arch_cpu_description(void)
     return cpu_description;
 }
 
+static uint64_t boot_tsc;
+
+uint64_t x86_boot_tsc(void)
+{
+    return boot_tsc;
+}
+
 void arch_early_console_init(void)
 {
+    boot_tsc = x86_rdtsc(); /* uptime counts from here: the first thing kmain does */
     serial_init();
     vga_init();
 }

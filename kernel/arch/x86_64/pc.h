@@ -58,6 +58,8 @@ void pic_set_handler(int irq, irq_handler_t handler);
 void pic_dispatch(int irq);
 
 void pit_init(void);
+/* The cycle counter when kmain started (the uptime clock's zero). */
+uint64_t x86_boot_tsc(void);
 void serial_init(void);
 void serial_enable_input(void);
 void vga_init(void);

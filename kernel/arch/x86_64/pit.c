@@ -55,7 +55,7 @@ void pit_init(void)
         tsc_per_ms = 1;
     /* mult = 2^32 * 1e6 / tsc_per_ms, i.e. ns per cycle in 32.32 fixed point. */
     tsc_mult = (1000000ull << 32) / tsc_per_ms;
-    tsc_at_boot = x86_rdtsc();
+    tsc_at_boot = x86_boot_tsc();
 
     x86_outb(PIT_CMD, 0x34); /* channel 0, lo/hi byte, mode 2 (rate generator) */
     x86_outb(PIT_CH0, (uint8_t)divisor);

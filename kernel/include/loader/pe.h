@@ -313,8 +313,8 @@ typedef int (*pe_read_fn)(void *ctx, uint64_t addr, uint64_t *value);
  * image_base; on return 0 it describes the caller (rip = the return address, rsp and
  * the non-volatile registers restored) using the image's exception directory read from
  * the file. A function without an entry is treated as a leaf (return address at rsp).
- * K_EINVAL: rip is outside the image; K_ENOEXEC: malformed unwind data; K_EFAULT: the
- * stack could not be read. Epilogs are not recognised (a fault inside one may unwind
+ * K_EINVAL: rip is outside the image (or a NULL argument); K_ENOEXEC: malformed unwind
+ * data; K_EFAULT: the stack could not be read. On any error *r is left unchanged. Epilogs are not recognised (a fault inside one may unwind
  * one frame wrongly). Pure; no allocation.
  */
 int pe_unwind_step(const uint8_t *file, size_t size, const struct pe_image *pe,

@@ -163,6 +163,7 @@ static uint32_t next_info;   /* next free RVA in .xdata */
 static uint32_t nfuncs;
 static uint32_t info_of[16]; /* UNWIND_INFO RVA of each RUNTIME_FUNCTION */
 static uint32_t test_fn;     /* index of F_TEST's RUNTIME_FUNCTION */
+static uint32_t pushes_fn;   /* index of F_PUSHES's */
 
 static void w16(size_t off, uint16_t v)
 {
@@ -270,7 +271,7 @@ static void build(void)
     runtime_function(F_FRAME, F_FRAME + 0x20,
                      info(BYTES(HDR(0, 8, 3, RBP, 0), 8, OP(ALLOC_SMALL, 3), 4, OP(SET_FPREG, 0),
                                 1, OP(PUSH_NONVOL, RBP), 0, 0)));
-    uint32_t pushes = runtime_function(
+    pushes_fn = runtime_function(
         F_PUSHES, F_PUSHES + 0x20,
         info(BYTES(HDR(0, 6, 3, 0, 0), 6, OP(ALLOC_SMALL, 4), 2, OP(PUSH_NONVOL, RSI), 1,
                    OP(PUSH_NONVOL, RBX), 0, 0)));
@@ -292,7 +293,7 @@ static void build(void)
     uint32_t chain = runtime_function(
         F_CHAIN, F_CHAIN + 0x20,
         info(BYTES(HDR(CHAIN, 2, 1, 0, 0), 2, OP(PUSH_NONVOL, R12), 0, 0, U32(F_PUSHES),
-                   U32(F_PUSHES + 0x20), U32(info_of[pushes]))));
+                   U32(F_PUSHES + 0x20), U32(info_of[pushes_fn]))));
     runtime_function(F_CHAIN2, F_CHAIN2 + 0x20,
                      info(BYTES(HDR(CHAIN, 0, 0, 0, 0), U32(F_CHAIN), U32(F_CHAIN + 0x20),
                                 U32(info_of[chain]))));
@@ -570,10 +571,13 @@ static void test_leaf_and_outside(void **state)
     assert_int_equal(pe_unwind_step(NULL, g_size, &g_pe, BASE, &r, stack_read, NULL), K_EINVAL);
     assert_int_equal(pe_unwind_step(g_file, g_size, &g_pe, BASE, &r, NULL, NULL), K_EINVAL);
 
-    /* The stack cannot be read: at the return address, or at a pushed register. */
+    /* The stack cannot be read: at a leaf's return address, at a pushed register, or at
+     * the return address once the prolog has been undone. */
     at(&r, F_LEAF, STACK_BASE + STACK_BYTES);
     expect_step_error(&r, K_EFAULT);
     at(&r, F_PUSHES + 0x10, STACK_BASE + STACK_BYTES - 0x30);
+    expect_step_error(&r, K_EFAULT);
+    at(&r, F_PUSHES + 0x10, STACK_BASE + STACK_BYTES - 0x38);
     expect_step_error(&r, K_EFAULT);
 }
 
@@ -615,6 +619,33 @@ static void test_truncated_xdata(void **state)
     INFO_ERROR(end - 0x100, K_ENOEXEC, HDR(0, 0, 255, 0, 0));
     /* The chained RUNTIME_FUNCTION runs past it. */
     INFO_ERROR(end - 12, K_ENOEXEC, HDR(CHAIN, 0, 0, 0, 0), U32(F_PUSHES), U32(F_PUSHES + 0x20));
+
+    /* Whereas infos that end exactly at the end of the data are whole. */
+    struct pe_unwind_regs r;
+    build();
+    info_at(end - 4, BYTES(HDR(0, 0, 0, 0, 0)));
+    w32(fo(PDATA + 12 * test_fn + 8), end - 4);
+    load();
+    at(&r, F_TEST + 0x10, E);
+    assert_int_equal(step(&r), 0);
+    expect_caller(&r, 0);
+    build();
+    info_at(end - 8, BYTES(HDR(0, 0, 2, 0, 0), 0, OP(PUSH_NONVOL, RSI), 0, OP(PUSH_NONVOL, RBX)));
+    w32(fo(PDATA + 12 * test_fn + 8), end - 8);
+    load();
+    poke(E - 16, MARK(0, RSI));
+    poke(E - 8, MARK(0, RBX));
+    at(&r, F_TEST + 0x10, E - 16);
+    assert_int_equal(step(&r), 0);
+    expect_caller(&r, 2, RBX, RSI);
+    build();
+    info_at(end - 16, BYTES(HDR(CHAIN, 0, 0, 0, 0), U32(F_PUSHES), U32(F_PUSHES + 0x20),
+                            U32(info_of[pushes_fn])));
+    w32(fo(PDATA + 12 * test_fn + 8), end - 16);
+    load();
+    at(&r, F_TEST + 0x10, E - 0x38);
+    assert_int_equal(step(&r), 0);
+    expect_caller(&r, 2, RBX, RSI);
 }
 
 static void test_unknown_codes(void **state)
@@ -677,13 +708,15 @@ static void test_chain_loops(void **state)
 {
     (void)state;
     const uint32_t self = XDATA + 0x200, other = XDATA + 0x280;
-    /* An info chaining to itself, and two chaining to each other. */
-    INFO_ERROR(self, K_ENOEXEC, HDR(CHAIN, 0, 1, 0, 0), 0, OP(ALLOC_SMALL, 0), 0, 0,
+    /* An info chaining to itself, and two chaining to each other (each link reads the
+     * stack, so a missing loop check ends at the read limit instead of hanging). */
+    INFO_ERROR(self, K_ENOEXEC, HDR(CHAIN, 0, 1, 0, 0), 0, OP(PUSH_NONVOL, RBX), 0, 0,
                U32(F_TEST), U32(F_TEST + 0x20), U32(self));
 
     struct pe_unwind_regs r;
     build();
-    info_at(other, BYTES(HDR(CHAIN, 0, 0, 0, 0), U32(F_TEST), U32(F_TEST + 0x20), U32(self)));
+    info_at(other, BYTES(HDR(CHAIN, 0, 1, 0, 0), 0, OP(PUSH_NONVOL, RBX), 0, 0, U32(F_TEST),
+                         U32(F_TEST + 0x20), U32(self)));
     info_at(self, BYTES(HDR(CHAIN, 0, 0, 0, 0), U32(F_TEST), U32(F_TEST + 0x20), U32(other)));
     w32(fo(PDATA + 12 * test_fn + 8), self);
     load();

@@ -1,0 +1,201 @@
+"""`scons bench`: Dormer against Linux, side by side in the same emulator.
+
+Boots Dormer with init=bench.exe and the Linux peer (../shared/linux-peer/run.sh)
+under the same QEMU flags: TCG with -icount shift=0,sleep=off on machines without
+usable hardware virtualisation, where every *_cycles figure is a count of executed
+guest instructions (and *_us figures are thousands of them); KVM where the CPU
+allows, with real cycles. Prints one table (metric, Dormer, Linux, ratio, target),
+writes build/bench.json and draws build/bench.png with gnuplot."""
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import dormer_iso
+import dormer_qemu
+
+# key, what it measures, target ratio Dormer/Linux (None: reported only)
+METRICS = [
+    ('null_syscall_raw_median_cycles', 'null system call (inline syscall), median', 0.25),
+    ('pf_cycles_per_page', 'demand-zero page fault, per page', 0.25),
+    ('munmap_cycles_per_page', 'release of the faulted region, per page', 0.5),
+    ('yield_switch_cycles', 'switch between two yielding threads', 0.5),
+    ('pipe_switch_cycles', 'switch through a pipe ping-pong', None),
+    ('thread_create_join_us', 'thread create + join (k-instructions)', 0.5),
+    ('vfork_exec_wait_us', 'spawn a minimal program and wait', 0.25),
+    ('posix_spawn_static_us', 'spawn a libc-sized program (hello.exe) and wait', 1.0),
+    ('guest_uptime_at_init_ms', 'kernel start to the first user instruction', 0.1),
+]
+DORMER_ONLY = ['boot_to_shell_ms', 'kernel_image_bytes', 'iso_bytes', 'frames_free_after_boot',
+               'hello_frames_used', 'pipe_switch_kind', 'bench_mode', 'tsc_mhz']
+KV = re.compile(r'^([A-Za-z_][A-Za-z0-9_.]*)=(\S+)\s*$')
+
+
+def accel_and_icount(accel):
+    accel, _ = dormer_qemu.accel_args(accel)
+    return accel, accel == 'tcg'
+
+
+def parse_kv(text):
+    out = {}
+    for line in text.replace('\r', '').splitlines():
+        m = KV.match(line.strip())
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full):
+    iso = os.path.join(build_dir, 'bench', 'dormer-bench.iso')
+    os.makedirs(os.path.dirname(iso), exist_ok=True)
+    cmdline = 'headless loglevel=warn init=bench.exe' + (' full' if full else ' quick')
+    dormer_iso.make_iso(iso, kernel_elf, cmdline, modules=modules)
+    cpu = ['-accel', 'kvm', '-cpu', 'host'] if accel == 'kvm' else ['-accel', 'tcg', '-cpu', 'max']
+    cmd = (['qemu-system-x86_64'] + cpu + ['-m', '512M', '-smp', '1', '-display', 'none',
+           '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-nic', 'none',
+           '-cdrom', iso, '-boot', 'd'] + dormer_qemu.DEBUG_EXIT)
+    if icount:
+        cmd += ['-icount', 'shift=0,sleep=off']
+    results = []
+    for i in range(runs):
+        t0 = time.monotonic()
+        res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1800)
+        text = dormer_iso_strip(res.stdout.decode(errors='replace'))
+        with open(os.path.join(build_dir, 'bench', 'dormer.run%d.log' % (i + 1)), 'w') as f:
+            f.write(text)
+        kv = parse_kv(text)
+        kv['qemu_total_ms'] = '%d' % ((time.monotonic() - t0) * 1000)
+        if 'bench_end' not in kv:
+            raise RuntimeError('Dormer run %d did not finish (see build/bench/dormer.run%d.log)'
+                               % (i + 1, i + 1))
+        results.append(kv)
+        print('bench: Dormer run %d of %d done' % (i + 1, runs), flush=True)
+    return medians(results)
+
+
+def dormer_iso_strip(text):
+    return re.sub(r'\x1b\[[0-9;?]*[A-Za-z]', '', text)
+
+
+def medians(runs):
+    out = {}
+    for key in runs[0]:
+        vals = [r.get(key) for r in runs if key in r]
+        try:
+            out[key] = statistics.median(float(v) for v in vals)
+        except ValueError:
+            out[key] = vals[0]
+    return out
+
+
+def run_linux(top, build_dir, accel, runs, full):
+    script = os.path.join(os.path.dirname(top), 'shared', 'linux-peer', 'run.sh')
+    if not os.path.exists(script):
+        print('bench: %s not found: Linux column left empty' % script)
+        return {}
+    env = dict(os.environ, LINUX_PEER_DIR=os.path.join(build_dir, 'linux-peer'),
+               RUNS=str(runs), NATIVE='0', ACCEL=accel, QUICK='0' if full else 'auto')
+    print('bench: running the Linux peer (%s runs; the first time also builds it)' % runs,
+          flush=True)
+    res = subprocess.run(['bash', script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         env=env)
+    text = res.stdout.decode(errors='replace')
+    with open(os.path.join(build_dir, 'bench', 'linux-peer.log'), 'w') as f:
+        f.write(text)
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r'^guest\.default\.([A-Za-z0-9_.]+)=(\S+)$', line.strip())
+        if m:
+            try:
+                out[m.group(1)] = float(m.group(2))
+            except ValueError:
+                out[m.group(1)] = m.group(2)
+    if not out:
+        print('bench: the Linux peer printed no results (see build/bench/linux-peer.log)')
+    return out
+
+
+def fmt(v):
+    if v is None:
+        return '-'
+    if isinstance(v, float):
+        return '%.0f' % v if abs(v) >= 100 else '%.2f' % v
+    return str(v)
+
+
+def chart(rows, png, build_dir):
+    if not shutil.which('gnuplot'):
+        print('bench: gnuplot not installed (tools/setup.sh installs it): no chart')
+        return
+    data = os.path.join(build_dir, 'bench', 'ratios.dat')
+    with open(data, 'w') as f:
+        for r in rows:
+            if r['ratio'] is not None:
+                f.write('"%s" %.4f %.4f\n' % (r['key'].replace('_', ' '), r['ratio'],
+                                               r['target'] if r['target'] else 0))
+    script = '''set terminal pngcairo size 1100,520 noenhanced font ",10"
+set output "%s"
+set title "Dormer / Linux 6.1, same QEMU (lower is better; bars under the line meet the target)"
+set style data histograms
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set logscale y
+set ylabel "ratio Dormer/Linux"
+set xtics rotate by -25 left
+set grid ytics
+set key top left
+plot "%s" using 2:xtic(1) title "Dormer / Linux" lc rgb "#3b7dd8", \\
+     "%s" using ($3 > 0 ? $3 : 1/0) with points pt 7 ps 1.5 lc rgb "#d83b3b" title "target"
+''' % (png, data, data)
+    res = subprocess.run(['gnuplot'], input=script.encode(), stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    if res.returncode != 0:
+        print('bench: gnuplot failed:\n' + res.stdout.decode(errors='replace'))
+    else:
+        print('bench: chart in %s' % os.path.relpath(png))
+
+
+def main(kernel_elf, modules, top, build_dir, accel='auto', runs=1, linux_runs=1, full=False,
+         iso_path=None):
+    accel, icount = accel_and_icount(accel)
+    print('bench: accelerator %s%s' % (accel, ' with -icount (figures are guest instruction '
+                                       'counts)' if icount else ''), flush=True)
+    dormer = run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full)
+    dormer['kernel_image_bytes'] = os.path.getsize(kernel_elf)
+    if iso_path and os.path.exists(iso_path):
+        dormer['iso_bytes'] = os.path.getsize(iso_path)
+    linux = run_linux(top, build_dir, accel, linux_runs, full)
+
+    rows = []
+    for key, what, target in METRICS:
+        d = dormer.get(key)
+        l = linux.get(key)
+        ratio = (d / l) if isinstance(d, float) and isinstance(l, float) and l else None
+        rows.append({'key': key, 'what': what, 'dormer': d, 'linux': l, 'ratio': ratio,
+                     'target': target,
+                     'meets_target': None if ratio is None or target is None else ratio <= target})
+    print()
+    print('%-32s %14s %14s %8s %8s' % ('metric', 'Dormer', 'Linux', 'ratio', 'target'))
+    for r in rows:
+        mark = '' if r['meets_target'] is None else (' ok' if r['meets_target'] else ' MISS')
+        print('%-32s %14s %14s %8s %8s%s' % (r['key'], fmt(r['dormer']), fmt(r['linux']),
+                                              fmt(r['ratio']), fmt(r['target']), mark))
+    print()
+    for key in DORMER_ONLY:
+        if key in dormer:
+            print('%-32s %14s' % (key, fmt(dormer[key])))
+    for key in sorted(dormer):
+        if key.endswith('_iterations'):
+            print('%-32s %14s' % (key, fmt(dormer[key])))
+    result = {'accel': accel, 'icount': icount, 'runs': runs, 'linux_runs': linux_runs,
+              'rows': rows, 'dormer': dormer, 'linux': linux}
+    path = os.path.join(build_dir, 'bench.json')
+    with open(path, 'w') as f:
+        json.dump(result, f, indent=2, sort_keys=True, default=str)
+    print('bench: results in %s' % os.path.relpath(path))
+    chart(rows, os.path.join(build_dir, 'bench.png'), build_dir)
+    return 0
