@@ -1,15 +1,20 @@
 /*
- * Freestanding memory and string routines. Plain byte loops with a word-sized fast
- * path for the bulk copies; the compiler is told not to turn them back into calls
- * to themselves (-fno-tree-loop-distribute-patterns in the build).
+ * Freestanding memory and string routines. The bulk copies and fills use the string
+ * instructions eight bytes at a time; the compiler is told not to turn the byte
+ * loops back into calls to these (-fno-tree-loop-distribute-patterns in the build).
  */
 #include <lib/string.h>
 #include <stdint.h>
 
+/* Eight bytes per step, then the tail: under emulation every repetition of a string
+ * instruction counts, so a 4 KiB page takes 512 steps instead of 4096. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
     void *ret = dst;
-    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+    size_t words = n / 8, tail = n % 8;
+
+    __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
     return ret;
 }
 
@@ -31,7 +36,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
-    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+    uint64_t pattern = 0x0101010101010101ull * (uint8_t)c;
+    size_t words = n / 8, tail = n % 8;
+
+    __asm__ volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
     return ret;
 }
 

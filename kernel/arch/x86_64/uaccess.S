@@ -6,21 +6,30 @@
  */
 #include "asm_macros.h"
 
-/* size_t arch_copy_user(void *dst, const void *src, size_t len) */
+/* size_t arch_copy_user(void *dst, const void *src, size_t len): quadwords, then the
+ * tail; on a fault, the bytes left are the quadwords left * 8 plus the tail. */
     .section .text.arch_copy_user, "ax"
     .global arch_copy_user
 arch_copy_user:
     pushfq
     movq %rdx, %rcx
+    shrq $3, %rcx
+    andl $7, %edx
     stac
-1:  rep movsb
+1:  rep movsq
+    movl %edx, %ecx
+2:  rep movsb
     popfq
     movq %rcx, %rax         /* 0: all copied */
     ret
-2:  popfq
-    movq %rcx, %rax         /* bytes left when the fault hit */
+3:  leaq (%rdx, %rcx, 8), %rax
+    popfq
     ret
-    EXTABLE 1b, 2b
+4:  movq %rcx, %rax
+    popfq
+    ret
+    EXTABLE 1b, 3b
+    EXTABLE 2b, 4b
 
 /* size_t arch_clear_user(void *dst, size_t len) */
     .section .text.arch_clear_user, "ax"
@@ -28,15 +37,23 @@ arch_copy_user:
 arch_clear_user:
     pushfq
     movq %rsi, %rcx
+    shrq $3, %rcx
+    andl $7, %esi
     xorl %eax, %eax
     stac
-1:  rep stosb
+1:  rep stosq
+    movl %esi, %ecx
+2:  rep stosb
     popfq
     movq %rcx, %rax
     ret
-2:  popfq
-    movq %rcx, %rax
+3:  leaq (%rsi, %rcx, 8), %rax
+    popfq
     ret
-    EXTABLE 1b, 2b
+4:  movq %rcx, %rax
+    popfq
+    ret
+    EXTABLE 1b, 3b
+    EXTABLE 2b, 4b
 
     .section .note.GNU-stack, "", @progbits
