@@ -17,6 +17,7 @@
 #include <arch/mmu.h>
 #include <core/sections.h>
 #include <mm/kheap.h>
+#include <mm/kstack.h>
 #include <mm/layout.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
@@ -124,6 +125,7 @@ static uint64_t frames_in_use(void)
     struct pmm_stats st;
     struct kheap_stats hs;
 
+    kstack_trim();
     kheap_trim();
     pmm_get_stats(&st);
     kheap_get_stats(&hs);

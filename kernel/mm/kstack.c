@@ -6,10 +6,32 @@
  */
 #include <core/panic.h>
 #include <lib/errno.h>
+#include <lib/spinlock.h>
 #include <mm/kstack.h>
 #include <mm/vmm.h>
 
 static struct kstack stacks[KSTACK_MAX]; /* a slot is free when hi == 0 */
+
+/* Recently freed stacks of the usual size, still mapped, for the next thread: making a
+ * stack (reserve, commit, fault in, zero) is most of what creating a thread costs. */
+#define KSTACK_CACHE 8
+static struct spinlock cache_lock = SPINLOCK_INIT("kstack_cache");
+static vaddr_t cache[KSTACK_CACHE]; /* protected by cache_lock: guard-page addresses */
+static size_t cached;               /* protected by cache_lock */
+
+void kstack_trim(void)
+{
+    for (;;) {
+        vaddr_t base = 0;
+        spin_lock(&cache_lock);
+        if (cached)
+            base = cache[--cached];
+        spin_unlock(&cache_lock);
+        if (!base)
+            return;
+        vmm_release(vmm_kernel_space(), base);
+    }
+}
 
 static struct kstack *slot_alloc(void)
 {
@@ -44,6 +66,22 @@ struct kstack *kstack_create(size_t size, const char *name)
     size = (size + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
     if (size == 0)
         return NULL;
+    if (size == KSTACK_CACHED_SIZE) {
+        spin_lock(&cache_lock);
+        if (cached)
+            base = cache[--cached];
+        spin_unlock(&cache_lock);
+        if (base) {
+            struct kstack *ks = slot_alloc();
+            if (!ks)
+                goto fail;
+            ks->guard = base;
+            ks->lo = base + PAGE_SIZE;
+            ks->name = name;
+            __atomic_store_n(&ks->hi, base + PAGE_SIZE + size, __ATOMIC_RELEASE);
+            return ks;
+        }
+    }
     if (vmm_reserve(ks_space, &base, size + PAGE_SIZE, 0, 0) != 0)
         return NULL;
     if (vmm_commit(ks_space, base + PAGE_SIZE, size, VM_READ | VM_WRITE) != 0)
@@ -70,8 +108,18 @@ fail:
 void kstack_destroy(struct kstack *ks)
 {
     vaddr_t base = ks->guard;
+    size_t size = ks->hi - ks->lo;
 
     __atomic_store_n(&ks->hi, 0, __ATOMIC_RELEASE);
+    if (size == KSTACK_CACHED_SIZE) {
+        spin_lock(&cache_lock);
+        bool kept = cached < KSTACK_CACHE;
+        if (kept)
+            cache[cached++] = base;
+        spin_unlock(&cache_lock);
+        if (kept)
+            return;
+    }
     vmm_release(vmm_kernel_space(), base);
 }
 

@@ -5,6 +5,7 @@
 #include <abi/types.h>
 #include <arch/uaccess.h>
 #include <core/time.h>
+#include <mm/kstack.h>
 #include <mm/pmm.h>
 #include <proc/process.h>
 #include <sys/syscall.h>
@@ -32,6 +33,7 @@ dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
         return STATUS_INVALID_INFO_CLASS;
     if (args[2] < sizeof c)
         return STATUS_INFO_LENGTH_MISMATCH;
+    kstack_trim(); /* cached kernel stacks are not "used" */
     pmm_get_stats(&st);
     c.page_size = PAGE_SIZE;
     c.total_frames = st.total;

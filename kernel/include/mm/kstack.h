@@ -27,8 +27,15 @@ void kstack_register(uintptr_t guard, uintptr_t lo, uintptr_t hi, const char *na
  * memory. The name is not copied. */
 struct kstack *kstack_create(size_t size, const char *name);
 
-/* Unregister and free a stack made by kstack_create. It must not be in use. */
+/* Unregister and free a stack made by kstack_create. It must not be in use. Stacks of
+ * KSTACK_CACHED_SIZE (the size threads use) are kept, mapped, for the next
+ * kstack_create (up to a few), which then costs almost nothing. */
 void kstack_destroy(struct kstack *ks);
+
+#define KSTACK_CACHED_SIZE (16 * 1024)
+
+/* Give the cached stacks back (before counting frames for a leak check). */
+void kstack_trim(void);
 
 /* The stack containing addr / whose guard page contains addr; NULL if none.
  * Lock-free, safe in fault handlers and panics. */
