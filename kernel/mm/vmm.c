@@ -125,10 +125,13 @@ static int split_locked(vmm_space_t *s, vaddr_t addr)
     if (rc)
         return rc;
     s->regions[i].end = addr;
-    /* Split the resident count by asking the page tables: rare (edits, not faults). */
+    /* Split the resident count by asking the page tables (edits, not faults, and
+     * only when the region has frames at all: fresh reservations split for free). */
     uint64_t low = 0;
-    for (vaddr_t va = s->regions[i].start; va < addr; va += PAGE_SIZE)
-        low += arch_mmu_query(s->root, va, NULL, NULL);
+    if (s->regions[i].resident) {
+        for (vaddr_t va = s->regions[i].start; va < addr; va += PAGE_SIZE)
+            low += arch_mmu_query(s->root, va, NULL, NULL);
+    }
     s->regions[i + 1].resident = s->regions[i].resident - low;
     s->regions[i].resident = low;
     return 0;

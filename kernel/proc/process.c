@@ -266,6 +266,7 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     }
     /* As if called: a zero return address below 32 bytes of home space. */
     t->user_stack = top - 0x28;
+    t->stack_reservation = top - reserve;
     t->user_entry = exe->base + exe->pe.entry_rva;
     t->user_arg = p->peb;
     sched_prepare_thread(t, user_thread_start, t);
@@ -332,6 +333,8 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t ar
     t->user_entry = entry;
     t->user_stack = top - 0x28;
     t->user_arg = arg;
+    t->stack_reservation = top - stack_reserve;
+    t->teb_reservation = teb;
     sched_prepare_thread(t, user_thread_start, t);
     thread_attach(p, t);
     kobj_ref(&t->obj); /* the caller's */
@@ -350,8 +353,16 @@ void thread_exit_current(dormer_status_t status)
     if (last && !p->terminating)
         p->exit_status = status;
     sched_unlock_irq(flags);
-    if (last)
+    if (last) {
         process_release(p);
+    } else if (p) {
+        /* The process goes on: give back this thread's stack and TEB now, so a
+         * program that keeps making threads does not keep their memory. */
+        if (t->stack_reservation)
+            vmm_release(p->space, t->stack_reservation);
+        if (t->teb_reservation)
+            vmm_release(p->space, t->teb_reservation);
+    }
     sched_lock_irq(); /* held into the switch; never returned to */
     if (last) {
         p->exited = true;

@@ -52,6 +52,8 @@ struct thread {
     dormer_status_t exit_status;
     /* user threads */
     uint64_t teb, user_entry, user_stack, user_arg;
+    uint64_t stack_reservation;  /* base of its user stack's reservation (freed at exit) */
+    uint64_t teb_reservation;    /* base of its own TEB reservation, 0 if in the PEB area */
     struct arch_fpu fpu;         /* saved FPU/SSE registers while not running */
 };
 
