@@ -25,9 +25,11 @@ static struct list run_queues[SCHED_PRIORITIES];
 static struct list sleepers = LIST_INIT(sleepers);
 static struct list zombies = LIST_INIT(zombies);
 static struct thread boot_thread;
-static struct thread *current = &boot_thread;
+struct thread *sched_current = &boot_thread; /* read lock-free by this CPU */
+#define current sched_current
 static struct thread *idle_thread;
-static bool need_resched;
+bool sched_need_resched;
+#define need_resched sched_need_resched
 
 static void lock_raw(void)
 {
@@ -52,11 +54,6 @@ void sched_unlock_irq(uint64_t flags)
 {
     unlock_raw();
     arch_irq_restore(flags);
-}
-
-struct thread *thread_current(void)
-{
-    return current;
 }
 
 struct process *process_current(void)

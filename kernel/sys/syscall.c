@@ -7,6 +7,7 @@
 #include <arch/context.h>
 #include <lib/errno.h>
 #include <proc/process.h>
+#include <proc/sched.h>
 #include <sys/syscall.h>
 
 struct syscall_entry {
@@ -24,28 +25,37 @@ static const struct syscall_entry syscall_table[] = {
 #include <abi/syscalls.def>
 #undef SYSCALL
 
-void syscall_dispatch(struct arch_regs *regs)
+dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                               struct arch_regs *regs)
 {
-    uint64_t nr = arch_syscall_number(regs);
-    uint64_t args[SYSCALL_MAX_ARGS] = { 0 };
-    dormer_status_t status;
+    uint64_t args[SYSCALL_MAX_ARGS] = { a0, a1, a2, a3 };
 
-    if (nr >= sizeof syscall_table / sizeof syscall_table[0] || !syscall_table[nr].fn) {
-        status = STATUS_INVALID_SYSTEM_SERVICE;
-        goto out;
+    if (nr >= sizeof syscall_table / sizeof syscall_table[0] || !syscall_table[nr].fn)
+        return STATUS_INVALID_SYSTEM_SERVICE;
+    for (int i = 4; i < syscall_table[nr].nargs; i++) {
+        if (arch_syscall_arg(regs, i, &args[i]) != 0)
+            return STATUS_ACCESS_VIOLATION;
     }
-    for (int i = 0; i < syscall_table[nr].nargs; i++) {
-        if (arch_syscall_arg(regs, i, &args[i]) != 0) {
-            status = STATUS_ACCESS_VIOLATION;
-            goto out;
-        }
-    }
-    status = syscall_table[nr].fn(args);
-out:
-    arch_syscall_set_result(regs, (uint64_t)(uint32_t)status);
-    /* On the way back to user mode: leave if killed, switch if the slice is over. */
+    return syscall_table[nr].fn(args);
+}
+
+void syscall_exit_work(void)
+{
     thread_check_terminate();
     sched_preempt_point();
+}
+
+void syscall_dispatch(struct arch_regs *regs)
+{
+    uint64_t a[4];
+
+    for (int i = 0; i < 4; i++)
+        arch_syscall_arg(regs, i, &a[i]);
+    dormer_status_t status = syscall_invoke(arch_syscall_number(regs), a[0], a[1], a[2], a[3],
+                                            regs);
+    arch_syscall_set_result(regs, (uint64_t)(uint32_t)status);
+    if (sched_exit_work_pending())
+        syscall_exit_work();
 }
 
 dormer_status_t status_from_errno(int err)

@@ -11,6 +11,9 @@
 #include <arch/context.h>
 #include <arch/uaccess.h>
 #include <lib/errno.h>
+#include <proc/process.h>
+#include <proc/sched.h>
+#include <sys/syscall.h>
 
 #define MSR_STAR   0xc0000081
 #define MSR_LSTAR  0xc0000082
@@ -57,6 +60,18 @@ uint64_t arch_context_init(uint64_t stack_top, void (*entry)(void *arg), void *a
     *--sp = 0;                             /* r14 */
     *--sp = 0;                             /* r15 */
     return (uint64_t)(uintptr_t)sp;
+}
+
+/* From the entry code: the fast path reads the frame directly, and only goes out of
+ * line for the rare work on the way back (a kill, a switch). */
+void x86_syscall_dispatch(struct trap_frame *f);
+
+void x86_syscall_dispatch(struct trap_frame *f)
+{
+    f->rax = (uint64_t)(uint32_t)syscall_invoke(f->rax, f->r10, f->rdx, f->r8, f->r9,
+                                                (struct arch_regs *)f);
+    if (__builtin_expect(sched_exit_work_pending(), 0))
+        syscall_exit_work();
 }
 
 uint64_t arch_syscall_number(const struct arch_regs *regs)

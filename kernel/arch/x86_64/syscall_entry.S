@@ -1,7 +1,8 @@
 /*
  * SYSCALL entry. The CPU leaves the user RIP in RCX and RFLAGS in R11 and does not
  * switch stacks, so we swapgs, park the user RSP in per-CPU data, take the thread's
- * kernel stack and build the same struct trap_frame interrupts build. Return is
+ * kernel stack and build the struct trap_frame interrupts build (less the registers
+ * the C code preserves). Return is
  * SYSRET when the frame still describes ordinary user state with a canonical RIP,
  * else IRET (SYSRET with a non-canonical RIP would fault in ring 0).
  */
@@ -22,17 +23,36 @@ x86_syscall_entry:
     pushq %rcx                          /* rip */
     pushq $0                            /* error */
     pushq $SYSCALL_FRAME_VECTOR         /* vector */
-    SAVE_GPRS
+    /* The general registers, except the six the C code preserves anyway (rbx, rbp,
+     * r12-r15): their trap-frame slots stay unwritten for system calls, and they
+     * reach user mode again untouched. Offsets as in struct trap_frame. */
+    subq $120, %rsp
+    movq %rax, 112(%rsp)
+    movq %rcx, 96(%rsp)
+    movq %rdx, 88(%rsp)
+    movq %rsi, 80(%rsp)
+    movq %rdi, 72(%rsp)
+    movq %r8, 56(%rsp)
+    movq %r9, 48(%rsp)
+    movq %r10, 40(%rsp)
+    movq %r11, 32(%rsp)
     movq %rsp, %rdi
     pushq 136(%rsp)                     /* frame record: the user RIP, RBP */
     pushq %rbp
     movq %rsp, %rbp
     sti
-    call syscall_dispatch
+    call x86_syscall_dispatch
     cli
-    addq $16, %rsp
-    RESTORE_GPRS
-    addq $16, %rsp                      /* vector, error */
+    popq %rbp                           /* the user's, from the frame record */
+    addq $8, %rsp
+    movq 112(%rsp), %rax
+    movq 88(%rsp), %rdx
+    movq 80(%rsp), %rsi
+    movq 72(%rsp), %rdi
+    movq 56(%rsp), %r8
+    movq 48(%rsp), %r9
+    movq 40(%rsp), %r10
+    addq $136, %rsp                     /* the registers, vector, error */
     /* Now: rip, cs, rflags, rsp, ss. SYSRET only for plain 64-bit user frames. */
     cmpq $(GDT_USER_CODE | 3), 8(%rsp)
     jne 1f

@@ -129,11 +129,16 @@ struct thread *thread_create_kernel(void (*fn)(void *arg), void *arg);
 /* Leave now if this thread was killed (called on the way back to user mode). */
 void thread_check_terminate(void);
 
+/* Anything to do before returning to user mode: a switch, or a kill. Lock-free. */
+static inline bool sched_exit_work_pending(void)
+{
+    return sched_need_resched || thread_current()->terminate;
+}
+
 /* Every process, for NtQuerySystemProcesses: calls fn for each (sched_lock held). */
 void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
 
-/* The running thread / its process (NULL for the boot thread). */
-struct thread *thread_current(void);
+/* The running thread's process (NULL for kernel threads). */
 struct process *process_current(void);
 
 /* Handles: values are multiples of 4 starting at 4, like Windows. A handle holds a

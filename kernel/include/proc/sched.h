@@ -78,6 +78,15 @@ void sched_init(void);
 /* Make a NEW thread runnable. */
 void sched_start_thread(struct thread *t);
 
+/* The running thread, and whether a switch is wanted (this CPU; lock-free reads). */
+extern struct thread *sched_current;
+extern bool sched_need_resched;
+
+static inline struct thread *thread_current(void)
+{
+    return sched_current;
+}
+
 /* Timer interrupt hook: wakes sleepers, charges the slice. IRQ context. */
 void sched_tick(void);
 

@@ -21,6 +21,15 @@ struct arch_regs;
  * stack: decode, fetch arguments, call the handler, store the status. */
 void syscall_dispatch(struct arch_regs *regs);
 
+/* The same, given the number and the four register arguments (the arch fast path);
+ * arguments 5-8 are fetched from regs when a call has them. Returns the status. */
+dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                               struct arch_regs *regs);
+
+/* On the way back to user mode, when sched_exit_work_pending(): leave if killed,
+ * switch if the slice is over. */
+void syscall_exit_work(void);
+
 /* K_E* (or 0) to the NTSTATUS a program sees. */
 dormer_status_t status_from_errno(int err);
 
