@@ -177,6 +177,15 @@ USER_BOOTS = {
                        r'"ticker\.exe beta 3 170" exited with 3',
                        r'"ticker\.exe gamma 5 90" exited with 5',
                        r'process together\.exe \(pid 1\) exited with status 0x00000000']),
+    # scons bench's program, quick mode: it must run to the end and print every key
+    # (numbers are not judged here: performance lives in scons bench).
+    'user/bench_smoke': ('init=bench.exe quick', 0,
+                         [r'bench_begin=1', r'null_syscall_raw_median_cycles=\d+',
+                          r'pf_cycles_per_page=\d+', r'munmap_cycles_per_page=\d+',
+                          r'yield_switch_cycles=\d+', r'pipe_switch_cycles=\d+',
+                          r'thread_create_join_us=[\d.]+', r'vfork_exec_wait_us=[\d.]+',
+                          r'posix_spawn_static_us=[\d.]+', r'hello_frames_used=\d+',
+                          r'bench_end=1']),
     'user/bad_image_refused': ('init=bad_image.exe', 127,
                                [r'cannot start bad_image\.exe: section \S+ raw data runs '
                                 r'past end of file']),
