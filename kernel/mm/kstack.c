@@ -58,10 +58,25 @@ void kstack_register(uintptr_t guard, uintptr_t lo, uintptr_t hi, const char *na
     __atomic_store_n(&ks->hi, hi, __ATOMIC_RELEASE);
 }
 
+/* A stack whose memory is in place: [base] guard page, then size bytes. */
+static struct kstack *publish(vaddr_t base, size_t size, const char *name)
+{
+    struct kstack *ks = slot_alloc();
+
+    if (!ks)
+        return NULL;
+    ks->guard = base;
+    ks->lo = base + PAGE_SIZE;
+    ks->name = name;
+    __atomic_store_n(&ks->hi, base + PAGE_SIZE + size, __ATOMIC_RELEASE);
+    return ks;
+}
+
 struct kstack *kstack_create(size_t size, const char *name)
 {
     vmm_space_t *ks_space = vmm_kernel_space();
     vaddr_t base = 0;
+    struct kstack *ks;
 
     size = (size + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
     if (size == 0)
@@ -71,16 +86,8 @@ struct kstack *kstack_create(size_t size, const char *name)
         if (cached)
             base = cache[--cached];
         spin_unlock(&cache_lock);
-        if (base) {
-            struct kstack *ks = slot_alloc();
-            if (!ks)
-                goto fail;
-            ks->guard = base;
-            ks->lo = base + PAGE_SIZE;
-            ks->name = name;
-            __atomic_store_n(&ks->hi, base + PAGE_SIZE + size, __ATOMIC_RELEASE);
-            return ks;
-        }
+        if (base)
+            goto ready;
     }
     if (vmm_reserve(ks_space, &base, size + PAGE_SIZE, 0, 0) != 0)
         return NULL;
@@ -92,14 +99,10 @@ struct kstack *kstack_create(size_t size, const char *name)
         if (vmm_handle_fault(ks_space, va, VM_WRITE, false) != VMM_FAULT_RESOLVED)
             goto fail;
     }
-    struct kstack *ks = slot_alloc();
-    if (!ks)
-        goto fail;
-    ks->guard = base;
-    ks->lo = base + PAGE_SIZE;
-    ks->name = name;
-    __atomic_store_n(&ks->hi, base + PAGE_SIZE + size, __ATOMIC_RELEASE);
-    return ks;
+ready:
+    ks = publish(base, size, name);
+    if (ks)
+        return ks;
 fail:
     vmm_release(ks_space, base);
     return NULL;
