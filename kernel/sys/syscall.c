@@ -21,6 +21,14 @@ static const struct syscall_entry syscall_table[] = {
 #undef SYSCALL
 };
 
+const syscall_fn_t syscall_fast_table[] = {
+#define SYSCALL(num, name, n) [num] = (n) <= 4 ? sys_##name : NULL,
+#include <abi/syscalls.def>
+#undef SYSCALL
+};
+
+const uint64_t syscall_count = sizeof syscall_fast_table / sizeof syscall_fast_table[0];
+
 #define SYSCALL(num, name, n) _Static_assert((n) <= SYSCALL_MAX_ARGS, #name " has too many arguments");
 #include <abi/syscalls.def>
 #undef SYSCALL

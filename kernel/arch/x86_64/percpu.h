@@ -9,6 +9,9 @@
 #define PERCPU_KERNEL_RSP 8  /* stack to switch to on SYSCALL */
 #define PERCPU_USER_RSP   16 /* scratch: the user RSP during entry */
 
+/* Byte offset of struct thread's `terminate` flag (checked in syscall.c). */
+#define THREAD_TERMINATE_OFFSET 82
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 

@@ -62,7 +62,11 @@ uint64_t arch_context_init(uint64_t stack_top, void (*entry)(void *arg), void *a
     return (uint64_t)(uintptr_t)sp;
 }
 
-/* From the entry code: the fast path reads the frame directly, and only goes out of
+_Static_assert(__builtin_offsetof(struct thread, terminate) == THREAD_TERMINATE_OFFSET,
+               "syscall_entry.S tests the flag at this offset");
+_Static_assert(sizeof(((struct thread *)0)->terminate) == 1, "a byte flag");
+
+/* From the entry code (calls with more than four arguments): reads the frame directly, and only goes out of
  * line for the rare work on the way back (a kill, a switch). */
 void x86_syscall_dispatch(struct trap_frame *f);
 

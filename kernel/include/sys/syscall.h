@@ -26,6 +26,12 @@ void syscall_dispatch(struct arch_regs *regs);
 dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                                struct arch_regs *regs);
 
+/* For the arch entry's fast path: handlers by number (NULL for calls with more than
+ * four arguments, which go through syscall_invoke), and how many numbers there are. */
+typedef dormer_status_t (*syscall_fn_t)(const uint64_t *args);
+extern const syscall_fn_t syscall_fast_table[];
+extern const uint64_t syscall_count;
+
 /* On the way back to user mode, when sched_exit_work_pending(): leave if killed,
  * switch if the slice is over. */
 void syscall_exit_work(void);
