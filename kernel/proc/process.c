@@ -176,9 +176,20 @@ static int build_peb(struct process *p, const struct loaded_image *exe, const ch
 static void process_release(struct process *p)
 {
     vmm_space_t *space = p->space;
+    struct kobject *open[PROCESS_MAX_HANDLES];
+    size_t n = 0;
 
-    for (uint64_t h = 4; h <= 4 * PROCESS_MAX_HANDLES; h += 4)
-        handle_close(p, h);
+    /* Empty the table under its lock once, then drop the references outside it. */
+    spin_lock(&p->handle_lock);
+    for (int i = 0; i < PROCESS_MAX_HANDLES; i++) {
+        if (p->handles[i]) {
+            open[n++] = p->handles[i];
+            p->handles[i] = NULL;
+        }
+    }
+    spin_unlock(&p->handle_lock);
+    while (n)
+        kobj_unref(open[--n]);
     if (p->stdout_pipe) {
         kobj_unref(p->stdout_pipe);
         p->stdout_pipe = NULL;
@@ -226,7 +237,8 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     p->pid = next_pid++;
     list_push_back(&all_processes, &p->all_node);
     sched_unlock_irq(flags);
-    p->images = kcalloc(PROCESS_MAX_IMAGES, sizeof *p->images);
+    /* Not zeroed: the loader initialises each entry it uses (image_count of them). */
+    p->images = kmalloc(PROCESS_MAX_IMAGES * sizeof *p->images);
     p->space = vmm_space_create();
     if (!p->images || !p->space || strlen(cmdline) >= MAX_CMDLINE) {
         fmt_snprintf(err, errlen, "%s: %s", name,
