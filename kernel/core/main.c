@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <core/cmdline.h>
 #include <core/console.h>
+#include <core/init.h>
 #include <core/crash.h>
 #include <core/ksym.h>
 #include <core/ktest.h>
@@ -25,8 +26,6 @@
 #include <lib/string.h>
 #include <proc/process.h>
 #include <proc/sched.h>
-
-void kmain(uint32_t magic, uint32_t info_pa);
 
 static struct mb2_info boot_info;
 

@@ -26,6 +26,17 @@ _Static_assert(__builtin_offsetof(struct x86_percpu, user_rsp) == PERCPU_USER_RS
 
 /* Set the kernel stack of the TSS (interrupts from user mode) as well. */
 void x86_tss_set_rsp0(uint64_t rsp0);
+
+struct trap_frame;
+
+/* Entry points in assembly (syscall_entry.S, switch.S): the SYSCALL target, and
+ * where a new thread's first switch lands. */
+void x86_syscall_entry(void);
+void x86_thread_trampoline(void);
+
+/* The system-call slow path (calls with more than four arguments), from
+ * syscall_entry.S with interrupts on. */
+void x86_syscall_dispatch(struct trap_frame *f);
 #endif
 
 #endif

@@ -25,8 +25,6 @@
 
 static struct x86_percpu boot_cpu;
 
-void x86_syscall_entry(void);
-void x86_thread_trampoline(void);
 
 void arch_syscall_init(void)
 {
@@ -68,8 +66,6 @@ _Static_assert(sizeof(((struct thread *)0)->terminate) == 1, "a byte flag");
 
 /* From the entry code (calls with more than four arguments): reads the frame directly, and only goes out of
  * line for the rare work on the way back (a kill, a switch). */
-void x86_syscall_dispatch(struct trap_frame *f);
-
 void x86_syscall_dispatch(struct trap_frame *f)
 {
     f->rax = (uint64_t)(uint32_t)syscall_invoke(f->rax, f->r10, f->rdx, f->r8, f->r9,
