@@ -72,17 +72,34 @@ static int place_image(struct process *p, struct loaded_image *img, char *err, s
     return 0;
 }
 
-static int copy_sections(const struct loaded_image *img)
+/* Put len bytes of the file at va: page by page straight into fresh frames where the
+ * range starts on a page (each page written once), else through the copy routine. */
+static int place_bytes(struct process *p, uint64_t va, const uint8_t *src, size_t len)
+{
+    if (va & (PAGE_SIZE - 1))
+        return copy_to_user(uptr(va), src, len);
+    for (size_t off = 0; off < len; off += PAGE_SIZE) {
+        size_t n = len - off < PAGE_SIZE ? len - off : PAGE_SIZE;
+        int rc = vmm_fill_page(p->space, va + off, src + off, n);
+        if (rc == K_EEXIST)
+            rc = copy_to_user(uptr(va + off), src + off, n);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int copy_sections(struct process *p, const struct loaded_image *img)
 {
     const struct pe_image *pe = &img->pe;
-    int rc = copy_to_user(uptr(img->base), img->file, pe->size_of_headers);
+    int rc = place_bytes(p, img->base, img->file, pe->size_of_headers);
 
     for (uint32_t i = 0; !rc && i < pe->num_sections; i++) {
         const struct pe_section *s = &pe->sections[i];
         if (s->load_size)
-            rc = copy_to_user(uptr(img->base + s->rva), img->file + s->raw_off, s->load_size);
+            rc = place_bytes(p, img->base + s->rva, img->file + s->raw_off, s->load_size);
     }
-    return rc; /* the rest of each section is already zero (demand-zero pages) */
+    return rc; /* the rest of each section is zero (filled, or demand-zero pages) */
 }
 
 static int protect_sections(struct process *p, const struct loaded_image *img)
@@ -176,7 +193,7 @@ static struct loaded_image *load_image(struct process *p, const char *name, char
         fmt_snprintf(err, errlen, "%s: %s", f->name, reason);
         return NULL;
     }
-    if (place_image(p, img, err, errlen) != 0 || copy_sections(img) != 0)
+    if (place_image(p, img, err, errlen) != 0 || copy_sections(p, img) != 0)
         goto fail;
 
     uint64_t access = arch_user_access_begin();

@@ -509,6 +509,42 @@ out:
     return result;
 }
 
+int vmm_fill_page(vmm_space_t *s, vaddr_t va, const void *src, size_t len)
+{
+    int rc = 0;
+
+    if ((va & (PAGE_SIZE - 1)) || len > PAGE_SIZE)
+        return K_EINVAL;
+    spin_lock(&s->lock);
+    struct vm_region *r = find_locked(s, va);
+    if (!r || r->state != VM_COMMITTED) {
+        rc = K_EINVAL;
+        goto out;
+    }
+    if (arch_mmu_query(s->root, va, NULL, NULL)) {
+        rc = K_EEXIST;
+        goto out;
+    }
+    paddr_t pa = pmm_alloc_frame();
+    if (!pa) {
+        rc = K_ENOMEM;
+        goto out;
+    }
+    uint8_t *page = phys_to_virt(pa);
+    memcpy(page, src, len);
+    memset(page + len, 0, PAGE_SIZE - len);
+    if (arch_mmu_map(s->root, va, pa, mmu_prot(s, r->prot)) != 0) {
+        pmm_free_frame(pa);
+        rc = K_ENOMEM;
+        goto out;
+    }
+    r->resident++;
+    s->resident_pages++;
+out:
+    spin_unlock(&s->lock);
+    return rc;
+}
+
 static void space_init(vmm_space_t *s, mmu_root_t root, vaddr_t lo, vaddr_t hi, bool user)
 {
     memset(s, 0, sizeof *s);

@@ -128,6 +128,15 @@ int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned pr
  */
 int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present);
 
+/*
+ * Give the committed, not yet present page at va (page aligned) its frame, filled
+ * with len bytes from src (a kernel pointer) and zeros after them: the loader's way
+ * to write a page once instead of faulting it in zeroed and then copying over it.
+ * K_EEXIST if the page is already present (copy into it instead), K_EINVAL if it is
+ * not committed, K_ENOMEM. Takes the space's lock.
+ */
+int vmm_fill_page(vmm_space_t *s, vaddr_t va, const void *src, size_t len);
+
 /* Text for a VMM_FAULT_* value. */
 const char *vmm_fault_name(int result);
 
