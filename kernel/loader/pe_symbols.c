@@ -160,10 +160,16 @@ int pe_find_export_by_name(const uint8_t *image, size_t image_size, const struct
     int rc = exports_open(&v, &x);
     if (rc < 0)
         return rc;
-    if (hint < x.nnames) {
-        const char *s = exports_name(&v, &x, hint);
+    /* The hint is a guess at the name's index. GNU ld writes the ordinal there
+     * instead, which for a DLL whose ordinals follow its sorted names is the index
+     * plus the ordinal base: try both before searching. */
+    uint32_t guesses[2] = { hint, hint >= x.base ? hint - x.base : UINT32_MAX };
+    for (int g = 0; g < 2; g++) {
+        if (guesses[g] >= x.nnames)
+            continue;
+        const char *s = exports_name(&v, &x, guesses[g]);
         if (s != NULL && strcmp(s, name) == 0)
-            return exports_target(&v, &x, exports_ordinal_index(&x, hint), rva);
+            return exports_target(&v, &x, exports_ordinal_index(&x, guesses[g]), rva);
     }
     uint32_t lo = 0, hi = x.nnames;
     while (lo < hi) {
