@@ -53,19 +53,6 @@ void syscall_exit_work(void)
     sched_preempt_point();
 }
 
-void syscall_dispatch(struct arch_regs *regs)
-{
-    uint64_t a[4];
-
-    for (int i = 0; i < 4; i++)
-        arch_syscall_arg(regs, i, &a[i]);
-    dormer_status_t status = syscall_invoke(arch_syscall_number(regs), a[0], a[1], a[2], a[3],
-                                            regs);
-    arch_syscall_set_result(regs, (uint64_t)(uint32_t)status);
-    if (sched_exit_work_pending())
-        syscall_exit_work();
-}
-
 dormer_status_t status_from_errno(int err)
 {
     switch (err) {

@@ -74,11 +74,6 @@ void x86_syscall_dispatch(struct trap_frame *f)
         syscall_exit_work();
 }
 
-uint64_t arch_syscall_number(const struct arch_regs *regs)
-{
-    return ((const struct trap_frame *)regs)->rax;
-}
-
 int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value)
 {
     const struct trap_frame *f = (const struct trap_frame *)regs;
@@ -103,21 +98,6 @@ int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value)
         return copy_from_user(value, uptr(f->rsp + 0x28 + 8 * (uint64_t)(index - 4)),
                               sizeof *value);
     }
-}
-
-void arch_syscall_set_result(struct arch_regs *regs, uint64_t value)
-{
-    ((struct trap_frame *)regs)->rax = value;
-}
-
-int arch_regs_from_user(const struct arch_regs *regs)
-{
-    return (((const struct trap_frame *)regs)->cs & 3) == 3;
-}
-
-uintptr_t arch_regs_sp(const struct arch_regs *regs)
-{
-    return ((const struct trap_frame *)regs)->rsp;
 }
 
 uint64_t arch_user_access_begin(void)

@@ -300,11 +300,6 @@ void arch_regs_capture(struct arch_regs *regs, uintptr_t pc, uintptr_t fp)
     f->error = 0;
 }
 
-const struct arch_regs *arch_current_trap(void)
-{
-    return (const struct arch_regs *)current_trap;
-}
-
 uintptr_t arch_regs_pc(const struct arch_regs *regs)
 {
     return ((const struct trap_frame *)regs)->rip;

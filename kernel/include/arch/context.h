@@ -32,17 +32,12 @@ __attribute__((noreturn)) void arch_enter_user(uint64_t rip, uint64_t rsp, uint6
 
 /* System-call frames. Arguments are numbered from 0; arguments 4-7 are read from the
  * user stack, so arch_syscall_arg can fail (returns K_EFAULT). */
-uint64_t arch_syscall_number(const struct arch_regs *regs);
 int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value);
-void arch_syscall_set_result(struct arch_regs *regs, uint64_t value);
 
 /* The general registers of a saved frame in x64 numbering (0 rax, 1 rcx, 2 rdx,
  * 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15), for unwinding user stacks. */
 void arch_regs_to_gpr(const struct arch_regs *regs, uint64_t gpr[16]);
 
-/* Did the trap described by regs come from user mode? */
-int arch_regs_from_user(const struct arch_regs *regs);
-uintptr_t arch_regs_sp(const struct arch_regs *regs);
 
 /* A thread's FPU/SSE registers (the kernel never uses them; user threads do). */
 struct arch_fpu {

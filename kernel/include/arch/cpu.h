@@ -97,8 +97,6 @@ void arch_regs_capture(struct arch_regs *regs, uintptr_t pc, uintptr_t fp);
 void arch_regs_dump(const struct arch_regs *regs);
 uintptr_t arch_regs_pc(const struct arch_regs *regs);
 uintptr_t arch_regs_fp(const struct arch_regs *regs);
-/* The innermost trap being handled on this CPU, or NULL. */
-const struct arch_regs *arch_current_trap(void);
 
 /* Unmap the guard pages below the boot and IST stacks. After arch_mmu_init. */
 void arch_protect_stack_guards(void);

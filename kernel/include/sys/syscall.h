@@ -17,12 +17,9 @@ struct arch_regs;
 #include <abi/syscalls.def>
 #undef SYSCALL
 
-/* Entry from the arch syscall path, interrupts enabled, on the thread's kernel
- * stack: decode, fetch arguments, call the handler, store the status. */
-void syscall_dispatch(struct arch_regs *regs);
-
-/* The same, given the number and the four register arguments (the arch fast path);
- * arguments 5-8 are fetched from regs when a call has them. Returns the status. */
+/* Run system call nr with the four register arguments; arguments 5-8 are fetched
+ * from regs when the call has them. Interrupts enabled, on the thread's kernel stack.
+ * Returns the status for user mode. */
 dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                                struct arch_regs *regs);
 
