@@ -11,16 +11,6 @@
 #include <lib/errno.h>
 #include <loader/pe.h>
 
-#define UWOP_PUSH_NONVOL     0
-#define UWOP_ALLOC_LARGE     1
-#define UWOP_ALLOC_SMALL     2
-#define UWOP_SET_FPREG       3
-#define UWOP_SAVE_NONVOL     4
-#define UWOP_SAVE_NONVOL_FAR 5
-#define UWOP_SAVE_XMM128     8
-#define UWOP_SAVE_XMM128_FAR 9
-#define UWOP_PUSH_MACHFRAME  10
-#define UNW_FLAG_CHAININFO   0x4
 #define REG_RSP              4
 #define MAX_CHAIN            8 /* chained entries followed before calling it a loop */
 

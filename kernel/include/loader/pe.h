@@ -299,6 +299,19 @@ int pe_tls_info(const uint8_t *image, size_t image_size, const struct pe_image *
 int pe_symbolize(const uint8_t *file, size_t size, const struct pe_image *pe, uint32_t rva,
                  char *name, size_t name_len, uint32_t *offset);
 
+/* x64 unwind codes (UNWIND_CODE.UnwindOp) and the chained-info flag, as the PE format
+ * defines them (.xdata). */
+#define UWOP_PUSH_NONVOL     0
+#define UWOP_ALLOC_LARGE     1
+#define UWOP_ALLOC_SMALL     2
+#define UWOP_SET_FPREG       3
+#define UWOP_SAVE_NONVOL     4
+#define UWOP_SAVE_NONVOL_FAR 5
+#define UWOP_SAVE_XMM128     8
+#define UWOP_SAVE_XMM128_FAR 9
+#define UWOP_PUSH_MACHFRAME  10
+#define UNW_FLAG_CHAININFO   0x4
+
 /* Registers for pe_unwind_step: gpr[] by x64 number (0 rax, 4 rsp, 5 rbp, ... 15 r15). */
 struct pe_unwind_regs {
     uint64_t rip;

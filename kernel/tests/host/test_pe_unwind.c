@@ -125,16 +125,7 @@ static int cleanup(void **state)
 #define SOI        0x4000u
 #define FILE_SIZE  0xa00u
 
-#define UWOP_PUSH_NONVOL     0
-#define UWOP_ALLOC_LARGE     1
-#define UWOP_ALLOC_SMALL     2
-#define UWOP_SET_FPREG       3
-#define UWOP_SAVE_NONVOL     4
-#define UWOP_SAVE_NONVOL_FAR 5
-#define UWOP_SAVE_XMM128     8
-#define UWOP_SAVE_XMM128_FAR 9
-#define UWOP_PUSH_MACHFRAME  10
-#define CHAIN                4 /* UNW_FLAG_CHAININFO */
+#define CHAIN                UNW_FLAG_CHAININFO
 
 #define OP(op, info) (uint8_t)(UWOP_##op | (info) << 4)
 #define HDR(flags, prolog, count, freg, foff) \
