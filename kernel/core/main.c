@@ -4,26 +4,26 @@
  * are enabled only once the IDT, PIC and timer are ready.
  */
 #include <arch/cpu.h>
+#include <arch/mmu.h>
 #include <core/cmdline.h>
 #include <core/console.h>
-#include <core/init.h>
 #include <core/crash.h>
+#include <core/init.h>
 #include <core/ksym.h>
 #include <core/ktest.h>
 #include <core/mb2.h>
 #include <core/panic.h>
 #include <core/printk.h>
-#include <core/time.h>
-#include <lib/fmt.h>
-#include <arch/mmu.h>
 #include <core/sections.h>
+#include <core/time.h>
+#include <fs/bootfs.h>
+#include <lib/fmt.h>
+#include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
 #include <mm/layout.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
-#include <fs/bootfs.h>
-#include <lib/string.h>
 #include <proc/process.h>
 #include <proc/sched.h>
 
@@ -125,6 +125,7 @@ static uint64_t frames_in_use(void)
     struct kheap_stats hs;
 
     kstack_trim();
+    arch_mmu_trim();
     kheap_trim();
     pmm_get_stats(&st);
     kheap_get_stats(&hs);

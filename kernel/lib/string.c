@@ -27,9 +27,18 @@ void *memmove(void *dst, const void *src, size_t n)
         return dst;
     if (d < s || d >= s + n)
         return memcpy(dst, src, n);
-    /* Overlap with dst above src: copy backwards. */
-    while (n--)
-        d[n] = s[n];
+    /* Overlap with dst above src: copy backwards, the odd tail bytes at the top
+     * first, then eight bytes per step, with the direction flag set for the copy. */
+    size_t words = n / 8, tail = n % 8;
+    unsigned char *dt = d + n - 1;
+    const unsigned char *st = s + n - 1;
+    __asm__ volatile("std\n\trep movsb\n\tcld" : "+D"(dt), "+S"(st), "+c"(tail) : : "memory");
+    if (words) {
+        uint64_t *dw = (uint64_t *)(d + 8 * (words - 1));
+        const uint64_t *sw = (const uint64_t *)(s + 8 * (words - 1));
+        __asm__ volatile("std\n\trep movsq\n\tcld" : "+D"(dw), "+S"(sw), "+c"(words) : :
+                         "memory");
+    }
     return dst;
 }
 

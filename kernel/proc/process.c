@@ -181,10 +181,11 @@ static void process_release(struct process *p)
 
     /* Empty the table under its lock once, then drop the references outside it. */
     spin_lock(&p->handle_lock);
-    for (int i = 0; i < PROCESS_MAX_HANDLES; i++) {
+    for (int i = 0; p->handle_count && i < PROCESS_MAX_HANDLES; i++) {
         if (p->handles[i]) {
             open[n++] = p->handles[i];
             p->handles[i] = NULL;
+            p->handle_count--;
         }
     }
     spin_unlock(&p->handle_lock);
@@ -437,6 +438,7 @@ int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle)
         if (!p->handles[i]) {
             kobj_ref(obj);
             p->handles[i] = obj;
+            p->handle_count++;
             *handle = 4 * (uint64_t)(i + 1);
             rc = 0;
             break;
@@ -482,6 +484,8 @@ int handle_close(struct process *p, uint64_t handle)
     spin_lock(&p->handle_lock);
     obj = p->handles[handle / 4 - 1];
     p->handles[handle / 4 - 1] = NULL;
+    if (obj)
+        p->handle_count--;
     spin_unlock(&p->handle_lock);
     if (!obj)
         return K_EBADF;

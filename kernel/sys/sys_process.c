@@ -3,6 +3,7 @@
  * memory counters, and the no-op used to measure the syscall path itself.
  */
 #include <abi/types.h>
+#include <arch/mmu.h>
 #include <arch/uaccess.h>
 #include <core/time.h>
 #include <mm/kstack.h>
@@ -33,7 +34,8 @@ dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
         return STATUS_INVALID_INFO_CLASS;
     if (args[2] < sizeof c)
         return STATUS_INFO_LENGTH_MISMATCH;
-    kstack_trim(); /* cached kernel stacks are not "used" */
+    kstack_trim(); /* cached kernel stacks and page tables are not "used" */
+    arch_mmu_trim();
     pmm_get_stats(&st);
     c.page_size = PAGE_SIZE;
     c.total_frames = st.total;

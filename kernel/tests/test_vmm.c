@@ -21,6 +21,7 @@ static uint64_t frames_used(void)
     struct kheap_stats hs;
 
     kstack_trim();
+    arch_mmu_trim();
     pmm_get_stats(&st);
     kheap_get_stats(&hs);
     return st.used - hs.slab_pages - hs.large_pages;

@@ -3,6 +3,10 @@
  * are reached through the direct map. The kernel half (PML4 entries 256-511) is
  * created once at boot and shared by pointer with every address space, so kernel
  * mappings never need to be copied between spaces.
+ *
+ * Every entry that points to a table also counts the present entries of that table,
+ * in bits 52-61, which the processor ignores in non-leaf entries. Unmapping the last
+ * page of a table frees it at once, with no scan of its 512 entries.
  */
 #include "x86.h"
 #include <arch/mmu.h>
@@ -10,6 +14,7 @@
 #include <core/sections.h>
 #include <core/printk.h>
 #include <lib/errno.h>
+#include <lib/spinlock.h>
 #include <lib/string.h>
 #include <mm/pmm.h>
 
@@ -20,6 +25,11 @@
 #define PTE_G    (1ull << 8)
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
+
+/* Present entries of the table a non-leaf entry points to (0..512). */
+#define PTE_COUNT_SHIFT 52
+#define PTE_COUNT_ONE   (1ull << PTE_COUNT_SHIFT)
+#define PTE_COUNT_MASK  (0x3ffull << PTE_COUNT_SHIFT)
 
 #define CR4_PGE  (1ull << 7)
 #define CR4_SMEP (1ull << 20)
@@ -34,30 +44,90 @@ static mmu_root_t kernel_root;
 /* While the full direct map is being built, tables must come from the part the
  * boot tables already map. 0 once every frame is reachable. */
 static paddr_t table_frame_limit = (paddr_t)BOOT_DIRECT_MAP_GIB << 30;
-static uint64_t table_pages;
 static bool have_nx;
+
+/*
+ * Freed tables, kept for reuse without clearing them again: a table is freed when
+ * its count drops to zero, so all its entries are already clear, and a root whose
+ * user half is empty again is a ready-made root (the kernel half never changes after
+ * boot). Most spawns take every table from here. arch_mmu_trim empties the caches.
+ */
+#define TABLE_CACHE 16
+static struct spinlock table_lock = SPINLOCK_INIT("mmu_tables");
+static paddr_t zero_tables[TABLE_CACHE]; /* protected by table_lock */
+static paddr_t empty_roots[TABLE_CACHE]; /* protected by table_lock */
+static size_t zero_count, root_count;    /* protected by table_lock */
+static uint64_t table_pages;             /* in use; protected by table_lock */
 
 static pte_t *table_virt(paddr_t pa)
 {
     return phys_to_virt(pa);
 }
 
-static paddr_t table_alloc(void)
+/* A frame from one of the caches (0 if it is empty), counted as in use. */
+static paddr_t cache_take(paddr_t *cache, size_t *count)
 {
-    paddr_t pa = table_frame_limit ? pmm_alloc_frame_below(table_frame_limit)
-                                   : pmm_alloc_frame();
+    paddr_t pa = 0;
 
-    if (!pa)
-        return 0;
-    memset(table_virt(pa), 0, PAGE_SIZE);
-    table_pages++;
+    spin_lock(&table_lock);
+    if (*count)
+        pa = cache[--*count];
+    if (pa)
+        table_pages++;
+    spin_unlock(&table_lock);
     return pa;
 }
 
-static void table_free(paddr_t pa)
+/* Keep a freed table in a cache if there is room; false if there is none. */
+static bool cache_put(paddr_t *cache, size_t *count, paddr_t pa)
 {
-    pmm_free_frame(pa);
+    bool kept = false;
+
+    spin_lock(&table_lock);
+    if (*count < TABLE_CACHE) {
+        cache[(*count)++] = pa;
+        kept = true;
+    }
     table_pages--;
+    spin_unlock(&table_lock);
+    return kept;
+}
+
+static paddr_t table_alloc(void)
+{
+    paddr_t pa = cache_take(zero_tables, &zero_count);
+
+    if (pa)
+        return pa;
+    pa = table_frame_limit ? pmm_alloc_frame_below(table_frame_limit) : pmm_alloc_frame();
+    if (!pa)
+        return 0;
+    memset(table_virt(pa), 0, PAGE_SIZE);
+    spin_lock(&table_lock);
+    table_pages++;
+    spin_unlock(&table_lock);
+    return pa;
+}
+
+/* Free a table whose entries are all clear. */
+static void table_free_zeroed(paddr_t pa)
+{
+    if (!cache_put(zero_tables, &zero_count, pa))
+        pmm_free_frame(pa);
+}
+
+void arch_mmu_trim(void)
+{
+    paddr_t pa;
+
+    for (;;) {
+        spin_lock(&table_lock);
+        pa = zero_count ? zero_tables[--zero_count] : root_count ? empty_roots[--root_count] : 0;
+        spin_unlock(&table_lock);
+        if (!pa)
+            return;
+        pmm_free_frame(pa);
+    }
 }
 
 static pte_t pte_flags(unsigned flags)
@@ -95,15 +165,30 @@ static unsigned index_at(vaddr_t va, int level)
     return (unsigned)(va >> (12 + 9 * level)) & 511;
 }
 
+static unsigned table_count(pte_t e)
+{
+    return (unsigned)((e & PTE_COUNT_MASK) >> PTE_COUNT_SHIFT);
+}
+
+/* One more or one fewer present entry in the table `link` points to (link may be
+ * NULL: the root, whose entries nobody counts). */
+static void count_add(pte_t *link, int delta)
+{
+    if (link)
+        *link += (uint64_t)(int64_t)delta * PTE_COUNT_ONE;
+}
+
 /*
  * The entry for va at `level` (0 = PT entry), creating intermediate tables when
  * `create`. NULL when a table is missing (and not created) or a large page is in
- * the way. Intermediate entries are always user-accessible and writable: the leaf
- * decides the real permission.
+ * the way. *link gets the entry that points to the table holding the result (NULL
+ * for the root), whose count a new or removed entry must change. Intermediate
+ * entries are always user-accessible and writable: the leaf decides the real
+ * permission.
  */
-static pte_t *walk(mmu_root_t root, vaddr_t va, int level, bool create)
+static pte_t *walk(mmu_root_t root, vaddr_t va, int level, bool create, pte_t **link)
 {
-    pte_t *table = table_virt(root);
+    pte_t *table = table_virt(root), *up = NULL;
 
     for (int l = 3; l > level; l--) {
         pte_t *e = &table[index_at(va, l)];
@@ -114,11 +199,15 @@ static pte_t *walk(mmu_root_t root, vaddr_t va, int level, bool create)
             if (!pa)
                 return NULL;
             *e = pa | PTE_P | PTE_W | (va < DIRECT_MAP_BASE ? PTE_U : 0);
+            count_add(up, 1);
         } else if (*e & PTE_PS) {
             return NULL;
         }
+        up = e;
         table = table_virt(*e & PTE_ADDR);
     }
+    if (link)
+        *link = up;
     return &table[index_at(va, level)];
 }
 
@@ -129,13 +218,15 @@ static void tlb_flush_page(vaddr_t va)
 
 int arch_mmu_map(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags)
 {
-    pte_t *e = walk(root, va, 0, true);
+    pte_t *link;
+    pte_t *e = walk(root, va, 0, true, &link);
 
     if (!e)
         return K_ENOMEM;
     if (*e & PTE_P)
         return K_EEXIST;
     *e = (pa & PTE_ADDR) | pte_flags(flags);
+    count_add(link, 1);
     /* Not-present entries are never cached, so no flush is needed. */
     return 0;
 }
@@ -161,15 +252,6 @@ bool arch_mmu_query(mmu_root_t root, vaddr_t va, paddr_t *pa, unsigned *flags)
     return false;
 }
 
-static bool table_empty(const pte_t *t)
-{
-    for (int i = 0; i < 512; i++) {
-        if (t[i])
-            return false;
-    }
-    return true;
-}
-
 struct unmap_walk {
     void (*release)(paddr_t pa, void *ctx);
     void *ctx;
@@ -177,9 +259,10 @@ struct unmap_walk {
     size_t pages;
 };
 
-/* Unmap [va, end) inside `table` at `level`; frees child tables left empty. */
-static void unmap_level(struct unmap_walk *w, pte_t *table, int level, vaddr_t va,
-                        vaddr_t end)
+/* Unmap [va, end) inside `table` at `level`, which `link` points to; frees child
+ * tables whose count drops to zero. */
+static void unmap_level(struct unmap_walk *w, pte_t *link, pte_t *table, int level,
+                        vaddr_t va, vaddr_t end)
 {
     uint64_t span = 1ull << (12 + 9 * level);
 
@@ -192,6 +275,7 @@ static void unmap_level(struct unmap_walk *w, pte_t *table, int level, vaddr_t v
             if (level == 0) {
                 paddr_t pa = *e & PTE_ADDR;
                 *e = 0;
+                count_add(link, -1);
                 if (w->flush)
                     tlb_flush_page(va);
                 if (w->release)
@@ -199,13 +283,12 @@ static void unmap_level(struct unmap_walk *w, pte_t *table, int level, vaddr_t v
                 w->pages++;
             } else {
                 ASSERT(!(*e & PTE_PS)); /* large pages are the kernel's own */
-                pte_t *child = table_virt(*e & PTE_ADDR);
-                unmap_level(w, child, level - 1, va, next);
-                /* Only a table we emptied through this call can be freed. */
-                if (table_empty(child)) {
+                unmap_level(w, e, table_virt(*e & PTE_ADDR), level - 1, va, next);
+                if (table_count(*e) == 0) {
                     paddr_t pa = *e & PTE_ADDR;
                     *e = 0;
-                    table_free(pa);
+                    count_add(link, -1);
+                    table_free_zeroed(pa);
                 }
             }
         }
@@ -230,12 +313,11 @@ size_t arch_mmu_unmap_range(mmu_root_t root, vaddr_t va, size_t len,
             next = end;
         pte_t *e = &pml4[index_at(va, 3)];
         if (*e & PTE_P) {
-            pte_t *pdpt = table_virt(*e & PTE_ADDR);
-            unmap_level(&w, pdpt, 2, va, next);
-            if (va < DIRECT_MAP_BASE && table_empty(pdpt)) {
+            unmap_level(&w, e, table_virt(*e & PTE_ADDR), 2, va, next);
+            if (va < DIRECT_MAP_BASE && table_count(*e) == 0) {
                 paddr_t pa = *e & PTE_ADDR;
                 *e = 0;
-                table_free(pa);
+                table_free_zeroed(pa);
             }
         }
         va = next;
@@ -248,7 +330,7 @@ void arch_mmu_protect_range(mmu_root_t root, vaddr_t va, size_t len, unsigned fl
     bool flush = root == arch_mmu_current() || va >= DIRECT_MAP_BASE;
 
     for (vaddr_t p = va; p < va + len; p += PAGE_SIZE) {
-        pte_t *e = walk(root, p, 0, false);
+        pte_t *e = walk(root, p, 0, false, NULL);
         if (!e || !(*e & PTE_P))
             continue;
         *e = (*e & PTE_ADDR) | pte_flags(flags);
@@ -264,8 +346,11 @@ mmu_root_t arch_mmu_kernel_root(void)
 
 mmu_root_t arch_mmu_create_root(void)
 {
-    paddr_t root = table_alloc();
+    paddr_t root = cache_take(empty_roots, &root_count);
 
+    if (root)
+        return root;
+    root = table_alloc();
     if (!root)
         return 0;
     memcpy(table_virt(root) + 256, table_virt(kernel_root) + 256, 256 * sizeof(pte_t));
@@ -274,10 +359,16 @@ mmu_root_t arch_mmu_create_root(void)
 
 void arch_mmu_destroy_root(mmu_root_t root)
 {
+    pte_t *pml4 = table_virt(root);
+
     ASSERT(root != arch_mmu_current() && root != kernel_root);
-    /* Whatever user tables remain (the caller unmapped the pages). */
-    arch_mmu_unmap_range(root, 0, (size_t)1 << 47, NULL, NULL);
-    table_free(root);
+    /* Whatever user tables remain (the caller unmapped the pages, so usually none). */
+    for (unsigned i = 0; i < 256; i++) {
+        if (pml4[i] & PTE_P)
+            arch_mmu_unmap_range(root, (vaddr_t)i << 39, 1ull << 39, NULL, NULL);
+    }
+    if (!cache_put(empty_roots, &root_count, root))
+        pmm_free_frame(root);
 }
 
 void arch_mmu_switch(mmu_root_t root)
@@ -293,7 +384,10 @@ mmu_root_t arch_mmu_current(void)
 
 uint64_t arch_mmu_table_pages(void)
 {
-    return table_pages;
+    spin_lock(&table_lock);
+    uint64_t n = table_pages;
+    spin_unlock(&table_lock);
+    return n;
 }
 
 /* Map [pa, pa + len) at DIRECT_MAP_BASE + pa with the largest pages that fit. */
@@ -304,18 +398,23 @@ static void map_direct(paddr_t pa, paddr_t end, bool gib_pages)
     pa &= ~(LARGE_2M - 1);
     while (pa < end) {
         vaddr_t va = DIRECT_MAP_BASE + pa;
+        pte_t *link;
         if (gib_pages && !(pa & (LARGE_1G - 1)) && end - pa >= LARGE_1G) {
-            pte_t *e = walk(kernel_root, va, 2, true);
+            pte_t *e = walk(kernel_root, va, 2, true, &link);
             ASSERT(e);
-            if (!(*e & PTE_P))
+            if (!(*e & PTE_P)) {
                 *e = pa | flags | PTE_PS;
+                count_add(link, 1);
+            }
             pa += LARGE_1G;
             continue;
         }
-        pte_t *e = walk(kernel_root, va, 1, true);
+        pte_t *e = walk(kernel_root, va, 1, true, &link);
         ASSERT(e);
-        if (!(*e & PTE_P))
+        if (!(*e & PTE_P)) {
             *e = pa | flags | PTE_PS;
+            count_add(link, 1);
+        }
         pa += LARGE_2M;
     }
 }

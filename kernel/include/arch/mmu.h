@@ -56,7 +56,11 @@ bool arch_mmu_query(mmu_root_t root, vaddr_t va, paddr_t *pa, unsigned *flags);
 void arch_mmu_switch(mmu_root_t root);
 mmu_root_t arch_mmu_current(void);
 
-/* Page-table pages ever allocated minus freed, all spaces (for leak checks). */
+/* Page-table pages in use, all spaces (for leak checks; cached free tables are not
+ * counted). */
 uint64_t arch_mmu_table_pages(void);
+
+/* Give the frames of freed tables kept for reuse back to the frame allocator. */
+void arch_mmu_trim(void);
 
 #endif

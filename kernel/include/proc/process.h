@@ -83,6 +83,7 @@ struct process {
     size_t image_count;
     struct spinlock handle_lock;
     struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
+    uint32_t handle_count;       /* open handles; protected by handle_lock */
     struct kobject *stdout_pipe; /* console output goes here when set */
     uint64_t peb;
     /* protected by sched_lock */

@@ -662,6 +662,30 @@ static void bench_spawn(void)
 
 /* -------------------------------------------------------------------- main ---- */
 
+/* The parts of the run, in order; naming some on the command line runs only those
+ * (`bench.exe spawn` while profiling one path). */
+static struct {
+    const char *name;
+    void (*run)(void);
+    int selected;
+} sections[] = {
+    {"syscall", bench_null_syscall, 0}, {"pf", bench_pagefault, 0}, {"yield", bench_yield, 0},
+    {"futex", bench_futex, 0},          {"pipe", bench_pipe, 0},    {"spawn", bench_spawn, 0},
+};
+static int any_selected;
+
+static void select_section(const char *name)
+{
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+        if (!strcmp(sections[i].name, name)) {
+            sections[i].selected = 1;
+            any_selected = 1;
+            return;
+        }
+    }
+    uprintf("bench_unknown_argument=%s\n", name);
+}
+
 /* Room for the largest sample set, committed and touched before any timing. */
 static int alloc_samples(void)
 {
@@ -698,6 +722,8 @@ int main(int argc, char **argv)
             full = 1;
         else if (!strcmp(argv[i], "quick"))
             full = 0;
+        else
+            select_section(argv[i]);
     }
     counts = full ? full_counts : quick_counts;
     uprintf("bench_mode=%s\n", full ? "full" : "quick");
@@ -719,12 +745,10 @@ int main(int argc, char **argv)
     put_u64("rdtsc_overhead_cycles", tsc_overhead);
     print_cpuid_info();
 
-    bench_null_syscall();
-    bench_pagefault();
-    bench_yield();
-    bench_futex();
-    bench_pipe();
-    bench_spawn();
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+        if (!any_selected || sections[i].selected)
+            sections[i].run();
+    }
 
     put_ratio("bench_total_ms", now_ns() - start, 1000000, 0);
     uprintf("bench_end=1\n");
