@@ -19,6 +19,7 @@
 #include <fs/bootfs.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
+#include <loader/image_section.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
 #include <mm/layout.h>
@@ -118,7 +119,8 @@ static void apply_cmdline(void)
                         (on_panic && on_panic[0] == 'p' /* poweroff */));
 }
 
-/* Frames in use outside the heap's caches: what a leak would show up in. */
+/* Frames in use outside the heap's caches and the shared image views: what a leak
+ * would show up in. */
 static uint64_t frames_in_use(void)
 {
     struct pmm_stats st;
@@ -129,7 +131,7 @@ static uint64_t frames_in_use(void)
     kheap_trim();
     pmm_get_stats(&st);
     kheap_get_stats(&hs);
-    return st.used - hs.slab_pages - hs.large_pages;
+    return st.used - hs.slab_pages - hs.large_pages - image_section_frames();
 }
 
 /* Start `cmdline` (program name first) and wait for it. Returns its exit status, or

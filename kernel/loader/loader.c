@@ -4,6 +4,11 @@
  * the DLLs it imports first (each once per process), binds its imports, and only
  * then gives each section its final protection (never writable and executable).
  * Every step that can fail names the file and the reason in one line.
+ *
+ * An image whose section has a prepared view (<loader/image_section.h>) takes the
+ * short road instead: its view is mapped at the preferred base and its DLLs are
+ * loaded; if any of them lands elsewhere than when the view was made, the view is
+ * dropped again and the image takes the long road.
  */
 #include <arch/uaccess.h>
 #include <core/printk.h>
@@ -11,6 +16,7 @@
 #include <lib/errno.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
+#include <loader/image_section.h>
 #include <proc/process.h>
 
 static bool force_relocate;
@@ -29,21 +35,10 @@ static struct loaded_image *find_loaded(struct process *p, const char *name)
     return NULL;
 }
 
-static unsigned vm_prot(unsigned pe_prot)
-{
-    unsigned prot = VM_READ;
-
-    if (pe_prot & PE_PROT_W)
-        prot |= VM_WRITE;
-    if (pe_prot & PE_PROT_X)
-        prot |= VM_EXEC;
-    return prot;
-}
-
 /* Reserve and commit the image's range; fills img->base. */
 static int place_image(struct process *p, struct loaded_image *img, char *err, size_t errlen)
 {
-    const struct pe_image *pe = &img->pe;
+    const struct pe_image *pe = img->pe;
     vaddr_t base = pe->image_base;
     bool movable = pe_relocatable(pe);
     int rc = K_EEXIST;
@@ -91,7 +86,7 @@ static int place_bytes(struct process *p, uint64_t va, const uint8_t *src, size_
 
 static int copy_sections(struct process *p, const struct loaded_image *img)
 {
-    const struct pe_image *pe = &img->pe;
+    const struct pe_image *pe = img->pe;
     int rc = place_bytes(p, img->base, img->file, pe->size_of_headers);
 
     for (uint32_t i = 0; !rc && i < pe->num_sections; i++) {
@@ -104,18 +99,14 @@ static int copy_sections(struct process *p, const struct loaded_image *img)
 
 static int protect_sections(struct process *p, const struct loaded_image *img)
 {
-    const struct pe_image *pe = &img->pe;
-    int rc = vmm_protect(p->space, img->base, img->size, VM_READ, NULL);
+    struct vm_view_run runs[IMAGE_SECTION_MAX_RUNS(img->pe)];
+    size_t n = image_section_runs(img->pe, runs);
+    vaddr_t va = img->base;
+    int rc = 0;
 
-    for (uint32_t i = 0; !rc && i < pe->num_sections; i++) {
-        const struct pe_section *s = &pe->sections[i];
-        uint64_t start = (img->base + s->rva) & ~(uint64_t)(PAGE_SIZE - 1);
-        uint64_t end = (img->base + s->rva + s->vsize + PAGE_SIZE - 1) &
-                       ~(uint64_t)(PAGE_SIZE - 1);
-        if (end > img->base + img->size)
-            end = img->base + img->size;
-        if (end > start && s->prot != PE_PROT_R)
-            rc = vmm_protect(p->space, start, end - start, vm_prot(s->prot), NULL);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = vmm_protect(p->space, va, (size_t)runs[i].pages * PAGE_SIZE, runs[i].prot, NULL);
+        va += (vaddr_t)runs[i].pages * PAGE_SIZE;
     }
     return rc;
 }
@@ -126,6 +117,9 @@ struct import_ctx {
     char *err;
     size_t errlen;
     int depth;
+    /* The DLLs the imports come from, in order (for the prepared view). */
+    struct loaded_image *deps[IMAGE_SECTION_MAX_DEPS];
+    size_t dep_count;
 };
 
 static struct loaded_image *load_image(struct process *p, const char *name, char *err,
@@ -141,9 +135,14 @@ static int load_dependency(void *arg, const char *dll)
                      "still being loaded", c->importer, dep->name);
         return K_ENOEXEC;
     }
-    if (dep)
-        return 0;
-    return load_image(c->p, dll, c->err, c->errlen, c->depth + 1) ? 0 : K_ENOENT;
+    if (!dep)
+        dep = load_image(c->p, dll, c->err, c->errlen, c->depth + 1);
+    if (!dep)
+        return K_ENOENT;
+    if (c->dep_count < IMAGE_SECTION_MAX_DEPS)
+        c->deps[c->dep_count] = dep;
+    c->dep_count++;
+    return 0;
 }
 
 static int resolve_import(void *arg, const char *dll, const char *name, uint16_t hint,
@@ -156,14 +155,120 @@ static int resolve_import(void *arg, const char *dll, const char *name, uint16_t
     if (!dep)
         return K_ENOENT;
     const uint8_t *image = (const uint8_t *)dep->base;
-    int rc = name ? pe_find_export_by_name(image, dep->size, &dep->pe, name, hint, &rva)
-                  : pe_find_export_by_ordinal(image, dep->size, &dep->pe, ordinal, &rva);
+    int rc = name ? pe_find_export_by_name(image, dep->size, dep->pe, name, hint, &rva)
+                  : pe_find_export_by_ordinal(image, dep->size, dep->pe, ordinal, &rva);
     if (rc == K_ENOSYS)
         return K_ENOSYS; /* forwarders: not followed yet */
     if (rc)
         return K_ENOENT;
     *addr = dep->base + rva;
     return 0;
+}
+
+/* Were the imports bound to DLLs each at its preferred base (a view can be kept)? */
+static bool canonical(const struct loaded_image *img, const struct import_ctx *ctx)
+{
+    if (force_relocate || img->base != img->pe->image_base ||
+        ctx->dep_count > IMAGE_SECTION_MAX_DEPS)
+        return false;
+    for (size_t i = 0; i < ctx->dep_count; i++) {
+        if (ctx->deps[i]->base != ctx->deps[i]->pe->image_base)
+            return false;
+    }
+    return true;
+}
+
+/* The long road: place, copy, relocate, load the DLLs, bind, protect. */
+static int load_from_file(struct process *p, struct loaded_image *img, char *err,
+                          size_t errlen, int depth)
+{
+    char reason[160];
+
+    if (place_image(p, img, err, errlen) != 0 || copy_sections(p, img) != 0) {
+        if (err[0] == '\0')
+            fmt_snprintf(err, errlen, "%s: cannot map the image", img->name);
+        return K_ENOMEM;
+    }
+    uint64_t access = arch_user_access_begin();
+    uint8_t *image = (uint8_t *)img->base;
+    if (img->base != img->pe->image_base &&
+        pe_apply_relocations(image, img->size, img->pe, img->base, reason, sizeof reason)) {
+        arch_user_access_end(access);
+        fmt_snprintf(err, errlen, "%s: %s", img->name, reason);
+        return K_ENOEXEC;
+    }
+    struct import_ctx ctx = { .p = p, .importer = img->name, .err = err, .errlen = errlen,
+                              .depth = depth };
+    int rc = pe_import_dll_names(image, img->size, img->pe, load_dependency, &ctx);
+    if (rc == K_ENOEXEC && err[0] == '\0')
+        fmt_snprintf(err, errlen, "%s: malformed import directory", img->name);
+    if (!rc && pe_resolve_imports(image, img->size, img->pe, resolve_import, &ctx, reason,
+                                  sizeof reason) != 0) {
+        fmt_snprintf(err, errlen, "%s: %s", img->name, reason);
+        rc = K_ENOENT;
+    }
+    arch_user_access_end(access);
+    if (rc)
+        return rc;
+    if (protect_sections(p, img) != 0) {
+        fmt_snprintf(err, errlen, "%s: cannot protect its sections", img->name);
+        return K_ENOMEM;
+    }
+    if (canonical(img, &ctx)) {
+        struct image_section *deps[IMAGE_SECTION_MAX_DEPS];
+        for (size_t i = 0; i < ctx.dep_count; i++)
+            deps[i] = ctx.deps[i]->section;
+        image_section_prepare(img->section, p->space, deps, ctx.dep_count);
+    }
+    return 0;
+}
+
+static struct loaded_image *find_section(struct process *p, const struct image_section *sec)
+{
+    for (size_t i = 0; i < p->image_count; i++) {
+        if (p->images[i].section == sec)
+            return &p->images[i];
+    }
+    return NULL;
+}
+
+/*
+ * The short road: map the prepared view, then make sure each DLL it was bound to is
+ * loaded at the same place. K_EAGAIN (nothing left mapped) sends the image down the
+ * long road; other errors are final and described in err.
+ */
+static int load_from_view(struct process *p, struct loaded_image *img, char *err,
+                          size_t errlen, int depth)
+{
+    const struct image_section *sec = img->section;
+    int rc = vmm_map_view(p->space, img->pe->image_base, sec->runs, sec->run_count,
+                          sec->frames);
+
+    if (rc == K_EEXIST)
+        return K_EAGAIN; /* something is at the preferred base: relocate */
+    if (rc) {
+        fmt_snprintf(err, errlen, "%s: no room for %u bytes of image", img->name,
+                     img->pe->size_of_image);
+        return rc;
+    }
+    img->base = img->pe->image_base;
+    img->size = img->pe->size_of_image;
+    for (size_t i = 0; !rc && i < sec->dep_count; i++) {
+        struct loaded_image *dep = find_section(p, sec->deps[i]);
+        if (dep && !dep->ready) {
+            fmt_snprintf(err, errlen, "%s: circular dependency: it imports %s, which is "
+                         "still being loaded", img->name, dep->name);
+            rc = K_ENOEXEC;
+        } else if (!dep) {
+            dep = load_image(p, sec->deps[i]->file->name, err, errlen, depth + 1);
+            rc = dep ? 0 : K_ENOENT;
+        }
+        if (!rc && dep->base != dep->pe->image_base)
+            rc = K_EAGAIN;
+    }
+    if (rc == K_EAGAIN)
+        vmm_release(p->space, img->base);
+    return rc;
 }
 
 static struct loaded_image *load_image(struct process *p, const char *name, char *err,
@@ -184,50 +289,29 @@ static struct loaded_image *load_image(struct process *p, const char *name, char
         fmt_snprintf(err, errlen, "%s: too many images in one process", f->name);
         return NULL;
     }
+    struct image_section *sec = image_section_get(f, reason, sizeof reason);
+    if (!sec) {
+        fmt_snprintf(err, errlen, "%s: %s", f->name, reason);
+        return NULL;
+    }
     struct loaded_image *img = &p->images[p->image_count++];
-    memset(img, 0, sizeof *img);
+    *img = (struct loaded_image){ .file = f->data, .file_size = f->size, .section = sec,
+                                  .pe = &sec->pe };
     strlcpy(img->name, f->name, sizeof img->name);
-    img->file = f->data;
-    img->file_size = f->size;
-    if (pe_parse(f->data, f->size, &img->pe, reason, sizeof reason) != 0) {
-        fmt_snprintf(err, errlen, "%s: %s", f->name, reason);
-        return NULL;
-    }
-    if (place_image(p, img, err, errlen) != 0 || copy_sections(p, img) != 0)
-        goto fail;
 
-    uint64_t access = arch_user_access_begin();
-    uint8_t *image = (uint8_t *)img->base;
-    if (img->base != img->pe.image_base &&
-        pe_apply_relocations(image, img->size, &img->pe, img->base, reason, sizeof reason)) {
-        arch_user_access_end(access);
-        fmt_snprintf(err, errlen, "%s: %s", f->name, reason);
-        return NULL;
-    }
-    struct import_ctx ctx = { p, f->name, err, errlen, depth };
-    int rc = pe_import_dll_names(image, img->size, &img->pe, load_dependency, &ctx);
-    if (rc == K_ENOEXEC && err[0] == '\0')
-        fmt_snprintf(err, errlen, "%s: malformed import directory", f->name);
-    if (!rc && pe_resolve_imports(image, img->size, &img->pe, resolve_import, &ctx, reason,
-                                  sizeof reason) != 0) {
-        fmt_snprintf(err, errlen, "%s: %s", f->name, reason);
-        rc = K_ENOENT;
-    }
-    arch_user_access_end(access);
+    int rc = K_EAGAIN;
+    if (__atomic_load_n(&sec->prepared, __ATOMIC_ACQUIRE) && !force_relocate)
+        rc = load_from_view(p, img, err, errlen, depth);
+    bool shared = rc == 0;
+    if (rc == K_EAGAIN)
+        rc = load_from_file(p, img, err, errlen, depth);
     if (rc)
         return NULL;
-    if (protect_sections(p, img) != 0) {
-        fmt_snprintf(err, errlen, "%s: cannot protect its sections", f->name);
-        return NULL;
-    }
     img->ready = true;
     pr_debug("loader: %s at 0x%llx (%s)\n", img->name, (unsigned long long)img->base,
-             img->base == img->pe.image_base ? "preferred base" : "relocated");
+             shared ? "shared view" :
+             img->base == img->pe->image_base ? "preferred base" : "relocated");
     return img;
-fail:
-    if (err[0] == '\0')
-        fmt_snprintf(err, errlen, "%s: cannot map the image", f->name);
-    return NULL;
 }
 
 struct loaded_image *loader_load_image(struct process *p, const char *name, char *err,

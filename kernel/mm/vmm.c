@@ -88,27 +88,44 @@ static struct vm_region *find_locked(vmm_space_t *s, vaddr_t addr)
     return NULL;
 }
 
-static int insert_locked(vmm_space_t *s, size_t at, const struct vm_region *r)
+/* Open a gap of n entries at index `at` (contents undefined; count includes them). */
+static int open_gap_locked(vmm_space_t *s, size_t at, size_t n)
 {
-    if (s->count == s->capacity) {
-        size_t cap = s->capacity ? s->capacity * 2 : 16;
-        struct vm_region *n = krealloc(s->regions, cap * sizeof *n);
-        if (!n)
+    if (s->count + n > s->capacity) {
+        size_t cap = s->capacity ? s->capacity : 16;
+        while (cap < s->count + n)
+            cap *= 2;
+        struct vm_region *grown = krealloc(s->regions, cap * sizeof *grown);
+        if (!grown)
             return K_ENOMEM;
-        s->regions = n;
+        s->regions = grown;
         s->capacity = cap;
     }
-    memmove(&s->regions[at + 1], &s->regions[at], (s->count - at) * sizeof *r);
-    s->regions[at] = *r;
-    s->count++;
+    memmove(&s->regions[at + n], &s->regions[at], (s->count - at) * sizeof s->regions[0]);
+    s->count += n;
     return 0;
+}
+
+static int insert_locked(vmm_space_t *s, size_t at, const struct vm_region *r)
+{
+    int rc = open_gap_locked(s, at, 1);
+
+    if (!rc)
+        s->regions[at] = *r;
+    return rc;
+}
+
+/* Remove regions[at .. at + n - 1]. */
+static void remove_n_locked(vmm_space_t *s, size_t at, size_t n)
+{
+    memmove(&s->regions[at], &s->regions[at + n], (s->count - at - n) * sizeof s->regions[0]);
+    s->count -= n;
+    s->hint = 0;
 }
 
 static void remove_locked(vmm_space_t *s, size_t at)
 {
-    memmove(&s->regions[at], &s->regions[at + 1], (s->count - at - 1) * sizeof s->regions[0]);
-    s->count--;
-    s->hint = 0;
+    remove_n_locked(s, at, 1);
 }
 
 /* Make addr a region boundary (no-op if it already is, or lies outside regions). */
@@ -201,6 +218,25 @@ static void unmap_locked(vmm_space_t *s, struct vm_region *r)
     size_t n = arch_mmu_unmap_range(s->root, r->start, r->end - r->start, release_frame, NULL);
     s->resident_pages -= n;
     r->resident = 0;
+}
+
+/* Give every shared page of r a private copy: before r may become writable. */
+static int unshare_locked(vmm_space_t *s, struct vm_region *r)
+{
+    if (!r->resident || !s->user)
+        return 0;
+    for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
+        paddr_t pa;
+        unsigned flags;
+        if (!arch_mmu_query(s->root, va, &pa, &flags) || !(flags & MMU_SHARED))
+            continue;
+        paddr_t copy = pmm_alloc_frame();
+        if (!copy)
+            return K_ENOMEM;
+        memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+        arch_mmu_remap(s->root, va, copy, flags & ~MMU_SHARED);
+    }
+    return 0;
 }
 
 static int populate_locked(vmm_space_t *s, struct vm_region *r)
@@ -312,6 +348,8 @@ int vmm_commit(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot)
         return K_EINVAL;
     spin_lock(&s->lock);
     int rc = isolate_locked(s, addr, size, &first, &last);
+    for (size_t i = first; !rc && (prot & VM_WRITE) && i <= last; i++)
+        rc = unshare_locked(s, &s->regions[i]);
     if (!rc) {
         for (size_t i = first; i <= last; i++) {
             struct vm_region *r = &s->regions[i];
@@ -372,6 +410,8 @@ int vmm_protect(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot, unsign
         if (s->regions[i].state == VM_RESERVED)
             rc = K_EINVAL; /* only committed memory has a protection */
     }
+    for (size_t i = first; !rc && (prot & VM_WRITE) && i <= last; i++)
+        rc = unshare_locked(s, &s->regions[i]);
     if (!rc) {
         if (old)
             *old = s->regions[first].prot;
@@ -541,6 +581,94 @@ int vmm_fill_page(vmm_space_t *s, vaddr_t va, const void *src, size_t len)
     r->resident++;
     s->resident_pages++;
 out:
+    spin_unlock(&s->lock);
+    return rc;
+}
+
+/* Map the frames of one run (vmm_map_view). */
+static int map_run_locked(vmm_space_t *s, struct vm_region *r, const paddr_t *frames)
+{
+    unsigned flags = mmu_prot(s, r->prot);
+    bool copy = r->prot & VM_WRITE;
+
+    for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE, frames++) {
+        paddr_t pa = *frames;
+        if (!pa)
+            continue;
+        if (copy) {
+            pa = pmm_alloc_frame();
+            if (!pa)
+                return K_ENOMEM;
+            memcpy(phys_to_virt(pa), phys_to_virt(*frames), PAGE_SIZE);
+        }
+        if (arch_mmu_map(s->root, va, pa, copy ? flags : flags | MMU_SHARED) != 0) {
+            if (copy)
+                pmm_free_frame(pa);
+            return K_ENOMEM;
+        }
+        r->resident++;
+        s->resident_pages++;
+    }
+    return 0;
+}
+
+int vmm_map_view(vmm_space_t *s, vaddr_t base, const struct vm_view_run *runs, size_t nruns,
+                 const paddr_t *frames)
+{
+    size_t pages = 0;
+
+    for (size_t i = 0; i < nruns; i++) {
+        if (!runs[i].pages || !runs[i].prot || (runs[i].prot & ~VM_PROT_MASK))
+            return K_EINVAL;
+        pages += runs[i].pages;
+    }
+    if (!nruns || !s->user || pages > (s->hi - s->lo) / PAGE_SIZE ||
+        !range_ok(s, base, pages * PAGE_SIZE))
+        return K_EINVAL;
+
+    spin_lock(&s->lock);
+    size_t at = find_index_locked(s, base);
+    int rc = 0;
+    if (at < s->count && s->regions[at].start < base + pages * PAGE_SIZE)
+        rc = K_EEXIST;
+    if (!rc)
+        rc = open_gap_locked(s, at, nruns);
+    if (rc)
+        goto out;
+    vaddr_t va = base;
+    for (size_t i = 0; i < nruns; i++) {
+        s->regions[at + i] = (struct vm_region){
+            .start = va, .end = va + (vaddr_t)runs[i].pages * PAGE_SIZE, .alloc_base = base,
+            .state = VM_COMMITTED, .prot = runs[i].prot,
+        };
+        va = s->regions[at + i].end;
+    }
+    for (size_t i = 0; !rc && i < nruns; i++) {
+        rc = map_run_locked(s, &s->regions[at + i], frames);
+        frames += runs[i].pages;
+    }
+    if (rc) {
+        for (size_t i = 0; i < nruns; i++)
+            unmap_locked(s, &s->regions[at + i]);
+        remove_n_locked(s, at, nruns);
+    }
+out:
+    spin_unlock(&s->lock);
+    return rc;
+}
+
+int vmm_read_page(vmm_space_t *s, vaddr_t va, void *dst)
+{
+    paddr_t pa;
+    int rc = 0;
+
+    if (va & (PAGE_SIZE - 1))
+        return K_EINVAL;
+    spin_lock(&s->lock);
+    if (arch_mmu_query(s->root, va, &pa, NULL))
+        memcpy(dst, phys_to_virt(pa), PAGE_SIZE);
+    else
+        rc = K_ENOENT;
     spin_unlock(&s->lock);
     return rc;
 }

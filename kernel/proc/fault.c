@@ -28,7 +28,7 @@ static void format_user_address(char *buf, size_t len, uint64_t addr, bool is_re
     }
     uint32_t rva = (uint32_t)(addr - img->base);
     uint32_t lookup = is_return && rva > 0 ? rva - 1 : rva;
-    if (pe_symbolize(img->file, img->file_size, &img->pe, lookup, name, sizeof name, &off) == 0)
+    if (pe_symbolize(img->file, img->file_size, img->pe, lookup, name, sizeof name, &off) == 0)
         fmt_snprintf(buf, len, "%s+0x%x (%s)", name, off + (rva - lookup), img->name);
     else
         fmt_snprintf(buf, len, "%s+0x%x", img->name, rva);
@@ -68,7 +68,7 @@ static void print_user_backtrace(const struct arch_regs *regs)
             r.gpr[4] += 8;
             continue;
         }
-        if (!img || pe_unwind_step(img->file, img->file_size, &img->pe, img->base, &r,
+        if (!img || pe_unwind_step(img->file, img->file_size, img->pe, img->base, &r,
                                    read_user_u64, NULL) != 0)
             break;
     }

@@ -251,12 +251,12 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     struct loaded_image *exe = loader_load_image(p, name, err, errlen);
     if (!exe)
         goto fail_active;
-    if (pe_is_dll(&exe->pe)) {
+    if (pe_is_dll(exe->pe)) {
         fmt_snprintf(err, errlen, "%s: is a DLL, not a program", exe->name);
         goto fail_active;
     }
     strlcpy(p->name, exe->name, sizeof p->name); /* as the file system spells it */
-    uint64_t reserve = exe->pe.stack_reserve, commit = exe->pe.stack_commit;
+    uint64_t reserve = exe->pe->stack_reserve, commit = exe->pe->stack_commit;
     if (reserve < MIN_STACK_RESERVE)
         reserve = MIN_STACK_RESERVE;
     if (commit < PAGE_SIZE)
@@ -280,7 +280,7 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     /* As if called: a zero return address below 32 bytes of home space. */
     t->user_stack = top - 0x28;
     t->stack_reservation = top - reserve;
-    t->user_entry = exe->base + exe->pe.entry_rva;
+    t->user_entry = exe->base + exe->pe->entry_rva;
     t->user_arg = p->peb;
     sched_prepare_thread(t, user_thread_start, t);
     thread_attach(p, t);

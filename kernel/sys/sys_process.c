@@ -6,6 +6,7 @@
 #include <arch/mmu.h>
 #include <arch/uaccess.h>
 #include <core/time.h>
+#include <loader/image_section.h>
 #include <mm/kstack.h>
 #include <mm/pmm.h>
 #include <proc/process.h>
@@ -42,6 +43,7 @@ dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
     c.free_frames = st.free;
     c.used_frames = st.used;
     c.process_pages = process_current()->space->resident_pages;
+    c.shared_frames = image_section_frames();
     return status_from_errno(copy_to_user(uptr(args[1]), &c, sizeof c));
 }
 

@@ -249,3 +249,83 @@ KTEST(kernel_image_sections_have_their_permissions)
     /* The first page of memory is never mapped. */
     KT_EXPECT(arch_probe_read((const void *)8, &v) == K_EFAULT);
 }
+
+/* Fill a fresh frame with one byte value. */
+static paddr_t test_frame(uint8_t fill)
+{
+    paddr_t pa = pmm_alloc_frame();
+
+    if (pa)
+        memset(phys_to_virt(pa), fill, PAGE_SIZE);
+    return pa;
+}
+
+static uint8_t page_copy[PAGE_SIZE];
+
+static uint8_t first_byte(vmm_space_t *s, vaddr_t va)
+{
+    return vmm_read_page(s, va, page_copy) == 0 ? page_copy[0] : 0xee;
+}
+
+/* A view: read-only pages share the owner's frames, writable ones are copies, and a
+ * later change to writable copies a shared page first. The owner's frames outlive it. */
+KTEST(vmm_view_shares_read_only_pages_and_copies_writable_ones)
+{
+    const vaddr_t base = 0x40000000;
+    const struct vm_view_run runs[] = {
+        { .pages = 2, .prot = VM_READ | VM_EXEC },
+        { .pages = 2, .prot = VM_READ | VM_WRITE },
+    };
+    paddr_t frames[4] = { test_frame(1), test_frame(2), test_frame(3), 0 };
+    uint64_t used = frames_used();
+    vmm_space_t *s = vmm_space_create();
+    struct vm_region r;
+
+    KT_ASSERT(s && frames[0] && frames[1] && frames[2]);
+    KT_ASSERT(vmm_map_view(s, base, runs, 2, frames) == 0);
+    KT_EXPECT(vmm_map_view(s, base + PAGE_SIZE, runs, 2, frames) == K_EEXIST);
+    KT_ASSERT(vmm_query(s, base, &r) == 0);
+    KT_EXPECT(r.start == base && r.end == base + 2 * PAGE_SIZE && r.alloc_base == base &&
+              r.prot == (VM_READ | VM_EXEC) && r.state == VM_COMMITTED);
+    KT_ASSERT(vmm_query(s, base + 3 * PAGE_SIZE, &r) == 0);
+    KT_EXPECT(r.start == base + 2 * PAGE_SIZE && r.prot == (VM_READ | VM_WRITE));
+    KT_EXPECT(vmm_read_page(s, base + 3 * PAGE_SIZE, page_copy) == K_ENOENT); /* zero page */
+
+    /* The owner changes its frames: the shared page shows it, the copy does not. */
+    memset(phys_to_virt(frames[0]), 9, PAGE_SIZE);
+    memset(phys_to_virt(frames[2]), 9, PAGE_SIZE);
+    KT_EXPECT_EQ(first_byte(s, base), 9);
+    KT_EXPECT_EQ(first_byte(s, base + 2 * PAGE_SIZE), 3);
+
+    /* Made writable, the shared pages become private copies. */
+    KT_ASSERT(vmm_protect(s, base, 2 * PAGE_SIZE, VM_READ | VM_WRITE, NULL) == 0);
+    memset(phys_to_virt(frames[0]), 4, PAGE_SIZE);
+    KT_EXPECT_EQ(first_byte(s, base), 9);
+    KT_EXPECT_EQ(first_byte(s, base + PAGE_SIZE), 2);
+
+    vmm_space_destroy(s);
+    KT_EXPECT_EQ(frames_used(), used); /* the copies and tables went; the owner's stay */
+    for (int i = 0; i < 3; i++)
+        pmm_free_frame(frames[i]);
+}
+
+/* Page tables count their entries: unmapping the last page of a table frees it, and a
+ * space that mapped and unmapped pages all over holds no tables afterwards. */
+KTEST(vmm_page_tables_go_when_their_last_page_does)
+{
+    vmm_space_t *s = vmm_space_create();
+    uint64_t tables = arch_mmu_table_pages();
+    vaddr_t spots[] = { 0x10000, 0x200000, 0x40000000, 0x8000000000, 0x7ff000000000 };
+
+    KT_ASSERT(s);
+    for (size_t i = 0; i < sizeof spots / sizeof spots[0]; i++) {
+        vaddr_t va = spots[i];
+        KT_ASSERT(vmm_reserve(s, &va, 2 * PAGE_SIZE, VM_READ | VM_WRITE, VM_COMMIT) == 0);
+        KT_ASSERT(vmm_handle_fault(s, va + PAGE_SIZE, VM_WRITE, false) == VMM_FAULT_RESOLVED);
+    }
+    KT_EXPECT(arch_mmu_table_pages() > tables);
+    for (size_t i = 0; i < sizeof spots / sizeof spots[0]; i++)
+        KT_EXPECT(vmm_release(s, spots[i]) == 0);
+    KT_EXPECT_EQ(arch_mmu_table_pages(), tables);
+    vmm_space_destroy(s);
+}

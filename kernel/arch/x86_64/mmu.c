@@ -23,6 +23,7 @@
 #define PTE_U    (1ull << 2)
 #define PTE_PS   (1ull << 7)
 #define PTE_G    (1ull << 8)
+#define PTE_SHARED (1ull << 9) /* software bit: MMU_SHARED */
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -140,6 +141,8 @@ static pte_t pte_flags(unsigned flags)
         f |= PTE_U;
     if (flags & MMU_GLOBAL)
         f |= PTE_G;
+    if (flags & MMU_SHARED)
+        f |= PTE_SHARED;
     if (!(flags & MMU_EXEC) && have_nx)
         f |= PTE_NX;
     return f;
@@ -155,6 +158,8 @@ static unsigned mmu_flags(pte_t e)
         f |= MMU_USER;
     if (e & PTE_G)
         f |= MMU_GLOBAL;
+    if (e & PTE_SHARED)
+        f |= MMU_SHARED;
     if (!(e & PTE_NX))
         f |= MMU_EXEC;
     return f;
@@ -225,10 +230,25 @@ int arch_mmu_map(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags)
         return K_ENOMEM;
     if (*e & PTE_P)
         return K_EEXIST;
+    ASSERT(!((flags & MMU_SHARED) && (flags & MMU_WRITE)));
     *e = (pa & PTE_ADDR) | pte_flags(flags);
     count_add(link, 1);
     /* Not-present entries are never cached, so no flush is needed. */
     return 0;
+}
+
+paddr_t arch_mmu_remap(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags)
+{
+    pte_t *e = walk(root, va, 0, false, NULL);
+
+    if (!e || !(*e & PTE_P))
+        return 0;
+    ASSERT(!((flags & MMU_SHARED) && (flags & MMU_WRITE)));
+    paddr_t old = *e & PTE_ADDR;
+    *e = (pa & PTE_ADDR) | pte_flags(flags);
+    if (root == arch_mmu_current() || va >= DIRECT_MAP_BASE)
+        tlb_flush_page(va);
+    return old;
 }
 
 bool arch_mmu_query(mmu_root_t root, vaddr_t va, paddr_t *pa, unsigned *flags)
@@ -273,13 +293,13 @@ static void unmap_level(struct unmap_walk *w, pte_t *link, pte_t *table, int lev
         pte_t *e = &table[index_at(va, level)];
         if (*e & PTE_P) {
             if (level == 0) {
-                paddr_t pa = *e & PTE_ADDR;
+                pte_t old = *e;
                 *e = 0;
                 count_add(link, -1);
                 if (w->flush)
                     tlb_flush_page(va);
-                if (w->release)
-                    w->release(pa, w->ctx);
+                if (w->release && !(old & PTE_SHARED))
+                    w->release(old & PTE_ADDR, w->ctx);
                 w->pages++;
             } else {
                 ASSERT(!(*e & PTE_PS)); /* large pages are the kernel's own */
@@ -333,7 +353,8 @@ void arch_mmu_protect_range(mmu_root_t root, vaddr_t va, size_t len, unsigned fl
         pte_t *e = walk(root, p, 0, false, NULL);
         if (!e || !(*e & PTE_P))
             continue;
-        *e = (*e & PTE_ADDR) | pte_flags(flags);
+        ASSERT(!((*e & PTE_SHARED) && (flags & MMU_WRITE)));
+        *e = (*e & (PTE_ADDR | PTE_SHARED)) | pte_flags(flags);
         if (flush)
             tlb_flush_page(p);
     }

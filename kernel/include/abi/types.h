@@ -50,9 +50,11 @@ struct dormer_memory_counters {
     uint64_t total_frames;   /* 8 */
     uint64_t free_frames;    /* 16 */
     uint64_t used_frames;    /* 24 */
-    uint64_t process_pages;  /* 32: frames mapped into the calling process */
+    uint64_t process_pages;  /* 32: pages mapped into the calling process */
+    uint64_t shared_frames;  /* 40: of used_frames, those holding images shared by
+                                every process that loads them */
 };
-_Static_assert(sizeof(struct dormer_memory_counters) == 40, "layout");
+_Static_assert(sizeof(struct dormer_memory_counters) == 48, "layout");
 
 /* NtQueryInformationFile. */
 struct dormer_file_info {

@@ -17,6 +17,8 @@
 #define MMU_EXEC   0x04u
 #define MMU_USER   0x08u
 #define MMU_GLOBAL 0x10u /* kernel mappings shared by every space */
+#define MMU_SHARED 0x20u /* the frame belongs to someone else (an image section): never
+                            released on unmap, never mapped writable */
 
 /* A page-table root, named by the physical address of its top-level table. */
 typedef paddr_t mmu_root_t;
@@ -41,13 +43,19 @@ void arch_mmu_destroy_root(mmu_root_t root);
 int arch_mmu_map(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags);
 
 /* Unmap every page in [va, va + len) (page aligned), calling release(pa, ctx) for
- * each frame that was mapped, and free tables left empty. Returns pages unmapped. */
+ * each frame that was mapped (except MMU_SHARED ones), and free tables left empty.
+ * Returns pages unmapped. */
 size_t arch_mmu_unmap_range(mmu_root_t root, vaddr_t va, size_t len,
                             void (*release)(paddr_t pa, void *ctx), void *ctx);
 
 /* Change the permissions of mapped pages in [va, va + len); unmapped pages are
- * skipped. */
+ * skipped. A page keeps MMU_SHARED; making a shared page writable is a bug (the caller
+ * gives it a private copy first). */
 void arch_mmu_protect_range(mmu_root_t root, vaddr_t va, size_t len, unsigned flags);
+
+/* Point the mapped page at va to another frame with new flags (in place, the TLB
+ * entry flushed). Returns the old frame, or 0 if va is not mapped. */
+paddr_t arch_mmu_remap(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags);
 
 /* Is va mapped? Gives its frame and MMU_* flags. */
 bool arch_mmu_query(mmu_root_t root, vaddr_t va, paddr_t *pa, unsigned *flags);

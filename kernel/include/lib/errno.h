@@ -12,6 +12,7 @@
 #define K_EIO       (-5)   /* device or transfer error */
 #define K_ENOEXEC   (-8)   /* not a valid executable image */
 #define K_EBADF     (-9)   /* bad handle or descriptor */
+#define K_EAGAIN    (-11)  /* not now, or not this way: try again (another way) */
 #define K_ENOMEM    (-12)  /* out of memory (frames, heap or address space) */
 #define K_EFAULT    (-14)  /* bad address, e.g. an unmapped user pointer */
 #define K_EBUSY     (-16)  /* resource is in use */

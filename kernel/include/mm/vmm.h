@@ -137,6 +137,27 @@ int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present
  */
 int vmm_fill_page(vmm_space_t *s, vaddr_t va, const void *src, size_t len);
 
+/* One run of an image view (vmm_map_view): `pages` pages with one protection. */
+struct vm_view_run {
+    uint32_t pages;
+    uint8_t prot; /* VM_*: writable runs get private copies of their frames */
+};
+
+/*
+ * Map a prepared view at exactly base: one reservation made of the runs in order,
+ * each committed with its protection. Page i gets frames[i] shared (read-only runs:
+ * the frame stays its owner's, and a later change to a writable protection gives the
+ * page a private copy first), a private copy of it (writable runs), or, when frames[i]
+ * is 0, a zero page on first touch. Returns 0, K_EEXIST if the range is not free,
+ * K_EINVAL, or K_ENOMEM (then nothing is left of it).
+ */
+int vmm_map_view(vmm_space_t *s, vaddr_t base, const struct vm_view_run *runs, size_t nruns,
+                 const paddr_t *frames);
+
+/* Copy the page at va into dst (a kernel page). K_ENOENT if it has no frame yet (it
+ * would read as zeros), K_EINVAL if va is not page aligned. */
+int vmm_read_page(vmm_space_t *s, vaddr_t va, void *dst);
+
 /* Text for a VMM_FAULT_* value. */
 const char *vmm_fault_name(int result);
 

@@ -62,7 +62,8 @@ struct loaded_image {
     uint64_t base, size;
     const uint8_t *file; /* the file's bytes (bootfs), for symbols */
     size_t file_size;
-    struct pe_image pe;
+    struct image_section *section; /* shared by every process that loads the file */
+    const struct pe_image *pe;     /* the section's parse */
     bool ready;          /* imports resolved: used to catch circular dependencies */
 };
 
@@ -79,7 +80,7 @@ struct process {
     char name[PROCESS_NAME_MAX];
     vmm_space_t *space;          /* NULL once it has ended (memory freed at exit) */
     struct thread *main_thread;
-    struct loaded_image *images; /* PROCESS_MAX_IMAGES, kmalloc'd (large) */
+    struct loaded_image *images; /* PROCESS_MAX_IMAGES, kmalloc'd */
     size_t image_count;
     struct spinlock handle_lock;
     struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
