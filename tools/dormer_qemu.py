@@ -10,9 +10,11 @@ triple fault also ends QEMU with 0 under -no-reboot.
 import datetime
 import os
 import select
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 import struct
@@ -107,14 +109,24 @@ def run(iso, opts):
     return status
 
 
-def boot_capture(iso, opts, timeout, script=()):
-    """Boot headless, feeding serial input, and collect the serial output.
+KEYS_PREFIX = 'keys:'
 
-    script: (expect, send) pairs; `send` is typed once `expect` has appeared.
-    Returns (status, output bytes). A run past `timeout` seconds is killed and
-    gets HUNG_STATUS: a hang detector, not a performance check."""
+
+def boot_capture(iso, opts, timeout, script=()):
+    """Boot headless, feeding input, and collect the serial output.
+
+    script: (expect, send) pairs; `send` is typed once `expect` has appeared: on the
+    serial line, or, as 'keys:h i ret' (QEMU key names), on the PS/2 keyboard through
+    the monitor. Returns (status, output bytes). A run past `timeout` seconds is killed
+    and gets HUNG_STATUS: a hang detector, not a performance check."""
     _accel, cmd = base_command(iso, opts)
-    cmd += ['-display', 'none', '-serial', 'stdio', '-monitor', 'none']
+    cmd += ['-display', 'none', '-serial', 'stdio']
+    mon = None
+    mon_path = os.path.join(tempfile.mkdtemp(prefix='dormer-mon-'), 'monitor.sock')
+    if any(send.startswith(KEYS_PREFIX) for _, send in script):
+        cmd += ['-monitor', 'unix:%s,server,nowait' % mon_path]
+    else:
+        cmd += ['-monitor', 'none']
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     output = b''
@@ -138,8 +150,20 @@ def boot_capture(iso, opts, timeout, script=()):
                 break
             output += chunk
             while pending and pending[0][0].encode() in output:
-                proc.stdin.write(pending.pop(0)[1].encode())
-                proc.stdin.flush()
+                send = pending.pop(0)[1]
+                if send.startswith(KEYS_PREFIX):
+                    if mon is None:
+                        mon = socket.socket(socket.AF_UNIX)
+                        mon.connect(mon_path)
+                        monitor_command(mon, None)  # the greeting
+                    for key in send[len(KEYS_PREFIX):].split():
+                        monitor_command(mon, 'sendkey ' + key)
+                else:
+                    proc.stdin.write(send.encode())
+                    proc.stdin.flush()
+    if mon is not None:
+        mon.close()
+    shutil.rmtree(os.path.dirname(mon_path), ignore_errors=True)
     return status, output
 
 

@@ -195,8 +195,13 @@ USER_BOOTS = {
 
 # Interactive input over the serial line: (expect, send) pairs.
 BOOT_SCRIPTS = {
-    'boot/serial_input': ('readline', 0, [r'read line: "hello dormer"'],
+    'boot/serial_input': ('readline noshell', 0, [r'read line: "hello dormer"'],
                           [('Type a line', 'hello dormer\r')]),
+    # The PS/2 keyboard, through QEMU's sendkey: Shift, Caps Lock, Ctrl+letter (not
+    # printable: dropped from the line), backspace.
+    'boot/keyboard_input': ('readline noshell', 0, [r'read line: "Hi, Dormer!"'],
+                            [('Type a line', 'keys:shift-h i comma spc caps_lock d '
+                              'caps_lock o r m e r x backspace shift-1 ctrl-c ret')]),
 }
 
 

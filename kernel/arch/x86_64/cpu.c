@@ -84,6 +84,7 @@ void arch_init(const struct mb2_info *mb)
     pic_init();
     pit_init();
     serial_enable_input();
+    kbd_init();
     acpi_init(mb->rsdp, (uint32_t)mb->rsdp_len);
 }
 

@@ -22,6 +22,7 @@
 
 #define IRQ_BASE_VECTOR  32
 #define PC_IRQ_TIMER     0
+#define PC_IRQ_KEYBOARD  1
 #define PC_IRQ_COM1      4
 /* The trap-frame "vector" of a system call (no real vector is this large). */
 #define SYSCALL_FRAME_VECTOR 256
@@ -63,6 +64,8 @@ uint64_t x86_boot_tsc(void);
 void serial_init(void);
 void serial_enable_input(void);
 void vga_init(void);
+/* The PS/2 keyboard: typed keys go to the console input queue, as serial input does. */
+void kbd_init(void);
 void acpi_init(const void *rsdp, uint32_t rsdp_len);
 /* Enter ACPI S5 if the tables named a way to; returns only if that failed. */
 void acpi_power_off(void);
