@@ -49,17 +49,52 @@ def parse_kv(text):
     return out
 
 
-def run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full):
-    iso = os.path.join(build_dir, 'bench', 'dormer-bench.iso')
-    os.makedirs(os.path.dirname(iso), exist_ok=True)
-    cmdline = 'headless loglevel=warn init=bench.exe' + (' full' if full else ' quick')
-    dormer_iso.make_iso(iso, kernel_elf, cmdline, modules=modules)
+def qemu_command(iso, accel, icount):
+    """The peer's QEMU flags, for one Dormer ISO."""
     cpu = ['-accel', 'kvm', '-cpu', 'host'] if accel == 'kvm' else ['-accel', 'tcg', '-cpu', 'max']
     cmd = (['qemu-system-x86_64'] + cpu + ['-m', '512M', '-smp', '1', '-display', 'none',
            '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-nic', 'none',
            '-cdrom', iso, '-boot', 'd'] + dormer_qemu.DEBUG_EXIT)
     if icount:
         cmd += ['-icount', 'shift=0,sleep=off']
+    return cmd
+
+
+SHELL_STARTED = re.compile(r'Dormer shell, started ([\d.]+) ms after the kernel')
+
+
+def boot_to_shell_ms(kernel_elf, modules, build_dir, accel, icount):
+    """Boot as a person does (no init=: the shell starts), read when the shell started
+    from its greeting, then type exit. None if the shell never came."""
+    iso = os.path.join(build_dir, 'bench', 'dormer-shell.iso')
+    dormer_iso.make_iso(iso, kernel_elf, 'headless loglevel=warn', modules=modules)
+    proc = subprocess.Popen(qemu_command(iso, accel, icount), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output, deadline = b'', time.monotonic() + 300
+    while time.monotonic() < deadline:
+        chunk = proc.stdout.read1(65536)
+        if not chunk:
+            break
+        output += chunk
+        if b'dormer> ' in output:
+            proc.stdin.write(b'exit\r')
+            proc.stdin.flush()
+            break
+    try:
+        proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+    m = SHELL_STARTED.search(dormer_iso_strip(output.decode(errors='replace')))
+    return float(m.group(1)) if m else None
+
+
+def run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full):
+    iso = os.path.join(build_dir, 'bench', 'dormer-bench.iso')
+    os.makedirs(os.path.dirname(iso), exist_ok=True)
+    cmdline = 'headless loglevel=warn init=bench.exe' + (' full' if full else ' quick')
+    dormer_iso.make_iso(iso, kernel_elf, cmdline, modules=modules)
+    cmd = qemu_command(iso, accel, icount)
     results = []
     for i in range(runs):
         t0 = time.monotonic()
@@ -165,6 +200,9 @@ def main(kernel_elf, modules, top, build_dir, accel='auto', runs=1, linux_runs=1
     print('bench: accelerator %s%s' % (accel, ' with -icount (figures are guest instruction '
                                        'counts)' if icount else ''), flush=True)
     dormer = run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full)
+    shell_ms = boot_to_shell_ms(kernel_elf, modules, build_dir, accel, icount)
+    if shell_ms is not None:
+        dormer['boot_to_shell_ms'] = shell_ms
     dormer['kernel_image_bytes'] = os.path.getsize(kernel_elf)
     if iso_path and os.path.exists(iso_path):
         dormer['iso_bytes'] = os.path.getsize(iso_path)

@@ -79,7 +79,7 @@ CRASH_CHAIN = [r'Backtrace:', r'crash_inner\+0x[0-9a-f]+ \(kernel/core/crash\.c:
                r'crash_run\+0x[0-9a-f]+', r'kmain\+0x[0-9a-f]+']
 REGS = [r'RIP [0-9a-f]{16}', r'RAX [0-9a-f]{16}', r'R15 [0-9a-f]{16}', r'CR2 [0-9a-f]{16}']
 BOOT_TESTS = [
-    ('boot/headless', '', 0,
+    ('boot/headless', 'noshell', 0,
      [r'GNU GRUB', r'Dormer \d+\.\d+\.\d+', r'memory: \d+ MiB usable RAM',
       r'timer: ticking \(\d+ ticks in 10 ms\)', r'Programs on the boot file system:.*hello\.exe',
       r'boot complete']),
@@ -113,8 +113,8 @@ BOOT_TESTS = [
     ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
      [r'KERNEL PANIC: .*double free: the frame is already free', r'Backtrace:',
       r'crash_inner\+0x']),
-    ('boot/poweroff_acpi', 'poweroff=acpi', 0, [r'acpi: S5 via PM1a_CNT', r'acpi: powering off']),
-    ('boot/loglevel_warn', 'loglevel=warn crash=nosuchkind', 0,
+    ('boot/poweroff_acpi', 'poweroff=acpi noshell', 0, [r'acpi: S5 via PM1a_CNT', r'acpi: powering off']),
+    ('boot/loglevel_warn', 'loglevel=warn crash=nosuchkind noshell', 0,
      [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
 ]
 # Checks only debug kernels make (canaries, poisoning).
@@ -123,6 +123,7 @@ DEBUG_ONLY = {'boot/crash_heap_overflow'}
 BOOT_ABSENT = {
     'boot/loglevel_warn': r'\[INFO\]',
     'boot/headless': r'PANIC|\[ERROR\]',
+    'boot/shell': r'PANIC|\[ERROR\]',
 }
 # User programs: expected exit status of each t_*/f_* program in the utest=all boot
 # (t_* default to 0), and what a killed program's report must show.
@@ -195,6 +196,20 @@ USER_BOOTS = {
 
 # Interactive input over the serial line: (expect, send) pairs.
 BOOT_SCRIPTS = {
+    # No init=: the shell. Built-ins, a program with arguments, an unknown name, a
+    # program's exit status, and exit with a status that becomes the machine's.
+    'boot/shell': ('', 7,
+                   [r'Dormer shell, started [\d.]+ ms after the kernel', r'dormer> ',
+                    r'Built-in commands:', r'argv\[2\] = "b"',
+                    r'nosuch: no such program or command',
+                    r'pid  parent threads', r'\d+\s+0\s+1\s+\d+\s+running\s+shell\.exe',
+                    r'frames of 4 KiB: \d+ total, \d+ free, \d+ used \(\d+ of them shared',
+                    r'\[t_exitcode\.exe exited with status 42 \(0x0000002a\)\]',
+                    r'\[t_exitcode\.exe took [\d.]+ ms\]', r'hi  there',
+                    r'exit: not a number: x',
+                    r'process shell\.exe \(pid 1\) exited with status 0x00000007'],
+                   [('dormer> ', 'help\rhello a  b\rnosuch\rps\rmem\rtime t_exitcode\r'
+                     'echo hi  there\rexit x\rexit 7\r')]),
     'boot/serial_input': ('readline noshell', 0, [r'read line: "hello dormer"'],
                           [('Type a line', 'hello dormer\r')]),
     # The PS/2 keyboard, through QEMU's sendkey: Shift, Caps Lock, Ctrl+letter (not

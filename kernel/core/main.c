@@ -193,6 +193,9 @@ static void run_user_tests(void)
     kprintf("UTEST DONE\n");
 }
 
+/* Started at boot when the command line names no init= program. */
+#define SHELL_PROGRAM "shell.exe"
+
 /* Echo one typed line back: shows (and lets tests check) interrupt-driven input. */
 static void read_line_demo(void)
 {
@@ -265,7 +268,13 @@ void kmain(uint32_t magic, uint32_t info_pa)
     if (cmdline_flag("readline"))
         read_line_demo();
 
-    if (!init) {
+    /* No init=: the shell, unless told not to (or it is not on the ISO). */
+    if (!init && bootfs_find(SHELL_PROGRAM) && !cmdline_flag("noshell")) {
+        pr_info("boot complete: starting the shell\n");
+        int64_t status = run_program(SHELL_PROGRAM);
+        if (cmdline_flag("headless"))
+            arch_power_off(status < 0 ? 127 : (int)(status & 0x7f));
+    } else if (!init) {
         kprintf("Programs on the boot file system:");
         for (size_t i = 0; bootfs_at(i); i++)
             kprintf(" %s", bootfs_at(i)->name);

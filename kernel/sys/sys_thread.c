@@ -5,6 +5,7 @@
  */
 #include <abi/types.h>
 #include <arch/uaccess.h>
+#include <core/printk.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -65,6 +66,7 @@ dormer_status_t sys_NtCreateProcess(const uint64_t *args)
     }
     struct process *child = process_create(name, cmdline, err, sizeof err);
     if (!child) {
+        pr_warn("cannot start %s\n", err); /* the reason, for whoever watches the console */
         if (out)
             kobj_unref(out);
         return strstr(err, "file not found") ? STATUS_OBJECT_NAME_NOT_FOUND
