@@ -228,9 +228,45 @@ def monitor_command(mon, command, timeout=30.0):
     return reply
 
 
-def screenshot(iso, opts, name, progress_dir, settle=3.0, timeout=300.0):
+KEY_NAMES = {' ': 'spc', '\n': 'ret', '.': 'dot', ',': 'comma', '-': 'minus', '=': 'equal',
+             '/': 'slash', ';': 'semicolon', '"': 'shift-apostrophe', "'": 'apostrophe',
+             '_': 'shift-minus', '!': 'shift-1', ':': 'shift-semicolon'}
+
+
+def text_to_keys(text):
+    """QEMU sendkey names for typing text on the keyboard; '|' stands for Enter."""
+    keys = []
+    for c in text.replace('|', '\n'):
+        if c.isalnum() and c.isascii():
+            keys.append('shift-' + c.lower() if c.isupper() else c)
+        elif c in KEY_NAMES:
+            keys.append(KEY_NAMES[c])
+        else:
+            raise ValueError('cannot type %r on the keyboard' % c)
+    return keys
+
+
+def wait_quiet(proc, log, settle, timeout):
+    """Until the serial log has not grown for `settle` seconds; False if QEMU ended."""
+    start = time.monotonic()
+    last_size, last_change = -1, time.monotonic()
+    while time.monotonic() - start < timeout:
+        if proc.poll() is not None:
+            return False
+        size = os.path.getsize(log) if os.path.exists(log) else 0
+        if size != last_size:
+            last_size, last_change = size, time.monotonic()
+        elif size > 0 and time.monotonic() - last_change >= settle:
+            return True
+        time.sleep(0.2)
+    return True
+
+
+def screenshot(iso, opts, name, progress_dir, settle=3.0, timeout=300.0, typed=''):
     """Boot without a window, wait until the serial console has been quiet for
-    `settle` seconds, and save QEMU's own screen as progress_dir/DATE-NAME.png."""
+    `settle` seconds, type `typed` on the keyboard (Enter as '|') and wait again if
+    given, and save QEMU's own screen as progress_dir/DATE-NAME.png."""
+    keys = text_to_keys(typed)
     os.makedirs(opts.build_dir, exist_ok=True)
     log = os.path.join(opts.build_dir, 'shot-serial.log')
     sock_path = os.path.join(opts.build_dir, 'qemu-monitor.sock')
@@ -243,21 +279,18 @@ def screenshot(iso, opts, name, progress_dir, settle=3.0, timeout=300.0):
             '-monitor', 'unix:%s,server=on,wait=off' % sock_path]
     proc = subprocess.Popen(cmd)
     try:
-        start = time.monotonic()
-        last_size, last_change = -1, time.monotonic()
-        while time.monotonic() - start < timeout:
-            if proc.poll() is not None:
-                print('dormer: QEMU exited before the screenshot (status %d)' % proc.returncode)
-                return 1
-            size = os.path.getsize(log) if os.path.exists(log) else 0
-            if size != last_size:
-                last_size, last_change = size, time.monotonic()
-            elif size > 0 and time.monotonic() - last_change >= settle:
-                break
-            time.sleep(0.2)
+        if not wait_quiet(proc, log, settle, timeout):
+            print('dormer: QEMU exited before the screenshot (status %d)' % proc.returncode)
+            return 1
         mon = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         mon.connect(sock_path)
         monitor_command(mon, '')  # the banner and first prompt
+        if keys:
+            for key in keys:
+                monitor_command(mon, 'sendkey ' + key)
+            if not wait_quiet(proc, log, settle, timeout):
+                print('dormer: QEMU exited before the screenshot (status %d)' % proc.returncode)
+                return 1
         monitor_command(mon, 'screendump %s' % ppm)
         # Wait for QEMU to hang up: closing first can drop the quit unread.
         monitor_command(mon, 'quit')

@@ -203,7 +203,7 @@ BOOT_SCRIPTS = {
                     r'Built-in commands:', r'argv\[2\] = "b"',
                     r'nosuch: no such program or command',
                     r'pid  parent threads', r'\d+\s+0\s+1\s+\d+\s+running\s+shell\.exe',
-                    r'frames of 4 KiB: \d+ total, \d+ free, \d+ used \(\d+ of them shared',
+                    r'memory: \d+ frames of 4 KiB, \d+ free, \d+ used \(\d+ shared by images\)',
                     r'\[t_exitcode\.exe exited with status 42 \(0x0000002a\)\]',
                     r'\[t_exitcode\.exe took [\d.]+ ms\]', r'hi  there',
                     r'exit: not a number: x',

@@ -103,9 +103,9 @@ static void cmd_mem(void)
         uprintf("mem: cannot read the counters (0x%08x)\n", (uint32_t)st);
         return;
     }
-    uprintf("frames of %u KiB: %llu total, %llu free, %llu used (%llu of them shared by "
-            "images); this shell maps %llu pages\n",
-            (unsigned)(c.page_size / 1024), (unsigned long long)c.total_frames,
+    uprintf("memory: %llu frames of %u KiB, %llu free, %llu used (%llu shared by images)\n"
+            "this shell maps %llu pages\n",
+            (unsigned long long)c.total_frames, (unsigned)(c.page_size / 1024),
             (unsigned long long)c.free_frames, (unsigned long long)c.used_frames,
             (unsigned long long)c.shared_frames, (unsigned long long)c.process_pages);
 }

@@ -10,6 +10,8 @@
  *   lastthread         main thread ends first; a thread ending 100 ms later returns 9,
  *                      which must become the process's exit status
  *   threadkill         a thread ends the process (status 0x77) while main waits forever
+ *   read               read a line from the console (nobody types in the tests: it waits
+ *                      until t_terminate kills it); exit 6 if a line comes
  */
 #include <dormer.h>
 
@@ -88,6 +90,12 @@ int main(int argc, char **argv)
     if (strcmp(mode, "print") == 0) {
         uprintf("child says hello\n");
         return 0;
+    }
+    if (strcmp(mode, "read") == 0) {
+        char line[64];
+        uint64_t got = 0;
+        NtReadConsole(line, sizeof line, &got);
+        return 6;
     }
     if (strcmp(mode, "sleep") == 0) {
         NtDelayExecution(200);

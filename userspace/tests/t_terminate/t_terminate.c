@@ -3,7 +3,7 @@
  * killed with NtTerminateProcess(child, 0x1234) and its handle reports that status;
  * NtQuerySystemProcesses lists this process and the ended child while the child's handle
  * is open, and no longer lists the child once it is closed. Also: a child blocked in the
- * kernel can be killed, a process whose main thread ends first takes its last thread's
+ * kernel (asleep, or waiting for a typed line) can be killed, a process whose main thread ends first takes its last thread's
  * status, and any thread can end its whole process.
  */
 #include "../threads.h"
@@ -164,6 +164,9 @@ int main(void)
     test_kill_spinning();
     status = run_child("t_child.exe sleep", 1, 0x4321);
     ulib_check(status == 0x4321, "kill_sleeping_child", "status 0x%08x", (uint32_t)status);
+    status = run_child("t_child.exe read", 1, 0x5151);
+    ulib_check(status == 0x5151, "kill_child_waiting_for_input", "status 0x%08x",
+               (uint32_t)status);
     status = run_child("t_child.exe sleep", 0, 0);
     ulib_check(status == 5, "sleeping_child_left_alone", "status 0x%08x", (uint32_t)status);
     status = run_child("t_child.exe lastthread", 0, 0);
