@@ -19,6 +19,8 @@
 #include <lib/errno.h>
 #include <loader/pe.h>
 
+#include "pe_test_util.h"
+
 /* ---- The builder ----------------------------------------------------------------------- */
 
 #define BASE    0x140000000ull
@@ -55,6 +57,10 @@ static const uint32_t raw_size[NSEC] = { 0x200, 0x200, 0x400, 0x200 };
 static const uint32_t vsize[NSEC] = { 0x100, 0x80, 0x400, 0x20 };
 
 static uint8_t buf[0x2000]; /* the file being built */
+/* Little-endian writes into the file being built. */
+#define w16(off, v) le16_put(buf, (off), (v))
+#define w32(off, v) le32_put(buf, (off), (v))
+#define w64(off, v) le64_put(buf, (off), (v))
 static size_t buf_len;
 static struct layout cur;
 static uint32_t T, D, R, L; /* section RVAs of the current layout */
@@ -68,37 +74,6 @@ static struct {
     uint8_t *data;
     size_t size;
 } fx;
-
-static void w16(size_t off, uint16_t v)
-{
-    buf[off] = (uint8_t)v;
-    buf[off + 1] = (uint8_t)(v >> 8);
-}
-
-static void w32(size_t off, uint32_t v)
-{
-    w16(off, (uint16_t)v);
-    w16(off + 2, (uint16_t)(v >> 16));
-}
-
-static void w64(size_t off, uint64_t v)
-{
-    w32(off, (uint32_t)v);
-    w32(off + 4, (uint32_t)(v >> 32));
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)get64((const uint8_t[8]){ p[0], p[1], p[2], p[3] });
-}
 
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -846,19 +821,19 @@ static void test_relocate(void **state)
     uint8_t *img = map();
     assert_int_equal(relocate(nb), 0);
     assert_string_equal(g_err, "");
-    assert_int_equal(get64(img + D), nb + T + 0x10);
-    assert_int_equal(get32(img + D + 8), (uint32_t)(nb + T + 0x20));
-    assert_int_equal(get32(img + D + 12), 0); /* HIGHLOW touches 4 bytes only */
-    assert_int_equal(get64(img + D + 0x48), nb + T + 0x30);
-    assert_int_equal(get64(img + R + 0x300), nb + D + 0x60);
-    assert_int_equal(get64(img + R + 0x318), nb + D + 0x48);
-    assert_int_equal(get64(img + D + 0x10), R + 0x100); /* not a fixup: unchanged */
+    assert_int_equal(le64_get(img + D), nb + T + 0x10);
+    assert_int_equal(le32_get(img + D + 8), (uint32_t)(nb + T + 0x20));
+    assert_int_equal(le32_get(img + D + 12), 0); /* HIGHLOW touches 4 bytes only */
+    assert_int_equal(le64_get(img + D + 0x48), nb + T + 0x30);
+    assert_int_equal(le64_get(img + R + 0x300), nb + D + 0x60);
+    assert_int_equal(le64_get(img + R + 0x318), nb + D + 0x48);
+    assert_int_equal(le64_get(img + D + 0x10), R + 0x100); /* not a fixup: unchanged */
 
     /* Moving down (negative delta) works too, and back to the start. */
     img = map();
     assert_int_equal(relocate(0x10000), 0);
-    assert_int_equal(get64(img + D), 0x10000 + T + 0x10);
-    assert_int_equal(get32(img + D + 8), 0x10000 + T + 0x20);
+    assert_int_equal(le64_get(img + D), 0x10000 + T + 0x10);
+    assert_int_equal(le32_get(img + D + 8), 0x10000 + T + 0x20);
 }
 
 static void test_relocate_same_base(void **state)
@@ -893,7 +868,7 @@ static void test_relocations_stripped(void **state)
     expect_ok();
     uint8_t *img = map();
     assert_int_equal(relocate(BASE + 0x10000), 0);
-    assert_int_equal(get64(img + D), BASE + T + 0x10);
+    assert_int_equal(le64_get(img + D), BASE + T + 0x10);
 }
 
 static void test_relocation_blocks(void **state)
@@ -905,7 +880,7 @@ static void test_relocation_blocks(void **state)
     uint8_t *img = map();
     expect_reloc_reject(BASE + 0x10000, "relocation type 4 at 0x2010 is not supported");
     /* Validated before anything is patched: the first fixup is still unapplied. */
-    assert_int_equal(get64(img + D), BASE + T + 0x10);
+    assert_int_equal(le64_get(img + D), BASE + T + 0x10);
 
     build();
     w16(fo(L + 24), 0x1300); /* HIGH (1), in the second block */
@@ -1020,10 +995,10 @@ static void test_imports(void **state)
     assert_int_equal(log.hints[0], 5);
     assert_string_equal(log.seen[1], "KERNEL32.dll!#12");
     assert_string_equal(log.seen[2], "user.dll!Foo");
-    assert_int_equal(get64(img + D + 0x10), 0x7ff000000100ull);
-    assert_int_equal(get64(img + D + 0x18), 0x7ff000000200ull);
-    assert_int_equal(get64(img + D + 0x20), 0); /* terminator left alone */
-    assert_int_equal(get64(img + D + 0x28), 0x7ff000000300ull);
+    assert_int_equal(le64_get(img + D + 0x10), 0x7ff000000100ull);
+    assert_int_equal(le64_get(img + D + 0x18), 0x7ff000000200ull);
+    assert_int_equal(le64_get(img + D + 0x20), 0); /* terminator left alone */
+    assert_int_equal(le64_get(img + D + 0x28), 0x7ff000000300ull);
 }
 
 static void test_imports_without_lookup_table(void **state)
@@ -1037,7 +1012,7 @@ static void test_imports_without_lookup_table(void **state)
     assert_int_equal(resolve_all(&log), 0);
     assert_int_equal(log.calls, 3);
     assert_string_equal(log.seen[1], "KERNEL32.dll!#12");
-    assert_int_equal(get64(img + D + 0x18), 0x7ff000000200ull);
+    assert_int_equal(le64_get(img + D + 0x18), 0x7ff000000200ull);
 }
 
 static void test_missing_imports(void **state)
@@ -1546,36 +1521,10 @@ static void test_random_corruption(void **state)
 
 /* ---- Real mingw-built fixtures --------------------------------------------------------- */
 
-#ifndef PE_FIXTURE_DIR
-#define PE_FIXTURE_DIR "build/host-tests/pe_fixtures"
-#endif
-
 /* Loads a fixture into fx (exact-size malloc) and parses it into g_pe. */
 static void load_fixture(const char *name)
 {
-    const char *dir = getenv("PE_FIXTURE_DIR");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : PE_FIXTURE_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open fixture %s (built by scons from pe_fixtures/)", path);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n > 0);
-    rewind(f);
-    fx.size = (size_t)n;
-    fx.data = malloc(fx.size);
-    assert_non_null(fx.data);
-    assert_int_equal(fread(fx.data, 1, fx.size, f), fx.size);
-    fclose(f);
-
-    int rc = pe_parse(fx.data, fx.size, &g_pe, g_err, sizeof(g_err));
-    if (rc != 0)
-        fail_msg("%s: %s", name, g_err);
-    free(g_image);
-    g_image = malloc(g_pe.size_of_image);
-    assert_non_null(g_image);
-    pe_copy_image(fx.data, &g_pe, g_image);
+    pe_fixture_load(name, &fx.data, &fx.size, &g_image, &g_pe);
 }
 
 static const struct pe_section *find_section(const char *name)
@@ -1590,7 +1539,7 @@ static const struct pe_section *find_section(const char *name)
 static size_t scan_image(bool (*match)(size_t off, uint64_t v))
 {
     for (size_t off = 0; off + 8 <= g_pe.size_of_image; off += 8)
-        if (match(off, get64(g_image + off)))
+        if (match(off, le64_get(g_image + off)))
             return off;
     fail_msg("pattern not found in the image");
     return 0;
@@ -1677,7 +1626,7 @@ static void test_fixture_hello(void **state)
     expect_fixture_symbol(rva + 3, "hello_marker", 3);
     /* hidden_helper is static and not exported: only the symbol table knows it. */
     size_t m = scan_image(is_marker);
-    uint64_t helper = get64(g_image + m + 8) - g_pe.image_base;
+    uint64_t helper = le64_get(g_image + m + 8) - g_pe.image_base;
     assert_ptr_equal(pe_section_at(&g_pe, (uint32_t)helper), text);
     expect_fixture_symbol((uint32_t)helper + 1, "hidden_helper", 1);
     expect_fixture_symbol(g_pe.entry_rva, "mainCRTStartup", 0);
@@ -1710,7 +1659,7 @@ static void test_fixture_freestanding(void **state)
     const uint64_t nb = 0x7ff6a0000000ull;
     assert_int_equal(pe_apply_relocations(g_image, g_pe.size_of_image, &g_pe, nb, g_err,
                                           sizeof(g_err)), 0);
-    assert_int_equal(get64(g_image + self), nb + self);
+    assert_int_equal(le64_get(g_image + self), nb + self);
 
     /* No imports at all: nothing to load, nothing to resolve. */
     int mask = 0;
@@ -1740,7 +1689,7 @@ static void test_fixture_dll(void **state)
     assert_ptr_equal(pe_section_at(&g_pe, add), text);
     assert_ptr_equal(pe_section_at(&g_pe, mul), text);
     assert_int_equal(sum, add);
-    assert_int_equal(get32(g_image + counter), 7); /* the data export's initial value */
+    assert_int_equal(le32_get(g_image + counter), 7); /* the data export's initial value */
     assert_int_equal(pe_find_export_by_name(g_image, g_pe.size_of_image, &g_pe, "secret", 0,
                                             &secret), K_ENOENT); /* NONAME */
     assert_int_equal(pe_find_export_by_ordinal(g_image, g_pe.size_of_image, &g_pe, 42, &secret),

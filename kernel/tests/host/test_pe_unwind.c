@@ -19,6 +19,8 @@
 #include <lib/errno.h>
 #include <loader/pe.h>
 
+#include "pe_test_util.h"
+
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 
 static const char *const reg_name[16] = {
@@ -150,29 +152,15 @@ static int cleanup(void **state)
 #define F_LEAF     0x1180u
 
 static uint8_t buf[FILE_SIZE];
+/* Little-endian writes into the file being built. */
+#define w16(off, v) le16_put(buf, (off), (v))
+#define w32(off, v) le32_put(buf, (off), (v))
+#define w64(off, v) le64_put(buf, (off), (v))
 static uint32_t next_info;   /* next free RVA in .xdata */
 static uint32_t nfuncs;
 static uint32_t info_of[16]; /* UNWIND_INFO RVA of each RUNTIME_FUNCTION */
 static uint32_t test_fn;     /* index of F_TEST's RUNTIME_FUNCTION */
 static uint32_t pushes_fn;   /* index of F_PUSHES's */
-
-static void w16(size_t off, uint16_t v)
-{
-    buf[off] = (uint8_t)v;
-    buf[off + 1] = (uint8_t)(v >> 8);
-}
-
-static void w32(size_t off, uint32_t v)
-{
-    w16(off, (uint16_t)v);
-    w16(off + 2, (uint16_t)(v >> 16));
-}
-
-static void w64(size_t off, uint64_t v)
-{
-    w32(off, (uint32_t)v);
-    w32(off + 4, (uint32_t)(v >> 32));
-}
 
 /* File offset of an RVA in .pdata or .xdata. */
 static size_t fo(uint32_t rva)
@@ -778,9 +766,6 @@ static void test_random_tables(void **state)
  * unwinds it. The expected registers come from this simulation, not from the tables.
  */
 
-#ifndef PE_FIXTURE_DIR
-#define PE_FIXTURE_DIR "build/host-tests/pe_fixtures"
-#endif
 
 enum { P_PUSH, P_ALLOC, P_SET_FP };
 
@@ -807,11 +792,6 @@ static struct real_fn real[NREAL] = {
     { .name = "unwind_inner" }, { .name = "unwind_leaf" },
 };
 
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The prolog instructions at the start of `code`: push r64, sub rsp,imm, mov rbp,rsp and
  * lea rbp,[rsp+disp]; the first anything else ends it. */
 static unsigned read_prolog(const uint8_t *code, uint32_t avail, struct prolog_step *s,
@@ -833,7 +813,7 @@ static unsigned read_prolog(const uint8_t *code, uint32_t avail, struct prolog_s
             st = (struct prolog_step){ .kind = P_ALLOC, .n = p[3] };
             len = 4;
         } else if (left >= 7 && p[0] == 0x48 && p[1] == 0x81 && p[2] == 0xec) {
-            st = (struct prolog_step){ .kind = P_ALLOC, .n = rd32(p + 3) };
+            st = (struct prolog_step){ .kind = P_ALLOC, .n = le32_get(p + 3) };
             len = 7;
         } else if (left >= 3 && p[0] == 0x48 && p[1] == 0x89 && p[2] == 0xe5) {
             st = (struct prolog_step){ .kind = P_SET_FP, .n = 0 };
@@ -843,7 +823,7 @@ static unsigned read_prolog(const uint8_t *code, uint32_t avail, struct prolog_s
             st = (struct prolog_step){ .kind = P_SET_FP, .n = p[4] };
             len = 5;
         } else if (left >= 8 && p[0] == 0x48 && p[1] == 0x8d && p[2] == 0xac && p[3] == 0x24) {
-            st = (struct prolog_step){ .kind = P_SET_FP, .n = rd32(p + 4) };
+            st = (struct prolog_step){ .kind = P_SET_FP, .n = le32_get(p + 4) };
             len = 8;
         } else {
             break;
@@ -858,28 +838,7 @@ static unsigned read_prolog(const uint8_t *code, uint32_t avail, struct prolog_s
 /* Loads a fixture into g_file/g_image and finds the chain's functions, prologs and calls. */
 static void load_real(const char *fixture)
 {
-    const char *dir = getenv("PE_FIXTURE_DIR");
-    char path[1024];
-    snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : PE_FIXTURE_DIR, fixture);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open fixture %s (built by scons from pe_fixtures/)", path);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    assert_true(n > 0);
-    rewind(f);
-    free(g_file);
-    g_size = (size_t)n;
-    g_file = malloc(g_size);
-    assert_non_null(g_file);
-    assert_int_equal(fread(g_file, 1, g_size, f), g_size);
-    fclose(f);
-    if (pe_parse(g_file, g_size, &g_pe, g_err, sizeof(g_err)) != 0)
-        fail_msg("%s: %s", fixture, g_err);
-    free(g_image);
-    g_image = malloc(g_pe.size_of_image);
-    assert_non_null(g_image);
-    pe_copy_image(g_file, &g_pe, g_image);
+    pe_fixture_load(fixture, &g_file, &g_size, &g_image, &g_pe);
 
     const struct pe_dir *exc = &g_pe.dirs[PE_DIR_EXCEPTION];
     for (int i = 0; i < NREAL; i++) {
@@ -891,13 +850,13 @@ static void load_real(const char *fixture)
             fail_msg("%s: no export %s", fixture, fn->name);
         const uint8_t *rf = NULL;
         for (uint32_t e = 0; e + 12 <= exc->size; e += 12)
-            if (rd32(g_image + exc->rva + e) == fn->rva)
+            if (le32_get(g_image + exc->rva + e) == fn->rva)
                 rf = g_image + exc->rva + e;
         if (rf == NULL)
             fail_msg("%s: no RUNTIME_FUNCTION for %s", fixture, fn->name);
-        fn->end = rd32(rf + 4);
-        assert_true(rd32(rf + 8) + 4 <= g_pe.size_of_image);
-        fn->prolog = g_image[rd32(rf + 8) + 1];
+        fn->end = le32_get(rf + 4);
+        assert_true(le32_get(rf + 8) + 4 <= g_pe.size_of_image);
+        fn->prolog = g_image[le32_get(rf + 8) + 1];
         assert_true(fn->end > fn->rva && fn->end <= g_pe.size_of_image);
         fn->nsteps = read_prolog(g_image + fn->rva, fn->end - fn->rva, fn->steps, 12);
         uint32_t len = fn->nsteps ? fn->steps[fn->nsteps - 1].end : 0;
@@ -911,7 +870,7 @@ static void load_real(const char *fixture)
         int found = 0;
         for (uint32_t o = fn->prolog; o + 5 <= fn->end - fn->rva; o++) {
             const uint8_t *p = g_image + fn->rva + o;
-            if (p[0] == 0xe8 && fn->rva + o + 5 + (int32_t)rd32(p + 1) == real[i + 1].rva) {
+            if (p[0] == 0xe8 && fn->rva + o + 5 + (int32_t)le32_get(p + 1) == real[i + 1].rva) {
                 fn->call = o;
                 found++;
             }
