@@ -202,13 +202,14 @@ BOOT_SCRIPTS = {
                    [r'Dormer shell, started [\d.]+ ms after the kernel', r'dormer> ',
                     r'Built-in commands:', r'argv\[2\] = "b"',
                     r'nosuch: no such program or command',
+                    r'\d+\s+hello\.exe', r'\d+ files, \d+ bytes',
                     r'pid  parent threads', r'\d+\s+0\s+1\s+\d+\s+running\s+shell\.exe',
                     r'memory: \d+ frames of 4 KiB, \d+ free, \d+ used \(\d+ shared by images\)',
                     r'\[t_exitcode\.exe exited with status 42 \(0x0000002a\)\]',
                     r'\[t_exitcode\.exe took [\d.]+ ms\]', r'hi  there',
                     r'exit: not a number: x',
                     r'process shell\.exe \(pid 1\) exited with status 0x00000007'],
-                   [('dormer> ', 'help\rhello a  b\rnosuch\rps\rmem\rtime t_exitcode\r'
+                   [('dormer> ', 'help\rhello a  b\rnosuch\rls\rps\rmem\rtime t_exitcode\r'
                      'echo hi  there\rexit x\rexit 7\r')]),
     'boot/serial_input': ('readline noshell', 0, [r'read line: "hello dormer"'],
                           [('Type a line', 'hello dormer\r')]),

@@ -1,12 +1,13 @@
 /*
- * File calls: boot files (open by name, case-insensitive; read sequentially; query;
- * close) and pipe ends (read; write). A handle names a kernel object; NtClose works
+ * File calls: boot files (list; open by name, case-insensitive; read sequentially;
+ * query; close) and pipe ends (read; write). A handle names a kernel object; NtClose works
  * on every kind.
  */
 #include <abi/types.h>
 #include <arch/uaccess.h>
 #include <fs/bootfs.h>
 #include <lib/errno.h>
+#include <lib/string.h>
 #include <mm/kheap.h>
 #include <proc/pipe.h>
 #include <proc/process.h>
@@ -146,6 +147,23 @@ dormer_status_t sys_NtQueryInformationFile(const uint64_t *args)
     }
     kobj_unref(obj);
     return st;
+}
+
+dormer_status_t sys_NtQueryDirectoryFile(const uint64_t *args)
+{
+    struct dormer_dir_entry entry;
+
+    if (args[2] < sizeof entry)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (!uaccess_range_ok(uptr(args[1]), sizeof entry))
+        return STATUS_ACCESS_VIOLATION;
+    const struct bootfs_file *f = bootfs_at(args[0]);
+    if (!f)
+        return STATUS_NO_MORE_FILES;
+    memset(&entry, 0, sizeof entry);
+    entry.size = f->size;
+    strlcpy(entry.name, f->name, sizeof entry.name);
+    return status_from_errno(copy_to_user(uptr(args[1]), &entry, sizeof entry));
 }
 
 dormer_status_t sys_NtClose(const uint64_t *args)

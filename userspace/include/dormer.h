@@ -56,6 +56,9 @@ NTAPI_IMPORT dormer_status_t NtQuerySystemInformation(uint32_t info_class, void 
 NTAPI_IMPORT dormer_status_t NtQueryInformationFile(dormer_handle_t file,
                                                     struct dormer_file_info *out, uint64_t size);
 NTAPI_IMPORT dormer_status_t NtNop(void);
+/* The index-th file of the boot file system (0, 1, ...); STATUS_NO_MORE_FILES past the end. */
+NTAPI_IMPORT dormer_status_t NtQueryDirectoryFile(uint64_t index, struct dormer_dir_entry *out,
+                                                  uint64_t size);
 
 /*
  * Processes, threads, waiting and synchronisation (calls 15-33). Every handle is closed

@@ -16,6 +16,7 @@ typedef int32_t dormer_status_t;
 #define STATUS_TIMEOUT                  ((dormer_status_t)0x00000102)
 #define STATUS_PENDING                  ((dormer_status_t)0x00000103)
 #define STATUS_BREAKPOINT               ((dormer_status_t)0x80000003)
+#define STATUS_NO_MORE_FILES            ((dormer_status_t)0x80000006)
 #define STATUS_UNSUCCESSFUL             ((dormer_status_t)0xC0000001)
 #define STATUS_NOT_IMPLEMENTED          ((dormer_status_t)0xC0000002)
 #define STATUS_INVALID_INFO_CLASS       ((dormer_status_t)0xC0000003)

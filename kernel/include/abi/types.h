@@ -63,6 +63,13 @@ struct dormer_file_info {
 };
 _Static_assert(sizeof(struct dormer_file_info) == 16, "layout");
 
+/* NtQueryDirectoryFile: one boot file. */
+struct dormer_dir_entry {
+    uint64_t size;  /* 0: bytes */
+    char name[64];  /* 8: NUL-terminated, as the boot file system spells it */
+};
+_Static_assert(sizeof(struct dormer_dir_entry) == 72, "layout");
+
 /* Pseudo-handles. */
 #define DORMER_CURRENT_THREAD   ((uint64_t)-2)
 #define DORMER_INFINITE         ((uint64_t)-1)

@@ -64,6 +64,7 @@ static void cmd_help(void)
 {
     uprintf("Built-in commands:\n"
             "  help          this list\n"
+            "  ls            the programs and DLLs on the boot file system\n"
             "  ps            the processes, with their threads and pages\n"
             "  mem           frames of memory: total, free, used, shared by images\n"
             "  echo TEXT     print TEXT\n"
@@ -72,6 +73,19 @@ static void cmd_help(void)
             "Anything else starts a program: NAME[.exe] [arguments], for example\n"
             "  hello a b     (hello.exe with two arguments)\n"
             "  together      (three programs at once)\n");
+}
+
+static void cmd_ls(void)
+{
+    struct dormer_dir_entry e;
+    uint64_t i = 0, bytes = 0;
+
+    while (NtQueryDirectoryFile(i, &e, sizeof e) == STATUS_SUCCESS) {
+        uprintf("  %8llu  %s\n", (unsigned long long)e.size, e.name);
+        bytes += e.size;
+        i++;
+    }
+    uprintf("%llu files, %llu bytes\n", (unsigned long long)i, (unsigned long long)bytes);
 }
 
 static void cmd_ps(void)
@@ -176,6 +190,8 @@ static int run_line(char *line, int32_t *exit_status)
         return 0;
     if (is_command(cmd, "help", &args)) {
         cmd_help();
+    } else if (is_command(cmd, "ls", &args)) {
+        cmd_ls();
     } else if (is_command(cmd, "ps", &args)) {
         cmd_ps();
     } else if (is_command(cmd, "mem", &args)) {

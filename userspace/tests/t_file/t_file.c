@@ -1,5 +1,6 @@
 /*
- * t_file: the boot file system through NtOpenFile/NtReadFile/NtQueryInformationFile/
+ * t_file: the boot file system through NtQueryDirectoryFile (the listing) and
+ * NtOpenFile/NtReadFile/NtQueryInformationFile/
  * NtClose, using hello.exe (always on the ISO) as the file: names match without regard
  * to case and by their length (not a NUL), reads advance and end in STATUS_END_OF_FILE,
  * closed handles are dead. Exit 0 when all pass.
@@ -48,6 +49,32 @@ static void test_read_whole_file(dormer_handle_t h, uint64_t size)
     NtFreeVirtualMemory(&base, &alloc, MEM_RELEASE);
 }
 
+/* The listing: every file once, hello.exe among them with the size its handle reports;
+ * the end, and bad arguments. */
+static void test_listing(uint64_t hello_size)
+{
+    struct dormer_dir_entry e;
+    uint64_t count = 0, hello_seen = 0, named = 0;
+    dormer_status_t st;
+
+    while ((st = NtQueryDirectoryFile(count, &e, sizeof e)) == STATUS_SUCCESS && count < 1000) {
+        named += e.name[0] != '\0' && strlen(e.name) < sizeof e.name;
+        if (ulib_strcasecmp(e.name, "hello.exe") == 0)
+            hello_seen += e.size == hello_size;
+        count++;
+    }
+    ulib_check(st == STATUS_NO_MORE_FILES && count >= 3 && named == count, "list_boot_files",
+               "status 0x%08x after %llu entries", (uint32_t)st, (unsigned long long)count);
+    CHECK(hello_seen == 1, "listing_shows_hello_with_its_size");
+    CHECK_STATUS(NtQueryDirectoryFile(count + 1000, &e, sizeof e), STATUS_NO_MORE_FILES,
+                 "list_far_past_the_end");
+    CHECK_STATUS(NtQueryDirectoryFile(0, &e, sizeof e - 1), STATUS_INFO_LENGTH_MISMATCH,
+                 "list_small_buffer");
+    CHECK_STATUS(NtQueryDirectoryFile(0, (struct dormer_dir_entry *)8, sizeof e),
+                 STATUS_ACCESS_VIOLATION, "list_bad_pointer");
+    uprintf("t_file: %llu boot files\n", (unsigned long long)count);
+}
+
 int main(void)
 {
     dormer_handle_t h = 0, h2 = 0;
@@ -84,6 +111,7 @@ int main(void)
     uprintf("t_file: HELLO.EXE is %llu bytes\n", (unsigned long long)fi.size);
 
     CHECK_STATUS(NtReadFile(h, mz, 0, &n), STATUS_SUCCESS, "read_0_bytes");
+    test_listing(fi.size);
     if (fi.size > 2 && fi.size < 0x1000000)
         test_read_whole_file(h, fi.size);
 
