@@ -134,6 +134,7 @@ USER_STATUS = {
     'f_privileged.exe': 0xC0000096, 'f_divide.exe': 0xC0000094,
     'f_breakpoint.exe': 0x80000003, 'f_thread_fault.exe': 0xC0000005,
     'f_missing_import.exe': 0xFFFFFFFFFFFFFFFF,  # never starts
+    't_dllfail.exe': 0xC0000142,  # STATUS_DLL_INIT_FAILED: tfail.dll's entry said no
 }
 USER_FAULT_WHAT = {
     0xC0000005: 'access violation', 0xC00000FD: 'stack overflow',
@@ -144,6 +145,8 @@ USER_EXTRA = {
     'f_missing_import.exe': [r'cannot start f_missing_import\.exe: missing import '
                              r'tdll\.dll!tdll_not_there'],
     'f_read_av.exe': [r'reading address 0x0000000000000008'],
+    't_dllfail.exe': [r'ntdll: initialization of tfail\.dll failed \(its entry point '
+                      r'returned FALSE\)'],
     'f_write_av.exe': [r'writing address 0x'],
     'f_exec_av.exe': [r'executing address 0x'],
 }

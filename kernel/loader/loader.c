@@ -308,6 +308,8 @@ static struct loaded_image *load_image(struct process *p, const char *name, char
     if (rc)
         return NULL;
     img->ready = true;
+    if (p->init_count < PROCESS_MAX_IMAGES)
+        p->init_order[p->init_count++] = (uint8_t)(img - p->images);
     pr_debug("loader: %s at 0x%llx (%s)\n", img->name, (unsigned long long)img->base,
              shared ? "shared view" :
              img->base == img->pe->image_base ? "preferred base" : "relocated");
@@ -320,4 +322,15 @@ struct loaded_image *loader_load_image(struct process *p, const char *name, char
     if (errlen)
         err[0] = '\0';
     return load_image(p, name, err, errlen, 0);
+}
+
+uint64_t loader_find_export(const struct loaded_image *img, const char *name)
+{
+    uint32_t rva;
+    uint64_t access = arch_user_access_begin();
+    int rc = pe_find_export_by_name((const uint8_t *)img->base, img->size, img->pe, name, 0,
+                                    &rva);
+
+    arch_user_access_end(access);
+    return rc == 0 ? img->base + rva : 0;
 }

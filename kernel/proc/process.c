@@ -13,6 +13,7 @@
 #include <arch/uaccess.h>
 #include <core/panic.h>
 #include <core/printk.h>
+#include <fs/bootfs.h>
 #include <lib/errno.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
@@ -24,7 +25,14 @@
 #define MIN_STACK_RESERVE    (64 * 1024)
 #define DEFAULT_THREAD_STACK (1024 * 1024)
 #define MAX_CMDLINE          1024
-#define PEB_AREA_PAGES       5 /* TEB (2 pages), PEB, process parameters (2 pages) */
+#define PEB_AREA_PAGES       5 /* TEB (2 pages), PEB + loader data, parameters (2 pages) */
+#define NTDLL_NAME           "ntdll.dll"
+#define NTDLL_STARTUP        "DormerProcessStartup" /* void (struct dormer_peb *) */
+
+/* The loader data follows the PEB in the PEB's page. */
+_Static_assert(sizeof(struct dormer_peb) + sizeof(struct dormer_ldr_data) +
+                   PROCESS_MAX_IMAGES * sizeof(struct dormer_ldr_entry) <= PAGE_SIZE,
+               "loader data fits beside the PEB");
 
 static struct list all_processes = LIST_INIT(all_processes); /* protected by sched_lock */
 static uint64_t next_pid = 1, next_tid = 1;                   /* protected by sched_lock */
@@ -171,6 +179,79 @@ static int build_peb(struct process *p, const struct loaded_image *exe, const ch
     return rc ? K_EFAULT : 0;
 }
 
+/* The loader data (PEB+0x18): one entry per image in three lists, as Windows' ntdll
+ * keeps them, built in a kernel buffer and copied out at `at` in one piece. */
+static int build_loader_data(struct process *p, uint64_t at)
+{
+    size_t n = p->image_count;
+    size_t size = sizeof(struct dormer_ldr_data) + n * sizeof(struct dormer_ldr_entry);
+    uint8_t *buf = kcalloc(1, size);
+
+    if (!buf)
+        return K_ENOMEM;
+    struct dormer_ldr_data *ldr = (struct dormer_ldr_data *)buf;
+    struct dormer_ldr_entry *e = (struct dormer_ldr_entry *)(ldr + 1);
+    uint64_t ue = at + sizeof *ldr; /* user address of e[0] */
+#define USER_ENTRY(i, field) (ue + (i) * sizeof *e + offsetof(struct dormer_ldr_entry, field))
+    uint64_t load_head = at + offsetof(struct dormer_ldr_data, in_load_order);
+    uint64_t mem_head = at + offsetof(struct dormer_ldr_data, in_memory_order);
+    uint64_t init_head = at + offsetof(struct dormer_ldr_data, in_initialization_order);
+
+    ldr->length = sizeof *ldr;
+    for (size_t i = 0; i < n; i++) {
+        const struct loaded_image *img = &p->images[i];
+        size_t len = strlen(img->name);
+        if (len >= sizeof e[i].name / 2)
+            len = sizeof e[i].name / 2 - 1;
+        for (size_t c = 0; c < len; c++)
+            e[i].name[c] = (uint8_t)img->name[c];
+        e[i].base_dll_name = (struct dormer_unicode_string){
+            .length = (uint16_t)(2 * len), .maximum_length = (uint16_t)(2 * len + 2),
+            .buffer = USER_ENTRY(i, name),
+        };
+        e[i].full_dll_name = e[i].base_dll_name; /* no directories in the boot file system */
+        e[i].dll_base = img->base;
+        e[i].size_of_image = (uint32_t)img->size;
+        e[i].entry_point = img->pe->entry_rva ? img->base + img->pe->entry_rva : 0;
+        e[i].flags = pe_is_dll(img->pe) ? DORMER_LDR_IMAGE_DLL : 0;
+        e[i].load_count = 1;
+        e[i].in_load_order_links.flink = i + 1 < n ? USER_ENTRY(i + 1, in_load_order_links)
+                                                   : load_head;
+        e[i].in_load_order_links.blink = i > 0 ? USER_ENTRY(i - 1, in_load_order_links)
+                                               : load_head;
+        e[i].in_memory_order_links.flink = i + 1 < n ? USER_ENTRY(i + 1, in_memory_order_links)
+                                                     : mem_head;
+        e[i].in_memory_order_links.blink = i > 0 ? USER_ENTRY(i - 1, in_memory_order_links)
+                                                 : mem_head;
+    }
+    ldr->in_load_order = (struct dormer_list_entry){ USER_ENTRY(0, in_load_order_links),
+                                                     USER_ENTRY(n - 1, in_load_order_links) };
+    ldr->in_memory_order = (struct dormer_list_entry){ USER_ENTRY(0, in_memory_order_links),
+                                                       USER_ENTRY(n - 1, in_memory_order_links) };
+    /* Initialization order: the DLLs as they became ready (each after its own DLLs). */
+    uint64_t prev = init_head;
+    struct dormer_list_entry *prev_links = &ldr->in_initialization_order;
+    for (size_t k = 0; k < p->init_count; k++) {
+        size_t i = p->init_order[k];
+        if (!pe_is_dll(p->images[i].pe))
+            continue;
+        uint64_t links = USER_ENTRY(i, in_initialization_order_links);
+        prev_links->flink = links;
+        e[i].in_initialization_order_links.blink = prev;
+        prev = links;
+        prev_links = &e[i].in_initialization_order_links;
+    }
+    prev_links->flink = init_head;
+    ldr->in_initialization_order.blink = prev;
+#undef USER_ENTRY
+    int rc = copy_to_user(uptr(at), buf, size);
+    kfree(buf);
+    if (rc)
+        return K_EFAULT;
+    uint64_t v = at;
+    return copy_to_user(uptr(p->peb + offsetof(struct dormer_peb, ldr)), &v, 8) ? K_EFAULT : 0;
+}
+
 /* Free what a process owns besides its record: called once, by its last thread
  * (on that thread's kernel stack) or by process_create on failure. */
 static void process_release(struct process *p)
@@ -256,6 +337,16 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
         goto fail_active;
     }
     strlcpy(p->name, exe->name, sizeof p->name); /* as the file system spells it */
+    /* ntdll is in every process, as on Windows: its startup routine runs the DLLs'
+     * entry points before the program's. */
+    struct loaded_image *ntdll = NULL;
+    for (size_t i = 0; i < p->image_count && !ntdll; i++) {
+        if (strcasecmp(p->images[i].name, NTDLL_NAME) == 0)
+            ntdll = &p->images[i];
+    }
+    if (!ntdll && bootfs_find(NTDLL_NAME) && !(ntdll = loader_load_image(p, NTDLL_NAME, err,
+                                                                        errlen)))
+        goto fail_active;
     uint64_t reserve = exe->pe->stack_reserve, commit = exe->pe->stack_commit;
     if (reserve < MIN_STACK_RESERVE)
         reserve = MIN_STACK_RESERVE;
@@ -273,7 +364,8 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     if (vmm_reserve_stack(p->space, reserve, commit, VM_READ | VM_WRITE, &top) != 0 ||
         vmm_reserve(p->space, &area, PEB_AREA_PAGES * PAGE_SIZE, VM_READ | VM_WRITE,
                     VM_COMMIT) != 0 ||
-        build_peb(p, exe, cmdline, area) != 0 || build_teb(p, t, top, reserve, area) != 0) {
+        build_peb(p, exe, cmdline, area) != 0 || build_teb(p, t, top, reserve, area) != 0 ||
+        build_loader_data(p, p->peb + sizeof(struct dormer_peb)) != 0) {
         fmt_snprintf(err, errlen, "%s: cannot set up its stack and environment", exe->name);
         goto fail_active;
     }
@@ -281,6 +373,11 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     t->user_stack = top - 0x28;
     t->stack_reservation = top - reserve;
     t->user_entry = exe->base + exe->pe->entry_rva;
+    if (ntdll) {
+        uint64_t startup = loader_find_export(ntdll, NTDLL_STARTUP);
+        if (startup)
+            t->user_entry = startup;
+    }
     t->user_arg = p->peb;
     sched_prepare_thread(t, user_thread_start, t);
     thread_attach(p, t);

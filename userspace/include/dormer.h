@@ -150,6 +150,9 @@ NTAPI_IMPORT const char *DormerGetCommandLineA(void);
 /* This process's PEB (gs:[0x60]) and this thread's TEB (gs:[0x30]). */
 NTAPI_IMPORT struct dormer_peb *DormerGetPeb(void);
 NTAPI_IMPORT struct dormer_teb *DormerGetTeb(void);
+/* Where the kernel starts a process's first thread (RCX = the PEB): runs every DLL's
+ * entry point in initialization order, then the program's. Never returns. */
+NTAPI_IMPORT void DormerProcessStartup(struct dormer_peb *peb);
 
 /*
  * Issues system call `number` with arguments 1-4 (a5-a8 read from the stack are

@@ -34,12 +34,63 @@ _Static_assert(__builtin_offsetof(struct dormer_process_parameters, command_line
 struct dormer_peb {
     uint8_t reserved0[0x10];
     uint64_t image_base_address; /* 0x10 */
-    uint64_t ldr;                /* 0x18: loader data (later) */
+    uint64_t ldr;                /* 0x18: struct dormer_ldr_data */
     uint64_t process_parameters; /* 0x20 */
     uint8_t reserved1[0x100 - 0x28];
 };
 _Static_assert(__builtin_offsetof(struct dormer_peb, process_parameters) == 0x20,
                "PEB.ProcessParameters");
+
+/* LIST_ENTRY: circular, doubly linked, through user addresses. */
+struct dormer_list_entry {
+    uint64_t flink;
+    uint64_t blink;
+};
+
+/* PEB_LDR_DATA: the lists of loaded images (PEB+0x18 points here). */
+struct dormer_ldr_data {
+    uint32_t length;                                  /* 0x00 */
+    uint8_t initialized;                              /* 0x04: every DLL entry point ran */
+    uint8_t pad0[3];
+    uint64_t ss_handle;                               /* 0x08 */
+    struct dormer_list_entry in_load_order;           /* 0x10: the .exe, then its DLLs */
+    struct dormer_list_entry in_memory_order;         /* 0x20: the same order */
+    struct dormer_list_entry in_initialization_order; /* 0x30: DLLs, each after those it imports */
+    uint8_t reserved0[0x58 - 0x40];
+};
+_Static_assert(__builtin_offsetof(struct dormer_ldr_data, in_initialization_order) == 0x30,
+               "PEB_LDR_DATA.InInitializationOrderModuleList");
+_Static_assert(sizeof(struct dormer_ldr_data) == 0x58, "PEB_LDR_DATA size");
+
+/* Flags of a loader entry (Windows' LDRP_* values). */
+#define DORMER_LDR_IMAGE_DLL              0x00000004u
+#define DORMER_LDR_ENTRY_PROCESSED        0x00004000u
+#define DORMER_LDR_PROCESS_ATTACH_CALLED  0x00080000u
+
+/* LDR_DATA_TABLE_ENTRY up to TlsIndex, then Dormer's room for the name. */
+struct dormer_ldr_entry {
+    struct dormer_list_entry in_load_order_links;           /* 0x00 */
+    struct dormer_list_entry in_memory_order_links;         /* 0x10 */
+    struct dormer_list_entry in_initialization_order_links; /* 0x20: DLLs only */
+    uint64_t dll_base;                                      /* 0x30 */
+    uint64_t entry_point;                                   /* 0x38: 0 = none */
+    uint32_t size_of_image;                                 /* 0x40 */
+    uint32_t pad0;
+    struct dormer_unicode_string full_dll_name;             /* 0x48 */
+    struct dormer_unicode_string base_dll_name;             /* 0x58 */
+    uint32_t flags;                                         /* 0x68: DORMER_LDR_* */
+    uint16_t load_count;                                    /* 0x6c */
+    uint16_t tls_index;                                     /* 0x6e */
+    uint8_t reserved0[0x80 - 0x70];
+    uint16_t name[32];                                      /* 0x80: UTF-16, NUL-terminated */
+};
+_Static_assert(__builtin_offsetof(struct dormer_ldr_entry, dll_base) == 0x30,
+               "LDR_DATA_TABLE_ENTRY.DllBase");
+_Static_assert(__builtin_offsetof(struct dormer_ldr_entry, base_dll_name) == 0x58,
+               "LDR_DATA_TABLE_ENTRY.BaseDllName");
+_Static_assert(__builtin_offsetof(struct dormer_ldr_entry, flags) == 0x68,
+               "LDR_DATA_TABLE_ENTRY.Flags");
+_Static_assert(sizeof(struct dormer_ldr_entry) == 0xc0, "Dormer's entry size");
 
 struct dormer_teb {
     uint8_t reserved0[0x08];

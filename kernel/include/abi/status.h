@@ -37,6 +37,7 @@ typedef int32_t dormer_status_t;
 #define STATUS_PRIVILEGED_INSTRUCTION   ((dormer_status_t)0xC0000096)
 #define STATUS_STACK_OVERFLOW           ((dormer_status_t)0xC00000FD)
 #define STATUS_DLL_NOT_FOUND            ((dormer_status_t)0xC0000135)
+#define STATUS_DLL_INIT_FAILED          ((dormer_status_t)0xC0000142)
 #define STATUS_ENTRYPOINT_NOT_FOUND     ((dormer_status_t)0xC0000139)
 #define STATUS_BUFFER_TOO_SMALL         ((dormer_status_t)0xC0000023)
 #define STATUS_GUARD_PAGE_VIOLATION     ((dormer_status_t)0x80000001)

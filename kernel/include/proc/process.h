@@ -82,6 +82,8 @@ struct process {
     struct thread *main_thread;
     struct loaded_image *images; /* PROCESS_MAX_IMAGES, kmalloc'd */
     size_t image_count;
+    uint8_t init_order[PROCESS_MAX_IMAGES]; /* image indices, each after its DLLs */
+    size_t init_count;
     struct spinlock handle_lock;
     struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
     uint32_t handle_count;       /* open handles; protected by handle_lock */
@@ -160,6 +162,9 @@ void loader_set_force_relocate(bool on);
  */
 struct loaded_image *loader_load_image(struct process *p, const char *name, char *err,
                                        size_t errlen);
+
+/* The address of an export of a loaded image (its space active), or 0. */
+uint64_t loader_find_export(const struct loaded_image *img, const char *name);
 
 /* The image containing a user address, or NULL. */
 const struct loaded_image *process_image_at(const struct process *p, uint64_t addr);

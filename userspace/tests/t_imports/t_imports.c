@@ -2,12 +2,16 @@
  * t_imports: a program importing from a second DLL, tdll.dll, besides ntdll: functions
  * by name, one by ordinal only (tdll.def marks it NONAME, so the import library imports
  * it by number), and data through the IAT. Also runs the DLL's own self-check (its
- * relocations and its imports from ntdll). Exit 0 when all pass.
+ * relocations and its imports from ntdll), and checks that the DLLs' entry points ran,
+ * tdll's before torder's (torder.dll imports tdll.dll). Exit 0 when all pass.
  */
 #include <dormer.h>
 
 #define TDLL_IMPORT
 #include "../dlls/tdll/tdll.h"
+
+/* torder.dll imports tdll.dll: 1 if tdll was initialized before torder's entry ran. */
+__declspec(dllimport) int32_t torder_saw_tdll_ready(void);
 
 int main(void)
 {
@@ -27,7 +31,8 @@ int main(void)
     CHECK((uint64_t)(uintptr_t)add != 0 && ((uint64_t)(uintptr_t)add >> 47) == 0,
           "dll_in_user_space");
     uprintf("t_imports: tdll_add at %p, tdll_data at %p\n", (void *)add, (void *)tdll_data);
-    /* Informational: Dormer does not promise (yet) to call DLL entry points. */
-    uprintf("t_imports: tdll entry point ran: %s\n", tdll_entry_ran() ? "yes" : "no");
+    CHECK(tdll_entry_ran() == 1, "dll_entry_point_ran");
+    ulib_check(torder_saw_tdll_ready() == 1, "dll_initialized_after_its_dlls",
+               "torder_saw_tdll_ready() = %d", (int)torder_saw_tdll_ready());
     return ulib_check_summary();
 }
