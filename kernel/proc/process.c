@@ -252,6 +252,24 @@ static int build_loader_data(struct process *p, uint64_t at)
     return copy_to_user(uptr(p->peb + offsetof(struct dormer_peb, ldr)), &v, 8) ? K_EFAULT : 0;
 }
 
+/* ntdll is in every process, as on Windows (its startup routine runs the DLLs' entry
+ * points before the program's): *out is the loaded one, or NULL if the boot file system
+ * has none. Fails only if it is there but cannot be loaded (err says why). */
+static int load_ntdll(struct process *p, struct loaded_image **out, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < p->image_count; i++) {
+        if (strcasecmp(p->images[i].name, NTDLL_NAME) == 0) {
+            *out = &p->images[i];
+            return 0;
+        }
+    }
+    *out = NULL;
+    if (!bootfs_find(NTDLL_NAME))
+        return 0;
+    *out = loader_load_image(p, NTDLL_NAME, err, errlen);
+    return *out ? 0 : K_ENOEXEC;
+}
+
 /* Free what a process owns besides its record: called once, by its last thread
  * (on that thread's kernel stack) or by process_create on failure. */
 static void process_release(struct process *p)
@@ -337,15 +355,8 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
         goto fail_active;
     }
     strlcpy(p->name, exe->name, sizeof p->name); /* as the file system spells it */
-    /* ntdll is in every process, as on Windows: its startup routine runs the DLLs'
-     * entry points before the program's. */
     struct loaded_image *ntdll = NULL;
-    for (size_t i = 0; i < p->image_count && !ntdll; i++) {
-        if (strcasecmp(p->images[i].name, NTDLL_NAME) == 0)
-            ntdll = &p->images[i];
-    }
-    if (!ntdll && bootfs_find(NTDLL_NAME) && !(ntdll = loader_load_image(p, NTDLL_NAME, err,
-                                                                        errlen)))
+    if (load_ntdll(p, &ntdll, err, errlen) != 0)
         goto fail_active;
     uint64_t reserve = exe->pe->stack_reserve, commit = exe->pe->stack_commit;
     if (reserve < MIN_STACK_RESERVE)
