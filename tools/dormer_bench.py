@@ -9,6 +9,7 @@ writes build/bench.json and draws build/bench.png with gnuplot."""
 import json
 import os
 import re
+import select
 import shutil
 import statistics
 import subprocess
@@ -71,8 +72,12 @@ def boot_to_shell_ms(kernel_elf, modules, build_dir, accel, icount):
     proc = subprocess.Popen(qemu_command(iso, accel, icount), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output, deadline = b'', time.monotonic() + 300
+    fd = proc.stdout.fileno()
     while time.monotonic() < deadline:
-        chunk = proc.stdout.read1(65536)
+        ready, _, _ = select.select([fd], [], [], 1.0)
+        if not ready:
+            continue
+        chunk = os.read(fd, 65536)
         if not chunk:
             break
         output += chunk

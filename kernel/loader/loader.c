@@ -26,7 +26,7 @@ void loader_set_force_relocate(bool on)
     force_relocate = on;
 }
 
-static struct loaded_image *find_loaded(struct process *p, const char *name)
+struct loaded_image *loader_find_image(struct process *p, const char *name)
 {
     for (size_t i = 0; i < p->image_count; i++) {
         if (strcasecmp(p->images[i].name, name) == 0)
@@ -128,7 +128,7 @@ static struct loaded_image *load_image(struct process *p, const char *name, char
 static int load_dependency(void *arg, const char *dll)
 {
     struct import_ctx *c = arg;
-    struct loaded_image *dep = find_loaded(c->p, dll);
+    struct loaded_image *dep = loader_find_image(c->p, dll);
 
     if (dep && !dep->ready) {
         fmt_snprintf(c->err, c->errlen, "%s: circular dependency: it imports %s, which is "
@@ -149,7 +149,7 @@ static int resolve_import(void *arg, const char *dll, const char *name, uint16_t
                           uint32_t ordinal, uint64_t *addr)
 {
     struct import_ctx *c = arg;
-    struct loaded_image *dep = find_loaded(c->p, dll);
+    struct loaded_image *dep = loader_find_image(c->p, dll);
     uint32_t rva;
 
     if (!dep)

@@ -257,14 +257,8 @@ static int build_loader_data(struct process *p, uint64_t at)
  * has none. Fails only if it is there but cannot be loaded (err says why). */
 static int load_ntdll(struct process *p, struct loaded_image **out, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < p->image_count; i++) {
-        if (strcasecmp(p->images[i].name, NTDLL_NAME) == 0) {
-            *out = &p->images[i];
-            return 0;
-        }
-    }
-    *out = NULL;
-    if (!bootfs_find(NTDLL_NAME))
+    *out = loader_find_image(p, NTDLL_NAME);
+    if (*out || !bootfs_find(NTDLL_NAME))
         return 0;
     *out = loader_load_image(p, NTDLL_NAME, err, errlen);
     return *out ? 0 : K_ENOEXEC;

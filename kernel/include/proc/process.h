@@ -163,6 +163,9 @@ void loader_set_force_relocate(bool on);
 struct loaded_image *loader_load_image(struct process *p, const char *name, char *err,
                                        size_t errlen);
 
+/* The image of p loaded from the file `name` (case-insensitive), or NULL. */
+struct loaded_image *loader_find_image(struct process *p, const char *name);
+
 /* The address of an export of a loaded image (its space active), or 0. */
 uint64_t loader_find_export(const struct loaded_image *img, const char *name);
 

@@ -49,6 +49,24 @@ static inline uint64_t le64_get(const uint8_t *p)
 }
 
 /*
+ * The optional-header fields every synthetic image here shares, at `opt` (the optional
+ * header's file offset): SizeOfHeaders 0x200, console subsystem, DllCharacteristics
+ * 0x160 (high-entropy VA, dynamic base, NX), 2 MiB/4 KiB stack, 1 MiB/4 KiB heap, 16
+ * data directories.
+ */
+static inline void pe_put_optional_defaults(uint8_t *b, size_t opt)
+{
+    le32_put(b, opt + 60, 0x200);
+    le16_put(b, opt + 68, PE_SUBSYSTEM_CUI);
+    le16_put(b, opt + 70, 0x160);
+    le64_put(b, opt + 72, 0x200000);
+    le64_put(b, opt + 80, 0x1000);
+    le64_put(b, opt + 88, 0x100000);
+    le64_put(b, opt + 96, 0x1000);
+    le32_put(b, opt + 108, 16);
+}
+
+/*
  * Read the fixture `name` (from $PE_FIXTURE_DIR, else PE_FIXTURE_DIR) into a malloc'd
  * *file of *size bytes, parse it into *pe, and lay it out into a malloc'd *image. What
  * *file and *image held before is freed. Fails the test, naming the reason, otherwise.

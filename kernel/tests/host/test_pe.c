@@ -165,14 +165,7 @@ static void build_with(const struct layout *l)
     w32(OPT + 32, l->sa);
     w32(OPT + 36, l->fa);
     w32(OPT + 56, l->soi);
-    w32(OPT + 60, 0x200);
-    w16(OPT + 68, PE_SUBSYSTEM_CUI);
-    w16(OPT + 70, 0x160);
-    w64(OPT + 72, 0x200000);
-    w64(OPT + 80, 0x1000);
-    w64(OPT + 88, 0x100000);
-    w64(OPT + 96, 0x1000);
-    w32(OPT + 108, 16);
+    pe_put_optional_defaults(buf, OPT);
     dir(PE_DIR_EXPORT, R + 0x200, 0x100);
     dir(PE_DIR_IMPORT, R, 0x3c);
     dir(PE_DIR_BASERELOC, L, 0x20);

@@ -234,14 +234,7 @@ static void build(void)
     w32(OPT + 32, 0x1000);
     w32(OPT + 36, 0x200);
     w32(OPT + 56, SOI);
-    w32(OPT + 60, 0x200);
-    w16(OPT + 68, PE_SUBSYSTEM_CUI);
-    w16(OPT + 70, 0x160);
-    w64(OPT + 72, 0x200000);
-    w64(OPT + 80, 0x1000);
-    w64(OPT + 88, 0x100000);
-    w64(OPT + 96, 0x1000);
-    w32(OPT + 108, 16);
+    pe_put_optional_defaults(buf, OPT);
     section(0, ".text", 0x200, TEXT, 0x200, 0x200, 0x60000020);
     section(1, ".pdata", 0x1000, PDATA, 0x200, 0x400, 0x40000040);
     section(2, ".xdata", 0x1000, XDATA, XDATA_RAW, 0x600, 0x40000040);
