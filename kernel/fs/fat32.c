@@ -4,13 +4,12 @@
  * hostile image yields K_EINVAL rather than a loop or an out-of-volume read.
  */
 #include <fs/fat32.h>
+#include <lib/bytes.h>
 #include <lib/errno.h>
 
 #define FAT32_EOC_MIN 0x0FFFFFF8u
 #define FAT32_BAD     0x0FFFFFF7u
 
-static uint32_t rd16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
-static uint32_t rd32(const uint8_t *p) { return rd16(p) | (rd16(p + 2) << 16); }
 
 static int is_pow2(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -24,17 +23,17 @@ int fat32_mount(struct fat32_vol *vol, const struct fat32_blkdev *dev)
     if (rc < 0)
         return rc;
     const uint8_t *b = vol->sector;
-    uint32_t bps = rd16(b + 11);
+    uint32_t bps = le16_read(b + 11);
     uint32_t spc = b[13];
-    uint32_t rsv = rd16(b + 14);
+    uint32_t rsv = le16_read(b + 14);
     uint32_t nfat = b[16];
-    uint32_t root_entries = rd16(b + 17);
-    uint32_t tot16 = rd16(b + 19);
-    uint32_t fat16 = rd16(b + 22);
-    uint32_t tot32 = rd32(b + 32);
-    uint32_t fatsz = rd32(b + 36);
-    uint32_t root = rd32(b + 44);
-    uint32_t fsinfo = rd16(b + 48);
+    uint32_t root_entries = le16_read(b + 17);
+    uint32_t tot16 = le16_read(b + 19);
+    uint32_t fat16 = le16_read(b + 22);
+    uint32_t tot32 = le32_read(b + 32);
+    uint32_t fatsz = le32_read(b + 36);
+    uint32_t root = le32_read(b + 44);
+    uint32_t fsinfo = le16_read(b + 48);
     if (b[510] != 0x55 || b[511] != 0xAA)
         return K_EINVAL;
     if (bps < 512 || bps > FAT32_MAX_SECTOR || !is_pow2(bps))
@@ -71,7 +70,7 @@ int fat32_mount(struct fat32_vol *vol, const struct fat32_blkdev *dev)
         rc = dev->read(dev->ctx, fsinfo, 1, vol->sector);
         if (rc < 0)
             return rc;
-        if (rd32(vol->sector) == 0x41615252u && rd32(vol->sector + 484) == 0x61417272u)
+        if (le32_read(vol->sector) == 0x41615252u && le32_read(vol->sector + 484) == 0x61417272u)
             vol->fsinfo_sector = fsinfo;
     }
     return 0;
@@ -86,7 +85,7 @@ int fat32_fat_get(struct fat32_vol *vol, uint32_t cluster, uint32_t *next)
     int rc = vol->dev->read(vol->dev->ctx, lba, 1, vol->sector);
     if (rc < 0)
         return rc;
-    *next = rd32(vol->sector + off % vol->bytes_per_sector) & 0x0FFFFFFFu;
+    *next = le32_read(vol->sector + off % vol->bytes_per_sector) & 0x0FFFFFFFu;
     return 0;
 }
 

@@ -54,4 +54,45 @@ int fat32_fat_get(struct fat32_vol *vol, uint32_t cluster, uint32_t *next);
  */
 int fat32_chain_length(struct fat32_vol *vol, uint32_t first, uint32_t *count);
 
+
+
+#define FAT32_ATTR_READONLY  0x01
+#define FAT32_ATTR_HIDDEN    0x02
+#define FAT32_ATTR_SYSTEM    0x04
+#define FAT32_ATTR_VOLUME    0x08
+#define FAT32_ATTR_DIRECTORY 0x10
+#define FAT32_ATTR_ARCHIVE   0x20
+#define FAT32_ATTR_LFN       0x0F
+
+/* One directory entry as enumeration reports it; name is UTF-16, long name if valid. */
+struct fat32_dirent {
+    uint16_t name[256];
+    uint32_t name_len;
+    uint8_t attr;
+    uint32_t first_cluster;
+    uint32_t size;
+};
+
+/* Enumeration state: fill with fat32_dir_open, then call fat32_dir_next. */
+struct fat32_dir_iter {
+    uint32_t start;     /* the directory's first cluster */
+    uint32_t cluster;   /* cluster being read */
+    uint32_t index;     /* next 32-byte entry within that cluster */
+    uint32_t walked;    /* clusters visited, bounded by the volume's count */
+    uint16_t lfn[260];
+    uint32_t lfn_seq;   /* next expected LFN sequence number, 0 when none pending */
+    uint8_t lfn_sum;
+    uint32_t lfn_len;
+};
+
+/* Starts enumerating the directory at cluster. Returns 0 or K_EINVAL (out of volume). */
+int fat32_dir_open(const struct fat32_vol *vol, struct fat32_dir_iter *it, uint32_t cluster);
+
+/*
+ * Reports the next live entry (skipping deleted ones, volume labels and "."/".."): returns
+ * 1 with *ent filled, 0 at the end, K_EINVAL for a hostile directory (chain loops or
+ * leaves the volume, an entry's cluster is out of range, a subdirectory that is its own
+ * parent) or K_EIO. Long names with a wrong checksum or sequence fall back to the 8.3 name.
+ */
+int fat32_dir_next(struct fat32_vol *vol, struct fat32_dir_iter *it, struct fat32_dirent *ent);
 #endif
