@@ -10,6 +10,7 @@ packages=(
     grub-pc-bin         # BIOS GRUB images for the ISO
     grub-common         # grub-mkrescue
     xorriso mtools      # what grub-mkrescue drives to write the ISO
+    dosfstools          # fsck.fat checks FAT32 images the tests write
     qemu-system-x86     # runs Dormer
     libcmocka-dev       # host unit tests
     gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64   # user programs and DLLs (PE32+)
