@@ -7,10 +7,6 @@
 #include <lib/bytes.h>
 #include <lib/errno.h>
 
-#define FAT32_EOC_MIN 0x0FFFFFF8u
-#define FAT32_BAD     0x0FFFFFF7u
-
-
 static int is_pow2(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 int fat32_mount(struct fat32_vol *vol, const struct fat32_blkdev *dev)

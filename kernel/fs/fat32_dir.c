@@ -7,7 +7,6 @@
 #include <lib/bytes.h>
 #include <lib/errno.h>
 
-
 static uint8_t short_checksum(const uint8_t *name11)
 {
     uint8_t sum = 0;
@@ -38,7 +37,6 @@ int fat32_dir_open(const struct fat32_vol *vol, struct fat32_dir_iter *it, uint3
     it->index = 0;
     it->walked = 1;
     it->lfn_seq = 0;
-    it->lfn_len = 0;
     return 0;
 }
 
@@ -53,7 +51,6 @@ static void take_lfn(struct fat32_dir_iter *it, const uint8_t *e)
         }
         it->lfn_seq = seq;
         it->lfn_sum = e[13];
-        it->lfn_len = 0;
         for (uint32_t i = 0; i < 260; i++)
             it->lfn[i] = 0xFFFF;
     } else if (it->lfn_seq == 0 || seq != it->lfn_seq || e[13] != it->lfn_sum) {
@@ -75,7 +72,7 @@ int fat32_dir_next(struct fat32_vol *vol, struct fat32_dir_iter *it, struct fat3
             int rc = fat32_fat_get(vol, it->cluster, &next);
             if (rc < 0)
                 return rc;
-            if (next >= 0x0FFFFFF8u)
+            if (next >= FAT32_EOC_MIN)
                 return 0;
             if (next < 2 || next > vol->cluster_count + 1 || ++it->walked > vol->cluster_count)
                 return K_EINVAL;

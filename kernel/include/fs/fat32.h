@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #define FAT32_MAX_SECTOR 4096u
+#define FAT32_EOC_MIN    0x0FFFFFF8u /* FAT values from here on end a chain */
+#define FAT32_BAD        0x0FFFFFF7u /* a cluster marked bad */
 
 /* Sector access: return 0 or a negative K_E* code; may sleep, never called in IRQ. */
 struct fat32_blkdev {
@@ -54,8 +56,6 @@ int fat32_fat_get(struct fat32_vol *vol, uint32_t cluster, uint32_t *next);
  */
 int fat32_chain_length(struct fat32_vol *vol, uint32_t first, uint32_t *count);
 
-
-
 #define FAT32_ATTR_READONLY  0x01
 #define FAT32_ATTR_HIDDEN    0x02
 #define FAT32_ATTR_SYSTEM    0x04
@@ -82,7 +82,6 @@ struct fat32_dir_iter {
     uint16_t lfn[260];
     uint32_t lfn_seq;   /* next expected LFN sequence number, 0 when none pending */
     uint8_t lfn_sum;
-    uint32_t lfn_len;
 };
 
 /* Starts enumerating the directory at cluster. Returns 0 or K_EINVAL (out of volume). */
