@@ -1,6 +1,7 @@
 """`scons test`: every level of Dormer's tests under one command.
 
-1. host unit tests (cmocka programs, TAP output) and the tools' Python tests;
+1. host unit tests (cmocka programs, TAP output), the tools' Python tests, and a
+   few seconds of every libFuzzer harness from its seeds;
 2. in-kernel tests: one boot with ktest=all, parsing `KTEST PASS|FAIL name`;
 3. boot tests: headless boots with chosen command lines whose serial output and
    exit status are checked (crashes must be reported by name, with backtraces).
@@ -46,6 +47,41 @@ def run_host_tests(programs, results):
         if seen == 0 or (proc.returncode != 0 and 'not ok' not in out):
             results.record('host/%s' % name, False,
                            'exit %d, no test results:\n%s' % (proc.returncode, out[-2000:]))
+
+
+def run_fuzzers(programs, top, work, secs, results):
+    """Run each harness build/fuzz/fuzz_NAME for `secs` seconds from the seeds that
+    tools/NAME_seed.py writes (if there is one) plus the corpus kept from earlier runs.
+    Any crash, sanitizer report, leak or per-input timeout fails it; libFuzzer leaves
+    the input that did it in the work directory."""
+    for prog in programs:
+        name = os.path.basename(prog)[len('fuzz_'):]
+        base = os.path.join(work, 'fuzz', name)
+        seeds, corpus = os.path.join(base, 'seeds'), os.path.join(base, 'corpus')
+        os.makedirs(corpus, exist_ok=True)
+        dirs = [corpus]
+        seed_tool = os.path.join(top, 'tools', '%s_seed.py' % name)
+        if os.path.exists(seed_tool):
+            subprocess.run([sys.executable, seed_tool, seeds], check=True)
+            dirs.append(seeds)
+        proc = subprocess.run([prog, '-max_total_time=%d' % secs, '-timeout=10',
+                               '-rss_limit_mb=2048', '-artifact_prefix=%s/' % base] + dirs,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = proc.stdout.decode(errors='replace')
+        runs = re.search(r'Done (\d+) runs', out)
+        ok = proc.returncode == 0 and runs is not None
+        results.record('fuzz/%s' % name, ok,
+                       '' if ok else 'exit %d:\n%s' % (proc.returncode, out[-3000:]))
+        if ok:
+            print('  fuzz/%s: %s inputs in %d s' % (name, runs.group(1), secs), flush=True)
+
+
+def fuzz_only(programs, top, build_dir, secs):
+    """`scons fuzz`: only the harnesses, for longer."""
+    results = Results()
+    run_fuzzers(programs, top, os.path.join(build_dir, 'test'), secs, results)
+    print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
+    return 0 if results.failed == 0 else 1
 
 
 class _TapResult(unittest.TestResult):
@@ -360,13 +396,15 @@ def check_ktests(prefix, status, output, results):
         results.record(prefix + '/run', False, 'exit status %d after KTEST DONE' % status)
 
 
-def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=()):
+def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzzers=(),
+         fuzz_secs=5):
     results = Results()
     MODULES[:] = modules
     work = os.path.join(qemu.build_dir, 'test')
     os.makedirs(work, exist_ok=True)
     run_host_tests(host_tests, results)
     run_tool_tests(top, results)
+    run_fuzzers(fuzzers, top, work, fuzz_secs, results)
     run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1

@@ -13,6 +13,7 @@ packages=(
     dosfstools          # fsck.fat checks FAT32 images the tests write
     qemu-system-x86     # runs Dormer
     libcmocka-dev       # host unit tests
+    clang libclang-rt-14-dev   # libFuzzer harnesses (clang -fsanitize=fuzzer)
     gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64   # user programs and DLLs (PE32+)
     gnuplot-nox         # scons bench's chart
 )
