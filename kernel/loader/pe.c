@@ -109,18 +109,6 @@ static bool is_pow2(uint32_t v)
     return v != 0 && (v & (v - 1)) == 0;
 }
 
-static void le64_write(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void le32_write(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 unsigned pe_section_prot(uint32_t characteristics)
 {
     unsigned prot = 0;

@@ -224,12 +224,6 @@ const char *pe_export_dll_name(const uint8_t *image, size_t image_size,
  * the error that bounds it.
  */
 
-static void le64_write(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 struct pe_import_desc {
     const char *dll;
     uint32_t lookup; /* OriginalFirstThunk, or FirstThunk when that is 0 */
