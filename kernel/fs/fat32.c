@@ -1,11 +1,15 @@
 /*
- * FAT32 mount and cluster-chain walk. Every BPB field is checked against the others and
- * the device size before use, and chain walks are bounded by the cluster count, so a
- * hostile image yields K_EINVAL rather than a loop or an out-of-volume read.
+ * FAT32 mount, cluster-chain walks and cluster allocation. Every BPB field is checked
+ * against the others and the device size before use, and chain walks are bounded by the
+ * cluster count, so a hostile image yields K_EINVAL rather than a loop or an
+ * out-of-volume read or write. FSInfo's free count is written as "unknown" before the
+ * first allocation change and its real value only by fat32_flush, so a power cut never
+ * leaves a wrong count on disk.
  */
-#include <fs/fat32.h>
+#include "fat32_priv.h"
 #include <lib/bytes.h>
 #include <lib/errno.h>
+#include <lib/string.h>
 
 static int is_pow2(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -62,12 +66,22 @@ int fat32_mount(struct fat32_vol *vol, const struct fat32_blkdev *dev)
     vol->cluster_count = (uint32_t)clusters;
     vol->root_cluster = root;
     vol->fsinfo_sector = 0;
+    vol->free_count = FAT32_UNKNOWN;
+    vol->next_free = 2;
+    vol->fsinfo_state = 0;
     if (fsinfo != 0 && fsinfo != 0xFFFF && fsinfo < rsv && bps == 512) {
         rc = dev->read(dev->ctx, fsinfo, 1, vol->sector);
         if (rc < 0)
             return rc;
-        if (le32_read(vol->sector) == 0x41615252u && le32_read(vol->sector + 484) == 0x61417272u)
+        if (le32_read(vol->sector) == 0x41615252u && le32_read(vol->sector + 484) == 0x61417272u) {
             vol->fsinfo_sector = fsinfo;
+            /* Both values are hints: believed only when they fit the volume. */
+            uint32_t fc = le32_read(vol->sector + 488), nf = le32_read(vol->sector + 492);
+            if (fc <= vol->cluster_count)
+                vol->free_count = fc;
+            if (fat32_cluster_ok(vol, nf))
+                vol->next_free = nf;
+        }
     }
     return 0;
 }
@@ -102,5 +116,160 @@ int fat32_chain_length(struct fat32_vol *vol, uint32_t first, uint32_t *count)
         c = next; /* range checked by the next fat32_fat_get */
     }
     *count = n;
+    return 0;
+}
+
+int fat32_fat_set(struct fat32_vol *vol, uint32_t cluster, uint32_t value)
+{
+    if (!fat32_cluster_ok(vol, cluster))
+        return K_EINVAL;
+    if (!vol->dev->write)
+        return K_EPERM;
+    uint64_t off = (uint64_t)cluster * 4;
+    for (uint32_t k = 0; k < vol->fat_count; k++) {
+        uint64_t lba = vol->reserved_sectors + (uint64_t)k * vol->fat_sectors +
+                       off / vol->bytes_per_sector;
+        int rc = vol->dev->read(vol->dev->ctx, lba, 1, vol->sector);
+        if (rc < 0)
+            return rc;
+        uint8_t *p = vol->sector + off % vol->bytes_per_sector;
+        le32_write(p, (le32_read(p) & 0xF0000000u) | (value & 0x0FFFFFFFu));
+        rc = vol->dev->write(vol->dev->ctx, lba, 1, vol->sector);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Scans clusters [from, to) for a free one, reading each FAT sector once. */
+static int scan_free(struct fat32_vol *vol, uint32_t from, uint32_t to, uint32_t *out)
+{
+    uint32_t per = vol->bytes_per_sector / 4;
+    uint64_t loaded = UINT64_MAX;
+    for (uint32_t c = from; c < to; c++) {
+        uint64_t lba = vol->reserved_sectors + c / per;
+        if (lba != loaded) {
+            int rc = vol->dev->read(vol->dev->ctx, lba, 1, vol->sector);
+            if (rc < 0)
+                return rc;
+            loaded = lba;
+        }
+        if ((le32_read(vol->sector + (c % per) * 4) & 0x0FFFFFFFu) == 0) {
+            *out = c;
+            return 0;
+        }
+    }
+    return K_ENOSPC;
+}
+
+int fat32_find_free(struct fat32_vol *vol, uint32_t *out)
+{
+    uint32_t end = vol->cluster_count + 2;
+    uint32_t hint = fat32_cluster_ok(vol, vol->next_free) ? vol->next_free : 2;
+    int rc = scan_free(vol, hint, end, out);
+    if (rc == K_ENOSPC && hint > 2)
+        rc = scan_free(vol, 2, hint, out);
+    if (rc == K_ENOSPC)
+        vol->free_count = 0; /* counted now: the whole FAT was scanned */
+    return rc;
+}
+
+/* Before the first allocation change since a flush, FSInfo's count becomes "unknown". */
+static int fsinfo_mark_stale(struct fat32_vol *vol)
+{
+    if (vol->fsinfo_state || !vol->fsinfo_sector)
+        return 0;
+    int rc = vol->dev->read(vol->dev->ctx, vol->fsinfo_sector, 1, vol->sector);
+    if (rc < 0)
+        return rc;
+    le32_write(vol->sector + 488, FAT32_UNKNOWN);
+    rc = vol->dev->write(vol->dev->ctx, vol->fsinfo_sector, 1, vol->sector);
+    if (rc < 0)
+        return rc;
+    vol->fsinfo_state = 1;
+    return 0;
+}
+
+int fat32_claim(struct fat32_vol *vol, uint32_t c, uint32_t value)
+{
+    int rc = fsinfo_mark_stale(vol);
+    if (rc < 0)
+        return rc;
+    rc = fat32_fat_set(vol, c, value);
+    if (rc < 0)
+        return rc;
+    if (vol->free_count != FAT32_UNKNOWN && vol->free_count > 0)
+        vol->free_count--;
+    vol->next_free = c + 1 <= vol->cluster_count + 1 ? c + 1 : 2;
+    return 0;
+}
+
+int fat32_free_chain(struct fat32_vol *vol, uint32_t first)
+{
+    int rc = fsinfo_mark_stale(vol);
+    if (rc < 0)
+        return rc;
+    uint32_t c = first;
+    for (uint32_t n = 0; n < vol->cluster_count; n++) {
+        uint32_t next;
+        rc = fat32_fat_get(vol, c, &next);
+        if (rc < 0)
+            return rc;
+        if (next == 0)
+            return K_EINVAL; /* already free: a broken chain, stop here */
+        rc = fat32_fat_set(vol, c, 0);
+        if (rc < 0)
+            return rc;
+        if (vol->free_count != FAT32_UNKNOWN && vol->free_count < vol->cluster_count)
+            vol->free_count++;
+        if (next >= FAT32_EOC_MIN)
+            return 0;
+        if (next == FAT32_BAD || !fat32_cluster_ok(vol, next))
+            return K_EINVAL;
+        c = next;
+    }
+    return K_EINVAL; /* longer than the volume: a loop */
+}
+
+int fat32_fill_cluster(struct fat32_vol *vol, uint32_t c, const uint8_t *head, uint32_t head_len)
+{
+    if (!vol->dev->write)
+        return K_EPERM;
+    uint64_t lba = fat32_cluster_lba(vol, c);
+    for (uint32_t s = vol->sectors_per_cluster; s-- > 0;) {
+        memset(vol->sector, 0, vol->bytes_per_sector);
+        if (s == 0 && head)
+            memcpy(vol->sector, head, head_len);
+        int rc = vol->dev->write(vol->dev->ctx, lba + s, 1, vol->sector);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int fat32_zeroed_cluster(struct fat32_vol *vol, uint32_t *out)
+{
+    uint32_t c;
+    int rc = fat32_find_free(vol, &c);
+    if (rc < 0 || (rc = fat32_fill_cluster(vol, c, NULL, 0)) < 0 ||
+        (rc = fat32_claim(vol, c, FAT32_EOC)) < 0)
+        return rc;
+    *out = c;
+    return 0;
+}
+
+int fat32_flush(struct fat32_vol *vol)
+{
+    if (vol->fsinfo_state == 0 || !vol->fsinfo_sector)
+        return 0;
+    int rc = vol->dev->read(vol->dev->ctx, vol->fsinfo_sector, 1, vol->sector);
+    if (rc < 0)
+        return rc;
+    le32_write(vol->sector + 488, vol->free_count);
+    le32_write(vol->sector + 492, vol->next_free);
+    rc = vol->dev->write(vol->dev->ctx, vol->fsinfo_sector, 1, vol->sector);
+    if (rc < 0)
+        return rc;
+    vol->fsinfo_state = 0;
     return 0;
 }

@@ -18,11 +18,13 @@
 #define K_EBUSY     (-16)  /* resource is in use */
 #define K_EEXIST    (-17)  /* object already exists */
 #define K_EINTR     (-4)   /* interrupted: the thread is being killed */
+#define K_EISDIR    (-21)  /* a directory where a file was needed */
 #define K_EINVAL    (-22)  /* invalid argument or malformed input */
 #define K_ENOSPC    (-28)  /* no space left in a table, buffer or device */
 #define K_EPIPE     (-32)  /* the other end of a pipe is closed */
 #define K_ERANGE    (-34)  /* value out of the representable range */
 #define K_ENOSYS    (-38)  /* not implemented / unknown system call */
+#define K_ENOTEMPTY (-39)  /* directory not empty */
 #define K_ETIMEDOUT (-110) /* operation timed out */
 
 #endif /* LIB_ERRNO_H */

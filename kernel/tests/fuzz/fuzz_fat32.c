@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct sparse_disk disk = { data, size / RECORD };
-    const struct fat32_blkdev dev = { &disk, sparse_read, NULL, DISK_SECTORS };
+    const struct fat32_blkdev dev = { .ctx = &disk, .read = sparse_read, .sectors = DISK_SECTORS };
     uint32_t n;
 
     if (fat32_mount(&vol, &dev) != 0)

@@ -12,55 +12,24 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <fs/fat32.h>
-#include <lib/errno.h>
+#include "fat32_test_util.h"
 
-#define IMG_BYTES (64u << 20)
-
-static uint8_t *image;
-
-static int mem_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
-{
-    (void)ctx;
-    if (lba + count > IMG_BYTES / 512)
-        return K_EIO;
-    memcpy(buf, image + lba * 512, (size_t)count * 512);
-    return 0;
-}
-
-static const struct fat32_blkdev dev = { NULL, mem_read, NULL, IMG_BYTES / 512 };
+static struct fat32_blkdev dev = { .read = mem_read, .write = mem_write, .sectors = IMG_BYTES / 512 };
 static struct fat32_vol vol;
 
 /* Builds a fresh 64 MiB FAT32 image with mformat plus one multi-cluster file. */
 static int make_image(void **state)
 {
     (void)state;
-    char path[] = "/tmp/fat32testXXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return -1;
-    FILE *f = fdopen(fd, "w+b");
-    char cmd[512];
-    snprintf(cmd, sizeof cmd,
-             "truncate -s 64M %s && mformat -i %s -F :: >/dev/null && "
-             "head -c 20000 /dev/urandom > %s.dat && mcopy -i %s %s.dat ::/BIG.DAT && "
-             "mcopy -i %s %s.dat '::/A long file name.txt' && mmd -i %s ::/SubDir && "
-             "rm -f %s.dat", path, path, path, path, path, path, path, path, path);
-    int rc = system(cmd);
-    image = malloc(IMG_BYTES);
-    if (rc != 0 || !image || fread(image, 1, IMG_BYTES, f) != IMG_BYTES) {
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
-    remove(path);
-    return 0;
+    return image_build("head -c 20000 /dev/urandom > $IMG.dat && mcopy -i $IMG $IMG.dat ::/BIG.DAT && "
+                       "mcopy -i $IMG $IMG.dat '::/A long file name.txt' && mmd -i $IMG ::/SubDir && "
+                       "rm -f $IMG.dat");
 }
 
 static int free_image(void **state)
 {
     (void)state;
-    free(image);
+    image_free();
     return 0;
 }
 

@@ -1,0 +1,107 @@
+/*
+ * What the FAT32 host tests share: a 64 MiB image in memory behind a block device, built
+ * by mformat plus a script of mtools commands, and a way to run mtools or fsck.fat on
+ * its current bytes. Header-only: each test program includes it once.
+ */
+#ifndef FAT32_TEST_UTIL_H
+#define FAT32_TEST_UTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fs/fat32.h>
+#include <lib/errno.h>
+
+#define IMG_BYTES (64u << 20)
+
+static uint8_t *image;
+static char image_path[64];
+
+static inline int mem_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+    (void)ctx;
+    if (lba + count > IMG_BYTES / 512)
+        return K_EIO;
+    memcpy(buf, image + lba * 512, (size_t)count * 512);
+    return 0;
+}
+
+static inline int mem_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+{
+    (void)ctx;
+    if (lba + count > IMG_BYTES / 512)
+        return K_EIO;
+    memcpy(image + lba * 512, buf, (size_t)count * 512);
+    return 0;
+}
+
+/* Writes the in-memory image to image_path. */
+static inline int image_save(void)
+{
+    FILE *f = fopen(image_path, "wb");
+    if (!f)
+        return -1;
+    size_t n = fwrite(image, 1, IMG_BYTES, f);
+    fclose(f);
+    return n == IMG_BYTES ? 0 : -1;
+}
+
+/*
+ * Makes a fresh FAT32 image (mformat -F) at a temporary path, runs script on it with
+ * IMG set to that path (mtools commands: mcopy -i "$IMG" ...), and loads it. 0 or -1.
+ */
+static inline int image_build(const char *script)
+{
+    char cmd[4096];
+    if (image_path[0])
+        remove(image_path); /* the previous test's image */
+    strcpy(image_path, "/tmp/fat32testXXXXXX");
+    int fd = mkstemp(image_path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    snprintf(cmd, sizeof cmd, "IMG=%s; truncate -s 64M $IMG && mformat -i $IMG -F :: >/dev/null && %s",
+             image_path, script);
+    if (system(cmd) != 0)
+        return -1;
+    if (!image)
+        image = malloc(IMG_BYTES);
+    FILE *f = fopen(image_path, "rb");
+    if (!image || !f)
+        return -1;
+    size_t n = fread(image, 1, IMG_BYTES, f);
+    fclose(f);
+    return n == IMG_BYTES ? 0 : -1;
+}
+
+/*
+ * Saves the image and runs cmd with IMG set to its path, capturing up to outsz-1 bytes
+ * of its output (stdout and stderr) into out. Returns cmd's exit status, -1 on failure.
+ */
+static inline int image_run(const char *cmd, char *out, size_t outsz)
+{
+    char line[2048];
+    if (image_save() != 0)
+        return -1;
+    snprintf(line, sizeof line, "IMG=%s; %s 2>&1", image_path, cmd);
+    FILE *p = popen(line, "r");
+    if (!p)
+        return -1;
+    size_t n = fread(out, 1, outsz - 1, p);
+    out[n] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static inline void image_free(void)
+{
+    free(image);
+    image = NULL;
+    if (image_path[0])
+        remove(image_path);
+    image_path[0] = 0;
+}
+#endif
