@@ -69,12 +69,22 @@ int fat32_entry_check(struct fat32_vol *vol, const struct fat32_dirent *f)
 
 /*
  * Walks f's chain toward cluster number index, from f's hint when it is not past index.
- * Stops early at the chain's end: *at says how far it got. 0 or K_EINVAL/K_EIO.
+ * Stops early at the chain's end: *at says how far it got. The first walk of a handle
+ * (no hint yet) checks the whole chain, so a loop or a bad link is refused before any
+ * byte moves. 0 or K_EINVAL/K_EIO.
  */
 static int chain_walk(struct fat32_vol *vol, struct fat32_dirent *f, uint32_t index,
                       uint32_t *cluster, uint32_t *at)
 {
     uint32_t c = f->first_cluster, i = 0;
+    if (!f->hint_cluster) {
+        uint32_t n;
+        int rc = fat32_chain_length(vol, c, &n);
+        if (rc < 0)
+            return rc;
+        f->hint_cluster = c;
+        f->hint_index = 0;
+    }
     if (f->hint_cluster && f->hint_index <= index && fat32_cluster_ok(vol, f->hint_cluster)) {
         c = f->hint_cluster;
         i = f->hint_index;

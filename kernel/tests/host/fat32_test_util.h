@@ -38,15 +38,29 @@ static inline int mem_write(void *ctx, uint64_t lba, uint32_t count, const void 
     return 0;
 }
 
-/* Writes the in-memory image to image_path. */
+static uint8_t *image_on_disk; /* what image_path holds now, NULL when not known */
+
+/* Writes the in-memory image to image_path: only the 64 KiB pieces that changed. */
 static inline int image_save(void)
 {
-    FILE *f = fopen(image_path, "wb");
+    const size_t piece = 65536;
+    FILE *f = fopen(image_path, "r+b");
     if (!f)
         return -1;
-    size_t n = fwrite(image, 1, IMG_BYTES, f);
-    fclose(f);
-    return n == IMG_BYTES ? 0 : -1;
+    int full = !image_on_disk, rc = 0;
+    if (full && !(image_on_disk = malloc(IMG_BYTES)))
+        rc = -1;
+    for (size_t off = 0; rc == 0 && off < IMG_BYTES; off += piece) {
+        if (!full && memcmp(image + off, image_on_disk + off, piece) == 0)
+            continue;
+        if (fseek(f, (long)off, SEEK_SET) != 0 || fwrite(image + off, 1, piece, f) != piece)
+            rc = -1;
+        else
+            memcpy(image_on_disk + off, image + off, piece);
+    }
+    if (fclose(f) != 0)
+        rc = -1;
+    return rc;
 }
 
 /*
@@ -58,6 +72,8 @@ static inline int image_build(const char *script)
     char cmd[4096];
     if (image_path[0])
         remove(image_path); /* the previous test's image */
+    free(image_on_disk);
+    image_on_disk = NULL;
     strcpy(image_path, "/tmp/fat32testXXXXXX");
     int fd = mkstemp(image_path);
     if (fd < 0)
@@ -99,7 +115,8 @@ static inline int image_run(const char *cmd, char *out, size_t outsz)
 static inline void image_free(void)
 {
     free(image);
-    image = NULL;
+    free(image_on_disk);
+    image = image_on_disk = NULL;
     if (image_path[0])
         remove(image_path);
     image_path[0] = 0;

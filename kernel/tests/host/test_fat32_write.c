@@ -482,12 +482,12 @@ static void read_only_device(void **state)
 }
 
 /* fsck output after a cut: only lost clusters, a FAT copy behind, or the file being written. */
-static void assert_cut_consistent(const char *victim)
+static void assert_cut_consistent(const char *victim, int cut)
 {
     (void)image_run("fsck.fat -n $IMG", out, sizeof out);
     for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
         if (strstr(line, "share") || strstr(line, "cross") || strstr(line, "rphan"))
-            fail_msg("after the cut at write %d, fsck.fat -n said: %s", cut_after, line);
+            fail_msg("after the cut at write %d, fsck.fat -n said: %s", cut, line);
         if (strstr(line, "fsck.fat ") == line || strstr(line, "unused cluster") ||
             strstr(line, "FATs differ") || strstr(line, "Using first FAT") ||
             strstr(line, "Leaving filesystem unchanged") || strstr(line, " files, ") ||
@@ -495,20 +495,45 @@ static void assert_cut_consistent(const char *victim)
             strstr(line, victim) || strstr(line, "Truncating file") ||
             strstr(line, "cluster chain length"))
             continue;
-        fail_msg("after the cut at write %d, fsck.fat -n said: %s", cut_after, line);
+        fail_msg("after the cut at write %d, fsck.fat -n said: %s", cut, line);
     }
 }
 
-static void power_cut_at_every_write(void **state)
+/* A create, two writes (the second past a cluster) and a truncate of one new file. */
+static void sequence_write(void)
 {
-    (void)state;
     static struct fat32_dirent f;
-    static uint8_t base[1 << 17];
+    static uint8_t base[12000];
     uint32_t done;
-    /* Count the writes of the whole sequence first, then cut after each one in turn. */
+    pattern(base, sizeof base, 5);
+    if (create(vol.root_cluster, "Being Written.bin", 0, &f) == 0 &&
+        fat32_write(&vol, &f, 0, base, 3000, &done) == 0 &&
+        fat32_write(&vol, &f, 3000, base + 3000, 9000, &done) == 0 &&
+        fat32_truncate(&vol, &f, 1000) == 0)
+        (void)fat32_flush(&vol);
+}
+
+/* A directory made, a file moved into it under a long name, a replace, and deletes. */
+static void sequence_tree(void)
+{
+    static struct fat32_dirent d, f, g;
+    uint16_t w[64];
+    uint32_t done;
+    if (create(vol.root_cluster, "Being Written", FAT32_ATTR_DIRECTORY, &d) == 0 &&
+        lookup(vol.root_cluster, "a long file name.txt", &f) == 0 &&
+        fat32_rename(&vol, &f, d.first_cluster, w, u16("Being Written.txt", w), 0) == 0 &&
+        create(d.first_cluster, "Being Written 2", 0, &g) == 0 &&
+        fat32_write(&vol, &g, 0, big, 2000, &done) == 0 &&
+        fat32_rename(&vol, &g, d.first_cluster, w, u16("Being Written.txt", w), 1) == 0 &&
+        fat32_delete(&vol, &g) == 0 && fat32_delete(&vol, &d) == 0)
+        (void)fat32_flush(&vol);
+}
+
+/* Runs seq once to count its sector writes, then again with the cut after each write. */
+static void cut_everywhere(void (*seq)(void))
+{
     static uint8_t saved[IMG_BYTES];
     memcpy(saved, image, IMG_BYTES);
-    pattern(base, sizeof base, 5);
     int total = 0;
     for (int cut = -1; cut < total; cut++) {
         memcpy(image, saved, IMG_BYTES);
@@ -516,11 +541,7 @@ static void power_cut_at_every_write(void **state)
         assert_int_equal(fat32_mount(&vol, &dev), 0);
         cut_after = cut;
         writes_seen = 0;
-        if (create(vol.root_cluster, "Being Written.bin", 0, &f) == 0 &&
-            fat32_write(&vol, &f, 0, base, 3000, &done) == 0 &&
-            fat32_write(&vol, &f, 3000, base + 3000, 9000, &done) == 0 &&
-            fat32_truncate(&vol, &f, 1000) == 0)
-            (void)fat32_flush(&vol);
+        seq();
         if (cut < 0) {
             total = writes_seen;
             assert_true(total > 10);
@@ -529,9 +550,50 @@ static void power_cut_at_every_write(void **state)
             continue;
         }
         cut_after = -1;
-        assert_cut_consistent("Being Written.bin");
+        assert_cut_consistent("Being Written", cut);
         assert_mtype("/BIG.DAT", big, 70000);
     }
+}
+
+static void power_cut_while_writing(void **state)
+{
+    (void)state;
+    cut_everywhere(sequence_write);
+}
+
+static void power_cut_while_changing_directories(void **state)
+{
+    (void)state;
+    cut_everywhere(sequence_tree);
+}
+
+static void hostile_volume_writes(void **state)
+{
+    (void)state;
+    static struct fat32_dirent f, e;
+    uint32_t done;
+    /* FSInfo claiming a full volume and a hint outside it: both are only hints. */
+    uint8_t *fsinfo = image + (size_t)vol.fsinfo_sector * 512;
+    memset(fsinfo + 488, 0, 4);
+    memset(fsinfo + 492, 0xF0, 4);
+    assert_int_equal(fat32_mount(&vol, &dev), 0);
+    assert_int_equal(vol.free_count, 0);
+    assert_int_equal(vol.next_free, 2);
+    assert_int_equal(create(vol.root_cluster, "still fits.txt", 0, &f), 0);
+    assert_int_equal(fat32_write(&vol, &f, 0, big, 5000, &done), 0);
+    /* BIG.DAT's chain loops back onto its own start: a write past it is refused. */
+    assert_int_equal(lookup(vol.root_cluster, "big.dat", &e), 0);
+    uint8_t *fat = image + (size_t)vol.reserved_sectors * 512;
+    uint32_t second;
+    assert_int_equal(fat32_fat_get(&vol, e.first_cluster, &second), 0);
+    memcpy(fat + (size_t)second * 4, &e.first_cluster, 4);
+    assert_int_equal(fat32_write(&vol, &e, 69000, big, 5000, &done), K_EINVAL);
+    assert_int_equal(fat32_truncate(&vol, &e, 80000), K_EINVAL);
+    assert_int_equal(fat32_read(&vol, &e, 0, back, 70000, &done), K_EINVAL);
+    assert_int_equal(fat32_delete(&vol, &e), K_EINVAL); /* the entry goes; the loop is cut */
+    assert_int_equal(lookup(vol.root_cluster, "big.dat", &e), K_ENOENT);
+    assert_int_equal(fat32_read(&vol, &f, 0, back, 5000, &done), 0);
+    assert_memory_equal(back, big, 5000);
 }
 
 int main(void)
@@ -540,7 +602,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(lookup_and_read_at_offsets), T(create_write_read_back), T(gaps_and_truncation),
         T(delete_frees_everything), T(directories), T(aliases_and_bad_names), T(renames),
-        T(times), T(full_volume), T(read_only_device), T(power_cut_at_every_write),
+        T(times), T(full_volume), T(read_only_device), T(hostile_volume_writes),
+        T(power_cut_while_writing), T(power_cut_while_changing_directories),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     image_free();
