@@ -124,7 +124,7 @@ int fat32_fat_set(struct fat32_vol *vol, uint32_t cluster, uint32_t value)
     if (!fat32_cluster_ok(vol, cluster))
         return K_EINVAL;
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     uint64_t off = (uint64_t)cluster * 4;
     for (uint32_t k = 0; k < vol->fat_count; k++) {
         uint64_t lba = vol->reserved_sectors + (uint64_t)k * vol->fat_sectors +
@@ -234,7 +234,7 @@ int fat32_free_chain(struct fat32_vol *vol, uint32_t first)
 int fat32_fill_cluster(struct fat32_vol *vol, uint32_t c, const uint8_t *head, uint32_t head_len)
 {
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     uint64_t lba = fat32_cluster_lba(vol, c);
     for (uint32_t s = vol->sectors_per_cluster; s-- > 0;) {
         memset(vol->sector, 0, vol->bytes_per_sector);

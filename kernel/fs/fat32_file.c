@@ -52,7 +52,7 @@ static int entry_io(struct fat32_vol *vol, const struct fat32_dirent *f, int sto
     if (!store)
         return 0;
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     fat32_entry_fields(e, f);
     return vol->dev->write(vol->dev->ctx, lba, 1, vol->sector);
 }
@@ -241,7 +241,7 @@ int fat32_write(struct fat32_vol *vol, struct fat32_dirent *f, uint32_t off,
     if (f->attr & FAT32_ATTR_DIRECTORY)
         return K_EISDIR;
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     if (len == 0)
         return 0;
     uint64_t end64 = (uint64_t)off + len;
@@ -314,7 +314,7 @@ int fat32_truncate(struct fat32_vol *vol, struct fat32_dirent *f, uint32_t size)
     if (f->attr & FAT32_ATTR_DIRECTORY)
         return K_EISDIR;
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     if (size > f->size)
         return fat32_write(vol, f, f->size, NULL, size - f->size, &done);
     int rc = entry_io(vol, f, 0);

@@ -290,7 +290,7 @@ static int write_slots(struct fat32_vol *vol, const struct slot_pos *pos, uint32
                        const uint8_t *data, int backward, int mark_only)
 {
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     uint64_t loaded = UINT64_MAX;
     int rc;
     for (uint32_t k = 0; k < n; k++) {
@@ -421,7 +421,7 @@ int fat32_create(struct fat32_vol *vol, uint32_t dir_cluster, const uint16_t *na
     if (!name_valid(name, len))
         return K_EINVAL;
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     int rc = fat32_lookup(vol, dir_cluster, name, len, ent);
     if (rc == 0)
         return K_EEXIST;
@@ -457,7 +457,7 @@ int fat32_delete(struct fat32_vol *vol, struct fat32_dirent *f)
     if (rc < 0)
         return rc;
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     if (f->attr & FAT32_ATTR_DIRECTORY) {
         struct fat32_dir_iter it;
         struct fat32_dirent tmp;
@@ -505,7 +505,7 @@ int fat32_rename(struct fat32_vol *vol, struct fat32_dirent *f, uint32_t new_dir
     if (!name_valid(name, len) || !fat32_cluster_ok(vol, new_dir))
         return K_EINVAL;
     if (!vol->dev->write)
-        return K_EPERM;
+        return K_EROFS;
     if ((rc = fat32_entry_check(vol, f)) < 0)
         return rc;
     if ((f->attr & FAT32_ATTR_DIRECTORY) && (rc = inside(vol, new_dir, f->first_cluster, &below)) < 0)

@@ -45,7 +45,7 @@ int fat32_free_chain(struct fat32_vol *vol, uint32_t first);
 
 /*
  * Writes cluster c: head (head_len bytes, at most one sector; NULL for none) at its
- * start and zeros everywhere else. 0, K_EPERM (read-only device) or K_EIO.
+ * start and zeros everywhere else. 0, K_EROFS (read-only device) or K_EIO.
  */
 int fat32_fill_cluster(struct fat32_vol *vol, uint32_t c, const uint8_t *head, uint32_t head_len);
 

@@ -3,7 +3,8 @@
  * writing files and changing directories, with every on-disk field treated as hostile.
  * Pure code (no locks, printing or globals); sectors come from a caller-supplied block
  * device of function pointers so host tests and the kernel share it. The caller
- * serializes all calls on one volume (one lock per volume in the fs layer).
+ * serializes all calls on one volume (one lock per volume in the fs layer). Every call
+ * that would write returns K_EROFS when the device has no write function.
  */
 #ifndef FS_FAT32_H
 #define FS_FAT32_H

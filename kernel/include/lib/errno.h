@@ -21,6 +21,7 @@
 #define K_EISDIR    (-21)  /* a directory where a file was needed */
 #define K_EINVAL    (-22)  /* invalid argument or malformed input */
 #define K_ENOSPC    (-28)  /* no space left in a table, buffer or device */
+#define K_EROFS     (-30)  /* the device or volume is read-only */
 #define K_EPIPE     (-32)  /* the other end of a pipe is closed */
 #define K_ERANGE    (-34)  /* value out of the representable range */
 #define K_ENOSYS    (-38)  /* not implemented / unknown system call */
