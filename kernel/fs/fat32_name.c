@@ -98,8 +98,8 @@ static void short_form(const uint16_t *name, uint32_t len, struct short_form *sf
         sf->exact = 1;
         return;
     }
-    /* A basis: upper-cased, spaces and leading dots dropped, other dots and characters
-     * a short name cannot hold become '_'. */
+    /* A basis: upper-cased, spaces and dots dropped (but the last dot's), characters a
+     * short name cannot hold become '_'. */
     sf->need_lfn = 1;
     int lossy = 0;
     uint32_t b = 0, i = 0;
@@ -107,7 +107,7 @@ static void short_form(const uint16_t *name, uint32_t len, struct short_form *sf
         i++, lossy = 1;
     for (; i < dot; i++) {
         uint16_t c = name[i];
-        if (c == ' ') {
+        if (c == ' ' || c == '.') {
             lossy = 1;
             continue;
         }
@@ -145,7 +145,7 @@ static void short_form(const uint16_t *name, uint32_t len, struct short_form *sf
     sf->exact = !lossy;
 }
 
-/* Whether the entry position pos is one of the two a rename leaves out of collisions. */
+/* Whether ent is one of the two entries (a or b) a rename leaves out of collisions. */
 static int ignored(const struct fat32_dirent *ent, const struct fat32_dirent *a,
                    const struct fat32_dirent *b)
 {

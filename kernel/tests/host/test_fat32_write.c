@@ -320,6 +320,10 @@ static void aliases_and_bad_names(void **state)
     assert_int_equal(create(vol.root_cluster, "readme.TXT", 0, &e[1]), K_EEXIST);
     assert_int_equal(create(vol.root_cluster, "a+b.txt", 0, &e[1]), 0);
     assert_string_equal(e[1].short_name, "A_B~1.TXT");
+    assert_int_equal(create(vol.root_cluster, "archive.tar.gz", 0, &e[1]), 0);
+    assert_string_equal(e[1].short_name, "ARCHIV~1.GZ");
+    assert_int_equal(create(vol.root_cluster, ".profile", 0, &e[1]), 0);
+    assert_string_equal(e[1].short_name, "PROFIL~1");
     const char *bad[] = { "", "a:b", "a*b", "x.", "trailing ", ".", "..", "a\\b", "a/b", "q?" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(create(vol.root_cluster, bad[i], 0, &e[2]), K_EINVAL);
