@@ -15,15 +15,18 @@
 #include <fs/fat32.h>
 #include <lib/errno.h>
 
-#define IMG_BYTES (64u << 20)
+#define IMG_BYTES (64u << 20) /* the default image: FAT32 with 512-byte clusters */
+#define IMG_MAX   (80u << 20) /* room for 1 KiB clusters (FAT32 needs 65525 of them) */
 
 static uint8_t *image;
+static size_t image_bytes = IMG_BYTES;     /* the current image's size */
+static const char *image_mformat = "";     /* extra mformat options, e.g. "-c 2" */
 static char image_path[64];
 
 static inline int mem_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
     (void)ctx;
-    if (lba + count > IMG_BYTES / 512)
+    if (lba + count > image_bytes / 512)
         return K_EIO;
     memcpy(buf, image + lba * 512, (size_t)count * 512);
     return 0;
@@ -32,7 +35,7 @@ static inline int mem_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 static inline int mem_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
 {
     (void)ctx;
-    if (lba + count > IMG_BYTES / 512)
+    if (lba + count > image_bytes / 512)
         return K_EIO;
     memcpy(image + lba * 512, buf, (size_t)count * 512);
     return 0;
@@ -48,9 +51,9 @@ static inline int image_save(void)
     if (!f)
         return -1;
     int full = !image_on_disk, rc = 0;
-    if (full && !(image_on_disk = malloc(IMG_BYTES)))
+    if (full && !(image_on_disk = malloc(IMG_MAX)))
         rc = -1;
-    for (size_t off = 0; rc == 0 && off < IMG_BYTES; off += piece) {
+    for (size_t off = 0; rc == 0 && off < image_bytes; off += piece) {
         if (!full && memcmp(image + off, image_on_disk + off, piece) == 0)
             continue;
         if (fseek(f, (long)off, SEEK_SET) != 0 || fwrite(image + off, 1, piece, f) != piece)
@@ -64,8 +67,9 @@ static inline int image_save(void)
 }
 
 /*
- * Makes a fresh FAT32 image (mformat -F) at a temporary path, runs script on it with
- * IMG set to that path (mtools commands: mcopy -i "$IMG" ...), and loads it. 0 or -1.
+ * Makes a fresh FAT32 image of image_bytes (mformat -F plus image_mformat) at a temporary
+ * path, runs script on it with IMG set to that path (mtools commands: mcopy -i "$IMG"
+ * ...), and loads it. 0 or -1.
  */
 static inline int image_build(const char *script)
 {
@@ -79,18 +83,18 @@ static inline int image_build(const char *script)
     if (fd < 0)
         return -1;
     close(fd);
-    snprintf(cmd, sizeof cmd, "IMG=%s; truncate -s 64M $IMG && mformat -i $IMG -F :: >/dev/null && %s",
-             image_path, script);
+    snprintf(cmd, sizeof cmd, "IMG=%s; truncate -s %zu $IMG && mformat -i $IMG -F %s :: >/dev/null && %s",
+             image_path, image_bytes, image_mformat, script);
     if (system(cmd) != 0)
         return -1;
     if (!image)
-        image = malloc(IMG_BYTES);
+        image = malloc(IMG_MAX);
     FILE *f = fopen(image_path, "rb");
     if (!image || !f)
         return -1;
-    size_t n = fread(image, 1, IMG_BYTES, f);
+    size_t n = fread(image, 1, image_bytes, f);
     fclose(f);
-    return n == IMG_BYTES ? 0 : -1;
+    return n == image_bytes ? 0 : -1;
 }
 
 /*

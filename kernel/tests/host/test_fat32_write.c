@@ -97,9 +97,8 @@ static uint8_t big[1 << 20];
 static uint8_t back[1 << 20];
 
 /* A fresh volume with a 70000-byte BIG.DAT, a long-named copy and a directory. */
-static int fresh(void **state)
+static int fresh_volume(void)
 {
-    (void)state;
     snprintf(data_path, sizeof data_path, "/tmp/fat32data.%d", (int)getpid());
     pattern(big, 70000, 1);
     FILE *f = fopen(data_path, "wb");
@@ -115,7 +114,28 @@ static int fresh(void **state)
     cut_after = -1;
     dev.write = cut_write;
     dev.now = NULL;
+    dev.sectors = image_bytes / 512;
     return fat32_mount(&vol, &dev);
+}
+
+/* The default: 64 MiB in 512-byte clusters, one sector each, so chains are long. */
+static int fresh(void **state)
+{
+    (void)state;
+    image_bytes = IMG_BYTES;
+    image_mformat = "";
+    return fresh_volume();
+}
+
+/* 80 MiB in 1 KiB clusters: transfers of several sectors and part of a cluster. */
+static int fresh_1k(void **state)
+{
+    (void)state;
+    image_bytes = IMG_MAX;
+    image_mformat = "-c 2";
+    if (fresh_volume() != 0 || vol.sectors_per_cluster != 2)
+        return -1;
+    return 0;
 }
 
 static int cleanup(void **state)
@@ -603,11 +623,14 @@ static void hostile_volume_writes(void **state)
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fresh, cleanup)
+#define T1K(name) { #name "_1k", name, fresh_1k, cleanup, NULL }
     const struct CMUnitTest tests[] = {
         T(lookup_and_read_at_offsets), T(create_write_read_back), T(gaps_and_truncation),
         T(delete_frees_everything), T(directories), T(aliases_and_bad_names), T(renames),
         T(times), T(full_volume), T(read_only_device), T(hostile_volume_writes),
         T(power_cut_while_writing), T(power_cut_while_changing_directories),
+        T1K(lookup_and_read_at_offsets), T1K(create_write_read_back), T1K(gaps_and_truncation),
+        T1K(directories), T1K(renames), T1K(full_volume),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     image_free();
