@@ -141,12 +141,13 @@ int fat32_fat_set(struct fat32_vol *vol, uint32_t cluster, uint32_t value)
     return 0;
 }
 
-/* Scans clusters [from, to) for a free one, reading each FAT sector once. */
-static int scan_free(struct fat32_vol *vol, uint32_t from, uint32_t to, uint32_t *out)
+/* Collects free clusters of [from, to) into out[*got..n), reading each FAT sector once. */
+static int scan_free(struct fat32_vol *vol, uint32_t from, uint32_t to, uint32_t *out,
+                     uint32_t n, uint32_t *got)
 {
     uint32_t per = vol->bytes_per_sector / 4;
     uint64_t loaded = UINT64_MAX;
-    for (uint32_t c = from; c < to; c++) {
+    for (uint32_t c = from; c < to && *got < n; c++) {
         uint64_t lba = vol->reserved_sectors + c / per;
         if (lba != loaded) {
             int rc = vol->dev->read(vol->dev->ctx, lba, 1, vol->sector);
@@ -154,24 +155,33 @@ static int scan_free(struct fat32_vol *vol, uint32_t from, uint32_t to, uint32_t
                 return rc;
             loaded = lba;
         }
-        if ((le32_read(vol->sector + (c % per) * 4) & 0x0FFFFFFFu) == 0) {
-            *out = c;
-            return 0;
-        }
+        if ((le32_read(vol->sector + (c % per) * 4) & 0x0FFFFFFFu) == 0)
+            out[(*got)++] = c;
     }
-    return K_ENOSPC;
+    return 0;
+}
+
+int fat32_find_free_n(struct fat32_vol *vol, uint32_t *out, uint32_t n, uint32_t *got)
+{
+    uint32_t end = vol->cluster_count + 2;
+    uint32_t hint = fat32_cluster_ok(vol, vol->next_free) ? vol->next_free : 2;
+    *got = 0;
+    int rc = scan_free(vol, hint, end, out, n, got);
+    if (rc == 0 && *got < n && hint > 2)
+        rc = scan_free(vol, 2, hint, out, n, got); /* below the hint: none found twice */
+    if (rc < 0)
+        return rc;
+    if (*got == 0) {
+        vol->free_count = 0; /* counted now: the whole FAT was scanned */
+        return K_ENOSPC;
+    }
+    return 0;
 }
 
 int fat32_find_free(struct fat32_vol *vol, uint32_t *out)
 {
-    uint32_t end = vol->cluster_count + 2;
-    uint32_t hint = fat32_cluster_ok(vol, vol->next_free) ? vol->next_free : 2;
-    int rc = scan_free(vol, hint, end, out);
-    if (rc == K_ENOSPC && hint > 2)
-        rc = scan_free(vol, 2, hint, out);
-    if (rc == K_ENOSPC)
-        vol->free_count = 0; /* counted now: the whole FAT was scanned */
-    return rc;
+    uint32_t got;
+    return fat32_find_free_n(vol, out, 1, &got);
 }
 
 /* Before the first allocation change since a flush, FSInfo's count becomes "unknown". */
@@ -190,17 +200,46 @@ static int fsinfo_mark_stale(struct fat32_vol *vol)
     return 0;
 }
 
-int fat32_claim(struct fat32_vol *vol, uint32_t c, uint32_t value)
+/*
+ * Writes the FAT entries of clusters c[0..n): 0 when freeing, else c[j] -> c[j+1] and
+ * the last one ending the chain. From the end back, one write per FAT sector and copy,
+ * so every entry written points at one already written.
+ */
+static int fat_write_run(struct fat32_vol *vol, const uint32_t *c, uint32_t n, int freeing)
+{
+    uint32_t per = vol->bytes_per_sector / 4;
+    int rc;
+    if (!vol->dev->write)
+        return K_EROFS;
+    for (uint32_t hi = n; hi > 0;) {
+        uint32_t sec = c[hi - 1] / per, lo = hi - 1;
+        while (lo > 0 && c[lo - 1] / per == sec)
+            lo--;
+        for (uint32_t k = 0; k < vol->fat_count; k++) {
+            uint64_t lba = vol->reserved_sectors + (uint64_t)k * vol->fat_sectors + sec;
+            if ((rc = vol->dev->read(vol->dev->ctx, lba, 1, vol->sector)) < 0)
+                return rc;
+            for (uint32_t j = lo; j < hi; j++) {
+                uint8_t *p = vol->sector + (c[j] % per) * 4;
+                uint32_t v = freeing ? 0 : j + 1 < n ? c[j + 1] : FAT32_EOC;
+                le32_write(p, (le32_read(p) & 0xF0000000u) | v);
+            }
+            if ((rc = vol->dev->write(vol->dev->ctx, lba, 1, vol->sector)) < 0)
+                return rc;
+        }
+        hi = lo;
+    }
+    return 0;
+}
+
+int fat32_claim_chain(struct fat32_vol *vol, const uint32_t *c, uint32_t n)
 {
     int rc = fsinfo_mark_stale(vol);
-    if (rc < 0)
+    if (rc < 0 || (rc = fat_write_run(vol, c, n, 0)) < 0)
         return rc;
-    rc = fat32_fat_set(vol, c, value);
-    if (rc < 0)
-        return rc;
-    if (vol->free_count != FAT32_UNKNOWN && vol->free_count > 0)
-        vol->free_count--;
-    vol->next_free = c + 1 <= vol->cluster_count + 1 ? c + 1 : 2;
+    if (vol->free_count != FAT32_UNKNOWN)
+        vol->free_count = vol->free_count > n ? vol->free_count - n : 0;
+    vol->next_free = c[n - 1] + 1 <= vol->cluster_count + 1 ? c[n - 1] + 1 : 2;
     return 0;
 }
 
@@ -209,26 +248,40 @@ int fat32_free_chain(struct fat32_vol *vol, uint32_t first)
     int rc = fsinfo_mark_stale(vol);
     if (rc < 0)
         return rc;
-    uint32_t c = first;
-    for (uint32_t n = 0; n < vol->cluster_count; n++) {
-        uint32_t next;
-        rc = fat32_fat_get(vol, c, &next);
-        if (rc < 0)
+    uint32_t run[64], n = 0, c = first, next = 0;
+    int end = 0, bad = 0;
+    /* Collect up to 64 links, free them with one write per FAT sector, go on. */
+    for (uint32_t walked = 0; !end; walked++) {
+        if (walked >= vol->cluster_count) {
+            bad = 1; /* longer than the volume: a loop */
+            break;
+        }
+        if ((rc = fat32_fat_get(vol, c, &next)) < 0)
             return rc;
-        if (next == 0)
-            return K_EINVAL; /* already free: a broken chain, stop here */
-        rc = fat32_fat_set(vol, c, 0);
-        if (rc < 0)
-            return rc;
-        if (vol->free_count != FAT32_UNKNOWN && vol->free_count < vol->cluster_count)
-            vol->free_count++;
-        if (next >= FAT32_EOC_MIN)
-            return 0;
-        if (next == FAT32_BAD || !fat32_cluster_ok(vol, next))
-            return K_EINVAL;
+        if (next == 0) {
+            bad = 1; /* already free: a broken chain, stop here */
+            break;
+        }
+        run[n++] = c;
+        end = next >= FAT32_EOC_MIN;
+        if (!end && (next == FAT32_BAD || !fat32_cluster_ok(vol, next)))
+            end = bad = 1;
+        if (n == 64 || end) {
+            if ((rc = fat_write_run(vol, run, n, 1)) < 0)
+                return rc;
+            if (vol->free_count != FAT32_UNKNOWN)
+                vol->free_count = vol->free_count + n < vol->cluster_count ?
+                                  vol->free_count + n : vol->cluster_count;
+            n = 0;
+        }
         c = next;
     }
-    return K_EINVAL; /* longer than the volume: a loop */
+    if (n && (rc = fat_write_run(vol, run, n, 1)) < 0)
+        return rc;
+    if (n && vol->free_count != FAT32_UNKNOWN)
+        vol->free_count = vol->free_count + n < vol->cluster_count ? vol->free_count + n
+                                                                    : vol->cluster_count;
+    return bad ? K_EINVAL : 0;
 }
 
 int fat32_fill_cluster(struct fat32_vol *vol, uint32_t c, const uint8_t *head, uint32_t head_len)
@@ -252,7 +305,7 @@ int fat32_zeroed_cluster(struct fat32_vol *vol, uint32_t *out)
     uint32_t c;
     int rc = fat32_find_free(vol, &c);
     if (rc < 0 || (rc = fat32_fill_cluster(vol, c, NULL, 0)) < 0 ||
-        (rc = fat32_claim(vol, c, FAT32_EOC)) < 0)
+        (rc = fat32_claim_chain(vol, &c, 1)) < 0)
         return rc;
     *out = c;
     return 0;

@@ -263,26 +263,32 @@ int fat32_write(struct fat32_vol *vol, struct fat32_dirent *f, uint32_t off,
     }
     uint32_t zfrom = old < off ? old : off;
 
-    /* New clusters: data first, then their FAT entries, as a chain of their own. */
-    uint32_t head = 0, prev = 0;
-    for (uint32_t k = have; k < need; k++) {
-        uint32_t c, lo = k * csize, hi = lo + csize;
-        uint32_t a = off > lo ? off : lo, b = end < hi ? end : hi;
-        if (a > b)
-            a = b = lo; /* a cluster wholly inside the gap before off: all zeros */
-        if ((rc = fat32_find_free(vol, &c)) < 0)
+    /* New clusters: data first, then their FAT entries, as a chain of their own, in
+     * batches so that one FAT sector write covers many entries. */
+    uint32_t head = 0, prev = 0, batch[64], got;
+    for (uint32_t k = have; k < need; k += got) {
+        uint32_t want = need - k < 64 ? need - k : 64;
+        if ((rc = fat32_find_free_n(vol, batch, want, &got)) < 0)
             goto undo;
-        rc = cluster_io(vol, c, a - lo, buf && a < b ? (uint8_t *)buf + (a - off) : NULL, b - a,
-                        IO_FRESH);
-        if (rc < 0 || (rc = fat32_claim(vol, c, FAT32_EOC)) < 0)
+        for (uint32_t j = 0; j < got; j++) {
+            uint32_t lo = (k + j) * csize, hi = lo + csize;
+            uint32_t a = off > lo ? off : lo, b = end < hi ? end : hi;
+            if (a > b)
+                a = b = lo; /* a cluster wholly inside the gap before off: all zeros */
+            rc = cluster_io(vol, batch[j], a - lo, buf && a < b ? (uint8_t *)buf + (a - off) : NULL,
+                            b - a, IO_FRESH);
+            if (rc < 0)
+                goto undo;
+        }
+        if ((rc = fat32_claim_chain(vol, batch, got)) < 0)
             goto undo;
-        if (prev && (rc = fat32_fat_set(vol, prev, c)) < 0) {
-            (void)fat32_free_chain(vol, c);
+        if (prev && (rc = fat32_fat_set(vol, prev, batch[0])) < 0) {
+            (void)fat32_free_chain(vol, batch[0]);
             goto undo;
         }
         if (!prev)
-            head = c;
-        prev = c;
+            head = batch[0];
+        prev = batch[got - 1];
     }
     /* Then the bytes inside the old clusters, then the link, then the entry. */
     rc = write_in_place(vol, f, zfrom, off, buf, end, have * csize);

@@ -409,7 +409,7 @@ static int dir_cluster_new(struct fat32_vol *vol, const struct fat32_dirent *sel
     d.first_cluster = parent == vol->root_cluster ? 0 : parent;
     build_set(NULL, 0, &dots, &d, 1, head + 32);
     if ((rc = fat32_fill_cluster(vol, c, head, sizeof head)) < 0 ||
-        (rc = fat32_claim(vol, c, FAT32_EOC)) < 0)
+        (rc = fat32_claim_chain(vol, &c, 1)) < 0)
         return rc;
     *out = c;
     return 0;

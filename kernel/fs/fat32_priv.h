@@ -35,10 +35,18 @@ int fat32_fat_set(struct fat32_vol *vol, uint32_t cluster, uint32_t value);
 int fat32_find_free(struct fat32_vol *vol, uint32_t *out);
 
 /*
- * Takes the free cluster c into use with FAT value value (a link or FAT32_EOC) and
- * updates the free count and hint (FSInfo is marked stale on disk first). 0 or K_EIO.
+ * Like fat32_find_free for up to n clusters: out[0..*got) gets distinct free clusters
+ * (*got >= 1 on success). Returns 0, K_ENOSPC or K_EIO.
  */
-int fat32_claim(struct fat32_vol *vol, uint32_t c, uint32_t value);
+int fat32_find_free_n(struct fat32_vol *vol, uint32_t *out, uint32_t n, uint32_t *got);
+
+/*
+ * Takes the free clusters c[0..n) into use as one chain c[0] -> ... -> c[n-1] -> end,
+ * writing entries from the end back so none points at a free cluster, one write per FAT
+ * sector and copy, and updates the free count and hint (FSInfo is marked stale on disk
+ * first). 0, K_EROFS or K_EIO.
+ */
+int fat32_claim_chain(struct fat32_vol *vol, const uint32_t *c, uint32_t n);
 
 /* Frees the chain from first (bounded; stops at a bad link). 0, K_EINVAL or K_EIO. */
 int fat32_free_chain(struct fat32_vol *vol, uint32_t first);
