@@ -218,9 +218,8 @@ static int write_in_place(struct fat32_vol *vol, struct fat32_dirent *f, uint32_
             return rc;
         if (at != idx)
             return K_EINVAL;
-        uint32_t stop = (idx + 1) * csize;
-        if (stop > limit)
-            stop = limit;
+        uint64_t next = (uint64_t)(idx + 1) * csize;
+        uint32_t stop = next < limit ? (uint32_t)next : limit;
         if (pos < off && stop > off)
             stop = off; /* the zero part and the data part go separately */
         if (stop > end)
@@ -271,8 +270,9 @@ int fat32_write(struct fat32_vol *vol, struct fat32_dirent *f, uint32_t off,
         if ((rc = fat32_find_free_n(vol, batch, want, &got)) < 0)
             goto undo;
         for (uint32_t j = 0; j < got; j++) {
-            uint32_t lo = (k + j) * csize, hi = lo + csize;
-            uint32_t a = off > lo ? off : lo, b = end < hi ? end : hi;
+            uint32_t lo = (k + j) * csize; /* below end, so no overflow */
+            uint64_t hi = (uint64_t)lo + csize;
+            uint32_t a = off > lo ? off : lo, b = end < hi ? end : (uint32_t)hi;
             if (a > b)
                 a = b = lo; /* a cluster wholly inside the gap before off: all zeros */
             rc = cluster_io(vol, batch[j], a - lo, buf && a < b ? (uint8_t *)buf + (a - off) : NULL,
@@ -291,7 +291,8 @@ int fat32_write(struct fat32_vol *vol, struct fat32_dirent *f, uint32_t off,
         prev = batch[got - 1];
     }
     /* Then the bytes inside the old clusters, then the link, then the entry. */
-    rc = write_in_place(vol, f, zfrom, off, buf, end, have * csize);
+    uint64_t old_bytes = (uint64_t)have * csize;
+    rc = write_in_place(vol, f, zfrom, off, buf, end, old_bytes < end ? (uint32_t)old_bytes : end);
     if (rc < 0)
         goto undo;
     if (head && have && (rc = fat32_fat_set(vol, tail, head)) < 0)
