@@ -6,15 +6,23 @@ with (status << 1) | 1; we decode that. QEMU exiting with 0 means the guest turn
 itself off some other way (ACPI S5, or a window closed by the user); in a headless
 run that only counts as success if Dormer said it was powering off, because a
 triple fault also ends QEMU with 0 under -no-reboot.
+
+End of input: when the host's stdin is not a terminal (a pipe, a file, /dev/null), the
+headless wrapper forwards it to the serial line itself and, at its end, sends the byte
+0xFF, which the kernel's console turns into end of input for its readers. 0xFF is
+never a byte of UTF-8 text and the wrapper replaces any 0xFF in the forwarded data with
+'?', so the marker cannot be confused with typed input.
 """
 import datetime
 import os
 import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zlib
 import struct
@@ -23,6 +31,9 @@ DEBUG_EXIT = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
 POWER_OFF_MARKER = b'powering off'
 HUNG_STATUS = 124
 NO_STATUS = 125
+SIGNAL_STATUS_BASE = 128  # QEMU ended by signal N: 128 + N, as a shell reports it
+END_OF_INPUT = b'\xff'    # the console's end-of-input marker (see above)
+INPUT_READY = b'[serial input ready]'  # the kernel reads the serial line from here on
 
 
 class Options:
@@ -91,22 +102,65 @@ def run(iso, opts):
         print('dormer: booting %s in a QEMU window (%s); serial log in %s' % (iso, accel, log))
         rc = subprocess.call(cmd)
         return decode_status(rc, POWER_OFF_MARKER)
-    cmd += ['-display', 'none', '-chardev', 'stdio,id=ser0,logfile=%s,signal=on' % log,
+    scripted = not sys.stdin.isatty()
+    # signal=on lets Ctrl+C on a terminal stop QEMU; from a script, 0x03 is data.
+    cmd += ['-display', 'none', '-chardev',
+            'stdio,id=ser0,logfile=%s,signal=%s' % (log, 'off' if scripted else 'on'),
             '-serial', 'chardev:ser0']
-    print('dormer: booting %s headless (%s)' % (iso, accel), flush=True)
+    print('dormer: booting %s headless (%s)%s' % (iso, accel, ', input from stdin until its end'
+                                                  if scripted else ''), flush=True)
+    if os.path.exists(log):
+        os.unlink(log)  # forward_input looks for this boot's INPUT_READY in it
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if scripted else None)
+    if scripted:
+        threading.Thread(target=forward_input, args=(proc, log), daemon=True).start()
     try:
-        proc = subprocess.Popen(cmd)
         rc = proc.wait(timeout=opts.timeout or None)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-        print('\ndormer: no power-off after %ss: hung' % opts.timeout)
+        print('\ndormer: no power-off after %ss: hung (QEMU stopped by the timeout)' % opts.timeout)
         return HUNG_STATUS
+    except KeyboardInterrupt:
+        proc.kill()
+        proc.wait()
+        print('\ndormer: interrupted: QEMU stopped')
+        return SIGNAL_STATUS_BASE + signal.SIGINT
+    if rc < 0:
+        name = signal.Signals(-rc).name if -rc in signal.Signals._value2member_map_ else str(-rc)
+        print('\ndormer: QEMU was ended by signal %s' % name)
+        return SIGNAL_STATUS_BASE - rc
     with open(log, 'rb') as f:
         output = f.read()
     status = decode_status(rc, output)
     print('\ndormer: exit status %d (%s)' % (status, status_message(status)))
     return status
+
+
+def forward_input(proc, log):
+    """Once the kernel reads the serial line (INPUT_READY in the log; GRUB would take
+    earlier bytes as keystrokes), copy this process's stdin to it, then the end-of-input
+    marker. Any 0xFF in the data becomes '?' so that only the marker is one."""
+    src = sys.stdin.buffer
+    while proc.poll() is None:
+        try:
+            with open(log, 'rb') as f:
+                if INPUT_READY in f.read():
+                    break
+        except OSError:
+            pass
+        time.sleep(0.05)
+    try:
+        while True:
+            chunk = src.read1(4096) if hasattr(src, 'read1') else src.read(4096)
+            if not chunk:
+                break
+            proc.stdin.write(chunk.replace(END_OF_INPUT, b'?'))
+            proc.stdin.flush()
+        proc.stdin.write(END_OF_INPUT)
+        proc.stdin.flush()
+    except (BrokenPipeError, OSError, ValueError):
+        pass  # QEMU has gone; its status says why
 
 
 KEYS_PREFIX = 'keys:'

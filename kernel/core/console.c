@@ -3,7 +3,9 @@
  * (interrupt handlers: serial, keyboard) / single-consumer ring; indices only grow,
  * so full and empty are told apart without a spare slot. A thread reading a line
  * sleeps on a wait queue that each typed character wakes; before the scheduler
- * runs, the reader halts the CPU between interrupts instead.
+ * runs, the reader halts the CPU between interrupts instead. Byte 0xFF (never valid
+ * UTF-8, and dropped by the host wrapper from what it forwards) marks the end of input:
+ * from then on every read reports end of input. Ctrl+C goes to a control hook first.
  */
 #include <arch/cpu.h>
 #include <core/console.h>
@@ -11,7 +13,9 @@
 #include <proc/sched.h>
 #include <stdint.h>
 
-#define INPUT_RING_SIZE 256 /* power of two */
+#define INPUT_RING_SIZE 1024 /* power of two */
+#define CTRL_C          0x03
+#define INPUT_NONE      (-3) /* wait_for_input(false): nothing waiting */
 
 static struct console *console_list;
 
@@ -19,6 +23,10 @@ static char input_ring[INPUT_RING_SIZE];
 static volatile uint32_t input_head; /* written by the interrupt handler */
 static volatile uint32_t input_tail; /* written by the reader */
 /* Readers waiting for a character; waiters protected by sched_lock. */
+static bool input_ended;               /* the end-of-input marker was read */
+static bool input_paused;              /* a source stopped feeding: the ring was full */
+static void (*input_resume)(void);     /* lets that source feed again */
+static bool (*control_hook)(void);     /* Ctrl+C handler (true: consumed) */
 static struct kobject input_waiters = {
     .type = KOBJ_QUEUE, .refs = 1, .waiters = LIST_INIT(input_waiters.waiters),
 };
@@ -49,10 +57,14 @@ void console_write_all(const char *s, size_t len, int level)
         c->write(s, len, level);
 }
 
-void console_input_push(char c)
+bool console_input_push(char c)
 {
-    if (input_head - input_tail >= INPUT_RING_SIZE)
-        return; /* full: drop, like a real UART overrun */
+    if (c == CTRL_C && control_hook && control_hook())
+        return true;
+    if (input_head - input_tail >= INPUT_RING_SIZE) {
+        input_paused = true;
+        return false; /* full: the source holds the byte back or drops it */
+    }
     input_ring[input_head % INPUT_RING_SIZE] = c;
     __atomic_store_n(&input_head, input_head + 1, __ATOMIC_RELEASE);
     if (thread_current()) {
@@ -60,6 +72,26 @@ void console_input_push(char c)
         kobj_wake_all_locked(&input_waiters);
         sched_unlock_irq(flags);
     }
+    return true;
+}
+
+bool console_input_full(void)
+{
+    bool full = input_head - input_tail >= INPUT_RING_SIZE;
+
+    if (full)
+        input_paused = true;
+    return full;
+}
+
+void console_set_input_resume(void (*fn)(void))
+{
+    input_resume = fn;
+}
+
+void console_set_control_hook(bool (*fn)(void))
+{
+    control_hook = fn;
 }
 
 int console_input_pop(void)
@@ -70,44 +102,69 @@ int console_input_pop(void)
         return -1;
     char c = input_ring[tail % INPUT_RING_SIZE];
     input_tail = tail + 1;
+    if (input_paused && input_resume) {
+        uint64_t flags = arch_irq_save();
+        input_paused = false;
+        input_resume();
+        arch_irq_restore(flags);
+    }
     return (unsigned char)c;
 }
 
-/* The next typed character; -1 if the reading thread is being terminated. */
-static int wait_for_input(void)
+/* c, or CONSOLE_INPUT_END for the end-of-input marker (which stays in force). */
+static int checked_input(int c)
+{
+    if (c == CONSOLE_EOF_BYTE) {
+        input_ended = true;
+        return CONSOLE_INPUT_END;
+    }
+    return c;
+}
+
+/* The next typed character, CONSOLE_INPUT_END once the input has ended, or
+ * CONSOLE_INPUT_KILLED if the reading thread is being terminated; without block,
+ * INPUT_NONE when nothing is waiting. */
+static int wait_for_input(bool block)
 {
     for (;;) {
+        if (input_ended)
+            return CONSOLE_INPUT_END;
         if (!thread_current()) { /* early boot: no threads to switch to */
             uint64_t flags = arch_irq_save();
             int c = console_input_pop();
-            if (c < 0)
+            if (c < 0 && block)
                 arch_irq_enable_and_wait();
             arch_irq_restore(flags);
             if (c >= 0)
-                return c;
+                return checked_input(c);
+            if (!block)
+                return INPUT_NONE;
             continue;
         }
         /* Checked under sched_lock (interrupts off), so a character typed between
          * the check and the sleep still wakes this thread. */
         uint64_t flags = sched_lock_irq();
         int c = console_input_pop();
-        int r = c >= 0 ? 0 : sched_block_on_locked(&input_waiters, (uint64_t)-1);
+        int r = c >= 0 || !block ? 0 : sched_block_on_locked(&input_waiters, (uint64_t)-1);
         sched_unlock_irq(flags);
         if (c >= 0)
-            return c;
+            return checked_input(c);
+        if (!block)
+            return INPUT_NONE;
         if (r == WAIT_TERMINATED)
-            return -1;
+            return CONSOLE_INPUT_KILLED;
     }
 }
 
-size_t console_read_line(char *buf, size_t size)
+long console_read_line(char *buf, size_t size)
 {
     size_t n = 0;
+    int c = 0;
 
     for (;;) {
-        int c = wait_for_input();
+        c = wait_for_input(true);
         if (c < 0)
-            break; /* the thread is being killed: the line ends here */
+            break; /* killed or end of input: the line ends here */
         if (c == '\r' || c == '\n') {
             kprintf("\n");
             break;
@@ -124,5 +181,20 @@ size_t console_read_line(char *buf, size_t size)
     }
     if (size)
         buf[n < size ? n : size - 1] = '\0';
-    return n;
+    return c == CONSOLE_INPUT_END && n == 0 ? CONSOLE_INPUT_END : (long)n;
+}
+
+long console_read_raw(char *buf, size_t size)
+{
+    size_t n = 0;
+
+    while (n < size) {
+        int c = wait_for_input(n == 0);
+        if (c == CONSOLE_INPUT_KILLED || (c == CONSOLE_INPUT_END && n == 0))
+            return c;
+        if (c < 0)
+            break; /* nothing more waiting (or the end: reported by the next call) */
+        buf[n++] = (char)c;
+    }
+    return (long)n;
 }

@@ -288,6 +288,10 @@ static void process_release(struct process *p)
         kobj_unref(p->stdout_pipe);
         p->stdout_pipe = NULL;
     }
+    if (p->stdin_pipe) {
+        kobj_unref(p->stdin_pipe);
+        p->stdin_pipe = NULL;
+    }
     if (space) {
         if (vmm_current_user_space() == space)
             vmm_space_activate(NULL);

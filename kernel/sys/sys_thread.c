@@ -40,15 +40,18 @@ static bool handle_out_ok(uint64_t out)
     return copy_to_user(uptr(out), &zero, sizeof zero) == 0;
 }
 
-dormer_status_t sys_NtCreateProcess(const uint64_t *args)
+/* Start the program of a user command line with optional pipe ends as its console
+ * input and output (0: the console). */
+static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, uint64_t len,
+                                      uint64_t stdin_handle, uint64_t stdout_handle)
 {
     char cmdline[CMDLINE_MAX_USER + 1], name[NAME_MAX_USER + 1], err[200];
-    uint64_t len = args[2];
-    struct kobject *out = NULL;
+    struct kobject *in = NULL, *out = NULL;
+    dormer_status_t st = STATUS_INVALID_HANDLE;
 
     if (len == 0 || len > CMDLINE_MAX_USER)
         return STATUS_INVALID_PARAMETER;
-    if (!handle_out_ok(args[0]) || copy_from_user(cmdline, uptr(args[1]), len) != 0)
+    if (!handle_out_ok(out_handle) || copy_from_user(cmdline, uptr(cmdline_va), len) != 0)
         return STATUS_ACCESS_VIOLATION;
     cmdline[len] = '\0';
     size_t n = 0;
@@ -59,27 +62,43 @@ dormer_status_t sys_NtCreateProcess(const uint64_t *args)
     name[n] = '\0';
     if (n == 0 || strlen(cmdline) != len)
         return STATUS_INVALID_PARAMETER;
-    if (args[3]) {
-        out = handle_lookup(process_current(), args[3], KOBJ_PIPE_WRITE);
-        if (!out)
-            return STATUS_INVALID_HANDLE;
-    }
+    if (stdin_handle && !(in = handle_lookup(process_current(), stdin_handle, KOBJ_PIPE_READ)))
+        goto fail;
+    if (stdout_handle &&
+        !(out = handle_lookup(process_current(), stdout_handle, KOBJ_PIPE_WRITE)))
+        goto fail;
     struct process *child = process_create(name, cmdline, err, sizeof err);
     if (!child) {
         pr_warn("cannot start %s\n", err); /* the reason, for whoever watches the console */
-        if (out)
-            kobj_unref(out);
-        return strstr(err, "file not found") ? STATUS_OBJECT_NAME_NOT_FOUND
-                                             : STATUS_INVALID_IMAGE_FORMAT;
+        st = strstr(err, "file not found") ? STATUS_OBJECT_NAME_NOT_FOUND
+                                           : STATUS_INVALID_IMAGE_FORMAT;
+        goto fail;
     }
-    child->stdout_pipe = out; /* the child's reference */
-    dormer_status_t st = return_handle(&child->obj, args[0]);
+    child->stdout_pipe = out; /* the child's references */
+    child->stdin_pipe = in;
+    st = return_handle(&child->obj, out_handle);
     if (st == STATUS_SUCCESS)
         process_start(child);
     else
         process_terminate(child, STATUS_TERMINATED), process_start(child);
     kobj_unref(&child->obj);
     return st;
+fail:
+    if (in)
+        kobj_unref(in);
+    if (out)
+        kobj_unref(out);
+    return st;
+}
+
+dormer_status_t sys_NtCreateProcess(const uint64_t *args)
+{
+    return create_process(args[0], args[1], args[2], 0, args[3]);
+}
+
+dormer_status_t sys_DmCreateProcessIo(const uint64_t *args)
+{
+    return create_process(args[0], args[1], args[2], args[3], args[4]);
 }
 
 dormer_status_t sys_NtCreateThread(const uint64_t *args)

@@ -170,6 +170,19 @@ NTAPI_IMPORT dormer_status_t DormerRawSyscall(uint64_t number, uint64_t a1, uint
 NTAPI_IMPORT dormer_status_t DormerCreateThread(dormer_handle_t *handle, dormer_thread_fn fn,
                                                 uint64_t arg, uint64_t stack_reserve);
 
+/* Raw console input for a line editor: blocks for the first byte, then returns what
+ * else is waiting (up to len), without echo. STATUS_END_OF_FILE once the input has
+ * ended (headless: the host's stdin reached its end). A process started with an input
+ * pipe reads the pipe instead, here and in NtReadConsole. */
+NTAPI_IMPORT dormer_status_t DmReadConsoleInput(char *buf, uint64_t len, uint64_t *read);
+/* The processes Ctrl+C ends (with STATUS_CONTROL_C_EXIT) instead of queueing 0x03;
+ * count 0..8, 0 clears the list. The console keeps a reference to each. */
+NTAPI_IMPORT dormer_status_t DmSetConsoleForeground(const dormer_handle_t *processes,
+                                                    uint64_t count);
+/* NtCreateProcess with an input too: stdin_handle a pipe read end (0: the console). */
+NTAPI_IMPORT dormer_status_t DmCreateProcessIo(dormer_handle_t *handle, const char *cmdline,
+                                               uint64_t len, dormer_handle_t stdin_handle,
+                                               dormer_handle_t stdout_handle);
 /* NtCreateProcess with a NUL-terminated command line. */
 NTAPI_IMPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
                                          dormer_handle_t *handle);

@@ -3,7 +3,9 @@
  * line: what a person types into the QEMU window reaches the same console queue.
  * The controller translates to scancode set 1, which is decoded here for a US
  * layout with Shift, Caps Lock and Ctrl (Ctrl+letter gives the control character).
- * Keys with no character (arrows, function keys, Alt) are ignored.
+ * The editing keys (arrows, Home, End, Delete) become the escape sequences a VT100
+ * terminal sends on the serial line (ESC [ A ...), so a line editor decodes one form.
+ * Other keys with no character (function keys, Alt) are ignored.
  */
 #include "pc.h"
 #include "x86.h"
@@ -47,6 +49,21 @@ static bool is_letter(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* The escape sequence of an editing key (extended make code), or NULL. */
+static const char *editing_key(uint8_t code)
+{
+    switch (code) {
+    case 0x48: return "\x1b[A"; /* up */
+    case 0x50: return "\x1b[B"; /* down */
+    case 0x4d: return "\x1b[C"; /* right */
+    case 0x4b: return "\x1b[D"; /* left */
+    case 0x47: return "\x1b[H"; /* home */
+    case 0x4f: return "\x1b[F"; /* end */
+    case 0x53: return "\x1b[3~"; /* delete */
+    default: return NULL;
+    }
+}
+
 /* The character for one make code, or 0. */
 static char decode(uint8_t code)
 {
@@ -86,6 +103,9 @@ static void key(uint8_t code)
             caps_on = !caps_on;
     } else if (release) {
         extended = false;
+    } else if (extended && editing_key(make)) {
+        for (const char *seq = editing_key(make); *seq; seq++)
+            console_input_push(*seq);
     } else {
         char c = decode(make);
         if (c)

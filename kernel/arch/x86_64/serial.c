@@ -1,7 +1,9 @@
 /*
  * 16550 UART on COM1: the serial console. Output polls the transmitter (it must work
  * with interrupts off and in a panic); input is interrupt-driven (IRQ 4) and feeds
- * the console input queue. Newlines go out as CR LF.
+ * the console input queue. Newlines go out as CR LF. When the queue is full the
+ * receive interrupt is switched off and the bytes stay in the UART, so the sender
+ * (QEMU, reading a piped script) waits instead of losing them.
  */
 #include "pc.h"
 #include "x86.h"
@@ -48,8 +50,19 @@ static struct console serial_console = { .name = "serial", .write = serial_write
 
 static void serial_irq(void)
 {
-    while (x86_inb(COM1 + UART_LSR) & LSR_DATA_READY)
+    while (x86_inb(COM1 + UART_LSR) & LSR_DATA_READY) {
+        if (console_input_full()) {
+            x86_outb(COM1 + UART_IER, 0x00); /* until serial_resume */
+            return;
+        }
         console_input_push((char)x86_inb(COM1 + UART_DATA));
+    }
+}
+
+/* The queue has room again: take bytes on interrupt (those waiting raise it at once). */
+static void serial_resume(void)
+{
+    x86_outb(COM1 + UART_IER, 0x01);
 }
 
 void serial_init(void)
@@ -75,7 +88,12 @@ void serial_enable_input(void)
 {
     if (!serial_present)
         return;
+    console_set_input_resume(serial_resume);
     pic_set_handler(PC_IRQ_COM1, serial_irq);
     x86_outb(COM1 + UART_IER, 0x01); /* interrupt on received data */
     serial_irq();                    /* drain anything typed before now */
+    /* On the serial line only: the host wrapper forwards a piped script from here on
+     * (before this, GRUB would read it). tools/dormer_qemu.py waits for this text. */
+    static const char ready[] = "[serial input ready]\n";
+    serial_write(ready, sizeof ready - 1, 0);
 }

@@ -46,6 +46,7 @@ typedef int32_t dormer_status_t;
 #define STATUS_SEMAPHORE_LIMIT_EXCEEDED ((dormer_status_t)0xC0000047)
 #define STATUS_PROCESS_IS_TERMINATING   ((dormer_status_t)0xC000010A)
 #define STATUS_PIPE_BROKEN              ((dormer_status_t)0xC000014B)
+#define STATUS_CONTROL_C_EXIT           ((dormer_status_t)0xC000013A) /* ended by Ctrl+C */
 #define STATUS_TERMINATED               ((dormer_status_t)0xC000004B) /* default kill status */
 
 #define NT_SUCCESS(s) ((dormer_status_t)(s) >= 0)

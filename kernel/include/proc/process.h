@@ -88,6 +88,7 @@ struct process {
     struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
     uint32_t handle_count;       /* open handles; protected by handle_lock */
     struct kobject *stdout_pipe; /* console output goes here when set */
+    struct kobject *stdin_pipe;  /* console input comes from here when set */
     uint64_t peb;
     /* protected by sched_lock */
     struct list threads;

@@ -226,7 +226,12 @@ int main(void)
     for (;;) {
         uint64_t got = 0;
         uprintf("dormer> ");
-        if (!NT_SUCCESS(NtReadConsole(line, sizeof line, &got)))
+        dormer_status_t st = NtReadConsole(line, sizeof line, &got);
+        if (st == STATUS_END_OF_FILE) {
+            uprintf("\n");
+            return 0; /* end of input (a script's end): like exit */
+        }
+        if (!NT_SUCCESS(st))
             return 1;
         line[got < sizeof line ? got : sizeof line - 1] = '\0';
         if (run_line(line, &status))
