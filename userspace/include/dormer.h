@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <abi/file.h>
 #include <abi/peb.h>
 #include <abi/status.h>
 #include <abi/types.h>
@@ -142,6 +143,32 @@ NTAPI_IMPORT dormer_status_t NtSetThreadPriority(dormer_handle_t thread, uint64_
 /* ntdll's Dormer helpers. */
 
 /* Writes the NUL-terminated string s to the console; returns NtWriteConsole's status. */
+/* Files: UTF-16 paths, lengths in characters; structures and values in <abi/file.h>. */
+NTAPI_IMPORT dormer_status_t DmCreateFile(dormer_handle_t *handle, const uint16_t *path,
+                                          uint64_t path_chars, struct dormer_create_file *args);
+NTAPI_IMPORT dormer_status_t DmReadFile(dormer_handle_t handle, void *buf, uint64_t len,
+                                        const int64_t *offset, uint64_t *done);
+NTAPI_IMPORT dormer_status_t DmWriteFile(dormer_handle_t handle, const void *buf, uint64_t len,
+                                         const int64_t *offset, uint64_t *done);
+NTAPI_IMPORT dormer_status_t DmQueryInformationFile(dormer_handle_t handle, uint64_t info_class,
+                                                    void *buf, uint64_t size);
+NTAPI_IMPORT dormer_status_t DmSetInformationFile(dormer_handle_t handle, uint64_t info_class,
+                                                  const void *buf, uint64_t size);
+NTAPI_IMPORT dormer_status_t DmQueryDirectoryFile(dormer_handle_t dir,
+                                                  struct dormer_find_data *out,
+                                                  const uint16_t *pattern,
+                                                  uint64_t pattern_chars, uint64_t restart);
+NTAPI_IMPORT dormer_status_t DmFlushBuffersFile(dormer_handle_t handle);
+NTAPI_IMPORT dormer_status_t DmDuplicateHandle(dormer_handle_t handle, dormer_handle_t *out);
+NTAPI_IMPORT dormer_status_t DmSetCurrentDirectory(const uint16_t *path, uint64_t chars);
+NTAPI_IMPORT dormer_status_t DmGetCurrentDirectory(uint16_t *buf, uint64_t chars,
+                                                   uint64_t *needed);
+NTAPI_IMPORT dormer_status_t DmQueryAttributesFile(const uint16_t *path, uint64_t chars,
+                                                   struct dormer_file_basic *out);
+/* The id of a process or thread handle (-1 and -2 name the caller's own). */
+NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);
+/* Wall-clock time as a FILETIME: UTC, 100 ns units since 1601-01-01. */
+NTAPI_IMPORT dormer_status_t DmQuerySystemTime(int64_t *filetime);
 NTAPI_IMPORT dormer_status_t DormerWrite(const char *s);
 
 /* The process's ANSI command line (program name first, as on Windows), never NULL. */
