@@ -8,6 +8,7 @@
 Each test prints one line `PASS name` or `FAIL name: why`; the run ends with
 `N passed, N failed`. QEMU timeouts only detect hangs."""
 import concurrent.futures
+import difflib
 import os
 import re
 import subprocess
@@ -336,6 +337,38 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
             results.record(name, not why, why + ('\n' + tail(output) if why else ''))
 
 
+WIN32_DIR = []  # userspace/win32 in the source tree (set by main)
+
+
+def stock_expectation(prog):
+    """(expected stdout, expected status) of stock program w_NAME.exe: win32/NAME/NAME.expected
+    as Windows prints it (checked against Wine by tools/win32_expected.py) and the status in
+    NAME.status (0 without one)."""
+    name = prog[:-4]
+    base = os.path.join(WIN32_DIR[0], name, name)
+    with open(base + '.expected', 'rb') as f:
+        want = f.read().decode('latin-1')
+    status = 0
+    if os.path.exists(base + '.status'):
+        with open(base + '.status') as f:
+            status = int(f.read().split()[0], 0)
+    return want, status
+
+
+def compare_stock_output(prog, body):
+    """'' if body (a UTEST section) is exactly the expected output, else why not."""
+    want, _ = stock_expectation(prog)
+    want = want.replace('\r\n', '\n')
+    # The kernel's own line after the program's output (on the same line when the
+    # program did not end its last one).
+    got = re.sub(r'process \S+ \(pid \d+\) exited with status 0x[0-9A-Fa-f]+\n?$', '', body)
+    if got == want:
+        return ''
+    diff = difflib.unified_diff(want.splitlines(), got.splitlines(), 'expected', 'Dormer',
+                                lineterm='', n=1)
+    return 'output differs from %s.expected:\n%s' % (prog[:-4], '\n'.join(list(diff)[:40]))
+
+
 def check_user_tests(status, output, results):
     """The utest=all boot: each program's exit status, its own checks, the kill
     report of the faulting ones, and the frame counts around it all."""
@@ -346,6 +379,8 @@ def check_user_tests(status, output, results):
         seen += 1
         prog, body, got = m.group(1), m.group(2), int(m.group(3), 16)
         want = USER_STATUS.get(prog, 0)
+        if prog.startswith('w_'):
+            want = stock_expectation(prog)[1]
         why = ''
         if got != want:
             why = 'exit status 0x%X, wanted 0x%X' % (got, want)
@@ -361,6 +396,8 @@ def check_user_tests(status, output, results):
                 r'RIP [0-9a-f]{16}', r'User backtrace:'] + USER_CHAIN_FOR.get(prog, USER_CHAIN)
         if not why and patterns:
             why = check_patterns(body.encode(), patterns)
+        if not why and prog.startswith('w_'):
+            why = compare_stock_output(prog, body)
         results.record('user/' + prog, not why,
                        why + ('\n' + tail(body.encode(), 30) if why else ''))
     if seen == 0:
@@ -400,6 +437,7 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
          fuzz_secs=5):
     results = Results()
     MODULES[:] = modules
+    WIN32_DIR[:] = [os.path.join(top, 'userspace', 'win32')]
     work = os.path.join(qemu.build_dir, 'test')
     os.makedirs(work, exist_ok=True)
     run_host_tests(host_tests, results)
