@@ -108,6 +108,8 @@ dormer_status_t status_from_errno(int err)
         return STATUS_DELETE_PENDING;
     case K_ENODEL:
         return STATUS_CANNOT_DELETE;
+    case K_EEOF:
+        return STATUS_END_OF_FILE;
     case K_EINVAL:
     default:
         return STATUS_INVALID_PARAMETER;

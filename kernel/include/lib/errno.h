@@ -38,5 +38,6 @@
 #define K_ESHARE    (-204) /* another open of the file does not share that access */
 #define K_EDELPEND  (-205) /* the file is being deleted (its last handle is awaited) */
 #define K_ENODEL    (-206) /* this file cannot be deleted (read-only, the root) */
+#define K_EEOF      (-207) /* a read at an explicit offset at or past the end of file */
 
 #endif /* LIB_ERRNO_H */
