@@ -864,5 +864,11 @@ int main(int argc, char **argv)
     test_system32();
     test_pipes();
     test_frames_come_back();
+    /* Leave C:\ as it was: the boot's frame check counts what RAM C:\ holds. */
+    CHECK(remove_path("C:\\t_files\\a.txt") == STATUS_SUCCESS &&
+              remove_path("C:\\t_files\\dir2\\c.log") == STATUS_SUCCESS &&
+              remove_path("C:\\t_files\\dir2") == STATUS_SUCCESS &&
+              remove_path("C:\\t_files") == STATUS_SUCCESS,
+          "clean_up");
     return ulib_check_summary();
 }
