@@ -39,3 +39,21 @@ void time_sleep_ms(uint64_t ms)
     while (tick_count < end)
         arch_wait_for_interrupt();
 }
+
+/* Seconds between 1601-01-01 and 1970-01-01. */
+#define FILETIME_UNIX_EPOCH 11644473600ll
+
+int64_t time_wall_filetime(void)
+{
+    static int64_t boot_filetime; /* the wall clock at uptime 0 */
+    static bool read;
+
+    if (!__atomic_load_n(&read, __ATOMIC_ACQUIRE)) {
+        int64_t now = (arch_wall_clock_unix() + FILETIME_UNIX_EPOCH) * 10000000;
+        /* Two first readers store values a few ns apart: either is right. */
+        __atomic_store_n(&boot_filetime, now - (int64_t)(time_uptime_ns() / 100),
+                         __ATOMIC_RELAXED);
+        __atomic_store_n(&read, true, __ATOMIC_RELEASE);
+    }
+    return __atomic_load_n(&boot_filetime, __ATOMIC_RELAXED) + (int64_t)(time_uptime_ns() / 100);
+}

@@ -203,6 +203,18 @@ static int check_open_args(const struct vfs_open_args *a)
     return 0;
 }
 
+static bool dir_empty(struct vfs_node *n)
+{
+    struct vfs_dirent *e = kmalloc(sizeof *e);
+    uint64_t cookie = 0;
+
+    if (!e)
+        return false; /* treated as "not empty": the delete is refused, nothing lost */
+    bool empty = n->mount->ops->enumerate(n->mount, n, &cookie, e) == 0;
+    kfree(e);
+    return empty;
+}
+
 /* Opening an existing node: NT's checks, then the overwrite. */
 static int open_existing(struct vfs_node *n, const struct vfs_open_args *a, uint32_t access,
                          bool dir_only, uint32_t *action)
@@ -232,6 +244,12 @@ static int open_existing(struct vfs_node *n, const struct vfs_open_args *a, uint
         if (a->options & DORMER_FILE_DELETE_ON_CLOSE)
             return K_ENODEL;
     }
+    /* As NT's FAT driver: a delete-on-close open of a directory that cannot go fails
+     * now, not silently at the close. */
+    if ((a->options & DORMER_FILE_DELETE_ON_CLOSE) && n == m->root)
+        return K_ENODEL;
+    if ((a->options & DORMER_FILE_DELETE_ON_CLOSE) && n->directory && !dir_empty(n))
+        return K_ENOTEMPTY;
     if (m->read_only && ((access & (ACCESS_WRITE | DORMER_DELETE)) || overwrite))
         return K_EROFS;
     if (!share_ok(n, overwrite ? access | DORMER_FILE_WRITE_DATA : access, a->share))
@@ -478,10 +496,12 @@ int vfs_set_basic(struct vfs_file *f, uint32_t attributes, const int64_t times[4
             return K_EINVAL;
         t[i] = times[i] == -1 ? 0 : times[i];
     }
-    if (attributes & ~(ATTR_SETTABLE | DORMER_FILE_ATTRIBUTE_NORMAL |
-                       DORMER_FILE_ATTRIBUTE_DIRECTORY))
-        return K_EINVAL;
-    attributes &= ~DORMER_FILE_ATTRIBUTE_DIRECTORY;
+    /* Bits RAM C:\ cannot hold (temporary, not-indexed, ...) are dropped, as FAT drops
+     * them; a request of only such bits clears the others, as NORMAL does. */
+    if (attributes && !(attributes & ATTR_SETTABLE))
+        attributes = DORMER_FILE_ATTRIBUTE_NORMAL;
+    else
+        attributes &= ATTR_SETTABLE;
     vfs_lock_acquire();
     if (!(f->access & DORMER_FILE_WRITE_ATTRIBUTES))
         rc = K_EACCES;
@@ -509,18 +529,6 @@ int vfs_set_end_of_file(struct vfs_file *f, uint64_t size)
         rc = n->mount->ops->truncate(n->mount, n, size);
     vfs_lock_release();
     return rc;
-}
-
-static bool dir_empty(struct vfs_node *n)
-{
-    struct vfs_dirent *e = kmalloc(sizeof *e);
-    uint64_t cookie = 0;
-
-    if (!e)
-        return false; /* treated as "not empty": the delete is refused, nothing lost */
-    bool empty = n->mount->ops->enumerate(n->mount, n, &cookie, e) == 0;
-    kfree(e);
-    return empty;
 }
 
 int vfs_set_disposition(struct vfs_file *f, bool delete_file)

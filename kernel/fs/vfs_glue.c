@@ -1,7 +1,7 @@
 /*
  * The file-system layer's kernel side: its lock (a spinlock today: RAM C:\ never sleeps
- * and no user memory is touched under it), its clock (FILETIME from the uptime, taking
- * boot as the Unix epoch: Dormer reads no RTC yet), RAM C:\'s page supply (whole frames
+ * and no user memory is touched under it), its clock (the wall clock as a FILETIME:
+ * the CMOS clock read once, plus the uptime), RAM C:\'s page supply (whole frames
  * through the direct map, so a deleted file's frames go back to the pool), and the boot
  * mounts: C:\ with every boot module as a zero-copy file of C:\Windows\System32.
  */
@@ -16,8 +16,6 @@
 #include <lib/string.h>
 #include <mm/layout.h>
 #include <mm/pmm.h>
-
-#define FILETIME_UNIX_EPOCH 116444736000000000ll /* 1970-01-01 in 100 ns since 1601 */
 
 static struct spinlock vfs_lock = SPINLOCK_INIT("vfs");
 
@@ -34,7 +32,7 @@ void vfs_lock_release(void)
 
 int64_t vfs_now(void)
 {
-    return FILETIME_UNIX_EPOCH + (int64_t)(time_uptime_ns() / 100);
+    return time_wall_filetime();
 }
 
 static void *frame_alloc(void)

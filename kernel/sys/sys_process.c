@@ -26,6 +26,13 @@ dormer_status_t sys_NtQuerySystemTime(const uint64_t *args)
     return status_from_errno(copy_to_user(uptr(args[0]), &ns, sizeof ns));
 }
 
+dormer_status_t sys_DmQuerySystemTime(const uint64_t *args)
+{
+    int64_t ft = time_wall_filetime();
+
+    return status_from_errno(copy_to_user(uptr(args[0]), &ft, sizeof ft));
+}
+
 dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
 {
     struct dormer_memory_counters c = { 0 };

@@ -198,6 +198,27 @@ dormer_status_t sys_NtQueryExitStatus(const uint64_t *args)
     return st;
 }
 
+/* The id of a process or thread handle (what GetProcessId and GetThreadId report). */
+dormer_status_t sys_DmQueryObjectId(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    dormer_status_t st = STATUS_SUCCESS;
+    uint64_t id = 0;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    if (obj->type == KOBJ_PROCESS)
+        id = ((struct process *)obj)->pid;
+    else if (obj->type == KOBJ_THREAD)
+        id = ((struct thread *)obj)->tid;
+    else
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+    if (st == STATUS_SUCCESS && copy_to_user(uptr(args[1]), &id, sizeof id) != 0)
+        st = STATUS_ACCESS_VIOLATION;
+    kobj_unref(obj);
+    return st;
+}
+
 dormer_status_t sys_NtCreateEvent(const uint64_t *args)
 {
     if (!handle_out_ok(args[0]))

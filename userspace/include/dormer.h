@@ -197,6 +197,11 @@ NTAPI_IMPORT dormer_status_t DmGetCurrentDirectory(uint16_t *buf, uint64_t chars
 NTAPI_IMPORT dormer_status_t DmQueryAttributesFile(const uint16_t *path, uint64_t chars,
                                                    struct dormer_file_basic *out);
 
+/* The id of a process or thread handle (-1 and -2 name the caller's own). */
+NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);
+/* Wall-clock time as a FILETIME: UTC, 100 ns units since 1601-01-01. */
+NTAPI_IMPORT dormer_status_t DmQuerySystemTime(int64_t *filetime);
+
 /* ntdll's Dormer helpers. */
 
 /* Writes the NUL-terminated string s to the console; returns NtWriteConsole's status. */

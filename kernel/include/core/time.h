@@ -25,7 +25,15 @@ void time_start_scheduler_ticks(void);
 /* Sleep at least `ms` milliseconds with the CPU halted. Interrupts must be enabled. */
 void time_sleep_ms(uint64_t ms);
 
+/* Wall-clock time as a FILETIME (UTC, 100 ns units since 1601-01-01): the real-time
+ * clock read the first time it is asked for, plus the uptime since. Any thread. */
+int64_t time_wall_filetime(void);
+
 /* Provided by the arch port: nanoseconds from its calibrated cycle counter. */
 uint64_t arch_clock_ns(void);
+
+/* Provided by the arch port: seconds since 1970-01-01 UTC from the battery-backed
+ * clock (0 if it reads as nonsense). Slow (port I/O); not in interrupt context. */
+int64_t arch_wall_clock_unix(void);
 
 #endif

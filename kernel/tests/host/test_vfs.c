@@ -341,6 +341,12 @@ static void test_delete_on_close(void **state)
                      0);
     assert_int_equal(op("C:\\dd\\f", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
     assert_int_equal(del("C:\\dd"), K_ENOTEMPTY);
+    assert_int_equal(op("C:\\dd", DORMER_DELETE, 7, DORMER_FILE_OPEN, DORMER_FILE_DELETE_ON_CLOSE,
+                        NULL, NULL),
+                     K_ENOTEMPTY);
+    assert_int_equal(op("C:\\", DORMER_DELETE, 7, DORMER_FILE_OPEN, DORMER_FILE_DELETE_ON_CLOSE,
+                        NULL, NULL),
+                     K_ENODEL);
     assert_int_equal(del("C:\\dd\\f"), 0);
     assert_int_equal(del("C:\\dd"), 0);
 }

@@ -440,8 +440,13 @@ static void test_directories(void)
                          DORMER_FILE_OPEN, 0, 0, NULL, NULL),
                  STATUS_SUCCESS, "dir_with_trailing_separator");
     CHECK_STATUS(remove_path("C:\\t_files\\dir"), STATUS_DIRECTORY_NOT_EMPTY, "rmdir_not_empty");
+    CHECK_STATUS(open_ex("C:\\t_files\\dir", DORMER_DELETE, SHARE_ALL, DORMER_FILE_OPEN,
+                         DORMER_FILE_DIRECTORY_FILE | DORMER_FILE_DELETE_ON_CLOSE, 0, NULL, NULL),
+                 STATUS_DIRECTORY_NOT_EMPTY, "delete_on_close_not_empty");
     NtClose(d);
-    CHECK_STATUS(remove_path("C:\\t_files\\dir\\sub"), STATUS_SUCCESS, "rmdir_empty");
+    CHECK_STATUS(open_ex("C:\\t_files\\dir\\sub", DORMER_DELETE, SHARE_ALL, DORMER_FILE_OPEN,
+                         DORMER_FILE_DIRECTORY_FILE | DORMER_FILE_DELETE_ON_CLOSE, 0, NULL, NULL),
+                 STATUS_SUCCESS, "rmdir_empty");
     CHECK(!exists("C:\\t_files\\dir\\sub"), "rmdir_gone");
 }
 

@@ -1,0 +1,359 @@
+/*
+ * Synchronization: critical sections, slim reader/writer locks, condition variables
+ * and one-time initialization live in user memory and sleep in the kernel only when
+ * contended (NtWaitOnAddress on the lock word); events, mutexes and semaphores are
+ * kernel objects behind handles, so they work with WaitForMultipleObjects.
+ */
+#include "k32.h"
+
+/* ------------------------------------------------------------ critical sections ---- */
+/* LockCount holds the futex word (struct dormer_lock's three states); OwningThread is the
+ * owner's id, RecursionCount its depth. Nothing else in the structure is used. */
+
+static struct dormer_lock *cs_lock(LPCRITICAL_SECTION cs)
+{
+    _Static_assert(sizeof(cs->LockCount) == sizeof(struct dormer_lock), "lock word fits");
+    return (struct dormer_lock *)&cs->LockCount;
+}
+
+static HANDLE self_id(void)
+{
+    return (HANDLE)(uintptr_t)DormerGetTeb()->client_id_thread;
+}
+
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION cs)
+{
+    memset(cs, 0, sizeof *cs);
+}
+
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION cs, DWORD spin)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->SpinCount = spin;
+    return TRUE;
+}
+
+BOOL WINAPI InitializeCriticalSectionEx(LPCRITICAL_SECTION cs, DWORD spin, DWORD flags)
+{
+    (void)flags;
+    return InitializeCriticalSectionAndSpinCount(cs, spin);
+}
+
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs)
+{
+    memset(cs, 0, sizeof *cs);
+}
+
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs)
+{
+    HANDLE me = self_id();
+
+    if (cs->OwningThread == me) {
+        cs->RecursionCount++;
+        return;
+    }
+    DormerAcquireLock(cs_lock(cs));
+    cs->OwningThread = me;
+    cs->RecursionCount = 1;
+}
+
+BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs)
+{
+    HANDLE me = self_id();
+
+    if (cs->OwningThread == me) {
+        cs->RecursionCount++;
+        return TRUE;
+    }
+    if (!DormerTryAcquireLock(cs_lock(cs)))
+        return FALSE;
+    cs->OwningThread = me;
+    cs->RecursionCount = 1;
+    return TRUE;
+}
+
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs)
+{
+    if (cs->OwningThread != self_id() || cs->RecursionCount <= 0)
+        return; /* not the owner: Windows' behaviour is undefined; do no harm */
+    if (--cs->RecursionCount > 0)
+        return;
+    cs->OwningThread = NULL;
+    DormerReleaseLock(cs_lock(cs));
+}
+
+/* --------------------------------------------------------------- SRW locks ---- */
+/* The pointer-sized word: bit 0 writer, bits 1.. reader count; waiters sleep on the
+ * low 32 bits and are all woken on release (they race again). */
+
+#define SRW_WRITER 1u
+#define SRW_READER 2u
+
+static uint32_t *srw_word(PSRWLOCK l)
+{
+    return (uint32_t *)&l->Ptr;
+}
+
+void WINAPI InitializeSRWLock(PSRWLOCK l)
+{
+    l->Ptr = NULL;
+}
+
+BOOLEAN WINAPI TryAcquireSRWLockExclusive(PSRWLOCK l)
+{
+    uint32_t expect = 0;
+
+    return __atomic_compare_exchange_n(srw_word(l), &expect, SRW_WRITER, 0, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
+void WINAPI AcquireSRWLockExclusive(PSRWLOCK l)
+{
+    uint32_t *w = srw_word(l);
+
+    for (;;) {
+        uint32_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
+        if (v == 0 && TryAcquireSRWLockExclusive(l))
+            return;
+        if (v != 0)
+            NtWaitOnAddress(w, v, sizeof *w, DORMER_INFINITE);
+    }
+}
+
+void WINAPI ReleaseSRWLockExclusive(PSRWLOCK l)
+{
+    __atomic_store_n(srw_word(l), 0, __ATOMIC_RELEASE);
+    NtWakeAddress(srw_word(l), 1);
+}
+
+BOOLEAN WINAPI TryAcquireSRWLockShared(PSRWLOCK l)
+{
+    uint32_t *w = srw_word(l), v = __atomic_load_n(w, __ATOMIC_RELAXED);
+
+    while (!(v & SRW_WRITER))
+        if (__atomic_compare_exchange_n(w, &v, v + SRW_READER, 1, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return TRUE;
+    return FALSE;
+}
+
+void WINAPI AcquireSRWLockShared(PSRWLOCK l)
+{
+    uint32_t *w = srw_word(l);
+
+    while (!TryAcquireSRWLockShared(l)) {
+        uint32_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
+        if (v & SRW_WRITER)
+            NtWaitOnAddress(w, v, sizeof *w, DORMER_INFINITE);
+    }
+}
+
+void WINAPI ReleaseSRWLockShared(PSRWLOCK l)
+{
+    if (__atomic_sub_fetch(srw_word(l), SRW_READER, __ATOMIC_RELEASE) == 0)
+        NtWakeAddress(srw_word(l), 1);
+}
+
+/* ------------------------------------------------------- condition variables ---- */
+/* A sequence number: a sleeper waits for it to change from what it read before it let
+ * go of the lock, so a wake between the two is never lost. */
+
+static uint32_t *cv_word(PCONDITION_VARIABLE cv)
+{
+    return (uint32_t *)&cv->Ptr;
+}
+
+void WINAPI InitializeConditionVariable(PCONDITION_VARIABLE cv)
+{
+    cv->Ptr = NULL;
+}
+
+static BOOL cv_sleep(PCONDITION_VARIABLE cv, uint32_t seq, DWORD ms)
+{
+    dormer_status_t st = NtWaitOnAddress(cv_word(cv), seq, sizeof(uint32_t), k32_timeout(ms));
+
+    if (st == STATUS_TIMEOUT) {
+        k32_set_error(ERROR_TIMEOUT);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE cv, PCRITICAL_SECTION cs, DWORD ms)
+{
+    uint32_t seq = __atomic_load_n(cv_word(cv), __ATOMIC_ACQUIRE);
+    LONG depth = cs->RecursionCount;
+
+    cs->RecursionCount = 1;
+    LeaveCriticalSection(cs);
+    BOOL ok = cv_sleep(cv, seq, ms);
+    EnterCriticalSection(cs);
+    cs->RecursionCount = depth;
+    return ok;
+}
+
+BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE cv, PSRWLOCK l, DWORD ms, ULONG flags)
+{
+    uint32_t seq = __atomic_load_n(cv_word(cv), __ATOMIC_ACQUIRE);
+    BOOL shared = (flags & CONDITION_VARIABLE_LOCKMODE_SHARED) != 0;
+
+    if (shared)
+        ReleaseSRWLockShared(l);
+    else
+        ReleaseSRWLockExclusive(l);
+    BOOL ok = cv_sleep(cv, seq, ms);
+    if (shared)
+        AcquireSRWLockShared(l);
+    else
+        AcquireSRWLockExclusive(l);
+    return ok;
+}
+
+void WINAPI WakeConditionVariable(PCONDITION_VARIABLE cv)
+{
+    __atomic_add_fetch(cv_word(cv), 1, __ATOMIC_RELEASE);
+    NtWakeAddress(cv_word(cv), 0);
+}
+
+void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE cv)
+{
+    __atomic_add_fetch(cv_word(cv), 1, __ATOMIC_RELEASE);
+    NtWakeAddress(cv_word(cv), 1);
+}
+
+/* ------------------------------------------------------------- init once ---- */
+/* 0 not started, 1 running, 2 done. */
+
+void WINAPI InitOnceInitialize(PINIT_ONCE once)
+{
+    once->Ptr = NULL;
+}
+
+BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE once, PINIT_ONCE_FN fn, PVOID param, LPVOID *context)
+{
+    uint32_t *w = (uint32_t *)&once->Ptr;
+
+    for (;;) {
+        uint32_t v = 0;
+        if (__atomic_compare_exchange_n(w, &v, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+            BOOL ok = fn(once, param, context);
+            __atomic_store_n(w, ok ? 2 : 0, __ATOMIC_RELEASE);
+            NtWakeAddress(w, 1);
+            return ok;
+        }
+        if (v == 2)
+            return TRUE;
+        NtWaitOnAddress(w, 1, sizeof *w, DORMER_INFINITE);
+    }
+}
+
+/* ------------------------------------------------------- kernel objects ---- */
+
+static HANDLE created(dormer_status_t st, dormer_handle_t h)
+{
+    if (!NT_SUCCESS(st)) {
+        k32_fail(st);
+        return NULL;
+    }
+    k32_set_error(ERROR_SUCCESS); /* no names, so never ERROR_ALREADY_EXISTS */
+    return (HANDLE)(uintptr_t)h;
+}
+
+/* Named objects need an object namespace Dormer does not have yet. */
+static BOOL unnamed(const void *name)
+{
+    if (!name)
+        return TRUE;
+    k32_set_error(ERROR_NOT_SUPPORTED);
+    return FALSE;
+}
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, LPCSTR name)
+{
+    dormer_handle_t h = 0;
+
+    (void)sa;
+    if (!unnamed(name))
+        return NULL;
+    return created(NtCreateEvent(&h, manual ? 1 : 0, initial ? 1 : 0), h);
+}
+
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, LPCWSTR name)
+{
+    if (!unnamed(name))
+        return NULL;
+    return CreateEventA(sa, manual, initial, NULL);
+}
+
+BOOL WINAPI SetEvent(HANDLE h)
+{
+    dormer_status_t st = NtSetEvent(k32_handle(h));
+    return NT_SUCCESS(st) ? TRUE : k32_fail(st);
+}
+
+BOOL WINAPI ResetEvent(HANDLE h)
+{
+    dormer_status_t st = NtResetEvent(k32_handle(h));
+    return NT_SUCCESS(st) ? TRUE : k32_fail(st);
+}
+
+HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCSTR name)
+{
+    dormer_handle_t h = 0;
+
+    (void)sa;
+    if (!unnamed(name))
+        return NULL;
+    return created(NtCreateMutex(&h, owned ? 1 : 0), h);
+}
+
+HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCWSTR name)
+{
+    if (!unnamed(name))
+        return NULL;
+    return CreateMutexA(sa, owned, NULL);
+}
+
+BOOL WINAPI ReleaseMutex(HANDLE h)
+{
+    dormer_status_t st = NtReleaseMutex(k32_handle(h));
+    return NT_SUCCESS(st) ? TRUE : k32_fail(st);
+}
+
+HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum, LPCSTR name)
+{
+    dormer_handle_t h = 0;
+
+    (void)sa;
+    if (!unnamed(name))
+        return NULL;
+    if (maximum <= 0 || initial < 0 || initial > maximum) {
+        k32_set_error(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return created(NtCreateSemaphore(&h, (uint64_t)initial, (uint64_t)maximum), h);
+}
+
+HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum,
+                               LPCWSTR name)
+{
+    if (!unnamed(name))
+        return NULL;
+    return CreateSemaphoreA(sa, initial, maximum, NULL);
+}
+
+BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG previous)
+{
+    int32_t prev = 0;
+
+    if (count <= 0) {
+        k32_set_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    dormer_status_t st = NtReleaseSemaphore(k32_handle(h), (uint64_t)count, &prev);
+    if (!NT_SUCCESS(st))
+        return k32_fail(st);
+    if (previous)
+        *previous = prev;
+    return TRUE;
+}
