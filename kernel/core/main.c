@@ -17,6 +17,7 @@
 #include <core/sections.h>
 #include <core/time.h>
 #include <fs/bootfs.h>
+#include <fs/vfs.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 #include <loader/image_section.h>
@@ -251,6 +252,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
     sched_init();
     time_start_scheduler_ticks();
     bootfs_init(&boot_info);
+    fs_init();
     loader_set_force_relocate(cmdline_flag("loader_relocate"));
     if (cmdline_get("utest")) {
         run_user_tests();

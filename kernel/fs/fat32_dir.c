@@ -5,6 +5,7 @@
  * Each reported entry carries where it lives, so later writes go to the right slots.
  */
 #include "fat32_priv.h"
+#include <fs/path.h>
 #include <lib/bytes.h>
 #include <lib/errno.h>
 #include <lib/string.h>
@@ -156,27 +157,6 @@ int fat32_dir_next(struct fat32_vol *vol, struct fat32_dir_iter *it, struct fat3
     }
 }
 
-/* Windows-style case folding for names: ASCII and Latin-1 letters. */
-static uint16_t fold(uint16_t c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7))
-        return (uint16_t)(c - 32);
-    if (c == 0xFF)
-        return 0x178;
-    return c;
-}
-
-/* Compares a UTF-16 name with another without regard to case. */
-static int name_equal(const uint16_t *a, uint32_t alen, const uint16_t *b, uint32_t blen)
-{
-    if (alen != blen)
-        return 0;
-    for (uint32_t i = 0; i < alen; i++)
-        if (fold(a[i]) != fold(b[i]))
-            return 0;
-    return 1;
-}
-
 int fat32_lookup(struct fat32_vol *vol, uint32_t dir_cluster, const uint16_t *name,
                  uint32_t len, struct fat32_dirent *ent)
 {
@@ -187,13 +167,13 @@ int fat32_lookup(struct fat32_vol *vol, uint32_t dir_cluster, const uint16_t *na
     if (len == 0 || len > FAT32_MAX_NAME)
         return K_ENOENT;
     while ((rc = fat32_dir_next(vol, &it, ent)) == 1) {
-        if (name_equal(ent->name, ent->name_len, name, len))
+        if (path_name_equal(ent->name, ent->name_len, name, len))
             return 0;
         uint16_t sn[12];
         uint32_t n = 0;
         while (n < 12 && ent->short_name[n])
             sn[n] = (uint8_t)ent->short_name[n], n++;
-        if (name_equal(sn, n, name, len))
+        if (path_name_equal(sn, n, name, len))
             return 0;
     }
     return rc < 0 ? rc : K_ENOENT;

@@ -14,6 +14,7 @@
 #include <core/panic.h>
 #include <core/printk.h>
 #include <fs/bootfs.h>
+#include <fs/vfs.h>
 #include <lib/errno.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
@@ -284,6 +285,11 @@ static void process_release(struct process *p)
     spin_unlock(&p->handle_lock);
     while (n)
         kobj_unref(open[--n]);
+    spin_lock(&p->handle_lock);
+    struct vfs_cwd *cwd = p->cwd;
+    p->cwd = NULL;
+    spin_unlock(&p->handle_lock);
+    vfs_cwd_drop(cwd);
     if (p->stdout_pipe) {
         kobj_unref(p->stdout_pipe);
         p->stdout_pipe = NULL;
@@ -331,6 +337,11 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     list_init(&p->threads);
     strlcpy(p->name, name, sizeof p->name);
     p->parent_pid = parent ? parent->pid : 0;
+    if (parent) { /* the child starts in its parent's current directory */
+        spin_lock(&parent->handle_lock);
+        p->cwd = vfs_cwd_hold(parent->cwd);
+        spin_unlock(&parent->handle_lock);
+    }
     uint64_t flags = sched_lock_irq();
     p->pid = next_pid++;
     list_push_back(&all_processes, &p->all_node);

@@ -13,6 +13,8 @@
 #include <proc/process.h>
 #include <sys/syscall.h>
 
+#include "sys_io.h"
+
 static void kfile_destroy(struct kobject *obj)
 {
     kfree(obj);
@@ -88,16 +90,9 @@ dormer_status_t sys_NtReadFile(const uint64_t *args)
         st = read_boot_file((struct kfile *)obj, args);
         goto out;
     }
-    long got = pipe_read(obj, uptr(args[1]), len);
-    if (got < 0) {
-        st = got == K_EINTR ? STATUS_PROCESS_IS_TERMINATING : status_from_errno((int)got);
+    st = sys_pipe_read(obj, uptr(args[1]), len, &n);
+    if (st != STATUS_SUCCESS)
         goto out;
-    }
-    if (got == 0 && len > 0) {
-        st = STATUS_PIPE_BROKEN;
-        goto out;
-    }
-    n = (uint64_t)got;
     st = copy_to_user(uptr(args[3]), &n, sizeof n) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 out:
     if (obj)
@@ -118,12 +113,9 @@ dormer_status_t sys_NtWriteFile(const uint64_t *args)
         st = STATUS_ACCESS_VIOLATION;
         goto out;
     }
-    long put = pipe_write(obj, (const void *)(uintptr_t)args[1], args[2], true);
-    if (put < 0) {
-        st = put == K_EINTR ? STATUS_PROCESS_IS_TERMINATING : status_from_errno((int)put);
+    st = sys_pipe_write(obj, uptr(args[1]), args[2], &n);
+    if (st != STATUS_SUCCESS)
         goto out;
-    }
-    n = (uint64_t)put;
     st = copy_to_user(uptr(args[3]), &n, sizeof n) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 out:
     kobj_unref(obj);
@@ -164,6 +156,30 @@ dormer_status_t sys_NtQueryDirectoryFile(const uint64_t *args)
     entry.size = f->size;
     strlcpy(entry.name, f->name, sizeof entry.name);
     return status_from_errno(copy_to_user(uptr(args[1]), &entry, sizeof entry));
+}
+
+dormer_status_t sys_pipe_read(struct kobject *read_end, uptr_t buf, uint64_t len, uint64_t *n)
+{
+    long got = pipe_read(read_end, buf, len);
+
+    *n = 0;
+    if (got < 0)
+        return got == K_EINTR ? STATUS_PROCESS_IS_TERMINATING : status_from_errno((int)got);
+    if (got == 0 && len > 0)
+        return STATUS_PIPE_BROKEN;
+    *n = (uint64_t)got;
+    return STATUS_SUCCESS;
+}
+
+dormer_status_t sys_pipe_write(struct kobject *write_end, uptr_t buf, uint64_t len, uint64_t *n)
+{
+    long put = pipe_write(write_end, (const void *)(uintptr_t)buf.va, len, true);
+
+    *n = 0;
+    if (put < 0)
+        return put == K_EINTR ? STATUS_PROCESS_IS_TERMINATING : status_from_errno((int)put);
+    *n = (uint64_t)put;
+    return STATUS_SUCCESS;
 }
 
 dormer_status_t sys_NtClose(const uint64_t *args)

@@ -1,24 +1,629 @@
 /*
- * Native file calls: placeholders until the file-system layer lands (every call says
- * STATUS_NOT_IMPLEMENTED).
+ * The native file calls (DmCreateFile .. DmQueryAttributesFile, 35-45) over the file-
+ * system layer. Each handler copies in and checks every argument first (lengths bounded
+ * before any allocation), then acts. Data moves between user memory and the file system
+ * through a kernel bounce buffer, never under the vfs lock, so a faulting user buffer
+ * is an error return and nothing else. DmReadFile/DmWriteFile also serve pipe ends.
  */
+#include <abi/file.h>
+#include <arch/uaccess.h>
+#include <fs/path.h>
+#include <fs/vfs.h>
+#include <lib/errno.h>
+#include <lib/spinlock.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+#include <proc/process.h>
 #include <sys/syscall.h>
 
-#define NOT_YET(name)                                   \
-    dormer_status_t sys_##name(const uint64_t *args)    \
-    {                                                   \
-        (void)args;                                     \
-        return STATUS_NOT_IMPLEMENTED;                  \
-    }
+#include "sys_io.h"
 
-NOT_YET(DmCreateFile)
-NOT_YET(DmReadFile)
-NOT_YET(DmWriteFile)
-NOT_YET(DmQueryInformationFile)
-NOT_YET(DmSetInformationFile)
-NOT_YET(DmQueryDirectoryFile)
-NOT_YET(DmFlushBuffersFile)
-NOT_YET(DmDuplicateHandle)
-NOT_YET(DmSetCurrentDirectory)
-NOT_YET(DmGetCurrentDirectory)
-NOT_YET(DmQueryAttributesFile)
+#define BOUNCE_MAX (64 * 1024)
+
+/* What a DmCreateFile handle names. */
+struct file_obj {
+    struct kobject obj;
+    struct vfs_file *file;
+};
+
+static void file_obj_destroy(struct kobject *obj)
+{
+    struct file_obj *fo = (struct file_obj *)obj;
+
+    vfs_close(fo->file);
+    kfree(fo);
+}
+
+static const uint16_t root_c[] = { 'C', ':', '\\' };
+
+/* The caller's current directory, held (NULL stands for C:\). */
+static struct vfs_cwd *cwd_get(struct process *p)
+{
+    spin_lock(&p->handle_lock);
+    struct vfs_cwd *c = vfs_cwd_hold(p->cwd);
+    spin_unlock(&p->handle_lock);
+    return c;
+}
+
+/* A resolved path: normalized, kmalloc'd. */
+struct upath {
+    uint16_t *path;
+    size_t len;
+    bool dir_only;
+};
+
+/* Copies chars units of path from user memory and normalizes them against the current
+ * directory. 0, K_EBADNAME (length 0 or over PATH_MAX_CHARS), K_EFAULT, K_ENOMEM, or
+ * path_normalize's errors. */
+static int upath_get(uptr_t src, uint64_t chars, struct upath *out)
+{
+    if (chars == 0 || chars > PATH_MAX_CHARS)
+        return K_EBADNAME;
+    uint16_t *raw = kmalloc(chars * sizeof *raw);
+    if (!raw)
+        return K_ENOMEM;
+    if (copy_from_user(raw, src, chars * sizeof *raw) != 0) {
+        kfree(raw);
+        return K_EFAULT;
+    }
+    struct vfs_cwd *c = cwd_get(process_current());
+    const uint16_t *cwd = c ? c->path : root_c;
+    size_t cwd_len = c ? c->len : 3;
+    size_t cap = cwd_len + chars + 5;
+    if (cap > PATH_MAX_CHARS + 1)
+        cap = PATH_MAX_CHARS + 1;
+    out->path = kmalloc(cap * sizeof *out->path);
+    long n = out->path ? path_normalize(raw, chars, cwd, cwd_len, out->path, cap, &out->dir_only)
+                       : K_ENOMEM;
+    vfs_cwd_drop(c);
+    kfree(raw);
+    if (n < 0) {
+        kfree(out->path);
+        out->path = NULL;
+        return n == K_ERANGE ? K_EBADNAME : (int)n;
+    }
+    out->len = (size_t)n;
+    return 0;
+}
+
+static void upath_put(struct upath *p)
+{
+    kfree(p->path);
+}
+
+dormer_status_t sys_DmCreateFile(const uint64_t *args)
+{
+    struct process *p = process_current();
+    struct dormer_create_file ca;
+    struct vfs_open_args oa;
+    struct upath path = { 0 };
+    struct vfs_file *f;
+    uint64_t handle = 0;
+    uint32_t action = 0;
+
+    if (copy_from_user(&ca, uptr(args[3]), sizeof ca) != 0 ||
+        copy_to_user(uptr(args[0]), &handle, sizeof handle) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    int rc = upath_get(uptr(args[1]), args[2], &path);
+    if (rc)
+        return status_from_errno(rc);
+    struct file_obj *fo = kcalloc(1, sizeof *fo);
+    if (!fo) {
+        rc = K_ENOMEM;
+        goto out;
+    }
+    oa = (struct vfs_open_args){ .access = ca.access, .share = ca.share,
+                                 .disposition = ca.disposition, .options = ca.options,
+                                 .attributes = ca.attributes };
+    rc = vfs_open(path.path, path.len, path.dir_only, &oa, &f, &action);
+    if (rc) {
+        kfree(fo);
+        goto out;
+    }
+    kobj_init(&fo->obj, KOBJ_VFS_FILE, file_obj_destroy);
+    fo->file = f;
+    rc = handle_insert(p, &fo->obj, &handle);
+    kobj_unref(&fo->obj); /* the handle holds it now, or it closes here */
+    if (rc)
+        goto out;
+    ca.action = action;
+    if (copy_to_user(uptr(args[0]), &handle, sizeof handle) != 0 ||
+        copy_to_user(uptr_add(uptr(args[3]), offsetof(struct dormer_create_file, action)),
+                     &ca.action, sizeof ca.action) != 0) {
+        handle_close(p, handle);
+        rc = K_EFAULT;
+    }
+out:
+    upath_put(&path);
+    return status_from_errno(rc);
+}
+
+/* The file object behind handle, or NULL (no reference taken beyond obj's). */
+static struct vfs_file *vfs_file_of(struct kobject *obj)
+{
+    return obj && obj->type == KOBJ_VFS_FILE ? ((struct file_obj *)obj)->file : NULL;
+}
+
+/* Reads args[3] (const int64_t *offset, NULL allowed) into *at and *off. */
+static dormer_status_t get_offset(uint64_t uoff, bool write, enum vfs_at *at, uint64_t *off)
+{
+    int64_t v;
+
+    *at = VFS_AT_POSITION;
+    *off = 0;
+    if (uoff == 0)
+        return STATUS_SUCCESS;
+    if (copy_from_user(&v, uptr(uoff), sizeof v) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    if (v == DORMER_FILE_USE_FILE_POINTER)
+        return STATUS_SUCCESS;
+    if (v == DORMER_FILE_WRITE_TO_END_OF_FILE && write) {
+        *at = VFS_AT_END;
+        return STATUS_SUCCESS;
+    }
+    if (v < 0)
+        return STATUS_INVALID_PARAMETER;
+    *at = VFS_AT_OFFSET;
+    *off = (uint64_t)v;
+    return STATUS_SUCCESS;
+}
+
+/* Moves len bytes between user memory at ubuf and the file, chunk by chunk. */
+static int file_io(struct vfs_file *f, bool write, enum vfs_at at, uint64_t off, uptr_t ubuf,
+                   uint64_t len, uint64_t *total)
+{
+    size_t cap = len < BOUNCE_MAX ? (size_t)len : BOUNCE_MAX;
+    uint8_t *kbuf = kmalloc(cap ? cap : 1);
+    int rc = 0;
+
+    *total = 0;
+    if (!kbuf)
+        return K_ENOMEM;
+    do {
+        size_t chunk = len - *total < cap ? (size_t)(len - *total) : cap, got = 0;
+        uint64_t where = at == VFS_AT_OFFSET ? off + *total : 0;
+        if (write) {
+            if (copy_from_user(kbuf, uptr_add(ubuf, *total), chunk) != 0) {
+                rc = K_EFAULT;
+                break;
+            }
+            rc = vfs_write(f, at, where, kbuf, chunk, &got);
+        } else {
+            rc = vfs_read(f, at, where, kbuf, chunk, &got);
+            if (rc == 0 && copy_to_user(uptr_add(ubuf, *total), kbuf, got) != 0)
+                rc = K_EFAULT;
+        }
+        if (rc) {
+            if (rc == K_EEOF && *total > 0)
+                rc = 0; /* the end, after some bytes */
+            break;
+        }
+        *total += got;
+        if (got < chunk)
+            break;
+    } while (*total < len);
+    kfree(kbuf);
+    return rc;
+}
+
+static dormer_status_t read_or_write(const uint64_t *args, bool write)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    uint64_t len = args[2], n = 0;
+    enum vfs_at at;
+    uint64_t off;
+    dormer_status_t st;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    if (!uaccess_range_ok(uptr(args[1]), len) ||
+        copy_to_user(uptr(args[4]), &n, sizeof n) != 0) {
+        st = STATUS_ACCESS_VIOLATION;
+        goto out;
+    }
+    st = get_offset(args[3], write, &at, &off);
+    if (st != STATUS_SUCCESS)
+        goto out;
+    struct vfs_file *f = vfs_file_of(obj);
+    if (f)
+        st = status_from_errno(file_io(f, write, at, off, uptr(args[1]), len, &n));
+    else if (!write && obj->type == KOBJ_PIPE_READ)
+        st = sys_pipe_read(obj, uptr(args[1]), len, &n);
+    else if (write && obj->type == KOBJ_PIPE_WRITE)
+        st = sys_pipe_write(obj, uptr(args[1]), len, &n);
+    else if (obj->type == KOBJ_PIPE_READ || obj->type == KOBJ_PIPE_WRITE)
+        st = STATUS_ACCESS_DENIED; /* the wrong end */
+    else
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+    if (copy_to_user(uptr(args[4]), &n, sizeof n) != 0 && NT_SUCCESS(st))
+        st = STATUS_ACCESS_VIOLATION;
+out:
+    kobj_unref(obj);
+    return st;
+}
+
+dormer_status_t sys_DmReadFile(const uint64_t *args)
+{
+    return read_or_write(args, false);
+}
+
+dormer_status_t sys_DmWriteFile(const uint64_t *args)
+{
+    return read_or_write(args, true);
+}
+
+static void basic_from_stat(const struct vfs_stat *s, struct dormer_file_basic *b)
+{
+    memset(b, 0, sizeof *b);
+    b->creation = s->creation;
+    b->last_access = s->last_access;
+    b->last_write = s->last_write;
+    b->change = s->change;
+    b->attributes = s->attributes;
+}
+
+/* FileNameInformation: as much of the name as fits, BUFFER_OVERFLOW if not all. */
+static dormer_status_t query_name(struct vfs_file *f, uptr_t out, uint64_t size)
+{
+    size_t cap = (size_t)((size - sizeof(struct dormer_file_name)) / 2), chars;
+
+    if (cap > PATH_MAX_CHARS)
+        cap = PATH_MAX_CHARS;
+    uint16_t *buf = kmalloc(cap ? cap * sizeof *buf : 1);
+    if (!buf)
+        return STATUS_NO_MEMORY;
+    int rc = vfs_query_name(f, buf, cap, &chars);
+    uint32_t c32 = (uint32_t)chars;
+    size_t put = chars < cap ? chars : cap;
+    dormer_status_t st = STATUS_SUCCESS;
+    if (copy_to_user(out, &c32, sizeof c32) != 0 ||
+        copy_to_user(uptr_add(out, sizeof c32), buf, put * sizeof *buf) != 0)
+        st = STATUS_ACCESS_VIOLATION;
+    else if (rc == K_ERANGE)
+        st = STATUS_BUFFER_OVERFLOW;
+    kfree(buf);
+    return st;
+}
+
+static uint64_t class_size(uint64_t cls)
+{
+    switch (cls) {
+    case DORMER_FILE_BASIC_INFO:
+        return sizeof(struct dormer_file_basic);
+    case DORMER_FILE_STANDARD_INFO:
+        return sizeof(struct dormer_file_standard);
+    case DORMER_FILE_POSITION_INFO:
+        return sizeof(struct dormer_file_position);
+    case DORMER_FILE_END_OF_FILE_INFO:
+        return sizeof(struct dormer_file_end_of_file);
+    case DORMER_FILE_DISPOSITION_INFO:
+        return 1; /* delete_file: the rest is padding */
+    case DORMER_FILE_RENAME_INFO:
+        return sizeof(struct dormer_file_rename);
+    case DORMER_FILE_NAME_INFO:
+        return sizeof(struct dormer_file_name);
+    case DORMER_FILE_TYPE_INFO:
+        return sizeof(struct dormer_file_type);
+    default:
+        return 0;
+    }
+}
+
+static dormer_status_t query_file(struct vfs_file *f, uint64_t cls, uptr_t out, uint64_t size)
+{
+    union {
+        struct dormer_file_basic basic;
+        struct dormer_file_standard standard;
+        struct dormer_file_position position;
+    } u;
+    struct vfs_stat st;
+    bool pending;
+
+    memset(&u, 0, sizeof u);
+    switch (cls) {
+    case DORMER_FILE_BASIC_INFO:
+        vfs_stat_file(f, &st);
+        basic_from_stat(&st, &u.basic);
+        break;
+    case DORMER_FILE_STANDARD_INFO:
+        vfs_query_standard(f, &st, &pending);
+        u.standard.allocation = st.allocation;
+        u.standard.end_of_file = st.size;
+        u.standard.links = pending ? 0 : 1;
+        u.standard.delete_pending = pending;
+        u.standard.directory = (st.attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY) != 0;
+        break;
+    case DORMER_FILE_POSITION_INFO:
+        u.position.position = (int64_t)vfs_get_position(f);
+        break;
+    case DORMER_FILE_NAME_INFO:
+        return query_name(f, out, size);
+    default:
+        return STATUS_INVALID_INFO_CLASS;
+    }
+    return status_from_errno(copy_to_user(out, &u, class_size(cls)));
+}
+
+dormer_status_t sys_DmQueryInformationFile(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    uint64_t cls = args[1], size = args[3];
+    uptr_t out = uptr(args[2]);
+    dormer_status_t st;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    struct vfs_file *f = vfs_file_of(obj);
+    uint64_t need = class_size(cls);
+    if (need == 0 || cls == DORMER_FILE_END_OF_FILE_INFO || cls == DORMER_FILE_DISPOSITION_INFO ||
+        cls == DORMER_FILE_RENAME_INFO) {
+        st = STATUS_INVALID_INFO_CLASS;
+    } else if (size < need) {
+        st = STATUS_INFO_LENGTH_MISMATCH;
+    } else if (!uaccess_range_ok(out, size)) {
+        st = STATUS_ACCESS_VIOLATION;
+    } else if (cls == DORMER_FILE_TYPE_INFO) {
+        struct dormer_file_type t = { 0, 0 };
+        bool pipe = obj->type == KOBJ_PIPE_READ || obj->type == KOBJ_PIPE_WRITE;
+        t.type = pipe ? DORMER_FILE_TYPE_PIPE : DORMER_FILE_TYPE_DISK;
+        st = f || pipe || obj->type == KOBJ_FILE
+                 ? status_from_errno(copy_to_user(out, &t, sizeof t))
+                 : STATUS_OBJECT_TYPE_MISMATCH;
+    } else if (!f) {
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+    } else {
+        st = query_file(f, cls, out, size);
+    }
+    kobj_unref(obj);
+    return st;
+}
+
+static dormer_status_t set_rename(struct vfs_file *f, uptr_t in, uint64_t size)
+{
+    struct dormer_file_rename r;
+    struct upath path = { 0 };
+
+    if (copy_from_user(&r, in, sizeof r) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    if (r.chars == 0 || r.chars > PATH_MAX_CHARS)
+        return STATUS_OBJECT_NAME_INVALID;
+    if (size < sizeof r + (uint64_t)r.chars * 2)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    int rc = upath_get(uptr_add(in, sizeof r), r.chars, &path);
+    if (rc == 0)
+        rc = vfs_rename(f, path.path, path.len, r.replace != 0);
+    upath_put(&path);
+    return status_from_errno(rc);
+}
+
+static dormer_status_t set_file(struct vfs_file *f, uint64_t cls, uptr_t in, uint64_t size)
+{
+    union {
+        struct dormer_file_basic basic;
+        struct dormer_file_position position;
+        struct dormer_file_end_of_file eof;
+        struct dormer_file_disposition disposition;
+    } u;
+
+    if (cls == DORMER_FILE_RENAME_INFO)
+        return set_rename(f, in, size);
+    if (copy_from_user(&u, in, class_size(cls)) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    switch (cls) {
+    case DORMER_FILE_BASIC_INFO: {
+        int64_t times[4] = { u.basic.creation, u.basic.last_access, u.basic.last_write,
+                             u.basic.change };
+        return status_from_errno(vfs_set_basic(f, u.basic.attributes, times));
+    }
+    case DORMER_FILE_POSITION_INFO:
+        if (u.position.position < 0)
+            return STATUS_INVALID_PARAMETER;
+        vfs_set_position(f, (uint64_t)u.position.position);
+        return STATUS_SUCCESS;
+    case DORMER_FILE_END_OF_FILE_INFO:
+        return status_from_errno(vfs_set_end_of_file(f, u.eof.end_of_file));
+    case DORMER_FILE_DISPOSITION_INFO:
+        return status_from_errno(vfs_set_disposition(f, u.disposition.delete_file != 0));
+    default:
+        return STATUS_INVALID_INFO_CLASS;
+    }
+}
+
+dormer_status_t sys_DmSetInformationFile(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    uint64_t cls = args[1], size = args[3];
+    dormer_status_t st;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    struct vfs_file *f = vfs_file_of(obj);
+    uint64_t need = class_size(cls);
+    if (need == 0 || cls == DORMER_FILE_STANDARD_INFO || cls == DORMER_FILE_NAME_INFO ||
+        cls == DORMER_FILE_TYPE_INFO)
+        st = STATUS_INVALID_INFO_CLASS;
+    else if (size < need)
+        st = STATUS_INFO_LENGTH_MISMATCH;
+    else if (!f)
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+    else
+        st = set_file(f, cls, uptr(args[2]), size);
+    kobj_unref(obj);
+    return st;
+}
+
+static void find_from_dirent(const struct vfs_dirent *e, struct dormer_find_data *d)
+{
+    memset(d, 0, sizeof *d);
+    d->attributes = e->st.attributes;
+    d->creation = e->st.creation;
+    d->last_access = e->st.last_access;
+    d->last_write = e->st.last_write;
+    d->size = e->st.size;
+    memcpy(d->name, e->name, e->name_len * sizeof d->name[0]);
+    for (size_t i = 0; e->short_name[i] && i < sizeof d->short_name / 2 - 1; i++)
+        d->short_name[i] = (uint8_t)e->short_name[i];
+}
+
+dormer_status_t sys_DmQueryDirectoryFile(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    uptr_t out = uptr(args[1]);
+    uint64_t plen = args[2] ? args[3] : 0;
+    uint16_t pattern[PATH_MAX_NAME];
+    dormer_status_t st;
+    int rc;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    struct vfs_file *f = vfs_file_of(obj);
+    struct vfs_dirent *e = NULL;
+    struct dormer_find_data *d = NULL;
+    if (!f) {
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+        goto out;
+    }
+    if (!uaccess_range_ok(out, sizeof *d)) {
+        st = STATUS_ACCESS_VIOLATION;
+        goto out;
+    }
+    if (plen > PATH_MAX_NAME) {
+        st = STATUS_OBJECT_NAME_INVALID;
+        goto out;
+    }
+    if (copy_from_user(pattern, uptr(args[2]), plen * sizeof pattern[0]) != 0) {
+        st = STATUS_ACCESS_VIOLATION;
+        goto out;
+    }
+    for (size_t i = 0; i < plen; i++) {
+        if (pattern[i] == '\\' || pattern[i] == '/' || pattern[i] < 0x20) {
+            st = STATUS_OBJECT_NAME_INVALID;
+            goto out;
+        }
+    }
+    e = kmalloc(sizeof *e);
+    d = kmalloc(sizeof *d);
+    if (!e || !d) {
+        st = STATUS_NO_MEMORY;
+        goto out;
+    }
+    rc = vfs_enumerate(f, pattern, (size_t)plen, args[4] != 0, e);
+    if (rc == 1) {
+        find_from_dirent(e, d);
+        st = status_from_errno(copy_to_user(out, d, sizeof *d));
+    } else {
+        st = rc == 0 ? STATUS_NO_MORE_FILES : rc == K_ENOENT ? STATUS_NO_SUCH_FILE
+                                                             : status_from_errno(rc);
+    }
+out:
+    kfree(e);
+    kfree(d);
+    kobj_unref(obj);
+    return st;
+}
+
+dormer_status_t sys_DmFlushBuffersFile(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    dormer_status_t st;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    struct vfs_file *f = vfs_file_of(obj);
+    if (f)
+        st = status_from_errno(vfs_flush(f));
+    else if (obj->type == KOBJ_PIPE_WRITE)
+        st = STATUS_SUCCESS; /* pipes hold no buffered data on the writer's side */
+    else
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+    kobj_unref(obj);
+    return st;
+}
+
+dormer_status_t sys_DmDuplicateHandle(const uint64_t *args)
+{
+    struct process *p = process_current();
+    uint64_t handle = 0;
+
+    if (copy_to_user(uptr(args[1]), &handle, sizeof handle) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    struct kobject *obj = handle_lookup(p, args[0], KOBJ_NONE);
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    int rc = handle_insert(p, obj, &handle);
+    kobj_unref(obj);
+    if (rc)
+        return status_from_errno(rc);
+    if (copy_to_user(uptr(args[1]), &handle, sizeof handle) != 0) {
+        handle_close(p, handle);
+        return STATUS_ACCESS_VIOLATION;
+    }
+    return STATUS_SUCCESS;
+}
+
+dormer_status_t sys_DmSetCurrentDirectory(const uint64_t *args)
+{
+    struct process *p = process_current();
+    struct upath path = { 0 };
+    struct vfs_stat st;
+
+    int rc = upath_get(uptr(args[0]), args[1], &path);
+    if (rc == 0)
+        rc = vfs_stat_path(path.path, path.len, false, &st);
+    if (rc == 0 && !(st.attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY))
+        rc = K_ENOTDIR;
+    struct vfs_cwd *c = rc == 0 ? vfs_cwd_new(path.path, path.len) : NULL;
+    if (rc == 0 && !c)
+        rc = K_ENOMEM;
+    if (rc == 0) {
+        spin_lock(&p->handle_lock);
+        struct vfs_cwd *old = p->cwd;
+        p->cwd = c;
+        spin_unlock(&p->handle_lock);
+        vfs_cwd_drop(old);
+    }
+    upath_put(&path);
+    return status_from_errno(rc);
+}
+
+dormer_status_t sys_DmGetCurrentDirectory(const uint64_t *args)
+{
+    uptr_t buf = uptr(args[0]);
+    uint64_t chars = args[1], needed;
+    dormer_status_t st = STATUS_SUCCESS;
+
+    struct vfs_cwd *c = cwd_get(process_current());
+    const uint16_t *path = c ? c->path : root_c;
+    needed = c ? c->len : 3;
+    if (copy_to_user(uptr(args[2]), &needed, sizeof needed) != 0) {
+        st = STATUS_ACCESS_VIOLATION;
+    } else if (chars < needed + 1) {
+        st = STATUS_BUFFER_TOO_SMALL;
+    } else {
+        uint16_t nul = 0;
+        if (copy_to_user(buf, path, needed * sizeof *path) != 0 ||
+            copy_to_user(uptr_add(buf, needed * sizeof *path), &nul, sizeof nul) != 0)
+            st = STATUS_ACCESS_VIOLATION;
+    }
+    vfs_cwd_drop(c);
+    return st;
+}
+
+dormer_status_t sys_DmQueryAttributesFile(const uint64_t *args)
+{
+    struct upath path = { 0 };
+    struct dormer_file_basic b;
+    struct vfs_stat st;
+
+    if (!uaccess_range_ok(uptr(args[2]), sizeof b))
+        return STATUS_ACCESS_VIOLATION;
+    int rc = upath_get(uptr(args[0]), args[1], &path);
+    if (rc == 0)
+        rc = vfs_stat_path(path.path, path.len, path.dir_only, &st);
+    if (rc == 0) {
+        basic_from_stat(&st, &b);
+        rc = copy_to_user(uptr(args[2]), &b, sizeof b);
+    }
+    upath_put(&path);
+    return status_from_errno(rc);
+}

@@ -82,6 +82,34 @@ dormer_status_t status_from_errno(int err)
         return STATUS_PIPE_BROKEN;
     case K_EINTR:
         return STATUS_PROCESS_IS_TERMINATING;
+    case K_EACCES:
+        return STATUS_ACCESS_DENIED;
+    case K_EXDEV:
+        return STATUS_NOT_SAME_DEVICE;
+    case K_ENOTDIR:
+        return STATUS_NOT_A_DIRECTORY;
+    case K_EISDIR:
+        return STATUS_FILE_IS_A_DIRECTORY;
+    case K_ENOTEMPTY:
+        return STATUS_DIRECTORY_NOT_EMPTY;
+    case K_EROFS:
+        return STATUS_MEDIA_WRITE_PROTECTED;
+    case K_ENOPATH:
+        return STATUS_OBJECT_PATH_NOT_FOUND;
+    case K_EBADNAME:
+        return STATUS_OBJECT_NAME_INVALID;
+    case K_ESYNTAX:
+        return STATUS_OBJECT_PATH_SYNTAX_BAD;
+    case K_ECOLLIDE:
+        return STATUS_OBJECT_NAME_COLLISION;
+    case K_ESHARE:
+        return STATUS_SHARING_VIOLATION;
+    case K_EDELPEND:
+        return STATUS_DELETE_PENDING;
+    case K_ENODEL:
+        return STATUS_CANNOT_DELETE;
+    case K_EEOF:
+        return STATUS_END_OF_FILE;
     case K_EINVAL:
     default:
         return STATUS_INVALID_PARAMETER;

@@ -140,35 +140,71 @@ NTAPI_IMPORT dormer_status_t NtWakeAddress(const volatile void *addr, uint64_t w
 /* priority: DORMER_PRIORITY_IDLE..DORMER_PRIORITY_REALTIME. */
 NTAPI_IMPORT dormer_status_t NtSetThreadPriority(dormer_handle_t thread, uint64_t priority);
 
-/* ntdll's Dormer helpers. */
-
-/* Writes the NUL-terminated string s to the console; returns NtWriteConsole's status. */
-/* Files: UTF-16 paths, lengths in characters; structures and values in <abi/file.h>. */
+/*
+ * Native file calls (35-45), over C:\ (a RAM volume; the boot files are read-only in
+ * C:\Windows\System32). Paths are UTF-16 with a length in units (no NUL needed; a NUL
+ * ends the path early) in any Windows form: "C:\a\b", "C:/a/b", "\a" (root of the
+ * current drive), "a\b", ".\a", "..\a" (from the current directory). Names match
+ * without regard to case and keep theirs. Structures and values: <abi/file.h>.
+ * Handles are closed with NtClose. Statuses as NT: STATUS_OBJECT_NAME_NOT_FOUND (no
+ * such file), STATUS_OBJECT_PATH_NOT_FOUND (no such directory on the way, or drive),
+ * STATUS_OBJECT_NAME_INVALID (reserved characters, device names, too long), ...
+ */
+/* Opens or creates per args->disposition/options with args->access and args->share;
+ * args->action gets what happened (DORMER_FILE_OPENED, _CREATED, ...). */
 NTAPI_IMPORT dormer_status_t DmCreateFile(dormer_handle_t *handle, const uint16_t *path,
                                           uint64_t path_chars, struct dormer_create_file *args);
+/* Reads up to len bytes at *offset, or at the handle's position when offset is NULL (or
+ * *offset is DORMER_FILE_USE_FILE_POINTER); the position moves past what was read. At
+ * the end: STATUS_SUCCESS with *done 0 (no offset), STATUS_END_OF_FILE (an offset).
+ * Pipe read ends too (blocks while empty; STATUS_PIPE_BROKEN when no writer is left). */
 NTAPI_IMPORT dormer_status_t DmReadFile(dormer_handle_t handle, void *buf, uint64_t len,
                                         const int64_t *offset, uint64_t *done);
+/* Writes len bytes at *offset (DORMER_FILE_WRITE_TO_END_OF_FILE: at the end), or at the
+ * position when offset is NULL; a handle opened with DORMER_FILE_APPEND_DATA but not
+ * DORMER_FILE_WRITE_DATA always writes at the end. Pipe write ends too. */
 NTAPI_IMPORT dormer_status_t DmWriteFile(dormer_handle_t handle, const void *buf, uint64_t len,
                                          const int64_t *offset, uint64_t *done);
+/* DORMER_FILE_BASIC_INFO, _STANDARD_INFO, _POSITION_INFO, _NAME_INFO, _TYPE_INFO (also on
+ * pipes). STATUS_INFO_LENGTH_MISMATCH when size is below the structure's. */
 NTAPI_IMPORT dormer_status_t DmQueryInformationFile(dormer_handle_t handle, uint64_t info_class,
                                                     void *buf, uint64_t size);
+/* DORMER_FILE_BASIC_INFO, _POSITION_INFO, _END_OF_FILE_INFO, _DISPOSITION_INFO,
+ * _RENAME_INFO. Rename and disposition need DORMER_DELETE access. */
 NTAPI_IMPORT dormer_status_t DmSetInformationFile(dormer_handle_t handle, uint64_t info_class,
                                                   const void *buf, uint64_t size);
-NTAPI_IMPORT dormer_status_t DmQueryDirectoryFile(dormer_handle_t dir,
+/* The next entry of a directory handle (opened with DORMER_FILE_READ_DATA) matching
+ * pattern (* and ?; NULL: all), from the start when restart. Non-root directories list
+ * "." and ".." first. STATUS_NO_MORE_FILES at the end; STATUS_NO_SUCH_FILE when nothing
+ * matched since the start. */
+NTAPI_IMPORT dormer_status_t DmQueryDirectoryFile(dormer_handle_t directory,
                                                   struct dormer_find_data *out,
                                                   const uint16_t *pattern,
                                                   uint64_t pattern_chars, uint64_t restart);
+/* Needs write access (pipe write ends: always succeeds). */
 NTAPI_IMPORT dormer_status_t DmFlushBuffersFile(dormer_handle_t handle);
-NTAPI_IMPORT dormer_status_t DmDuplicateHandle(dormer_handle_t handle, dormer_handle_t *out);
+/* A second handle to the same object (for a file: the same position). */
+NTAPI_IMPORT dormer_status_t DmDuplicateHandle(dormer_handle_t handle,
+                                               dormer_handle_t *new_handle);
+/* The process's current directory (inherited by children; C:\ at first). Must be an
+ * existing directory: STATUS_NOT_A_DIRECTORY for a file. */
 NTAPI_IMPORT dormer_status_t DmSetCurrentDirectory(const uint16_t *path, uint64_t chars);
+/* *needed = its length without the NUL ("C:\" or "C:\a\b"); copied NUL-terminated when
+ * chars > *needed, else STATUS_BUFFER_TOO_SMALL. */
 NTAPI_IMPORT dormer_status_t DmGetCurrentDirectory(uint16_t *buf, uint64_t chars,
                                                    uint64_t *needed);
+/* Attributes and times of the file at path without opening it (no share check). */
 NTAPI_IMPORT dormer_status_t DmQueryAttributesFile(const uint16_t *path, uint64_t chars,
                                                    struct dormer_file_basic *out);
+
 /* The id of a process or thread handle (-1 and -2 name the caller's own). */
 NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);
 /* Wall-clock time as a FILETIME: UTC, 100 ns units since 1601-01-01. */
 NTAPI_IMPORT dormer_status_t DmQuerySystemTime(int64_t *filetime);
+
+/* ntdll's Dormer helpers. */
+
+/* Writes the NUL-terminated string s to the console; returns NtWriteConsole's status. */
 NTAPI_IMPORT dormer_status_t DormerWrite(const char *s);
 
 /* The process's ANSI command line (program name first, as on Windows), never NULL. */

@@ -49,6 +49,25 @@ typedef int32_t dormer_status_t;
 #define STATUS_CONTROL_C_EXIT           ((dormer_status_t)0xC000013A) /* ended by Ctrl+C */
 #define STATUS_TERMINATED               ((dormer_status_t)0xC000004B) /* default kill status */
 
+/* File-system statuses (issue #14). */
+#define STATUS_BUFFER_OVERFLOW          ((dormer_status_t)0x80000005) /* partial data returned */
+#define STATUS_NO_SUCH_FILE             ((dormer_status_t)0xC000000F)
+#define STATUS_ACCESS_DENIED            ((dormer_status_t)0xC0000022)
+#define STATUS_OBJECT_NAME_INVALID      ((dormer_status_t)0xC0000033)
+#define STATUS_OBJECT_NAME_COLLISION    ((dormer_status_t)0xC0000035)
+#define STATUS_OBJECT_PATH_NOT_FOUND    ((dormer_status_t)0xC000003A)
+#define STATUS_OBJECT_PATH_SYNTAX_BAD   ((dormer_status_t)0xC000003B)
+#define STATUS_SHARING_VIOLATION        ((dormer_status_t)0xC0000043)
+#define STATUS_DELETE_PENDING           ((dormer_status_t)0xC0000056)
+#define STATUS_DISK_FULL                ((dormer_status_t)0xC000007F)
+#define STATUS_MEDIA_WRITE_PROTECTED    ((dormer_status_t)0xC00000A2)
+#define STATUS_FILE_IS_A_DIRECTORY      ((dormer_status_t)0xC00000BA)
+#define STATUS_NOT_SAME_DEVICE          ((dormer_status_t)0xC00000D4)
+#define STATUS_DIRECTORY_NOT_EMPTY      ((dormer_status_t)0xC0000101)
+#define STATUS_FILE_CORRUPT_ERROR       ((dormer_status_t)0xC0000102)
+#define STATUS_NOT_A_DIRECTORY          ((dormer_status_t)0xC0000103)
+#define STATUS_CANNOT_DELETE            ((dormer_status_t)0xC0000121)
+
 #define NT_SUCCESS(s) ((dormer_status_t)(s) >= 0)
 
 #endif

@@ -4,8 +4,12 @@
  * a spinlock that disables interrupts (lib/spinlock.h), so an interrupt handler
  * that takes a lock can never interrupt its own holder on this CPU.
  *
- *   1. process.handle_lock (proc/process.c) a handle table; nothing is taken under it
- *                                          but a reference count
+ *   0. vfs_lock          (fs/vfs_glue.c) every file-system call and open-file state;
+ *                                        under it only the heap and the frame
+ *                                        allocator, never a user copy or sched_lock
+ *   1. process.handle_lock (proc/process.c) a handle table and the current directory
+ *                                          pointer; nothing is taken under it but a
+ *                                          reference count
  *   2. sched_lock        (proc/sched.c)  thread states, run queues, every waitable
  *                                        object's state; held across a context switch.
  *                                        Under it a user copy may fault (address waits),

@@ -27,5 +27,17 @@
 #define K_ENOSYS    (-38)  /* not implemented / unknown system call */
 #define K_ENOTEMPTY (-39)  /* directory not empty */
 #define K_ETIMEDOUT (-110) /* operation timed out */
+/* File-system codes (no Unix equivalent: Windows tells these cases apart). */
+#define K_EACCES    (-13)  /* access denied: read-only file, missing access right */
+#define K_EXDEV     (-18)  /* not the same volume (rename across drives) */
+#define K_ENOTDIR   (-20)  /* a file where a directory was needed */
+#define K_ENOPATH   (-200) /* a directory on the way (or the drive) does not exist */
+#define K_EBADNAME  (-201) /* a path or name breaks the naming rules */
+#define K_ESYNTAX   (-202) /* a path form Dormer does not understand (UNC, devices) */
+#define K_ECOLLIDE  (-203) /* the name already exists in that directory */
+#define K_ESHARE    (-204) /* another open of the file does not share that access */
+#define K_EDELPEND  (-205) /* the file is being deleted (its last handle is awaited) */
+#define K_ENODEL    (-206) /* this file cannot be deleted (read-only, the root) */
+#define K_EEOF      (-207) /* a read at an explicit offset at or past the end of file */
 
 #endif /* LIB_ERRNO_H */

@@ -26,6 +26,7 @@
 struct kstack;
 struct process;
 struct bootfs_file;
+struct vfs_cwd;
 
 struct thread {
     struct kobject obj;          /* waitable: signaled once the thread has ended */
@@ -87,6 +88,7 @@ struct process {
     struct spinlock handle_lock;
     struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
     uint32_t handle_count;       /* open handles; protected by handle_lock */
+    struct vfs_cwd *cwd;         /* current directory (NULL: C:\); protected by handle_lock */
     struct kobject *stdout_pipe; /* console output goes here when set */
     struct kobject *stdin_pipe;  /* console input comes from here when set */
     uint64_t peb;

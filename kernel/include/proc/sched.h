@@ -33,6 +33,7 @@ enum kobj_type {
     KOBJ_FILE,
     KOBJ_PIPE_READ,
     KOBJ_PIPE_WRITE,
+    KOBJ_VFS_FILE,  /* an open file of the file-system layer (DmCreateFile) */
 };
 
 struct thread;

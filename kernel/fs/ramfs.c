@@ -1,0 +1,475 @@
+/*
+ * The RAM file system. A node is a directory (children in creation order, each with a
+ * sequence number that enumeration cookies follow, so removals never make it skip or
+ * repeat an entry) or a file (a growable array of page pointers; NULL is a hole).
+ * Every operation runs under the vfs lock. A removed node stays allocated while the vfs
+ * still references it and is freed by put.
+ */
+#include <abi/file.h>
+#include <fs/path.h>
+#include <fs/ramfs.h>
+#include <lib/errno.h>
+#include <lib/string.h>
+#include <mm/kheap.h>
+
+#define ATTR_SETTABLE                                                                         \
+    (DORMER_FILE_ATTRIBUTE_READONLY | DORMER_FILE_ATTRIBUTE_HIDDEN |                          \
+     DORMER_FILE_ATTRIBUTE_SYSTEM | DORMER_FILE_ATTRIBUTE_ARCHIVE)
+
+enum { T_CREATE, T_ACCESS, T_WRITE, T_CHANGE };
+
+struct ramfs_node {
+    struct vfs_node vn; /* first: the vfs's node is this node */
+    struct ramfs_node *parent;
+    struct ramfs_node *first, *last;  /* children, by seq */
+    struct ramfs_node *prev, *next;   /* siblings */
+    uint64_t seq, next_seq;
+    uint16_t *name;
+    uint32_t name_len;
+    uint32_t attributes;
+    int64_t times[4];
+    bool linked;   /* has a name in a directory (the root always) */
+    bool fixed;    /* a static file: read-only for good */
+    uint64_t size;
+    uint8_t **pages;
+    uint64_t slots;         /* entries in pages */
+    const uint8_t *data;    /* a static file's bytes */
+};
+
+struct ramfs {
+    struct ramfs_page_ops pages;
+    struct ramfs_node root;
+};
+
+static uint64_t pages_in_use; /* protected by the vfs lock */
+
+static struct ramfs_node *rn(struct vfs_node *n)
+{
+    return (struct ramfs_node *)n;
+}
+
+static struct ramfs *fs_of(struct vfs_mount *m)
+{
+    return m->fs;
+}
+
+static struct ramfs_node *find_child(struct ramfs_node *dir, const uint16_t *name, size_t len)
+{
+    for (struct ramfs_node *c = dir->first; c; c = c->next) {
+        if (path_name_equal(c->name, c->name_len, name, len))
+            return c;
+    }
+    return NULL;
+}
+
+static int ram_lookup(struct vfs_mount *m, struct vfs_node *dir, const uint16_t *name,
+                      size_t len, struct vfs_node **out)
+{
+    (void)m;
+    struct ramfs_node *c = find_child(rn(dir), name, len);
+    if (!c)
+        return K_ENOENT;
+    *out = &c->vn;
+    return 0;
+}
+
+static void link_child(struct ramfs_node *dir, struct ramfs_node *c)
+{
+    c->parent = dir;
+    c->seq = ++dir->next_seq;
+    c->next = NULL;
+    c->prev = dir->last;
+    if (dir->last)
+        dir->last->next = c;
+    else
+        dir->first = c;
+    dir->last = c;
+    c->linked = true;
+}
+
+static void unlink_child(struct ramfs_node *c)
+{
+    struct ramfs_node *dir = c->parent;
+
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        dir->first = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    else
+        dir->last = c->prev;
+    c->prev = c->next = NULL;
+    c->linked = false;
+}
+
+static void touch(struct ramfs_node *n, bool write)
+{
+    int64_t now = vfs_now();
+
+    n->times[T_CHANGE] = now;
+    if (write)
+        n->times[T_WRITE] = n->times[T_ACCESS] = now;
+}
+
+/* A new unlinked node named name (copied). */
+static struct ramfs_node *new_node(struct vfs_mount *m, const uint16_t *name, size_t len,
+                                   bool directory)
+{
+    struct ramfs_node *n = kcalloc(1, sizeof *n);
+    uint16_t *copy = kmalloc(len * sizeof *copy + 1);
+
+    if (!n || !copy) {
+        kfree(n);
+        kfree(copy);
+        return NULL;
+    }
+    vfs_node_init(&n->vn, m, directory);
+    memcpy(copy, name, len * sizeof *copy);
+    n->name = copy;
+    n->name_len = (uint32_t)len;
+    int64_t now = vfs_now();
+    for (int i = 0; i < 4; i++)
+        n->times[i] = now;
+    return n;
+}
+
+static int ram_create(struct vfs_mount *m, struct vfs_node *dir, const uint16_t *name,
+                      size_t len, uint32_t attributes, bool directory, struct vfs_node **out)
+{
+    struct ramfs_node *d = rn(dir);
+
+    if (find_child(d, name, len))
+        return K_ECOLLIDE;
+    struct ramfs_node *n = new_node(m, name, len, directory);
+    if (!n)
+        return K_ENOMEM;
+    n->attributes = attributes & ATTR_SETTABLE;
+    link_child(d, n);
+    touch(d, true);
+    *out = &n->vn;
+    return 0;
+}
+
+static int ram_read(struct vfs_mount *m, struct vfs_node *vn, uint64_t off, void *buf,
+                    size_t len, size_t *done)
+{
+    struct ramfs_node *n = rn(vn);
+    uint8_t *out = buf;
+
+    (void)m;
+    *done = 0;
+    if (off >= n->size)
+        return 0;
+    if (len > n->size - off)
+        len = (size_t)(n->size - off);
+    if (n->fixed) {
+        memcpy(out, n->data + off, len);
+        *done = len;
+        return 0;
+    }
+    for (size_t i = 0; i < len;) {
+        uint64_t page = (off + i) / RAMFS_PAGE_SIZE, in = (off + i) % RAMFS_PAGE_SIZE;
+        size_t chunk = RAMFS_PAGE_SIZE - in < len - i ? RAMFS_PAGE_SIZE - in : len - i;
+        if (page < n->slots && n->pages[page])
+            memcpy(out + i, n->pages[page] + in, chunk);
+        else
+            memset(out + i, 0, chunk);
+        i += chunk;
+    }
+    *done = len;
+    return 0;
+}
+
+/* Frees the pages wholly past size and zeroes the tail of the last one kept. */
+static void drop_pages_past(struct ramfs *fs, struct ramfs_node *n, uint64_t size)
+{
+    uint64_t keep = (size + RAMFS_PAGE_SIZE - 1) / RAMFS_PAGE_SIZE;
+
+    for (uint64_t p = keep; p < n->slots; p++) {
+        if (n->pages[p]) {
+            fs->pages.free(n->pages[p]);
+            n->pages[p] = NULL;
+            pages_in_use--;
+        }
+    }
+    if (size % RAMFS_PAGE_SIZE && keep - 1 < n->slots && n->pages[keep - 1])
+        memset(n->pages[keep - 1] + size % RAMFS_PAGE_SIZE, 0,
+               RAMFS_PAGE_SIZE - size % RAMFS_PAGE_SIZE);
+}
+
+/* Makes the page array hold the pages of [0, end). */
+static int grow_slots(struct ramfs_node *n, uint64_t end)
+{
+    uint64_t need = (end + RAMFS_PAGE_SIZE - 1) / RAMFS_PAGE_SIZE;
+
+    if (need <= n->slots)
+        return 0;
+    uint64_t slots = n->slots ? n->slots : 4;
+    while (slots < need)
+        slots *= 2;
+    uint8_t **p = krealloc(n->pages, slots * sizeof *p);
+    if (!p)
+        return K_ENOMEM;
+    memset(p + n->slots, 0, (slots - n->slots) * sizeof *p);
+    n->pages = p;
+    n->slots = slots;
+    return 0;
+}
+
+static int ram_write(struct vfs_mount *m, struct vfs_node *vn, uint64_t off, const void *buf,
+                     size_t len, size_t *done)
+{
+    struct ramfs *fs = fs_of(m);
+    struct ramfs_node *n = rn(vn);
+    const uint8_t *in = buf;
+
+    *done = 0;
+    if (n->fixed)
+        return K_EACCES;
+    if (off > RAMFS_MAX_SIZE || len > RAMFS_MAX_SIZE - off)
+        return K_ENOSPC;
+    if (len == 0)
+        return 0;
+    int rc = grow_slots(n, off + len);
+    if (rc)
+        return rc;
+    /* Every page first, so a failure changes no byte. */
+    for (uint64_t p = off / RAMFS_PAGE_SIZE; p <= (off + len - 1) / RAMFS_PAGE_SIZE; p++) {
+        if (n->pages[p])
+            continue;
+        n->pages[p] = fs->pages.alloc();
+        if (!n->pages[p]) {
+            drop_pages_past(fs, n, n->size);
+            return K_ENOMEM;
+        }
+        pages_in_use++;
+    }
+    for (size_t i = 0; i < len;) {
+        uint64_t page = (off + i) / RAMFS_PAGE_SIZE, at = (off + i) % RAMFS_PAGE_SIZE;
+        size_t chunk = RAMFS_PAGE_SIZE - at < len - i ? RAMFS_PAGE_SIZE - at : len - i;
+        memcpy(n->pages[page] + at, in + i, chunk);
+        i += chunk;
+    }
+    if (off + len > n->size)
+        n->size = off + len;
+    n->attributes |= DORMER_FILE_ATTRIBUTE_ARCHIVE;
+    touch(n, true);
+    *done = len;
+    return 0;
+}
+
+static int ram_truncate(struct vfs_mount *m, struct vfs_node *vn, uint64_t size)
+{
+    struct ramfs_node *n = rn(vn);
+
+    if (n->fixed)
+        return K_EACCES;
+    if (size > RAMFS_MAX_SIZE)
+        return K_ENOSPC;
+    if (size < n->size)
+        drop_pages_past(fs_of(m), n, size);
+    n->size = size;
+    touch(n, true);
+    return 0;
+}
+
+/* Is d the node n or below it? */
+static bool within(struct ramfs_node *d, struct ramfs_node *n)
+{
+    for (; d; d = d->parent) {
+        if (d == n)
+            return true;
+    }
+    return false;
+}
+
+static void free_node(struct ramfs *fs, struct ramfs_node *n)
+{
+    drop_pages_past(fs, n, 0);
+    kfree(n->pages);
+    kfree(n->name);
+    kfree(n);
+}
+
+static int ram_rename(struct vfs_mount *m, struct vfs_node *vn, struct vfs_node *new_dir,
+                      const uint16_t *name, size_t len, bool replace)
+{
+    struct ramfs_node *n = rn(vn), *d = rn(new_dir);
+
+    if (n->fixed)
+        return K_EACCES;
+    if (n->vn.directory && within(d, n))
+        return K_EINVAL;
+    struct ramfs_node *old = find_child(d, name, len);
+    if (old && old != n && !replace)
+        return K_ECOLLIDE;
+    uint16_t *copy = kmalloc(len * sizeof *copy + 1);
+    if (!copy)
+        return K_ENOMEM;
+    memcpy(copy, name, len * sizeof *copy);
+    if (old && old != n) {
+        if (old->fixed || old->vn.directory) {
+            kfree(copy);
+            return K_EACCES;
+        }
+        unlink_child(old);
+        if (old->vn.refs == 0)
+            free_node(fs_of(m), old);
+    }
+    touch(n->parent, true);
+    if (n->parent != d) {
+        unlink_child(n);
+        link_child(d, n);
+    }
+    kfree(n->name);
+    n->name = copy;
+    n->name_len = (uint32_t)len;
+    touch(d, true);
+    touch(n, false);
+    return 0;
+}
+
+static int ram_remove(struct vfs_mount *m, struct vfs_node *vn)
+{
+    struct ramfs_node *n = rn(vn);
+
+    if (n->fixed || !n->linked || !n->parent)
+        return K_EACCES;
+    if (n->first)
+        return K_ENOTEMPTY;
+    touch(n->parent, true);
+    unlink_child(n);
+    if (n->vn.refs == 0)
+        free_node(fs_of(m), n);
+    return 0;
+}
+
+static void ram_stat(struct vfs_mount *m, struct vfs_node *vn, struct vfs_stat *out)
+{
+    struct ramfs_node *n = rn(vn);
+    uint64_t held = 0;
+
+    (void)m;
+    for (uint64_t p = 0; p < n->slots; p++)
+        held += n->pages[p] != NULL;
+    out->size = n->vn.directory ? 0 : n->size;
+    out->allocation = n->fixed ? n->size : held * RAMFS_PAGE_SIZE;
+    out->attributes = n->attributes | (n->vn.directory ? DORMER_FILE_ATTRIBUTE_DIRECTORY : 0);
+    if (out->attributes == 0)
+        out->attributes = DORMER_FILE_ATTRIBUTE_NORMAL;
+    out->creation = n->times[T_CREATE];
+    out->last_access = n->times[T_ACCESS];
+    out->last_write = n->times[T_WRITE];
+    out->change = n->times[T_CHANGE];
+}
+
+static int ram_enumerate(struct vfs_mount *m, struct vfs_node *dir, uint64_t *cookie,
+                         struct vfs_dirent *out)
+{
+    for (struct ramfs_node *c = rn(dir)->first; c; c = c->next) {
+        if (c->seq <= *cookie)
+            continue;
+        memset(out, 0, sizeof *out);
+        memcpy(out->name, c->name, c->name_len * sizeof out->name[0]);
+        out->name_len = c->name_len;
+        ram_stat(m, &c->vn, &out->st);
+        *cookie = c->seq;
+        return 1;
+    }
+    return 0;
+}
+
+static int ram_flush(struct vfs_mount *m, struct vfs_node *n)
+{
+    (void)m;
+    (void)n;
+    return 0; /* nothing is cached: RAM is the medium */
+}
+
+static int ram_set_info(struct vfs_mount *m, struct vfs_node *vn, uint32_t attributes,
+                        const int64_t times[4])
+{
+    struct ramfs_node *n = rn(vn);
+
+    (void)m;
+    if (n->fixed)
+        return K_EACCES;
+    if (attributes)
+        n->attributes = attributes & ATTR_SETTABLE;
+    for (int i = 0; i < 4; i++) {
+        if (times[i])
+            n->times[i] = times[i];
+    }
+    if (!times[T_CHANGE])
+        n->times[T_CHANGE] = vfs_now();
+    return 0;
+}
+
+static void ram_put(struct vfs_mount *m, struct vfs_node *n)
+{
+    if (!rn(n)->linked)
+        free_node(fs_of(m), rn(n));
+}
+
+static const struct vfs_fs_ops ramfs_ops = {
+    .lookup = ram_lookup,
+    .create = ram_create,
+    .read = ram_read,
+    .write = ram_write,
+    .truncate = ram_truncate,
+    .rename = ram_rename,
+    .remove = ram_remove,
+    .enumerate = ram_enumerate,
+    .flush = ram_flush,
+    .set_info = ram_set_info,
+    .stat = ram_stat,
+    .put = ram_put,
+};
+
+int ramfs_mount(uint16_t letter, const struct ramfs_page_ops *pages)
+{
+    struct ramfs *fs = kcalloc(1, sizeof *fs);
+
+    if (!fs)
+        return K_ENOMEM;
+    fs->pages = *pages;
+    vfs_node_init(&fs->root.vn, NULL, true);
+    fs->root.linked = true;
+    int64_t now = vfs_now();
+    for (int i = 0; i < 4; i++)
+        fs->root.times[i] = now;
+    int rc = vfs_mount(letter, &ramfs_ops, fs, &fs->root.vn, false);
+    if (rc)
+        kfree(fs);
+    return rc;
+}
+
+int ramfs_add_static(struct vfs_node *dir, const uint16_t *name, size_t len,
+                     const uint8_t *data, size_t size)
+{
+    struct vfs_node *out;
+    int rc;
+
+    if (!dir || !dir->directory || !dir->mount || dir->mount->ops != &ramfs_ops ||
+        !path_name_valid(name, len))
+        return K_EINVAL;
+    vfs_lock_acquire();
+    rc = ram_create(dir->mount, dir, name, len,
+                    DORMER_FILE_ATTRIBUTE_READONLY | DORMER_FILE_ATTRIBUTE_SYSTEM, false, &out);
+    if (rc == 0) {
+        rn(out)->fixed = true;
+        rn(out)->data = data;
+        rn(out)->size = size;
+    }
+    vfs_lock_release();
+    return rc;
+}
+
+uint64_t ramfs_pages_in_use(void)
+{
+    vfs_lock_acquire();
+    uint64_t n = pages_in_use;
+    vfs_lock_release();
+    return n;
+}
