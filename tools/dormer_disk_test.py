@@ -5,6 +5,8 @@ mtools and `fsck.fat -n`.
   disk/write          a fresh image: files, a long name, 200 KiB, a rename, a delete;
                       read back with mtype/mcopy, fsck clean
   disk/persist        a second boot of the same image reads all of it and adds a file
+  disk/t_files        t_files.exe (every native file call) on a fresh disk C:\, then
+                      fsck clean
   disk/readonly       the same image attached read-only: reads work, changes get
                       STATUS_MEDIA_WRITE_PROTECTED, the image is unchanged
   disk/powercut       QEMU killed while t_disk.exe writes a large file: fsck finds no
@@ -245,6 +247,13 @@ def run(kernel_elf, qemu, work, modules, results):
     else:
         why = 'needs disk/write'
     results.record('disk/persist', not why, why + ('\n' + tail(out) if why else ''))
+
+    # 2b. every native file call on a disk C:\ (t_files.exe leaves C:\ as it found it)
+    tf = os.path.join(work, 'disk-t_files.img')
+    dormer_disk.make_image(tf, modules)
+    status, tout = boot.run('disk/t_files', 'init=t_files.exe', tf)
+    why = boot_ok(status, tout) or fsck_clean(tf)
+    results.record('disk/t_files', not why, why + ('\n' + tail(tout) if why else ''))
 
     # 3. the same image read-only
     if wrote:
