@@ -34,8 +34,10 @@ KTEST(time_uptime_matches_ticks)
     uint64_t by_ticks = (t1 - t0) * (1000000000ull / TIME_HZ);
     uint64_t by_clock = ns1 - ns0;
     KT_EXPECT(ns1 > ns0);
-    KT_EXPECT(by_clock > by_ticks / 2);
-    KT_EXPECT(by_clock < by_ticks * 2);
+    /* A factor of 8 either way: a loaded host makes an emulator drop ticks (seen at 2x),
+     * while a wrong scale is off by 1000. */
+    KT_EXPECT(by_clock > by_ticks / 8);
+    KT_EXPECT(by_clock < by_ticks * 8);
 }
 
 static char captured[512];
