@@ -21,7 +21,7 @@ KTEST(time_ticks_advance_while_sleeping)
 }
 
 /* The cycle clock was calibrated against the PIT: over 100 ticks both must agree.
- * The bound is loose (a factor of two) because an emulator on a busy host delivers
+ * The bound is loose (a factor of eight) because an emulator on a busy host delivers
  * timer ticks late; it still catches a wrong scale (units, shifts, overflow). */
 KTEST(time_uptime_matches_ticks)
 {
