@@ -410,6 +410,43 @@ static void test_static_files(void **state)
     assert_int_equal(pages_live, 0); /* zero-copy */
 }
 
+static void test_directory_entry_limit(void **state)
+{
+    (void)state;
+    char name[32];
+    struct vfs_file *f;
+
+    assert_int_equal(op("C:\\full", DORMER_FILE_READ_DATA, 7, DORMER_FILE_CREATE,
+                        DORMER_FILE_DIRECTORY_FILE, NULL, NULL),
+                     0);
+    for (unsigned i = 0; i < RAMFS_MAX_ENTRIES; i++) {
+        snprintf(name, sizeof name, "C:\\full\\f%u", i);
+        assert_int_equal(op(name, RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
+    }
+    assert_int_equal(op("C:\\full\\one-more", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL),
+                     K_ENOSPC);
+    /* Nor by a move from elsewhere; a rename within it is fine. */
+    assert_int_equal(op("C:\\outside", RW | DORMER_DELETE, 7, DORMER_FILE_CREATE, 0, &f, NULL),
+                     0);
+    P("C:\\full\\moved");
+    assert_int_equal(vfs_rename(f, pbuf, plen, false), K_ENOSPC);
+    vfs_close(f);
+    assert_int_equal(op("C:\\full\\f0", RW | DORMER_DELETE, 7, DORMER_FILE_OPEN, 0, &f, NULL),
+                     0);
+    P("C:\\full\\f0-renamed");
+    assert_int_equal(vfs_rename(f, pbuf, plen, false), 0);
+    vfs_close(f);
+    assert_int_equal(del("C:\\full\\f0-renamed"), 0);
+    assert_int_equal(op("C:\\full\\one-more", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
+    assert_int_equal(del("C:\\full\\one-more"), 0);
+    for (unsigned i = 1; i < RAMFS_MAX_ENTRIES; i++) {
+        snprintf(name, sizeof name, "C:\\full\\f%u", i);
+        assert_int_equal(del(name), 0);
+    }
+    assert_int_equal(del("C:\\full"), 0);
+    assert_int_equal(del("C:\\outside"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_on_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enumerate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directory_entry_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_static_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
