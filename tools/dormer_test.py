@@ -8,6 +8,7 @@
 Each test prints one line `PASS name` or `FAIL name: why`; the run ends with
 `N passed, N failed`. QEMU timeouts only detect hangs."""
 import concurrent.futures
+import difflib
 import os
 import re
 import subprocess
@@ -169,7 +170,8 @@ USER_STATUS = {
     'f_stack_overflow.exe': 0xC00000FD, 'f_illegal.exe': 0xC000001D,
     'f_privileged.exe': 0xC0000096, 'f_divide.exe': 0xC0000094,
     'f_breakpoint.exe': 0x80000003, 'f_thread_fault.exe': 0xC0000005,
-    'f_missing_import.exe': 0xFFFFFFFFFFFFFFFF,  # never starts
+    'f_missing_import.exe': 0xC0000139,  # STATUS_ENTRYPOINT_NOT_FOUND: called the stub
+    'f_unimpl.exe': 0xC0000139,          # the same from a stock program (win32/f_unimpl)
     't_dllfail.exe': 0xC0000142,  # STATUS_DLL_INIT_FAILED: tfail.dll's entry said no
 }
 USER_FAULT_WHAT = {
@@ -178,8 +180,15 @@ USER_FAULT_WHAT = {
     0xC0000094: 'integer divide by zero', 0x80000003: 'breakpoint',
 }
 USER_EXTRA = {
-    'f_missing_import.exe': [r'cannot start f_missing_import\.exe: missing import '
-                             r'tdll\.dll!tdll_not_there'],
+    'f_missing_import.exe': [r'f_missing_import: started; calling the missing import',
+                             r'f_missing_import\.exe: called unimplemented '
+                             r'tdll\.dll!tdll_not_there',
+                             r'killed: call of an unimplemented import \(0xC0000139\)',
+                             r'User backtrace:', r'main\+0x'],
+    'f_unimpl.exe': [r'f_unimpl: before the call',
+                     r'f_unimpl\.exe: called unimplemented msvcrt\.dll!_wspawnvp',
+                     r'killed: call of an unimplemented import \(0xC0000139\)',
+                     r'User backtrace:'],
     'f_read_av.exe': [r'reading address 0x0000000000000008'],
     't_dllfail.exe': [r'ntdll: initialization of tfail\.dll failed \(its entry point '
                       r'returned FALSE\)'],
@@ -224,7 +233,8 @@ USER_BOOTS = {
                           r'pf_cycles_per_page=\d+', r'munmap_cycles_per_page=\d+',
                           r'yield_switch_cycles=\d+', r'pipe_switch_cycles=\d+',
                           r'thread_create_join_us=[\d.]+', r'vfork_exec_wait_us=[\d.]+',
-                          r'posix_spawn_static_us=[\d.]+', r'hello_frames_used=\d+',
+                          r'posix_spawn_static_us=[\d.]+', r'spawn_native_hello_us=[\d.]+',
+                          r'hello_frames_used=\d+',
                           r'bench_end=1']),
     'user/bad_image_refused': ('init=bad_image.exe', 127,
                                [r'cannot start bad_image\.exe: section \S+ raw data runs '
@@ -336,6 +346,38 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
             results.record(name, not why, why + ('\n' + tail(output) if why else ''))
 
 
+WIN32_DIR = []  # userspace/win32 in the source tree (set by main)
+
+
+def stock_expectation(prog):
+    """(expected stdout, expected status) of stock program w_NAME.exe: win32/NAME/NAME.expected
+    as Windows prints it (checked against Wine by tools/win32_expected.py) and the status in
+    NAME.status (0 without one)."""
+    name = prog[:-4]
+    base = os.path.join(WIN32_DIR[0], name, name)
+    with open(base + '.expected', 'rb') as f:
+        want = f.read().decode('latin-1')
+    status = 0
+    if os.path.exists(base + '.status'):
+        with open(base + '.status') as f:
+            status = int(f.read().split()[0], 0)
+    return want, status
+
+
+def compare_stock_output(prog, body):
+    """'' if body (a UTEST section) is exactly the expected output, else why not."""
+    want, _ = stock_expectation(prog)
+    want = want.replace('\r\n', '\n')
+    # The kernel's own line after the program's output (on the same line when the
+    # program did not end its last one).
+    got = re.sub(r'process \S+ \(pid \d+\) exited with status 0x[0-9A-Fa-f]+\n?$', '', body)
+    if got == want:
+        return ''
+    diff = difflib.unified_diff(want.splitlines(), got.splitlines(), 'expected', 'Dormer',
+                                lineterm='', n=1)
+    return 'output differs from %s.expected:\n%s' % (prog[:-4], '\n'.join(list(diff)[:40]))
+
+
 def check_user_tests(status, output, results):
     """The utest=all boot: each program's exit status, its own checks, the kill
     report of the faulting ones, and the frame counts around it all."""
@@ -346,6 +388,8 @@ def check_user_tests(status, output, results):
         seen += 1
         prog, body, got = m.group(1), m.group(2), int(m.group(3), 16)
         want = USER_STATUS.get(prog, 0)
+        if prog.startswith('w_'):
+            want = stock_expectation(prog)[1]
         why = ''
         if got != want:
             why = 'exit status 0x%X, wanted 0x%X' % (got, want)
@@ -361,6 +405,8 @@ def check_user_tests(status, output, results):
                 r'RIP [0-9a-f]{16}', r'User backtrace:'] + USER_CHAIN_FOR.get(prog, USER_CHAIN)
         if not why and patterns:
             why = check_patterns(body.encode(), patterns)
+        if not why and prog.startswith('w_'):
+            why = compare_stock_output(prog, body)
         results.record('user/' + prog, not why,
                        why + ('\n' + tail(body.encode(), 30) if why else ''))
     if seen == 0:
@@ -400,6 +446,7 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
          fuzz_secs=5):
     results = Results()
     MODULES[:] = modules
+    WIN32_DIR[:] = [os.path.join(top, 'userspace', 'win32')]
     work = os.path.join(qemu.build_dir, 'test')
     os.makedirs(work, exist_ok=True)
     run_host_tests(host_tests, results)

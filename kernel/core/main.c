@@ -160,7 +160,8 @@ static int64_t run_program(const char *cmdline)
     return (uint32_t)status;
 }
 
-/* utest=all: every t_*.exe and f_*.exe on the boot file system, one after another
+/* utest=all: every t_*.exe, f_*.exe and w_*.exe (stock Windows programs) on the boot
+ * file system, one after another
  * (except those in utest_skip=a.exe,b.exe, which want arguments and get their own
  * boot), then a program started 100 times; frames in use must not change. */
 static void run_user_tests(void)
@@ -171,7 +172,8 @@ static void run_user_tests(void)
     for (size_t i = 0; bootfs_at(i); i++) {
         const char *name = bootfs_at(i)->name;
         size_t len = strlen(name);
-        if ((strncasecmp(name, "t_", 2) != 0 && strncasecmp(name, "f_", 2) != 0) || len < 5 ||
+        if ((strncasecmp(name, "t_", 2) != 0 && strncasecmp(name, "f_", 2) != 0 &&
+             strncasecmp(name, "w_", 2) != 0) || len < 5 ||
             strcasecmp(name + len - 4, ".exe") != 0)
             continue;
         const char *hit = skip ? strstr(skip, name) : NULL;

@@ -249,14 +249,16 @@ BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE once, PINIT_ONCE_FN fn, PVOID param, 
 
 /* ------------------------------------------------------- kernel objects ---- */
 
-static HANDLE created(dormer_status_t st, dormer_handle_t h)
+/* The handle a create call stored in *h, or NULL with the error set (*h is read after
+ * the call: pass its address, never its value, so evaluation order cannot bite). */
+static HANDLE created(dormer_status_t st, const dormer_handle_t *h)
 {
     if (!NT_SUCCESS(st)) {
         k32_fail(st);
         return NULL;
     }
     k32_set_error(ERROR_SUCCESS); /* no names, so never ERROR_ALREADY_EXISTS */
-    return (HANDLE)(uintptr_t)h;
+    return (HANDLE)(uintptr_t)*h;
 }
 
 /* Named objects need an object namespace Dormer does not have yet. */
@@ -275,7 +277,8 @@ HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, 
     (void)sa;
     if (!unnamed(name))
         return NULL;
-    return created(NtCreateEvent(&h, manual ? 1 : 0, initial ? 1 : 0), h);
+    dormer_status_t st = NtCreateEvent(&h, manual ? 1 : 0, initial ? 1 : 0);
+    return created(st, &h);
 }
 
 HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, LPCWSTR name)
@@ -304,7 +307,8 @@ HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCSTR name)
     (void)sa;
     if (!unnamed(name))
         return NULL;
-    return created(NtCreateMutex(&h, owned ? 1 : 0), h);
+    dormer_status_t st = NtCreateMutex(&h, owned ? 1 : 0);
+    return created(st, &h);
 }
 
 HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCWSTR name)
@@ -331,7 +335,8 @@ HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maxi
         k32_set_error(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    return created(NtCreateSemaphore(&h, (uint64_t)initial, (uint64_t)maximum), h);
+    dormer_status_t st = NtCreateSemaphore(&h, (uint64_t)initial, (uint64_t)maximum);
+    return created(st, &h);
 }
 
 HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum,

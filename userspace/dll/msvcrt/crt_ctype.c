@@ -69,7 +69,7 @@ static void table_init(void)
         if (c > 32 && c < 127 && !(t & (_DIGIT | _UPPER | _LOWER)))
             t |= _PUNCT;
         if (t & (_UPPER | _LOWER))
-            t |= _ALPHA;
+            t |= _ALPHA & ~(_UPPER | _LOWER); /* msvcrt's _ALPHA includes both case bits */
         table[c + 1] = t;
     }
     /* "\t" is also a blank in msvcrt's table. */

@@ -6,6 +6,10 @@
  */
 #include "crt.h"
 
+/* The headers define this one as a call of ___mb_cur_max_func, defined below. */
+#undef __mb_cur_max
+extern int __mb_cur_max;
+
 /* --------------------------------------------------------------------- locks ---- */
 
 static CRITICAL_SECTION locks[CRT_LOCKS];
