@@ -284,7 +284,7 @@ static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
         struct stage *s = &stages[i];
         if (!s->builtin)
             continue;
-        sh_out = s->std[1] == DORMER_STD_CONSOLE ? 0 : s->std[1];
+        sh_out = s->std[1];
         status = s->builtin(&pl->cmds[i], ctx);
         sh_out = 0;
         if (s->std[1] == pipe_write[i])
