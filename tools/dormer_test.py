@@ -162,6 +162,9 @@ BOOT_ABSENT = {
     'boot/loglevel_warn': r'\[INFO\]',
     'boot/headless': r'PANIC|\[ERROR\]',
     'boot/shell': r'PANIC|\[ERROR\]',
+    'boot/shell_ctrl_c': r'(?m)^never|tick 1000 of',
+    'boot/shell_redirect': r'PANIC|\[ERROR\]',
+    'boot/shell_builtins': r'PANIC|\[ERROR\]',
 }
 # User programs: expected exit status of each t_*/f_* program in the utest=all boot
 # (t_* default to 0), and what a killed program's report must show.
@@ -249,7 +252,7 @@ BOOT_SCRIPTS = {
     # No init=: the shell. Built-ins, a program with arguments, an unknown name, a
     # program's exit status, and exit with a status that becomes the machine's.
     'boot/shell': ('', 7,
-                   [r'Dormer shell, started [\d.]+ ms after the kernel', r'dormer> ',
+                   [r'Dormer shell, started [\d.]+ ms after the kernel', r'C:\\>',
                     r'Built-in commands:', r'argv\[2\] = "b"',
                     r'nosuch: no such program or command',
                     r'\d+\s+hello\.exe', r'\d+ files, \d+ bytes',
@@ -259,8 +262,63 @@ BOOT_SCRIPTS = {
                     r'\[t_exitcode\.exe took [\d.]+ ms\]', r'hi  there',
                     r'exit: not a number: x',
                     r'process shell\.exe \(pid 1\) exited with status 0x00000007'],
-                   [('dormer> ', 'help\rhello a  b\rnosuch\rls\rps\rmem\rtime t_exitcode\r'
+                   [('C:\\>', 'help\rhello a  b\rnosuch\rls\rps\rmem\rtime t_exitcode\r'
                      'echo hi  there\rexit x\rexit 7\r')]),
+    # Every file built-in, in a directory of its own: mkdir, cd (and the prompt), echo
+    # with > and >>, type, copy, ren, dir (sizes, dates, <DIR>, the summary, a pattern),
+    # del, set and %NAME%, cls, rmdir (refused while not empty), cd .. and errors.
+    'boot/shell_builtins': ('', 0,
+                            [r'C:\\>mkdir work', r'C:\\work>echo first line> a\.txt',
+                             r'(?m)^first line\r?\nsecond line\r?$',
+                             r'1 file\(s\) copied\.', r' Directory of C:\\work',
+                             r'\d\d/\d\d/\d{4}  \d\d:\d\d [AP]M    <DIR>          \.\.',
+                             r'\d\d/\d\d/\d{4}  \d\d:\d\d [AP]M\s+23 a\.txt',
+                             r'\s23 c\.txt', r'2 File\(s\)\s+46 bytes', r'2 Dir\(s\)',
+                             r'C:\\work>dir \*\.txt', r'\s23 c\.txt', r'1 File\(s\)\s+23 bytes',
+                             r'(?m)^GREETING=hi there', r'(?m)^hi there!',
+                             r'\x1b\[2J\x1b\[H', r'The directory is not empty\.',
+                             r'The system cannot find the file specified\.',
+                             r'The system cannot find the path specified\.',
+                             r'C:\\>dir', r'0 File\(s\)\s+0 bytes',
+                             r'process shell\.exe \(pid 1\) exited with status 0x00000000'],
+                            [('C:\\>', 'mkdir work\rcd work\recho first line> a.txt\r'
+                              'echo second line>>a.txt\rtype a.txt\rcopy a.txt b.txt\r'
+                              'ren b.txt c.txt\rdir\rdel a.txt\rdir *.txt\rset GREETING=hi there\r'
+                              'set GR\recho %GREETING%!\rcls\rcd ..\rrmdir work\r'
+                              'type nosuch.txt\rcd nosuch\rdel work\\c.txt\rrd work\rdir\r'
+                              'exit\r')]),
+    # Redirection of programs: > then type, >> appending, < as input, a two-program
+    # pipe, 2> and 2>&1 (upper.exe writes its arguments to its error output).
+    'boot/shell_redirect': ('', 0,
+                            [r'(?m)^argv\[1\] = "one"', r'(?m)^argv\[1\] = "two"',
+                             r'ARGV\[1\] = "ONE"', r'ARGV\[1\] = "TWO"',
+                             r'ARGV\[1\] = "PIPE"', r'(?m)^upper: to-err',
+                             r'UPPER: BOTH', r'(?m)^ECHOED THROUGH A PIPE',
+                             r'process shell\.exe \(pid 1\) exited with status 0x00000000'],
+                            [('C:\\>', 'hello one > out.txt\rhello two >> out.txt\r'
+                              'type out.txt\rupper < out.txt\rhello pipe | upper\r'
+                              'upper to-err 2> err.txt\rtype err.txt\r'
+                              'upper both 2>&1 | upper\recho echoed through a pipe | upper\r'
+                              'exit\r')]),
+    # The line editor: left, home, delete, end, backspace; history (up, down) and Tab
+    # completion of a file, a directory and a program.
+    'boot/shell_editing': ('', 0,
+                           [r'(?m)^edited world\?', r'(?m)^h-one', r'(?m)^h-two',
+                            r'(?m)^h-one', r'(?m)^h-one', r'(?m)^tab-ok',
+                            r'C:\\tabdir>', r'\[t_exitcode\.exe exited with status 42',
+                            r'process shell\.exe \(pid 1\) exited with status 0x00000000'],
+                           [('C:\\>', 'echo wrld!\x1b[D\x1b[D\x1b[D\x1b[Do\x1b[H'
+                             '\x1b[3~\x1b[3~\x1b[3~\x1b[3~echo edited\x1b[F\x7f?\r'
+                             'echo h-one\recho h-two\r\x1b[A\x1b[A\r\x1b[A\x1b[A\x1b[B\r'
+                             'echo tab-ok > completion-target.txt\rtype compl\t\r'
+                             'mkdir tabdir\rcd tabd\t\rcd ..\rt_exitc\t\rexit\r')]),
+    # Ctrl+C ends the running program and returns to the prompt; at the prompt it
+    # drops the line being typed.
+    'boot/shell_ctrl_c': ('', 5,
+                          [r'tk: tick 3 of 1000', r'\^C', r'C:\\>', r'(?m)^after',
+                           r'process shell\.exe \(pid 1\) exited with status 0x00000005'],
+                          [('C:\\>', 'ticker tk 1000 50\r'), ('tk: tick 3 of 1000', '\x03'),
+                           ('^C', 'echo never\x03echo after\rexit 5\r')]),
     'boot/serial_input': ('readline noshell', 0, [r'read line: "hello dormer"'],
                           [('Type a line', 'hello dormer\r')]),
     # The PS/2 keyboard, through QEMU's sendkey: Shift, Caps Lock, Ctrl+letter (not
@@ -307,6 +365,48 @@ def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT, script)
 
 
+# Scripted headless runs, exactly as `printf ... | scons run headless=1` (the wrapper
+# forwards its stdin, then the end-of-input marker): name -> (stdin bytes, expected
+# status, patterns in the serial log). The end of the input ends the shell with 0.
+SCRIPTED_RUNS = {
+    'run/script_dir_exit': (b'dir\nexit 3\n', 3,
+                            [r' Directory of C:\\', r'<DIR>          Windows',
+                             r'0 File\(s\)\s+0 bytes',
+                             r'process shell\.exe \(pid 1\) exited with status 0x00000003']),
+    'run/script_end_of_input': (b'echo from a script\n', 0,
+                                [r'(?m)^from a script',
+                                 r'process shell\.exe \(pid 1\) exited with status 0x00000000']),
+    'run/script_empty': (b'', 0, [r'process shell\.exe \(pid 1\) exited with status 0x00000000']),
+}
+
+SCRIPTED_RUN_CODE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import dormer_qemu
+opts = dormer_qemu.Options(sys.argv[3], int(sys.argv[4]), True, sys.argv[5], float(sys.argv[6]))
+sys.exit(dormer_qemu.run(sys.argv[2], opts))
+"""
+
+
+def scripted_run(kernel_elf, qemu, work, name, stdin):
+    """Boots the shell through dormer_qemu.run (scons run headless=1) in a child Python
+    whose stdin is a pipe holding `stdin`. Returns (status, serial log)."""
+    iso = os.path.join(work, name.replace('/', '_') + '.iso')
+    dormer_iso.make_iso(iso, kernel_elf, 'headless', modules=MODULES)
+    build_dir = os.path.join(work, name.replace('/', '_'))
+    os.makedirs(build_dir, exist_ok=True)
+    tools = os.path.dirname(os.path.abspath(__file__))
+    proc = subprocess.run([sys.executable, '-c', SCRIPTED_RUN_CODE, tools, iso, qemu.accel,
+                           str(qemu.mem), build_dir, str(BOOT_TIMEOUT)],
+                          input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        with open(os.path.join(build_dir, 'serial.log'), 'rb') as f:
+            log = f.read()
+    except OSError:
+        log = b''
+    return proc.returncode, log + proc.stdout
+
+
 def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
     jobs = {}
     cases = [(n, c, s, p, ()) for n, c, s, p in BOOT_TESTS
@@ -320,6 +420,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
         for name, cmdline, status, patterns, script in cases:
             jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script,
                                       KTEST_BOOTS.get(name)),
+                          status, patterns)
+        for name, (stdin, status, patterns) in SCRIPTED_RUNS.items():
+            jobs[name] = (pool.submit(scripted_run, kernel_elf, qemu, work, name, stdin),
                           status, patterns)
         for name, (fut, want_status, patterns) in jobs.items():
             try:

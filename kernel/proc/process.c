@@ -290,14 +290,11 @@ static void process_release(struct process *p)
     p->cwd = NULL;
     spin_unlock(&p->handle_lock);
     vfs_cwd_drop(cwd);
-    if (p->stdout_pipe) {
-        kobj_unref(p->stdout_pipe);
-        p->stdout_pipe = NULL;
-    }
-    if (p->stdin_pipe) {
-        kobj_unref(p->stdin_pipe);
-        p->stdin_pipe = NULL;
-    }
+    struct kobject *std[3] = { p->std_in, p->std_out, p->std_err };
+    p->std_in = p->std_out = p->std_err = NULL;
+    for (size_t i = 0; i < 3; i++)
+        if (std[i])
+            kobj_unref(std[i]);
     if (space) {
         if (vmm_current_user_space() == space)
             vmm_space_activate(NULL);

@@ -1,7 +1,8 @@
 /*
  * Console calls. Output is copied from the program in bounded chunks through the
- * copy routines (a bad buffer is an error, never a crash) and printed raw. Input is
- * a typed line, raw bytes (for a line editor), or the pipe a process was started
+ * copy routines (a bad buffer is an error, never a crash) and printed raw, or goes to
+ * the standard handle (pipe or file) the process was started with. Input is a typed
+ * line, raw bytes (for a line editor), or the pipe or file a process was started
  * with. Ctrl+C ends the foreground processes the shell names (the console's control
  * hook, registered here so the console never calls up into processes).
  */
@@ -15,6 +16,8 @@
 #include <proc/process.h>
 #include <sys/syscall.h>
 
+#include "sys_io.h"
+
 #define CONSOLE_CHUNK 256
 #define CONSOLE_MAX   (1u << 20)
 #define FOREGROUND_MAX 8
@@ -24,24 +27,32 @@ static struct spinlock foreground_lock = SPINLOCK_INIT("console foreground");
 static struct process *foreground[FOREGROUND_MAX];
 static size_t foreground_count;
 
-dormer_status_t sys_NtWriteConsole(const uint64_t *args)
+/* Console output to a standard handle: a pipe write end (its reader is the parent or
+ * the next program of a pipeline) or an open file, written at its position. */
+static dormer_status_t write_std(struct kobject *out, uptr_t buf, uint64_t len)
 {
-    uptr_t buf = uptr(args[0]);
-    uint64_t len = args[1];
+    struct vfs_file *f = sys_vfs_file_of(out);
+    uint64_t done;
+
+    if (f)
+        return status_from_errno(sys_file_io(f, true, VFS_AT_POSITION, 0, buf, len, &done));
+    long put = pipe_write(out, (const void *)(uintptr_t)buf.va, len, true);
+    if (put == K_EINTR)
+        return STATUS_PROCESS_IS_TERMINATING;
+    return put < 0 ? status_from_errno((int)put) : STATUS_SUCCESS;
+}
+
+/* Console output of the calling process: to out when it has one, else printed raw. */
+static dormer_status_t write_console(struct kobject *out, uptr_t buf, uint64_t len)
+{
     char chunk[CONSOLE_CHUNK + 1];
 
     if (len > CONSOLE_MAX)
         return STATUS_INVALID_PARAMETER;
     if (!uaccess_range_ok(buf, len))
         return STATUS_ACCESS_VIOLATION;
-    struct kobject *out = process_current()->stdout_pipe;
-    if (out) {
-        /* The console of this process is a pipe its parent reads. */
-        long put = pipe_write(out, (const void *)(uintptr_t)buf.va, len, true);
-        if (put == K_EINTR)
-            return STATUS_PROCESS_IS_TERMINATING;
-        return put < 0 ? status_from_errno((int)put) : STATUS_SUCCESS;
-    }
+    if (out)
+        return write_std(out, buf, len);
     for (uint64_t done = 0; done < len;) {
         size_t n = len - done < CONSOLE_CHUNK ? len - done : CONSOLE_CHUNK;
         if (copy_from_user(chunk, uptr_add(buf, done), n) != 0)
@@ -51,6 +62,20 @@ dormer_status_t sys_NtWriteConsole(const uint64_t *args)
         done += n;
     }
     return STATUS_SUCCESS;
+}
+
+dormer_status_t sys_NtWriteConsole(const uint64_t *args)
+{
+    return write_console(process_current()->std_out, uptr(args[0]), args[1]);
+}
+
+dormer_status_t sys_DmWriteConsoleError(const uint64_t *args)
+{
+    struct process *p = process_current();
+
+    struct kobject *out = p->std_err ? p->std_err : p->std_err_console ? NULL : p->std_out;
+
+    return write_console(out, uptr(args[0]), args[1]);
 }
 
 /* Read from the process's input pipe: what is there (blocking while empty). */
@@ -67,6 +92,36 @@ static dormer_status_t read_input_pipe(struct kobject *in, uptr_t buf, uint64_t 
     if (copy_to_user(read_out, &got, sizeof got) != 0)
         return STATUS_ACCESS_VIOLATION;
     return n == 0 ? STATUS_END_OF_FILE : STATUS_SUCCESS;
+}
+
+/* Read from the process's input file at its position: a line mode read returns one
+ * line (through its '\n') and leaves the position after it, as a typed line would be;
+ * a raw read returns what is there. STATUS_END_OF_FILE at the end. */
+static dormer_status_t read_input_file(struct vfs_file *f, uptr_t buf, uint64_t len,
+                                       uptr_t read_out, bool raw)
+{
+    uint64_t start = vfs_get_position(f), got = 0;
+    char bytes[CONSOLE_CHUNK];
+    size_t done = 0;
+
+    if (len > sizeof bytes)
+        len = sizeof bytes;
+    int rc = vfs_read(f, VFS_AT_POSITION, 0, bytes, (size_t)len, &done);
+    if (rc)
+        return status_from_errno(rc);
+    got = done;
+    if (!raw) {
+        for (size_t i = 0; i < done; i++) {
+            if (bytes[i] == '\n') {
+                got = i + 1;
+                vfs_set_position(f, start + got);
+                break;
+            }
+        }
+    }
+    if (copy_to_user(buf, bytes, got) != 0 || copy_to_user(read_out, &got, sizeof got) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    return got == 0 ? STATUS_END_OF_FILE : STATUS_SUCCESS;
 }
 
 /* Both outputs must be writable now (they are written with zeros), so a bad pointer
@@ -98,8 +153,12 @@ static dormer_status_t read_console(const uint64_t *args, bool raw)
     size_t max = len < sizeof bytes ? len : sizeof bytes;
     if (!read_outputs_ok(buf, max, uptr(args[2])))
         return STATUS_ACCESS_VIOLATION;
-    if (process_current()->stdin_pipe)
-        return read_input_pipe(process_current()->stdin_pipe, buf, max, uptr(args[2]));
+    struct kobject *in = process_current()->std_in;
+    struct vfs_file *f = in ? sys_vfs_file_of(in) : NULL;
+    if (f)
+        return read_input_file(f, buf, max, uptr(args[2]), raw);
+    if (in)
+        return read_input_pipe(in, buf, max, uptr(args[2]));
     long n = raw ? console_read_raw(bytes, max) : console_read_line(bytes, max);
     uint64_t got = n > 0 ? (uint64_t)n : 0;
     if (copy_to_user(buf, bytes, got) != 0 || copy_to_user(uptr(args[2]), &got, sizeof got) != 0)

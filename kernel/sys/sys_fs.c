@@ -138,8 +138,7 @@ out:
     return status_from_errno(rc);
 }
 
-/* The file object behind handle, or NULL (no reference taken beyond obj's). */
-static struct vfs_file *vfs_file_of(struct kobject *obj)
+struct vfs_file *sys_vfs_file_of(struct kobject *obj)
 {
     return obj && obj->type == KOBJ_VFS_FILE ? ((struct file_obj *)obj)->file : NULL;
 }
@@ -168,9 +167,8 @@ static dormer_status_t get_offset(uint64_t uoff, bool write, enum vfs_at *at, ui
     return STATUS_SUCCESS;
 }
 
-/* Moves len bytes between user memory at ubuf and the file, chunk by chunk. */
-static int file_io(struct vfs_file *f, bool write, enum vfs_at at, uint64_t off, uptr_t ubuf,
-                   uint64_t len, uint64_t *total)
+int sys_file_io(struct vfs_file *f, bool write, enum vfs_at at, uint64_t off, uptr_t ubuf,
+                uint64_t len, uint64_t *total)
 {
     size_t cap = len < BOUNCE_MAX ? (size_t)len : BOUNCE_MAX;
     uint8_t *kbuf = kmalloc(cap ? cap : 1);
@@ -189,9 +187,13 @@ static int file_io(struct vfs_file *f, bool write, enum vfs_at at, uint64_t off,
             }
             rc = vfs_write(f, at, where, kbuf, chunk, &got);
         } else {
+            uint64_t before = vfs_get_position(f);
             rc = vfs_read(f, at, where, kbuf, chunk, &got);
-            if (rc == 0 && copy_to_user(uptr_add(ubuf, *total), kbuf, got) != 0)
+            if (rc == 0 && copy_to_user(uptr_add(ubuf, *total), kbuf, got) != 0) {
+                vfs_set_position(f, before); /* bytes nobody received were not read */
+                got = 0;
                 rc = K_EFAULT;
+            }
         }
         if (rc) {
             if (rc == K_EEOF && *total > 0)
@@ -224,9 +226,9 @@ static dormer_status_t read_or_write(const uint64_t *args, bool write)
     st = get_offset(args[3], write, &at, &off);
     if (st != STATUS_SUCCESS)
         goto out;
-    struct vfs_file *f = vfs_file_of(obj);
+    struct vfs_file *f = sys_vfs_file_of(obj);
     if (f)
-        st = status_from_errno(file_io(f, write, at, off, uptr(args[1]), len, &n));
+        st = status_from_errno(sys_file_io(f, write, at, off, uptr(args[1]), len, &n));
     else if (!write && obj->type == KOBJ_PIPE_READ)
         st = sys_pipe_read(obj, uptr(args[1]), len, &n);
     else if (write && obj->type == KOBJ_PIPE_WRITE)
@@ -353,7 +355,7 @@ dormer_status_t sys_DmQueryInformationFile(const uint64_t *args)
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    struct vfs_file *f = vfs_file_of(obj);
+    struct vfs_file *f = sys_vfs_file_of(obj);
     uint64_t need = class_size(cls);
     if (need == 0 || cls == DORMER_FILE_END_OF_FILE_INFO || cls == DORMER_FILE_DISPOSITION_INFO ||
         cls == DORMER_FILE_RENAME_INFO) {
@@ -437,7 +439,7 @@ dormer_status_t sys_DmSetInformationFile(const uint64_t *args)
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    struct vfs_file *f = vfs_file_of(obj);
+    struct vfs_file *f = sys_vfs_file_of(obj);
     uint64_t need = class_size(cls);
     if (need == 0 || cls == DORMER_FILE_STANDARD_INFO || cls == DORMER_FILE_NAME_INFO ||
         cls == DORMER_FILE_TYPE_INFO)
@@ -476,7 +478,7 @@ dormer_status_t sys_DmQueryDirectoryFile(const uint64_t *args)
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    struct vfs_file *f = vfs_file_of(obj);
+    struct vfs_file *f = sys_vfs_file_of(obj);
     struct vfs_dirent *e = NULL;
     struct dormer_find_data *d = NULL;
     if (!f) {
@@ -529,7 +531,7 @@ dormer_status_t sys_DmFlushBuffersFile(const uint64_t *args)
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    struct vfs_file *f = vfs_file_of(obj);
+    struct vfs_file *f = sys_vfs_file_of(obj);
     if (f)
         st = status_from_errno(vfs_flush(f));
     else if (obj->type == KOBJ_PIPE_WRITE)

@@ -3,6 +3,7 @@
  * call looks its handles up (taking references), validates everything, acts, and
  * drops the references on one exit path.
  */
+#include <abi/file.h>
 #include <abi/types.h>
 #include <arch/uaccess.h>
 #include <core/printk.h>
@@ -12,6 +13,8 @@
 #include <proc/pipe.h>
 #include <proc/process.h>
 #include <sys/syscall.h>
+
+#include "sys_io.h"
 
 #define CMDLINE_MAX_USER 1023
 #define NAME_MAX_USER    63
@@ -40,14 +43,55 @@ static bool handle_out_ok(uint64_t out)
     return copy_to_user(uptr(out), &zero, sizeof zero) == 0;
 }
 
-/* Start the program of a user command line with optional pipe ends as its console
- * input and output (0: the console). */
+/* The object a standard handle names, referenced, into *out: the console (NULL) for
+ * DORMER_STD_CONSOLE; otherwise a pipe end of the right direction or an open file with
+ * the access that direction needs. STATUS_INVALID_HANDLE, _OBJECT_TYPE_MISMATCH or
+ * _ACCESS_DENIED. (0, "inherit", is the caller's business.) */
+static dormer_status_t std_lookup(uint64_t handle, bool output, struct kobject **out)
+{
+    *out = NULL;
+    if (handle == DORMER_STD_CONSOLE)
+        return STATUS_SUCCESS;
+    struct kobject *obj = handle_lookup(process_current(), handle, KOBJ_NONE);
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    struct vfs_file *f = sys_vfs_file_of(obj);
+    uint32_t need = output ? DORMER_FILE_WRITE_DATA | DORMER_FILE_APPEND_DATA
+                           : DORMER_FILE_READ_DATA;
+    dormer_status_t st = STATUS_SUCCESS;
+    if (f)
+        st = f->node->directory || !(f->access & need) ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
+    else if (obj->type != (output ? KOBJ_PIPE_WRITE : KOBJ_PIPE_READ))
+        st = obj->type == KOBJ_PIPE_READ || obj->type == KOBJ_PIPE_WRITE
+                 ? STATUS_ACCESS_DENIED /* the wrong end */
+                 : STATUS_OBJECT_TYPE_MISMATCH;
+    if (st != STATUS_SUCCESS)
+        kobj_unref(obj);
+    else
+        *out = obj;
+    return st;
+}
+
+/* The caller's own standard object i (0 in, 1 out, 2 err), referenced; NULL: console. */
+static struct kobject *std_inherit(int i)
+{
+    struct process *p = process_current();
+    struct kobject *obj = i == 0 ? p->std_in : i == 1 ? p->std_out : p->std_err;
+
+    if (obj)
+        kobj_ref(obj);
+    return obj;
+}
+
+/* Start the program of a user command line with standard handles std_handles[0..2]
+ * (input, output, error): each DORMER_STD_CONSOLE, a handle, or 0 to inherit the
+ * caller's own; error 0 with an output given goes with that output. */
 static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, uint64_t len,
-                                      uint64_t stdin_handle, uint64_t stdout_handle)
+                                      const uint64_t std_handles[3])
 {
     char cmdline[CMDLINE_MAX_USER + 1], name[NAME_MAX_USER + 1], err[200];
-    struct kobject *in = NULL, *out = NULL;
-    dormer_status_t st = STATUS_INVALID_HANDLE;
+    struct kobject *std[3] = { NULL, NULL, NULL };
+    dormer_status_t st = STATUS_SUCCESS;
 
     if (len == 0 || len > CMDLINE_MAX_USER)
         return STATUS_INVALID_PARAMETER;
@@ -62,11 +106,19 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
     name[n] = '\0';
     if (n == 0 || strlen(cmdline) != len)
         return STATUS_INVALID_PARAMETER;
-    if (stdin_handle && !(in = handle_lookup(process_current(), stdin_handle, KOBJ_PIPE_READ)))
+    bool err_console = false;
+    for (size_t i = 0; i < 3 && st == STATUS_SUCCESS; i++) {
+        if (std_handles[i] != 0)
+            st = std_lookup(std_handles[i], i > 0, &std[i]);
+        else if (i < 2 || std_handles[1] == 0)
+            std[i] = std_inherit((int)i);
+    }
+    if (st != STATUS_SUCCESS)
         goto fail;
-    if (stdout_handle &&
-        !(out = handle_lookup(process_current(), stdout_handle, KOBJ_PIPE_WRITE)))
-        goto fail;
+    if (std_handles[2] == DORMER_STD_CONSOLE)
+        err_console = true;
+    else if (std_handles[2] == 0 && std_handles[1] == 0)
+        err_console = process_current()->std_err_console;
     struct process *child = process_create(name, cmdline, err, sizeof err);
     if (!child) {
         pr_warn("cannot start %s\n", err); /* the reason, for whoever watches the console */
@@ -74,8 +126,10 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
                                            : STATUS_INVALID_IMAGE_FORMAT;
         goto fail;
     }
-    child->stdout_pipe = out; /* the child's references */
-    child->stdin_pipe = in;
+    child->std_in = std[0]; /* the child's references, released when it ends */
+    child->std_out = std[1];
+    child->std_err = std[2];
+    child->std_err_console = err_console;
     st = return_handle(&child->obj, out_handle);
     if (st == STATUS_SUCCESS)
         process_start(child);
@@ -84,21 +138,31 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
     kobj_unref(&child->obj);
     return st;
 fail:
-    if (in)
-        kobj_unref(in);
-    if (out)
-        kobj_unref(out);
+    for (size_t i = 0; i < 3; i++)
+        if (std[i])
+            kobj_unref(std[i]);
     return st;
 }
 
 dormer_status_t sys_NtCreateProcess(const uint64_t *args)
 {
-    return create_process(args[0], args[1], args[2], 0, args[3]);
+    const uint64_t std[3] = { 0, args[3], 0 };
+
+    return create_process(args[0], args[1], args[2], std);
 }
 
 dormer_status_t sys_DmCreateProcessIo(const uint64_t *args)
 {
-    return create_process(args[0], args[1], args[2], args[3], args[4]);
+    const uint64_t std[3] = { args[3], args[4], 0 };
+
+    return create_process(args[0], args[1], args[2], std);
+}
+
+dormer_status_t sys_DmCreateProcessStd(const uint64_t *args)
+{
+    const uint64_t std[3] = { args[3], args[4], args[5] };
+
+    return create_process(args[0], args[1], args[2], std);
 }
 
 dormer_status_t sys_NtCreateThread(const uint64_t *args)

@@ -72,9 +72,11 @@ typedef uint32_t (*dormer_thread_fn)(uint64_t arg);
 
 /*
  * Starts the program named by the first word of cmdline (len bytes, no NUL needed) as a
- * new process with that command line. stdout_handle 0 shares the console; otherwise it
- * is a pipe write end of the caller's, which becomes the child's console output (the
- * child holds its own reference). *handle is signaled when the process has ended.
+ * new process with that command line. stdout_handle 0 gives the child the caller's own
+ * output (the console, or what the caller's parent redirected it to); otherwise it is a
+ * pipe write end or writable file of the caller's, which becomes the child's console
+ * output (the child holds its own reference). The child inherits the caller's standard
+ * input (see DmCreateProcessStd). *handle is signaled when the process has ended.
  */
 NTAPI_IMPORT dormer_status_t NtCreateProcess(dormer_handle_t *handle, const char *cmdline,
                                              uint64_t len, dormer_handle_t stdout_handle);
@@ -216,6 +218,15 @@ NTAPI_IMPORT struct dormer_teb *DormerGetTeb(void);
 /* Where the kernel starts a process's first thread (RCX = the PEB): runs every DLL's
  * entry point in initialization order, then the program's. Never returns. */
 NTAPI_IMPORT void DormerProcessStartup(struct dormer_peb *peb);
+/* Ends the calling thread after DLL_THREAD_DETACH (DLLs, then TLS callbacks) and frees
+ * its TLS copies: what ExitThread does. */
+NTAPI_IMPORT __attribute__((noreturn)) void DormerExitThread(uint32_t status);
+/* Ends the process after DLL_PROCESS_DETACH (once, in reverse initialization order):
+ * what ExitProcess does. */
+NTAPI_IMPORT __attribute__((noreturn)) void DormerExitProcess(uint32_t status);
+/* DisableThreadLibraryCalls: no thread attach/detach for the image at base. Returns 1,
+ * or 0 if no image starts there. */
+NTAPI_IMPORT int DormerDisableThreadCalls(uint64_t base);
 
 /*
  * Issues system call `number` with arguments 1-4 (a5-a8 read from the stack are
@@ -242,10 +253,33 @@ NTAPI_IMPORT dormer_status_t DmReadConsoleInput(char *buf, uint64_t len, uint64_
  * count 0..8, 0 clears the list. The console keeps a reference to each. */
 NTAPI_IMPORT dormer_status_t DmSetConsoleForeground(const dormer_handle_t *processes,
                                                     uint64_t count);
-/* NtCreateProcess with an input too: stdin_handle a pipe read end (0: the console). */
+/* NtCreateProcess with an input too: stdin_handle a pipe read end or a file opened for
+ * reading (0: inherit the caller's); stdout_handle a pipe write end or a file opened for
+ * writing. */
 NTAPI_IMPORT dormer_status_t DmCreateProcessIo(dormer_handle_t *handle, const char *cmdline,
                                                uint64_t len, dormer_handle_t stdin_handle,
                                                dormer_handle_t stdout_handle);
+/*
+ * Starts a program with all three standard handles. Each is 0 (inherit the caller's own:
+ * the console unless the caller was itself started redirected), DORMER_STD_CONSOLE (the
+ * console), or a handle of the caller's: standard input a pipe read end or a file with
+ * read access, standard output and error a pipe write end or a file with write or
+ * append access (a directory or the wrong pipe end is STATUS_ACCESS_DENIED). stderr 0
+ * with a stdout given sends error output with the output. The child's console output
+ * (NtWriteConsole) goes to its stdout, DmWriteConsoleError to its stderr, and its
+ * console reads (NtReadConsole: one line at a time from a file; DmReadConsoleInput: the
+ * bytes) come from its stdin, STATUS_END_OF_FILE at the end. A file is read and written
+ * at its position, shared with the caller's handle (so `>>` appends when the handle has
+ * append access only). The child holds its own references until it ends: the caller
+ * may close its handles at once. NtCreateProcess and DmCreateProcessIo are this call
+ * with stdin (and stderr) 0.
+ */
+NTAPI_IMPORT dormer_status_t DmCreateProcessStd(dormer_handle_t *handle, const char *cmdline,
+                                                uint64_t len, dormer_handle_t stdin_handle,
+                                                dormer_handle_t stdout_handle,
+                                                dormer_handle_t stderr_handle);
+/* Error output: to the process's stderr (its stdout, or the console, without one). */
+NTAPI_IMPORT dormer_status_t DmWriteConsoleError(const char *buf, uint64_t len);
 /* NtCreateProcess with a NUL-terminated command line. */
 NTAPI_IMPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
                                          dormer_handle_t *handle);

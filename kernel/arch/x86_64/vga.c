@@ -1,7 +1,9 @@
 /*
  * VGA text-mode console (80x25 at physical 0xb8000, as GRUB leaves it in BIOS boot).
  * Each printk level has its own colour; the screen scrolls by moving rows up. The
- * hardware cursor follows the output.
+ * hardware cursor follows the output. Of the ANSI escapes a serial terminal obeys, the
+ * few the shell sends are honoured (ESC [ 2 J clear, ESC [ H home, ESC [ K clear to the
+ * end of the line); any other escape sequence is swallowed, never shown as text.
  */
 #include "pc.h"
 #include "x86.h"
@@ -9,6 +11,7 @@
 #include <core/printk.h>
 #include <lib/string.h>
 #include <mm/layout.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define VGA_PHYS    0xb8000
@@ -65,8 +68,54 @@ static void vga_newline(uint8_t attr)
     vga_clear_row(vga_row, attr);
 }
 
+/* Escape state: 0 none, 1 after ESC, 2 inside ESC [ (parameters so far in esc_arg). */
+static int esc_state, esc_arg;
+
+static void vga_escape_end(char final, uint8_t attr)
+{
+    switch (final) {
+    case 'J':
+        if (esc_arg == 2) {
+            for (int r = 0; r < VGA_ROWS; r++)
+                vga_clear_row(r, attr);
+            vga_row = vga_col = 0;
+        }
+        break;
+    case 'H':
+        vga_row = vga_col = 0;
+        break;
+    case 'K':
+        for (int c = vga_col; c < VGA_COLS; c++)
+            vga_buf[vga_row * VGA_COLS + c] = (uint16_t)(attr << 8 | ' ');
+        break;
+    }
+}
+
+/* Consumes c if it belongs to an escape sequence; true then. */
+static bool vga_escape(char c, uint8_t attr)
+{
+    if (esc_state == 0 && c != 0x1b)
+        return false;
+    if (c == 0x1b) {
+        esc_state = 1;
+    } else if (esc_state == 1) {
+        esc_state = c == '[' ? 2 : 0;
+        esc_arg = 0;
+    } else if (c >= '0' && c <= '9') {
+        esc_arg = esc_arg < 1000 ? esc_arg * 10 + (c - '0') : esc_arg;
+    } else if (c == ';' || c == '?') {
+        esc_arg = c == ';' ? 0 : esc_arg;
+    } else {
+        esc_state = 0;
+        vga_escape_end(c, attr);
+    }
+    return true;
+}
+
 static void vga_putc(char c, uint8_t attr)
 {
+    if (vga_escape(c, attr))
+        return;
     switch (c) {
     case '\n':
         vga_newline(attr);

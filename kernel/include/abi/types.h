@@ -72,6 +72,9 @@ _Static_assert(sizeof(struct dormer_dir_entry) == 72, "layout");
 
 /* Pseudo-handles. */
 #define DORMER_CURRENT_THREAD   ((uint64_t)-2)
+/* A standard handle of DmCreateProcessStd that names the console itself (0 there means
+ * "inherit the caller's"). */
+#define DORMER_STD_CONSOLE      ((uint64_t)-3)
 #define DORMER_INFINITE         ((uint64_t)-1)
 #define DORMER_MAX_WAIT_OBJECTS 64
 

@@ -99,8 +99,12 @@ struct process {
     vaddr_t unimpl_base;         /* 0: none */
     char (*unimpl_names)[PROCESS_UNIMPL_NAME]; /* PROCESS_MAX_UNIMPL, kmalloc'd */
     size_t unimpl_count;
-    struct kobject *stdout_pipe; /* console output goes here when set */
-    struct kobject *stdin_pipe;  /* console input comes from here when set */
+    /* Standard handles (NULL: the console), each a reference to a pipe end or an open
+     * file: console input comes from std_in, console output goes to std_out, error
+     * output to std_err, or without one to std_out unless std_err_console. Set before
+     * the process starts, released when it ends. */
+    struct kobject *std_in, *std_out, *std_err;
+    bool std_err_console;
     uint64_t peb;
     /* protected by sched_lock */
     struct list threads;

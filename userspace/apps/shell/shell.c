@@ -1,15 +1,19 @@
 /*
  * shell: Dormer's command line, started at boot when the kernel command line names no
- * init= program. It reads a line, runs a built-in command or starts a program from the
- * boot file system (`.exe` may be left out) with the rest of the line as its arguments,
- * waits for it, and reports a non-zero exit status. `exit [N]` ends the shell with
- * status N; a headless machine then powers off with that status.
+ * init= program; cmd-like. It reads a line with the editor (edit.c), parses it (parse.c:
+ * %NAME% expansion, words, redirections, pipes), and runs each command of the pipeline:
+ * a built-in (builtins.c) in the shell itself with its output on the stage's handle, or
+ * a program of C:\Windows\System32 started with DmCreateProcessStd and the stage's
+ * standard handles (a file, a pipe, or the console). While programs run they are the
+ * console's foreground: Ctrl+C ends them. `exit [N]`, or the end of the input (a script
+ * piped into a headless run), ends the shell; a headless machine then powers off with
+ * that status.
  */
-#include <dormer.h>
+#include "shell.h"
 
-#define LINE_MAX   256
-#define NAME_MAX   64
-#define MAX_PROCS  32
+#define CMDLINE_MAX 1023
+
+static const char system32[] = "C:\\Windows\\System32\\";
 
 static uint64_t uptime_us(void)
 {
@@ -19,222 +23,316 @@ static uint64_t uptime_us(void)
     return ns / 1000;
 }
 
-static int is_space(char c)
+static const char *lookup_var(void *ctx, const char *name, size_t len)
 {
-    return c == ' ' || c == '\t';
+    (void)ctx;
+    return sh_var_get(name, len);
 }
 
-static char *skip_spaces(char *s)
+static bool is_file(const char *path)
 {
-    while (is_space(*s))
-        s++;
-    return s;
+    uint32_t a = sh_attributes(path);
+    return a && !(a & DORMER_FILE_ATTRIBUTE_DIRECTORY);
 }
 
-/* Split off the first word of s (NUL-terminating it); returns the rest. */
-static char *first_word(char *s)
+static bool ends_with_exe(const char *s)
 {
-    while (*s && !is_space(*s))
-        s++;
-    if (*s)
-        *s++ = '\0';
-    return skip_spaces(s);
+    size_t n = strlen(s);
+    return n >= 4 && ulib_strcasecmp(s + n - 4, ".exe") == 0;
 }
 
-/* Decimal (with an optional minus sign); *ok is 0 when s is not a number. */
-static int32_t parse_int(const char *s, int *ok)
+static bool starts_with_nocase(const char *s, const char *prefix)
 {
-    int32_t sign = 1, v = 0;
-
-    *ok = 0;
-    if (*s == '-') {
-        sign = -1;
-        s++;
+    for (; *prefix; s++, prefix++) {
+        char a = *s >= 'a' && *s <= 'z' ? (char)(*s - 32) : *s;
+        char b = *prefix >= 'a' && *prefix <= 'z' ? (char)(*prefix - 32) : *prefix;
+        if (a != b)
+            return false;
     }
-    while (*s >= '0' && *s <= '9') {
-        v = v * 10 + (*s++ - '0');
-        *ok = 1;
-    }
-    if (*s)
-        *ok = 0;
-    return sign * v;
+    return true;
 }
 
-static void cmd_help(void)
+enum found { FOUND_SYSTEM32, FOUND_NOWHERE, FOUND_ELSEWHERE };
+
+/*
+ * Where the program `word` is: the current directory first, then C:\Windows\System32,
+ * with or without .exe. The kernel starts programs from System32 only, so one found
+ * elsewhere is reported, not run. *exe gets the file name to start.
+ */
+static enum found find_program(const char *word, char *exe, size_t cap)
 {
-    uprintf("Built-in commands:\n"
-            "  help          this list\n"
-            "  ls            the programs and DLLs on the boot file system\n"
-            "  ps            the processes, with their threads and pages\n"
-            "  mem           frames of memory: total, free, used, shared by images\n"
-            "  echo TEXT     print TEXT\n"
-            "  time NAME ... run a program and print how long it took\n"
-            "  exit [N]      end the shell with status N (default 0)\n"
-            "Anything else starts a program: NAME[.exe] [arguments], for example\n"
-            "  hello a b     (hello.exe with two arguments)\n"
-            "  together      (three programs at once)\n");
+    char path[SHELL_PATH_MAX + 1], cwd[SHELL_PATH_MAX + 1];
+    const char *base = word;
+
+    for (const char *p = word; *p; p++)
+        if (*p == '\\' || *p == '/' || *p == ':')
+            base = p + 1;
+    if (!*base || strlen(word) > SHELL_PATH_MAX - 24)
+        return FOUND_NOWHERE;
+    sh_cwd(cwd, sizeof cwd);
+    bool in_system32 = base == word ? ulib_strcasecmp(cwd, "C:\\Windows\\System32") == 0
+                                    : starts_with_nocase(word, system32) &&
+                                          !strchr(word + sizeof system32 - 1, '\\');
+    for (int pass = 0; pass < 2; pass++) {
+        const char *ext = pass == 0 && !ends_with_exe(word) ? ".exe" : "";
+        usnprintf(path, sizeof path, "%s%s", word, ext);
+        if (is_file(path) && !in_system32)
+            return FOUND_ELSEWHERE;
+        usnprintf(path, sizeof path, "%s%s%s", system32, base, ext);
+        if ((base == word || in_system32) && is_file(path)) {
+            usnprintf(exe, cap, "%s%s", base, ext);
+            return FOUND_SYSTEM32;
+        }
+    }
+    return FOUND_NOWHERE;
 }
 
-static void cmd_ls(void)
+/* The command line of a program stage: its file name, then the words (quoted again
+ * where they hold blanks). false when it is too long. */
+static bool build_cmdline(const char *exe, struct shell_command *c, int first, char *out,
+                          size_t cap)
 {
-    struct dormer_dir_entry e;
-    uint64_t i = 0, bytes = 0;
+    size_t n = (size_t)usnprintf(out, cap, "%s", exe);
 
-    while (NtQueryDirectoryFile(i, &e, sizeof e) == STATUS_SUCCESS) {
-        uprintf("  %8llu  %s\n", (unsigned long long)e.size, e.name);
-        bytes += e.size;
-        i++;
+    for (int i = first + 1; i < c->argc && n < cap; i++) {
+        bool quote = !*c->argv[i] || strchr(c->argv[i], ' ') || strchr(c->argv[i], '\t');
+        n += (size_t)usnprintf(out + n, cap - n, quote ? " \"%s\"" : " %s", c->argv[i]);
     }
-    uprintf("%llu files, %llu bytes\n", (unsigned long long)i, (unsigned long long)bytes);
+    return n < cap;
 }
 
-static void cmd_ps(void)
+/* Opens the files of c's redirections; 0, or 1 after reporting why not. */
+static int open_redirections(struct shell_command *c, dormer_handle_t h[3])
 {
-    static struct dormer_process_info list[MAX_PROCS];
-    uint64_t total = 0;
-    dormer_status_t st = NtQuerySystemProcesses(list, MAX_PROCS, &total);
+    const uint32_t share = DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE;
+    dormer_status_t st = STATUS_SUCCESS;
+    const char *bad = NULL;
 
-    if (!NT_SUCCESS(st) && st != STATUS_BUFFER_TOO_SMALL) {
-        uprintf("ps: cannot list processes (0x%08x)\n", (uint32_t)st);
-        return;
+    h[0] = h[1] = h[2] = 0;
+    if (c->in_path) {
+        st = sh_open(&h[0], c->in_path, DORMER_GENERIC_READ, share, DORMER_FILE_OPEN,
+                     DORMER_FILE_NON_DIRECTORY_FILE);
+        bad = c->in_path;
     }
-    uprintf("  pid  parent threads  pages  state    name\n");
-    for (uint64_t i = 0; i < total && i < MAX_PROCS; i++)
-        uprintf("  %3u  %6u %7u %6u  %-8s %s\n", (unsigned)list[i].pid,
-                (unsigned)list[i].parent_pid, (unsigned)list[i].threads,
-                (unsigned)list[i].resident_pages,
-                list[i].state == DORMER_PROCESS_RUNNING ? "running" : "exited", list[i].name);
-    if (total > MAX_PROCS)
-        uprintf("  ... and %u more\n", (unsigned)(total - MAX_PROCS));
-}
-
-static void cmd_mem(void)
-{
-    struct dormer_memory_counters c;
-    dormer_status_t st = NtQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof c);
-
-    if (!NT_SUCCESS(st)) {
-        uprintf("mem: cannot read the counters (0x%08x)\n", (uint32_t)st);
-        return;
+    for (int i = 1; i < 3 && NT_SUCCESS(st); i++) {
+        const char *path = i == 1 ? c->out_path : c->err_path;
+        bool append = i == 1 ? c->out_append : c->err_append;
+        if (!path)
+            continue;
+        /* >> opens with append access only: every write lands at the end. */
+        st = sh_open(&h[i], path,
+                     append ? DORMER_FILE_APPEND_DATA | DORMER_FILE_READ_ATTRIBUTES
+                            : DORMER_GENERIC_WRITE,
+                     share, append ? DORMER_FILE_OPEN_IF : DORMER_FILE_OVERWRITE_IF,
+                     DORMER_FILE_NON_DIRECTORY_FILE);
+        bad = path;
     }
-    uprintf("memory: %llu frames of %u KiB, %llu free, %llu used (%llu shared by images)\n"
-            "this shell maps %llu pages\n",
-            (unsigned long long)c.total_frames, (unsigned)(c.page_size / 1024),
-            (unsigned long long)c.free_frames, (unsigned long long)c.used_frames,
-            (unsigned long long)c.shared_frames, (unsigned long long)c.process_pages);
-}
-
-/* Start the program the line names, wait for it; 1 if it could not be started. */
-static int run_program(char *line, int timed)
-{
-    char cmdline[LINE_MAX + 8], name[NAME_MAX + 8];
-    char *rest = first_word(line);
-    size_t len = strlen(line);
-    dormer_handle_t h = 0;
-    int32_t status = 0;
-
-    if (len > NAME_MAX) {
-        uprintf("%s: name too long\n", line);
-        return 1;
-    }
-    memcpy(name, line, len + 1);
-    if (len < 4 || ulib_strcasecmp(name + len - 4, ".exe") != 0)
-        memcpy(name + len, ".exe", 5);
-    usnprintf(cmdline, sizeof cmdline, "%s%s%s", name, *rest ? " " : "", rest);
-
-    uint64_t t0 = uptime_us();
-    dormer_status_t st = DormerSpawn(cmdline, 0, &h);
-    if (st == STATUS_OBJECT_NAME_NOT_FOUND) {
-        uprintf("%s: no such program or command (try help)\n", line);
-        return 1;
-    }
-    if (!NT_SUCCESS(st)) {
-        uprintf("%s: cannot start it (0x%08x)\n", name, (uint32_t)st);
-        return 1;
-    }
-    st = DormerWait(h, DORMER_INFINITE);
-    uint64_t t1 = uptime_us();
-    if (st == STATUS_WAIT_0)
-        NtQueryExitStatus(h, &status);
-    NtClose(h);
-    if (st != STATUS_WAIT_0)
-        uprintf("%s: wait failed (0x%08x)\n", name, (uint32_t)st);
-    else if (status != 0)
-        uprintf("[%s exited with status %d (0x%08x)]\n", name, (int)status, (uint32_t)status);
-    if (timed)
-        uprintf("[%s took %llu.%03llu ms]\n", name, (unsigned long long)((t1 - t0) / 1000),
-                (unsigned long long)((t1 - t0) % 1000));
-    return 0;
-}
-
-/* Is the line's first word `word`? Then *args gets what follows it. */
-static int is_command(char *line, const char *word, char **args)
-{
-    size_t n = strlen(word);
-
-    if (strncmp(line, word, n) != 0 || (line[n] && !is_space(line[n])))
+    if (NT_SUCCESS(st))
         return 0;
-    *args = skip_spaces(line + n);
+    uprintf("%s: %s\n", bad, sh_status_text(st));
+    for (int i = 0; i < 3; i++)
+        if (h[i])
+            NtClose(h[i]);
+    h[0] = h[1] = h[2] = 0;
     return 1;
 }
 
-/* Run one line; returns 1 and sets *exit_status when the shell should end. */
-static int run_line(char *line, int32_t *exit_status)
-{
-    char *cmd = skip_spaces(line), *args;
-    char *end = cmd + strlen(cmd);
+/* One stage of a pipeline while it runs. */
+struct stage {
+    dormer_handle_t std[3];   /* its input, output, error (0: the console) */
+    dormer_handle_t files[3]; /* of those, the redirection files the shell opened */
+    dormer_handle_t process;  /* 0 for a built-in */
+    sh_builtin_fn builtin;
+    int first;                /* argv index of its program (1 after `time`) */
+    char exe[64];
+};
 
-    while (end > cmd && is_space(end[-1]))
-        *--end = '\0';
-    if (!*cmd)
-        return 0;
-    if (is_command(cmd, "help", &args)) {
-        cmd_help();
-    } else if (is_command(cmd, "ls", &args)) {
-        cmd_ls();
-    } else if (is_command(cmd, "ps", &args)) {
-        cmd_ps();
-    } else if (is_command(cmd, "mem", &args)) {
-        cmd_mem();
-    } else if (is_command(cmd, "echo", &args)) {
-        uprintf("%s\n", args);
-    } else if (is_command(cmd, "time", &args)) {
-        if (*args)
-            run_program(args, 1);
-        else
-            uprintf("time: name a program\n");
-    } else if (is_command(cmd, "exit", &args)) {
-        int ok = 1;
-        *exit_status = *args ? parse_int(args, &ok) : 0;
-        if (ok)
-            return 1;
-        uprintf("exit: not a number: %s\n", args);
-    } else {
-        run_program(cmd, 0);
+static void close_handle(dormer_handle_t *h)
+{
+    if (*h)
+        NtClose(*h);
+    *h = 0;
+}
+
+/* Starts stage s (a program); 0, or 1 after reporting why not. */
+static int start_program(struct stage *s, struct shell_command *c)
+{
+    static char cmdline[CMDLINE_MAX + 1];
+    const char *word = c->argv[s->first];
+
+    switch (find_program(word, s->exe, sizeof s->exe)) {
+    case FOUND_NOWHERE:
+        uprintf("%s: no such program or command (try help)\n", word);
+        return 1;
+    case FOUND_ELSEWHERE:
+        uprintf("%s: programs start only from C:\\Windows\\System32\n", word);
+        return 1;
+    case FOUND_SYSTEM32:
+        break;
+    }
+    if (!build_cmdline(s->exe, c, s->first, cmdline, sizeof cmdline)) {
+        uprintf("%s: the command line is too long\n", word);
+        return 1;
+    }
+    /* stderr: a 2> file, the output for 2>&1, else the console (cmd keeps error
+     * output on the screen when only the output is redirected). */
+    dormer_handle_t err = s->std[2] ? s->std[2] : DORMER_STD_CONSOLE;
+    dormer_status_t st = DmCreateProcessStd(&s->process, cmdline, strlen(cmdline), s->std[0],
+                                            s->std[1], err);
+    if (!NT_SUCCESS(st)) {
+        s->process = 0;
+        uprintf("%s: cannot start it (0x%08x)\n", s->exe, (uint32_t)st);
+        return 1;
     }
     return 0;
+}
+
+/* Waits for the stage processes (the console's foreground meanwhile) and reports the
+ * statuses; returns the last stage's. */
+static int32_t wait_programs(struct stage *stages, int count, bool timed, uint64_t t0)
+{
+    dormer_handle_t procs[SHELL_MAX_CMDS];
+    int n = 0;
+    int32_t last = 0;
+
+    for (int i = 0; i < count; i++)
+        if (stages[i].process)
+            procs[n++] = stages[i].process;
+    if (n == 0)
+        return 0;
+    DmSetConsoleForeground(procs, (uint64_t)n);
+    dormer_status_t st = NtWaitForMultipleObjects((uint64_t)n, procs, 1, DORMER_INFINITE);
+    DmSetConsoleForeground(NULL, 0);
+    uint64_t t1 = uptime_us();
+    bool interrupted = false;
+    for (int i = 0; i < count; i++) {
+        struct stage *s = &stages[i];
+        int32_t status = 0;
+        if (!s->process)
+            continue;
+        if (st != STATUS_WAIT_0)
+            uprintf("%s: wait failed (0x%08x)\n", s->exe, (uint32_t)st);
+        else
+            NtQueryExitStatus(s->process, &status);
+        if (status == (int32_t)STATUS_CONTROL_C_EXIT)
+            interrupted = true;
+        else if (status != 0)
+            uprintf("[%s exited with status %d (0x%08x)]\n", s->exe, (int)status,
+                    (uint32_t)status);
+        if (timed)
+            uprintf("[%s took %llu.%03llu ms]\n", s->exe,
+                    (unsigned long long)((t1 - t0) / 1000),
+                    (unsigned long long)((t1 - t0) % 1000));
+        last = status;
+        close_handle(&s->process);
+    }
+    if (interrupted)
+        uprintf("^C\n");
+    return last;
+}
+
+/* Runs a parsed line. */
+static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
+{
+    static struct stage stages[SHELL_MAX_CMDS];
+    dormer_handle_t pipe_read[SHELL_MAX_CMDS] = { 0 }, pipe_write[SHELL_MAX_CMDS] = { 0 };
+    int failed = 0, count = pl->count;
+    bool timed = false;
+    int32_t status = 0;
+
+    memset(stages, 0, sizeof stages);
+    for (int i = 0; i + 1 < count; i++) {
+        if (!NT_SUCCESS(NtCreatePipe(&pipe_read[i], &pipe_write[i]))) {
+            uprintf("cannot create a pipe\n");
+            failed = 1;
+            count = i + 1;
+            break;
+        }
+    }
+    /* Handles first: every stage's files and pipe ends. */
+    for (int i = 0; i < count && !failed; i++) {
+        struct shell_command *c = &pl->cmds[i];
+        struct stage *s = &stages[i];
+        if (ulib_strcasecmp(c->argv[0], "time") == 0) {
+            if (c->argc < 2) {
+                uprintf("time: name a program\n");
+                failed = 1;
+                break;
+            }
+            s->first = 1;
+            timed = true;
+        }
+        if (open_redirections(c, s->files) != 0) {
+            failed = 1;
+            break;
+        }
+        s->std[0] = s->files[0] ? s->files[0] : i > 0 ? pipe_read[i - 1] : 0;
+        s->std[1] = s->files[1] ? s->files[1] : i + 1 < count ? pipe_write[i] : 0;
+        s->std[2] = s->files[2] ? s->files[2] : c->err_to_out ? s->std[1] : 0;
+        if (c->err_to_out && !s->std[2])
+            s->std[2] = DORMER_STD_CONSOLE; /* 2>&1 with the output on the console */
+        s->builtin = s->first ? NULL : sh_find_builtin(c->argv[0]);
+    }
+    /* Then the programs, all at once, so a pipeline's readers run while it writes. */
+    uint64_t t0 = uptime_us();
+    for (int i = 0; i < count && !failed; i++)
+        if (!stages[i].builtin)
+            failed |= start_program(&stages[i], &pl->cmds[i]);
+    /* The built-ins in order, each writing to its stage's output; closing that
+     * output (below) ends the input of the next stage. */
+    for (int i = 0; i < count && !failed; i++) {
+        struct stage *s = &stages[i];
+        if (!s->builtin)
+            continue;
+        sh_out = s->std[1];
+        status = s->builtin(&pl->cmds[i], ctx);
+        sh_out = 0;
+        if (s->std[1] == pipe_write[i])
+            close_handle(&pipe_write[i]);
+    }
+    for (int i = 0; i < SHELL_MAX_CMDS; i++) {
+        close_handle(&pipe_read[i]);
+        close_handle(&pipe_write[i]);
+        for (int k = 0; k < 3; k++)
+            close_handle(&stages[i].files[k]);
+    }
+    if (failed) {
+        for (int i = 0; i < count; i++)
+            if (stages[i].process)
+                NtTerminateProcess(stages[i].process, STATUS_TERMINATED);
+        wait_programs(stages, count, false, t0);
+        sh_errorlevel = 1;
+        return;
+    }
+    int32_t program_status = wait_programs(stages, count, timed, t0);
+    sh_errorlevel = stages[count - 1].builtin ? status : program_status;
 }
 
 int main(void)
 {
-    char line[LINE_MAX];
+    static struct shell_pipeline pl;
+    char line[SHELL_LINE_MAX + 1], cwd[SHELL_PATH_MAX + 1], prompt[SHELL_PATH_MAX + 2];
     uint64_t started = uptime_us();
-    int32_t status = 0;
+    struct sh_context ctx = { false, 0 };
 
     uprintf("Dormer shell, started %llu.%03llu ms after the kernel. Type help for commands.\n",
             (unsigned long long)(started / 1000), (unsigned long long)(started % 1000));
     for (;;) {
-        uint64_t got = 0;
-        uprintf("dormer> ");
-        dormer_status_t st = NtReadConsole(line, sizeof line, &got);
-        if (st == STATUS_END_OF_FILE) {
-            uprintf("\n");
+        sh_cwd(cwd, sizeof cwd);
+        usnprintf(prompt, sizeof prompt, "%s>", cwd);
+        long n = sh_read_line(prompt, line, sizeof line);
+        if (n < 0)
             return 0; /* end of input (a script's end): like exit */
+        enum shell_parse_result r = shell_parse(line, (size_t)n, lookup_var, NULL, &pl);
+        if (r == SHELL_PARSE_EMPTY)
+            continue;
+        if (r != SHELL_PARSE_OK) {
+            uprintf("syntax error: %s\n", shell_parse_message(r));
+            sh_errorlevel = 1;
+            continue;
         }
-        if (!NT_SUCCESS(st))
-            return 1;
-        line[got < sizeof line ? got : sizeof line - 1] = '\0';
-        if (run_line(line, &status))
-            return status;
+        run_pipeline(&pl, &ctx);
+        if (ctx.quit)
+            return ctx.exit_status;
     }
 }

@@ -1,8 +1,8 @@
 /*
  * The console and the standard handles. Standard input, output and error are console
  * handles (3, 7, 11) until a program sets others with SetStdHandle; a console handle's
- * output goes to the process's console (or the pipe its parent gave it) through
- * NtWriteConsole, and its input comes a line at a time, ending in "\r\n" as on
+ * output goes to the process's console (or the pipe or file its parent gave it) through
+ * NtWriteConsole (DmWriteConsoleError for 11), and its input comes a line at a time, ending in "\r\n" as on
  * Windows. ReadFile and WriteFile on other handles go to the native file calls.
  */
 #include "k32.h"
@@ -48,9 +48,14 @@ BOOL WINAPI SetStdHandle(DWORD which, HANDLE h)
     return TRUE;
 }
 
-static BOOL console_write(const void *buf, DWORD len, LPDWORD written)
+/* Console output: the error handle writes to the process's stderr, the others to its
+ * stdout (each the console unless the parent redirected it). */
+static BOOL console_write(HANDLE h, const void *buf, DWORD len, LPDWORD written)
 {
-    dormer_status_t st = len ? NtWriteConsole(buf, len) : STATUS_SUCCESS;
+    dormer_status_t st = STATUS_SUCCESS;
+
+    if (len)
+        st = h == K32_CONSOLE_ERROR ? DmWriteConsoleError(buf, len) : NtWriteConsole(buf, len);
 
     if (written)
         *written = NT_SUCCESS(st) ? len : 0;
@@ -99,7 +104,7 @@ BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD len, LPDWORD written, LPOVERL
     if (written)
         *written = 0;
     if (k32_is_console(h))
-        return console_write(buf, len, written);
+        return console_write(h, buf, len, written);
     int64_t offset = 0, *at = NULL;
     if (ov) {
         offset = (int64_t)((uint64_t)ov->OffsetHigh << 32 | ov->Offset);
@@ -141,7 +146,7 @@ BOOL WINAPI WriteConsoleA(HANDLE h, const void *buf, DWORD len, LPDWORD written,
         k32_set_error(ERROR_INVALID_HANDLE);
         return FALSE;
     }
-    return console_write(buf, len, written);
+    return console_write(h, buf, len, written);
 }
 
 BOOL WINAPI WriteConsoleW(HANDLE h, const void *buf, DWORD len, LPDWORD written, LPVOID reserved)
@@ -158,7 +163,7 @@ BOOL WINAPI WriteConsoleW(HANDLE h, const void *buf, DWORD len, LPDWORD written,
     while (done < len) {
         int chunk = len - done > 128 ? 128 : (int)(len - done);
         int n = WideCharToMultiByte(CP_ACP, 0, w + done, chunk, bytes, sizeof bytes, NULL, NULL);
-        if (n > 0 && !console_write(bytes, (DWORD)n, NULL))
+        if (n > 0 && !console_write(h, bytes, (DWORD)n, NULL))
             return FALSE;
         done += (DWORD)chunk;
     }

@@ -46,8 +46,7 @@ void WINAPI GetStartupInfoW(LPSTARTUPINFOW info)
 
 void WINAPI ExitProcess(UINT code)
 {
-    NtTerminateProcess(DORMER_CURRENT_PROCESS, code);
-    __builtin_trap();
+    DormerExitProcess(code);
 }
 
 BOOL WINAPI TerminateProcess(HANDLE process, UINT code)
@@ -56,10 +55,22 @@ BOOL WINAPI TerminateProcess(HANDLE process, UINT code)
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
+/* A STARTUPINFO standard handle as DmCreateProcessStd takes it: the caller's own for
+ * NULL or the matching console handle, the console for another console handle. */
+static dormer_handle_t std_for_child(HANDLE h, HANDLE own)
+{
+    if (!h || h == INVALID_HANDLE_VALUE || h == own)
+        return 0;
+    if (k32_is_console(h))
+        return DORMER_STD_CONSOLE;
+    return k32_handle(h);
+}
+
 /*
  * CreateProcess: the command line (or the application name when there is none) is run
- * with the caller's console. Handles, environment, current directory and creation
- * flags other than the console ones are not passed on yet.
+ * with the caller's standard handles, or with those of the STARTUPINFO when it says
+ * STARTF_USESTDHANDLES and handles are inherited (pipes and files, as on Windows).
+ * The environment, current directory and other creation flags are not passed on yet.
  */
 BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline, LPSECURITY_ATTRIBUTES psa,
                            LPSECURITY_ATTRIBUTES tsa, BOOL inherit, DWORD flags, LPVOID env,
@@ -74,7 +85,6 @@ BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline, LPSECURITY_ATTRIBUTES psa,
     (void)inherit;
     (void)env;
     (void)dir;
-    (void)si;
     if (!line || !pi) {
         k32_set_error(ERROR_INVALID_PARAMETER);
         return FALSE;
@@ -83,7 +93,13 @@ BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline, LPSECURITY_ATTRIBUTES psa,
         k32_set_error(ERROR_NOT_SUPPORTED);
         return FALSE;
     }
-    dormer_status_t st = NtCreateProcess(&h, line, strlen(line), 0);
+    dormer_handle_t in = 0, out = 0, err = 0;
+    if (inherit && si && (si->dwFlags & STARTF_USESTDHANDLES)) {
+        in = std_for_child(si->hStdInput, GetStdHandle(STD_INPUT_HANDLE));
+        out = std_for_child(si->hStdOutput, GetStdHandle(STD_OUTPUT_HANDLE));
+        err = std_for_child(si->hStdError, GetStdHandle(STD_ERROR_HANDLE));
+    }
+    dormer_status_t st = DmCreateProcessStd(&h, line, strlen(line), in, out, err);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
     DmQueryObjectId(h, &pid);
@@ -101,10 +117,18 @@ BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, LPSECURITY_ATTRIBUTES ps
     char *a = app ? k32_to_ansi(app) : NULL, *c = cmdline ? k32_to_ansi(cmdline) : NULL;
     BOOL ok = FALSE;
 
-    (void)si;
     (void)dir;
+    STARTUPINFOA sa_info;
+    memset(&sa_info, 0, sizeof sa_info);
+    sa_info.cb = sizeof sa_info;
+    if (si) {
+        sa_info.dwFlags = si->dwFlags;
+        sa_info.hStdInput = si->hStdInput;
+        sa_info.hStdOutput = si->hStdOutput;
+        sa_info.hStdError = si->hStdError;
+    }
     if ((!app || a) && (!cmdline || c))
-        ok = CreateProcessA(a, c, psa, tsa, inherit, flags, env, NULL, NULL, pi);
+        ok = CreateProcessA(a, c, psa, tsa, inherit, flags, env, NULL, si ? &sa_info : NULL, pi);
     k32_free(a);
     k32_free(c);
     return ok;
@@ -441,7 +465,10 @@ BOOL WINAPI FreeLibrary(HMODULE module)
 
 BOOL WINAPI DisableThreadLibraryCalls(HMODULE module)
 {
-    (void)module;
+    if (!DormerDisableThreadCalls((uint64_t)(uintptr_t)module)) {
+        k32_set_error(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
     return TRUE;
 }
 

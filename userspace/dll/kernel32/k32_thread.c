@@ -54,8 +54,7 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES security, SIZE_T stack,
 
 void WINAPI ExitThread(DWORD code)
 {
-    NtExitThread(code);
-    __builtin_trap();
+    DormerExitThread(code);
 }
 
 BOOL WINAPI TerminateThread(HANDLE thread, DWORD code)
@@ -210,6 +209,29 @@ BOOL WINAPI CloseHandle(HANDLE h)
         return TRUE; /* console handles are not kernel objects yet */
     dormer_status_t st = NtClose(k32_handle(h));
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
+}
+
+/* A child gets only the standard handles CreateProcess names, so the inherit flag
+ * changes nothing; the calls succeed for any handle, as the flags are kept nowhere. */
+BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags)
+{
+    (void)mask;
+    (void)flags;
+    if (!h || h == INVALID_HANDLE_VALUE) {
+        k32_set_error(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL WINAPI GetHandleInformation(HANDLE h, LPDWORD flags)
+{
+    if (!h || h == INVALID_HANDLE_VALUE || !flags) {
+        k32_set_error(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    *flags = 0;
+    return TRUE;
 }
 
 /* ----------------------------------------------------------------------- TLS ---- */

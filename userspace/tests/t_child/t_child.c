@@ -12,6 +12,12 @@
  *   threadkill         a thread ends the process (status 0x77) while main waits forever
  *   read               read a line from the console (nobody types in the tests: it waits
  *                      until t_terminate kills it); exit 6 if a line comes
+ *   stderr             "child to stderr" on its error output, then "child to stdout" on
+ *                      its output (t_stdhandles), exit 0
+ *   lines              read console lines until the input ends, writing "line: TEXT"
+ *                      for each; exit with the count (t_stdhandles, from a file)
+ *   spawnprint         start "t_child.exe print" with its standard handles inherited,
+ *                      wait for it, exit with its status
  */
 #include <dormer.h>
 
@@ -96,6 +102,30 @@ int main(int argc, char **argv)
         uint64_t got = 0;
         NtReadConsole(line, sizeof line, &got);
         return 6;
+    }
+    if (strcmp(mode, "stderr") == 0) {
+        DmWriteConsoleError("child to stderr\n", 16);
+        uprintf("child to stdout\n");
+        return 0;
+    }
+    if (strcmp(mode, "lines") == 0) {
+        char line[128];
+        uint64_t got = 0;
+        int count = 0;
+        while (NtReadConsole(line, sizeof line - 1, &got) == STATUS_SUCCESS) {
+            line[got] = '\0';
+            uprintf("line: %s", line);
+            count++;
+        }
+        return count;
+    }
+    if (strcmp(mode, "spawnprint") == 0) {
+        int32_t status = 0xbad;
+        if (!NT_SUCCESS(DormerSpawn("t_child.exe print", 0, &h)) ||
+            DormerWait(h, DORMER_INFINITE) != STATUS_WAIT_0)
+            return 0xbad;
+        NtQueryExitStatus(h, &status);
+        return status;
     }
     if (strcmp(mode, "sleep") == 0) {
         NtDelayExecution(200);
