@@ -30,6 +30,12 @@ METRICS = [
     ('vfork_exec_wait_us', 'spawn a minimal program and wait', 0.25),
     ('posix_spawn_static_us', 'spawn a stock mingw hello (kernel32 + msvcrt) and wait', 0.5),
     ('guest_uptime_at_init_ms', 'kernel start to the first user instruction', 0.1),
+    ('file_create_write_close_cycles', 'create a file, write 4 KiB, close (RAM C:)', 0.5),
+    ('file_open_read_close_cycles', 'open a file, read 4 KiB, close', 0.5),
+    ('dir_list_cycles_per_entry', 'list a directory of files, per entry', 0.5),
+    ('file_delete_cycles', 'delete a file', 0.5),
+    ('file_write_cycles_per_kib', 'stream 8 MiB into a file in 64 KiB writes, per KiB', 0.5),
+    ('file_read_cycles_per_kib', 'read it back in 64 KiB reads, per KiB', 0.5),
 ]
 DORMER_ONLY = ['boot_to_shell_ms', 'kernel_image_bytes', 'iso_bytes', 'frames_free_after_boot',
                'hello_frames_used', 'spawn_native_hello_us', 'pipe_switch_kind', 'bench_mode',

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import unittest
 
+import dormer_disk_test
 import dormer_iso
 import dormer_qemu
 
@@ -208,7 +209,7 @@ USER_CHAIN_FOR = {
     'f_exec_av.exe': [r'#0 0x[0-9a-f]+ \?', r'#1 0x[0-9a-f]+ fault_inner\+0x',
                       r'fault_middle\+0x', r'fault_outer\+0x', r'main\+0x'],
 }
-USER_SKIP = 't_cmdline.exe'  # wants arguments: it gets its own boot below
+USER_SKIP = 't_cmdline.exe,t_disk.exe'  # want arguments: own boots (t_disk: dormer_disk_test)
 # One program per boot: name -> (command line, exit status, patterns in order).
 USER_BOOTS = {
     'user/hello': ('init=hello.exe one two', 0,
@@ -453,5 +454,6 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
     run_tool_tests(top, results)
     run_fuzzers(fuzzers, top, work, fuzz_secs, results)
     run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
+    dormer_disk_test.run(kernel_elf, qemu, work, modules, results)
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1

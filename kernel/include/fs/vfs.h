@@ -226,8 +226,9 @@ struct vfs_cwd *vfs_cwd_new(const uint16_t *path, size_t len);
 struct vfs_cwd *vfs_cwd_hold(struct vfs_cwd *c);
 void vfs_cwd_drop(struct vfs_cwd *c);
 
-/* Kernel glue: mount the RAM C:\ with the boot files in C:\Windows\System32. Boot, once,
- * after bootfs_init. Panics only if the heap is exhausted at boot. */
+/* Kernel glue: mount C:\ (the first virtio-blk disk's FAT32 volume, else RAM) with the
+ * boot files in C:\Windows\System32. Boot, once, after bootfs_init and sched_init.
+ * Panics only if the heap is exhausted at boot. */
 void fs_init(void);
 
 #endif
