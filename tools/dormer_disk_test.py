@@ -12,6 +12,8 @@ mtools and `fsck.fat -n`.
   disk/powercut       QEMU killed while t_disk.exe writes a large file: fsck finds no
                       cross-link and no invalid entry (lost clusters and the victim file's
                       size are allowed), and the files already there are intact
+  disk/powercut_dirs  the same while t_disk.exe creates, renames and deletes files
+                      with long names
   disk/corrupt_bpb    a damaged boot sector: one clear line, RAM C:\\ instead, no panic
   disk/corrupt_files  a looping chain, a chain leaving the volume, a directory that is
                       its own parent: each reported as a status, the boot goes on
@@ -268,25 +270,10 @@ def run(kernel_elf, qemu, work, modules, results):
         why = 'needs disk/write'
     results.record('disk/readonly', not why, why + ('\n' + tail(out) if why else ''))
 
-    # 4. power cut in the middle of a large write
-    cut = os.path.join(work, 'disk-powercut.img')
-    dormer_disk.make_image(cut, modules)
-    seen, out = boot.run_until_killed('disk/powercut', 'init=t_disk.exe big', cut, POWERCUT_AFTER)
-    why = '' if seen else 'never got to %r' % POWERCUT_AFTER.decode()
-    if not why:
-        rc, report = fsck(cut)
-        bad = [l for l in report.splitlines() if FSCK_FORBIDDEN.search(l)]
-        if bad or rc not in (0, 1):
-            why = 'fsck.fat -n after the cut (exit %d):\n%s' % (rc, report[-1500:])
-        print('  disk/powercut: fsck.fat -n says: %s' % ' | '.join(
-            l.strip() for l in report.splitlines()[1:6]), flush=True)
-    if not why:
-        for m in modules[:5]:
-            with open(m, 'rb') as f:
-                if mtype(cut, '/Windows/System32/' + os.path.basename(m)) != f.read():
-                    why = 'a file that was on the disk before the cut changed: %s' % m
-                    break
-    results.record('disk/powercut', not why, why + ('\n' + tail(out) if why else ''))
+    # 4. power cuts in the middle of a large write, and among directory changes
+    for name, mode, marker in (('disk/powercut', 'big', POWERCUT_AFTER),
+                               ('disk/powercut_dirs', 'churn', b'churn: 300 files')):
+        power_cut(boot, work, modules, results, name, mode, marker)
 
     # 5. a damaged boot sector: refused at mount, RAM C:\ instead
     bpb = os.path.join(work, 'disk-bpb.img')
@@ -316,6 +303,29 @@ def run(kernel_elf, qemu, work, modules, results):
         if not why and not re.search(r'corrupt: C:\\bad\\' + what, text):
             why = 'missing /%s/' % what
     results.record('disk/corrupt_files', not why, why + ('\n' + tail(out) if why else ''))
+
+
+def power_cut(boot, work, modules, results, name, mode, marker):
+    """Kills QEMU once t_disk.exe MODE printed marker; fsck.fat -n must find no
+    cross-link or invalid entry, and the files already on the image must be intact."""
+    cut = os.path.join(work, name.replace('/', '_') + '.img')
+    dormer_disk.make_image(cut, modules)
+    seen, out = boot.run_until_killed(name, 'init=t_disk.exe ' + mode, cut, marker)
+    why = '' if seen else 'never got to %r' % marker.decode()
+    if not why:
+        rc, report = fsck(cut)
+        bad = [l for l in report.splitlines() if FSCK_FORBIDDEN.search(l)]
+        if bad or rc not in (0, 1):
+            why = 'fsck.fat -n after the cut (exit %d):\n%s' % (rc, report[-1500:])
+        print('  %s: fsck.fat -n says: %s' % (name, ' | '.join(
+            l.strip() for l in report.splitlines()[1:6])), flush=True)
+    if not why:
+        for m in modules[:5]:
+            with open(m, 'rb') as f:
+                if mtype(cut, '/Windows/System32/' + os.path.basename(m)) != f.read():
+                    why = 'a file that was on the disk before the cut changed: %s' % m
+                    break
+    results.record(name, not why, why + ('\n' + tail(out) if why else ''))
 
 
 def tail(output, n=25):

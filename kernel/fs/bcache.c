@@ -2,7 +2,10 @@
  * The block cache (see <fs/bcache.h> for the write-order rule). Lookup by a small hash
  * of block numbers; a miss takes a never-used block, else the least recently used clean
  * one, else writes the oldest dirty block (the FIFO's head, always safe to write alone)
- * and takes that.
+ * and takes that. Write-back sends the FIFO's head together with the blocks that follow
+ * it both in the FIFO and on the disk (up to BCACHE_RUN_BLOCKS) as one request: the
+ * disk still sees the FIFO's order, and a request cut short leaves a prefix of it. A
+ * miss right after the previous one's block reads ahead up to a quarter of the cache.
  */
 #include <fs/bcache.h>
 #include <lib/errno.h>
@@ -14,12 +17,14 @@ static uint32_t hash_of(uint64_t blkno)
 }
 
 void bcache_init(struct bcache *c, const struct bcache_dev *dev, struct bcache_block *blocks,
-                 uint32_t count)
+                 uint32_t count, uint8_t *run)
 {
     memset(c, 0, sizeof *c);
     c->dev = *dev;
     c->blocks = blocks;
     c->count = count;
+    c->run = run;
+    c->last_miss = UINT64_MAX - 1;
     for (uint32_t i = 0; i < count; i++) {
         blocks[i].valid = blocks[i].dirty = false;
         blocks[i].used = 0;
@@ -84,27 +89,44 @@ static void dirty_append(struct bcache *c, struct bcache_block *b)
     c->dirty++;
 }
 
-/* Writes the FIFO's head out; it becomes clean. */
+/* Writes the FIFO's head out, with the run of blocks after it that are next both in
+ * the FIFO and on the disk; they become clean. */
 static int write_head(struct bcache *c)
 {
-    struct bcache_block *b = c->dirty_head;
-    int rc = c->dev.write(c->dev.ctx, b->blkno * BCACHE_BLOCK_SECTORS,
-                          block_sectors(c, b->blkno), b->data);
+    struct bcache_block *b = c->dirty_head, *last = b;
+    uint32_t n = 1, sectors = block_sectors(c, b->blkno);
+    const void *data = b->data;
 
+    while (c->run && n < BCACHE_RUN_BLOCKS && last->dnext &&
+           last->dnext->blkno == last->blkno + 1 && sectors == n * BCACHE_BLOCK_SECTORS) {
+        last = last->dnext;
+        sectors += block_sectors(c, last->blkno);
+        n++;
+    }
+    if (n > 1) {
+        struct bcache_block *x = b;
+        for (uint32_t i = 0; i < n; i++, x = x->dnext)
+            memcpy(c->run + i * BCACHE_BLOCK_SIZE, x->data, BCACHE_BLOCK_SIZE);
+        data = c->run;
+    }
+    int rc = c->dev.write(c->dev.ctx, b->blkno * BCACHE_BLOCK_SECTORS, sectors, data);
     if (rc)
         return rc;
     c->stats.dev_writes++;
-    dirty_unlink(c, b);
+    while (n--)
+        dirty_unlink(c, c->dirty_head);
     return 0;
 }
 
-/* A block to hold blkno, not in the hash and not valid; or an error. */
-static int take_block(struct bcache *c, struct bcache_block **out)
+/* A clean block other than keep, out of the hash and not valid, or NULL. */
+static struct bcache_block *take_clean(struct bcache *c, const struct bcache_block *keep)
 {
     struct bcache_block *victim = NULL;
 
     for (uint32_t i = 0; i < c->count; i++) {
         struct bcache_block *b = &c->blocks[i];
+        if (b == keep)
+            continue;
         if (!b->valid) {
             victim = b;
             break;
@@ -112,6 +134,20 @@ static int take_block(struct bcache *c, struct bcache_block **out)
         if (!b->dirty && (!victim || b->used < victim->used))
             victim = b;
     }
+    if (victim && victim->valid) {
+        hash_remove(c, victim);
+        c->stats.evictions++;
+    }
+    if (victim)
+        victim->valid = false;
+    return victim;
+}
+
+/* A block to hold blkno, not in the hash and not valid; or an error. */
+static int take_block(struct bcache *c, struct bcache_block **out)
+{
+    struct bcache_block *victim = take_clean(c, NULL);
+
     if (!victim) {
         victim = c->dirty_head;
         int rc = write_head(c);
@@ -127,6 +163,58 @@ static int take_block(struct bcache *c, struct bcache_block **out)
     return 0;
 }
 
+static void insert(struct bcache *c, struct bcache_block *b, uint64_t blkno)
+{
+    b->blkno = blkno;
+    b->valid = true;
+    b->hnext = c->hash[hash_of(blkno)];
+    c->hash[hash_of(blkno)] = b;
+    b->used = ++c->clock;
+}
+
+/* Blocks after blkno worth reading with it: none unless this miss continues the last
+ * one; then the full-size ones not cached, up to a quarter of the cache. */
+static uint32_t ahead_of(struct bcache *c, uint64_t blkno)
+{
+    uint32_t k = 0, max = c->count / 4;
+
+    if (!c->run || blkno != c->last_miss + 1 || block_sectors(c, blkno) != BCACHE_BLOCK_SECTORS)
+        return 0;
+    if (max > BCACHE_RUN_BLOCKS - 1)
+        max = BCACHE_RUN_BLOCKS - 1;
+    while (k < max && (blkno + k + 2) * BCACHE_BLOCK_SECTORS <= c->dev.sectors &&
+           !find(c, blkno + k + 1))
+        k++;
+    return k;
+}
+
+/* A miss that reads blkno and the k blocks after it in one request. Its own block is
+ * taken before the read (taking may write back through the staging buffer); the
+ * others only take clean blocks, never blkno's, and stop when there are none. */
+static int read_ahead(struct bcache *c, uint64_t blkno, uint32_t k, struct bcache_block **out)
+{
+    struct bcache_block *b, *a;
+    int rc = take_block(c, &b);
+
+    if (rc)
+        return rc;
+    rc = c->dev.read(c->dev.ctx, blkno * BCACHE_BLOCK_SECTORS, (k + 1) * BCACHE_BLOCK_SECTORS,
+                     c->run);
+    if (rc)
+        return rc;
+    c->stats.dev_reads++;
+    memcpy(b->data, c->run, BCACHE_BLOCK_SIZE);
+    insert(c, b, blkno);
+    for (uint32_t i = 1; i <= k && (a = take_clean(c, b)) != NULL; i++) {
+        memcpy(a->data, c->run + i * BCACHE_BLOCK_SIZE, BCACHE_BLOCK_SIZE);
+        insert(c, a, blkno + i);
+        c->stats.read_ahead++;
+    }
+    b->used = ++c->clock;
+    *out = b;
+    return 0;
+}
+
 /* The block blkno in the cache, read from the device when fill (else its contents
  * are whatever the caller will overwrite in full). */
 static int get_block(struct bcache *c, uint64_t blkno, bool fill, struct bcache_block **out)
@@ -135,24 +223,27 @@ static int get_block(struct bcache *c, uint64_t blkno, bool fill, struct bcache_
 
     if (b) {
         c->stats.hits++;
-    } else {
-        c->stats.misses++;
-        int rc = take_block(c, &b);
+        b->used = ++c->clock;
+        *out = b;
+        return 0;
+    }
+    c->stats.misses++;
+    uint32_t k = fill ? ahead_of(c, blkno) : 0;
+    if (fill)
+        c->last_miss = blkno + k;
+    if (k)
+        return read_ahead(c, blkno, k, out);
+    int rc = take_block(c, &b);
+    if (rc)
+        return rc;
+    if (fill) {
+        rc = c->dev.read(c->dev.ctx, blkno * BCACHE_BLOCK_SECTORS, block_sectors(c, blkno),
+                         b->data);
         if (rc)
             return rc;
-        if (fill) {
-            rc = c->dev.read(c->dev.ctx, blkno * BCACHE_BLOCK_SECTORS, block_sectors(c, blkno),
-                             b->data);
-            if (rc)
-                return rc;
-            c->stats.dev_reads++;
-        }
-        b->blkno = blkno;
-        b->valid = true;
-        b->hnext = c->hash[hash_of(blkno)];
-        c->hash[hash_of(blkno)] = b;
+        c->stats.dev_reads++;
     }
-    b->used = ++c->clock;
+    insert(c, b, blkno);
     *out = b;
     return 0;
 }
@@ -192,12 +283,12 @@ static int order_before_change(struct bcache *c, struct bcache_block *b)
     if (!b->dirty || b == c->dirty_tail)
         return 0;
     c->stats.ordered_writes++;
-    for (;;) {
-        bool last = c->dirty_head == b;
+    while (b->dirty) {
         int rc = write_head(c);
-        if (rc || last)
+        if (rc)
             return rc;
     }
+    return 0;
 }
 
 int bcache_write(struct bcache *c, uint64_t lba, uint32_t count, const void *buf)

@@ -150,8 +150,9 @@ static bool mount_disk(void)
     size_t n = bootfs_count();
     struct fat32_vfs_static *files = kcalloc(n ? n : 1, sizeof *files);
     struct bcache_block *blocks = kcalloc(CACHE_BLOCKS, sizeof *blocks);
+    uint8_t *run = kmalloc(BCACHE_RUN_BYTES);
     size_t got = 0;
-    if (!files || !blocks)
+    if (!files || !blocks || !run)
         goto fail;
     for (; got < CACHE_BLOCKS; got++) {
         blocks[got].data = frame_alloc();
@@ -164,7 +165,7 @@ static bool mount_disk(void)
     }
     struct bcache_dev cdev = { .ctx = d, .sectors = d->sectors, .read = dev_read,
                                .write = d->read_only ? NULL : dev_write, .flush = dev_flush };
-    bcache_init(&disk_cache, &cdev, blocks, CACHE_BLOCKS);
+    bcache_init(&disk_cache, &cdev, blocks, CACHE_BLOCKS, run);
     struct fat32_blkdev fdev = { .ctx = &disk_cache, .read = cache_read,
                                  .write = d->read_only ? NULL : cache_write,
                                  .sectors = d->sectors, .now = fat_now };
@@ -187,6 +188,7 @@ fail:
     }
     kfree(blocks);
     kfree(files);
+    kfree(run);
     return false;
 }
 

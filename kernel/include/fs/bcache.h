@@ -21,6 +21,8 @@
 #define BCACHE_BLOCK_SECTORS 8u
 #define BCACHE_BLOCK_SIZE    (BCACHE_SECTOR * BCACHE_BLOCK_SECTORS)
 #define BCACHE_HASH          256u
+#define BCACHE_RUN_BLOCKS    16u /* blocks moved in one device request at most */
+#define BCACHE_RUN_BYTES     (BCACHE_RUN_BLOCKS * BCACHE_BLOCK_SIZE)
 
 /* The device below: sectors of 512 bytes; return 0 or a K_E* code. */
 struct bcache_dev {
@@ -41,7 +43,7 @@ struct bcache_block {
 };
 
 struct bcache_stats {
-    uint64_t hits, misses, dev_reads, dev_writes, ordered_writes, evictions;
+    uint64_t hits, misses, dev_reads, dev_writes, ordered_writes, evictions, read_ahead;
 };
 
 struct bcache {
@@ -52,13 +54,18 @@ struct bcache {
     uint64_t clock;
     struct bcache_block *hash[BCACHE_HASH];
     struct bcache_block *dirty_head, *dirty_tail;
+    uint8_t *run;          /* BCACHE_RUN_BYTES of staging for multi-block requests, or NULL */
+    uint64_t last_miss;    /* the block the last miss read: sequential reads read ahead */
     struct bcache_stats stats;
 };
 
 /* Sets c up over dev with count blocks (blocks[i].data must point at
- * BCACHE_BLOCK_SIZE bytes each; count at least 2). Nothing is read. */
+ * BCACHE_BLOCK_SIZE bytes each; count at least 2). run: BCACHE_RUN_BYTES of staging, so
+ * that write-back sends runs of consecutive dirty blocks (consecutive in the FIFO too)
+ * as one request and a sequential read reads ahead; NULL: one block per request.
+ * Nothing is read. */
 void bcache_init(struct bcache *c, const struct bcache_dev *dev, struct bcache_block *blocks,
-                 uint32_t count);
+                 uint32_t count, uint8_t *run);
 
 /* count sectors from lba into buf, through the cache. 0, K_EINVAL past the device's
  * end, or the device's error (the cache is unchanged for the failed block). */

@@ -2,7 +2,8 @@
  * Host tests of the block cache (kernel/fs/bcache.c) over a fake device in memory:
  * reads and writes of any sector range come back as written, memory stays at the
  * blocks given, a read-only device and ranges past the end are refused, a failing
- * device loses nothing, and the write-order rule: after every single device write the
+ * device loses nothing, runs of blocks go in one request and sequential reads read
+ * ahead, and the write-order rule: after every single device write the
  * device holds exactly what the writes up to some point made, never a later change
  * without an earlier one (checked against a snapshot after each write, with a cache
  * small enough that evictions and ordered write-backs happen all the time).
@@ -67,6 +68,8 @@ static int fake_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
 static struct bcache cache;
 static struct bcache_block blocks[16];
 static uint8_t block_data[16][BCACHE_BLOCK_SIZE];
+static uint8_t run_buf[BCACHE_RUN_BYTES];
+static bool use_runs = true;
 
 static void setup_cache(uint32_t count, bool writable)
 {
@@ -75,7 +78,7 @@ static void setup_cache(uint32_t count, bool writable)
 
     for (uint32_t i = 0; i < count; i++)
         blocks[i].data = block_data[i];
-    bcache_init(&cache, &dev, blocks, count);
+    bcache_init(&cache, &dev, blocks, count, use_runs ? run_buf : NULL);
 }
 
 static void reset_disk(void)
@@ -157,6 +160,37 @@ static void test_write_order_is_a_prefix(void **state)
     assert_true(dev_writes > 100);
 }
 
+/* The same with one block per request (no staging buffer). */
+static void test_write_order_without_runs(void **state)
+{
+    use_runs = false;
+    test_write_order_is_a_prefix(state);
+    use_runs = true;
+}
+
+static void test_runs_and_read_ahead(void **state)
+{
+    static uint8_t buf[DEV_BYTES];
+
+    (void)state;
+    reset_disk();
+    setup_cache(16, true);
+    /* 24 consecutive blocks written whole: far fewer requests than blocks. */
+    for (int i = 0; i < 24; i++)
+        cached_write((uint64_t)i * BCACHE_BLOCK_SECTORS, BCACHE_BLOCK_SECTORS, (uint8_t)i);
+    assert_int_equal(bcache_sync(&cache), 0);
+    assert_memory_equal(disk, model, DEV_BYTES);
+    assert_true(dev_writes <= 4);
+    assert_int_equal(prefix_failures, 0);
+    /* Reading the device sector by sector in order reads ahead. */
+    setup_cache(16, true);
+    for (uint64_t lba = 0; lba < DEV_SECTORS; lba++)
+        assert_int_equal(bcache_read(&cache, lba, 1, buf + lba * BCACHE_SECTOR), 0);
+    assert_memory_equal(buf, model, DEV_BYTES);
+    assert_true(cache.stats.read_ahead > 20);
+    assert_true(cache.stats.dev_reads < 20);
+}
+
 static void test_rewriting_the_newest_block_stays_cached(void **state)
 {
     (void)state;
@@ -214,6 +248,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_write_any_range),
         cmocka_unit_test(test_write_order_is_a_prefix),
+        cmocka_unit_test(test_write_order_without_runs),
+        cmocka_unit_test(test_runs_and_read_ahead),
         cmocka_unit_test(test_rewriting_the_newest_block_stays_cached),
         cmocka_unit_test(test_refused_ranges_and_read_only),
         cmocka_unit_test(test_device_errors_lose_nothing),

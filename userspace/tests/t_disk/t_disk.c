@@ -7,6 +7,8 @@
  *            C:\disk\second.txt
  *   big      write C:\big.bin in 64 KiB pieces for ever: the power-cut test kills the
  *            machine in the middle
+ *   churn    create, write, rename and delete files with long names in C:\churn for
+ *            ever: the second power-cut test kills the machine among directory changes
  *   ro       on a read-only disk: reads work, every change is STATUS_MEDIA_WRITE_PROTECTED
  *   corrupt  on a damaged image: open and read every file of C:\bad, list C:\bad\selfdir;
  *            each gets a status (printed), none hangs or panics
@@ -200,6 +202,44 @@ static void mode_big(void)
     NtClose(h);
 }
 
+static void mode_churn(void)
+{
+    char name[80], other[80];
+    dormer_status_t st = make_dir("C:\\churn");
+
+    CHECK(st == STATUS_SUCCESS || st == STATUS_OBJECT_NAME_COLLISION, "mkdir_churn");
+    fill_pattern(chunk, 0, 3000);
+    for (uint32_t i = 0;; i++) {
+        usnprintf(name, sizeof name, "C:\\churn\\A file with a long name %u.txt", i);
+        st = put_file(name, chunk, 1000 + (i % 3) * 1000);
+        if (!NT_SUCCESS(st))
+            break;
+        if (i % 2 == 0) {
+            dormer_handle_t h;
+            usnprintf(other, sizeof other, "C:\\churn\\renamed %u.dat", i);
+            st = open_path(name, DORMER_DELETE | DORMER_GENERIC_READ, DORMER_FILE_OPEN, 0, &h);
+            if (NT_SUCCESS(st)) {
+                struct {
+                    struct dormer_file_rename r;
+                    uint16_t more[80];
+                } ren;
+                memset(&ren, 0, sizeof ren);
+                while (other[ren.r.chars])
+                    ren.r.name[ren.r.chars] = (uint8_t)other[ren.r.chars], ren.r.chars++;
+                st = DmSetInformationFile(h, DORMER_FILE_RENAME_INFO, &ren, sizeof ren);
+                NtClose(h);
+            }
+        }
+        if (i % 3 == 0 && i >= 3) {
+            usnprintf(other, sizeof other, "C:\\churn\\A file with a long name %u.txt", i - 3);
+            remove_path(other);
+        }
+        if (i % 50 == 49)
+            uprintf("churn: %u files\n", i + 1);
+    }
+    CHECK_STATUS(st, STATUS_DISK_FULL, "churn_until_full");
+}
+
 static void mode_ro(void)
 {
     uint64_t len;
@@ -296,6 +336,8 @@ int main(int argc, char **argv)
         mode_check();
     else if (strcmp(mode, "big") == 0)
         mode_big();
+    else if (strcmp(mode, "churn") == 0)
+        mode_churn();
     else if (strcmp(mode, "ro") == 0)
         mode_ro();
     else if (strcmp(mode, "corrupt") == 0)
@@ -303,6 +345,6 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "speed") == 0)
         mode_speed();
     else
-        CHECK(0, "usage: t_disk.exe write|check|big|ro|corrupt|speed");
+        CHECK(0, "usage: t_disk.exe write|check|big|churn|ro|corrupt|speed");
     return ulib_check_summary();
 }
