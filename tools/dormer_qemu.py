@@ -27,6 +27,8 @@ import time
 import zlib
 import struct
 
+import dormer_disk
+
 DEBUG_EXIT = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']
 POWER_OFF_MARKER = b'powering off'
 HUNG_STATUS = 124
@@ -37,12 +39,15 @@ INPUT_READY = b'[serial input ready]'  # the kernel reads the serial line from h
 
 
 class Options:
-    def __init__(self, accel='auto', mem=256, headless=False, build_dir='build', timeout=0.0):
+    def __init__(self, accel='auto', mem=256, headless=False, build_dir='build', timeout=0.0,
+                 disk=None, disk_readonly=False):
         self.accel = accel
         self.mem = mem
         self.headless = headless
         self.build_dir = build_dir
         self.timeout = timeout
+        self.disk = disk                  # a disk image for a virtio-blk drive, or None
+        self.disk_readonly = disk_readonly
 
 
 def kvm_usable():
@@ -75,6 +80,8 @@ def base_command(iso, opts):
     accel, args = accel_args(opts.accel)
     cmd = ['qemu-system-x86_64', '-m', str(opts.mem), '-cdrom', iso, '-boot', 'd',
            '-no-reboot'] + args + DEBUG_EXIT
+    if getattr(opts, 'disk', None):
+        cmd += dormer_disk.drive_args(opts.disk, getattr(opts, 'disk_readonly', False))
     return accel, cmd
 
 

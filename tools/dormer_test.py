@@ -15,6 +15,7 @@ import subprocess
 import sys
 import unittest
 
+import dormer_disk_test
 import dormer_iso
 import dormer_qemu
 
@@ -173,7 +174,8 @@ USER_STATUS = {
     'f_stack_overflow.exe': 0xC00000FD, 'f_illegal.exe': 0xC000001D,
     'f_privileged.exe': 0xC0000096, 'f_divide.exe': 0xC0000094,
     'f_breakpoint.exe': 0x80000003, 'f_thread_fault.exe': 0xC0000005,
-    'f_missing_import.exe': 0xFFFFFFFFFFFFFFFF,  # never starts
+    'f_missing_import.exe': 0xC0000139,  # STATUS_ENTRYPOINT_NOT_FOUND: called the stub
+    'f_unimpl.exe': 0xC0000139,          # the same from a stock program (win32/f_unimpl)
     't_dllfail.exe': 0xC0000142,  # STATUS_DLL_INIT_FAILED: tfail.dll's entry said no
 }
 USER_FAULT_WHAT = {
@@ -182,8 +184,15 @@ USER_FAULT_WHAT = {
     0xC0000094: 'integer divide by zero', 0x80000003: 'breakpoint',
 }
 USER_EXTRA = {
-    'f_missing_import.exe': [r'cannot start f_missing_import\.exe: missing import '
-                             r'tdll\.dll!tdll_not_there'],
+    'f_missing_import.exe': [r'f_missing_import: started; calling the missing import',
+                             r'f_missing_import\.exe: called unimplemented '
+                             r'tdll\.dll!tdll_not_there',
+                             r'killed: call of an unimplemented import \(0xC0000139\)',
+                             r'User backtrace:', r'main\+0x'],
+    'f_unimpl.exe': [r'f_unimpl: before the call',
+                     r'f_unimpl\.exe: called unimplemented msvcrt\.dll!_wspawnvp',
+                     r'killed: call of an unimplemented import \(0xC0000139\)',
+                     r'User backtrace:'],
     'f_read_av.exe': [r'reading address 0x0000000000000008'],
     't_dllfail.exe': [r'ntdll: initialization of tfail\.dll failed \(its entry point '
                       r'returned FALSE\)'],
@@ -203,7 +212,7 @@ USER_CHAIN_FOR = {
     'f_exec_av.exe': [r'#0 0x[0-9a-f]+ \?', r'#1 0x[0-9a-f]+ fault_inner\+0x',
                       r'fault_middle\+0x', r'fault_outer\+0x', r'main\+0x'],
 }
-USER_SKIP = 't_cmdline.exe'  # wants arguments: it gets its own boot below
+USER_SKIP = 't_cmdline.exe,t_disk.exe'  # want arguments: own boots (t_disk: dormer_disk_test)
 # One program per boot: name -> (command line, exit status, patterns in order).
 USER_BOOTS = {
     'user/hello': ('init=hello.exe one two', 0,
@@ -228,7 +237,8 @@ USER_BOOTS = {
                           r'pf_cycles_per_page=\d+', r'munmap_cycles_per_page=\d+',
                           r'yield_switch_cycles=\d+', r'pipe_switch_cycles=\d+',
                           r'thread_create_join_us=[\d.]+', r'vfork_exec_wait_us=[\d.]+',
-                          r'posix_spawn_static_us=[\d.]+', r'hello_frames_used=\d+',
+                          r'posix_spawn_static_us=[\d.]+', r'spawn_native_hello_us=[\d.]+',
+                          r'hello_frames_used=\d+',
                           r'bench_end=1']),
     'user/bad_image_refused': ('init=bad_image.exe', 127,
                                [r'cannot start bad_image\.exe: section \S+ raw data runs '
@@ -547,5 +557,6 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
     run_tool_tests(top, results)
     run_fuzzers(fuzzers, top, work, fuzz_secs, results)
     run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
+    dormer_disk_test.run(kernel_elf, qemu, work, modules, results)
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1

@@ -15,6 +15,7 @@
 #include <core/panic.h>
 #include <core/printk.h>
 #include <core/sections.h>
+#include <core/shutdown.h>
 #include <core/time.h>
 #include <fs/bootfs.h>
 #include <fs/vfs.h>
@@ -247,7 +248,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 
     const char *tests = cmdline_get("ktest");
     if (tests)
-        arch_power_off(ktest_run(tests) ? 1 : 0);
+        shutdown_power_off(ktest_run(tests) ? 1 : 0);
 
     sched_init();
     time_start_scheduler_ticks();
@@ -256,14 +257,14 @@ void kmain(uint32_t magic, uint32_t info_pa)
     loader_set_force_relocate(cmdline_flag("loader_relocate"));
     if (cmdline_get("utest")) {
         run_user_tests();
-        arch_power_off(0);
+        shutdown_power_off(0);
     }
     /* init=NAME args...: the rest of the line is the program's command line. */
     const char *init = strstr(cmdline_raw(), "init=");
     if (init && (init == cmdline_raw() || init[-1] == ' ')) {
         int64_t status = run_program(init + 5);
         if (cmdline_flag("headless"))
-            arch_power_off(status < 0 ? 127 : (int)(status & 0x7f));
+            shutdown_power_off(status < 0 ? 127 : (int)(status & 0x7f));
     }
 
     const char *crash = cmdline_get("crash");
@@ -276,8 +277,8 @@ void kmain(uint32_t magic, uint32_t info_pa)
     if (!init && bootfs_find(SHELL_PROGRAM) && !cmdline_flag("noshell")) {
         pr_info("boot complete: starting the shell\n");
         int64_t status = run_program(SHELL_PROGRAM);
-        if (cmdline_flag("headless"))
-            arch_power_off(status < 0 ? 127 : (int)(status & 0x7f));
+        /* Leaving the shell turns the machine off (the disk is flushed first). */
+        shutdown_power_off(status < 0 ? 127 : (int)(status & 0x7f));
     } else if (!init) {
         kprintf("Programs on the boot file system:");
         for (size_t i = 0; bootfs_at(i); i++)
@@ -287,7 +288,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
     }
     pr_info("boot complete\n");
     if (cmdline_flag("headless"))
-        arch_power_off(0);
+        shutdown_power_off(0);
     kprintf("Dormer is idle. Close the QEMU window to quit.\n");
     for (;;)
         arch_wait_for_interrupt();

@@ -43,6 +43,9 @@ void bootfs_init(const struct mb2_info *mb)
         f->data = phys_to_virt(m->start);
         f->size = m->end - m->start;
     }
+    if (mb->modules_truncated)
+        pr_warn("bootfs: only the first %zu of %zu modules are used\n", mb->module_count,
+                (size_t)mb->module_total);
     pr_info("bootfs: %zu files\n", file_count);
 }
 

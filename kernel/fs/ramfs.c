@@ -24,6 +24,7 @@ struct ramfs_node {
     struct ramfs_node *first, *last;  /* children, by seq */
     struct ramfs_node *prev, *next;   /* siblings */
     uint64_t seq, next_seq;
+    uint32_t children;      /* entries of a directory */
     uint16_t *name;
     uint32_t name_len;
     uint32_t attributes;
@@ -76,6 +77,7 @@ static int ram_lookup(struct vfs_mount *m, struct vfs_node *dir, const uint16_t 
 static void link_child(struct ramfs_node *dir, struct ramfs_node *c)
 {
     c->parent = dir;
+    dir->children++;
     c->seq = ++dir->next_seq;
     c->next = NULL;
     c->prev = dir->last;
@@ -91,6 +93,7 @@ static void unlink_child(struct ramfs_node *c)
 {
     struct ramfs_node *dir = c->parent;
 
+    dir->children--;
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -141,6 +144,8 @@ static int ram_create(struct vfs_mount *m, struct vfs_node *dir, const uint16_t 
 
     if (find_child(d, name, len))
         return K_ECOLLIDE;
+    if (d->children >= RAMFS_MAX_ENTRIES)
+        return K_ENOSPC;
     struct ramfs_node *n = new_node(m, name, len, directory);
     if (!n)
         return K_ENOMEM;
@@ -304,6 +309,8 @@ static int ram_rename(struct vfs_mount *m, struct vfs_node *vn, struct vfs_node 
     struct ramfs_node *old = find_child(d, name, len);
     if (old && old != n && !replace)
         return K_ECOLLIDE;
+    if (!old && n->parent != d && d->children >= RAMFS_MAX_ENTRIES)
+        return K_ENOSPC;
     uint16_t *copy = kmalloc(len * sizeof *copy + 1);
     if (!copy)
         return K_ENOMEM;

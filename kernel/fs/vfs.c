@@ -567,9 +567,10 @@ static int rename_locked(struct vfs_file *f, const uint16_t *path, size_t len, b
     int rc = walk_parent(path, len, &m, &dir, &name, &name_len);
     if (rc)
         return rc;
-    if (name_len == 0) {
+    if (name_len == 0 || dir->delete_pending) {
+        int why = name_len == 0 ? K_EACCES : K_EDELPEND; /* onto the root; a dying dir */
         put(dir);
-        return K_EACCES; /* onto the root */
+        return why;
     }
     rc = lookup_held(m, dir, name, name_len, &target);
     if (rc == 0 && target != n) {

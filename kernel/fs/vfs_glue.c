@@ -1,33 +1,44 @@
 /*
- * The file-system layer's kernel side: its lock (a spinlock today: RAM C:\ never sleeps
- * and no user memory is touched under it), its clock (the wall clock as a FILETIME:
- * the CMOS clock read once, plus the uptime), RAM C:\'s page supply (whole frames
- * through the direct map, so a deleted file's frames go back to the pool), and the boot
- * mounts: C:\ with every boot module as a zero-copy file of C:\Windows\System32.
+ * The file-system layer's kernel side: its lock (a sleeping lock: a disk-backed volume
+ * sleeps on transfers under it; no user memory is touched under it), its clock (the
+ * wall clock as a FILETIME: the CMOS clock read once, plus the uptime), RAM C:\'s page
+ * supply (whole frames through the direct map, so a deleted file's frames go back to
+ * the pool), and the boot mounts: C:\ is the first virtio-blk disk's FAT32 volume
+ * (through the block cache, flushed at power-off), or RAM C:\ when there is no disk,
+ * disk=none is on the command line, or the disk's volume is refused. Either way the
+ * boot modules show as read-only files of C:\Windows\System32.
  */
 #include <abi/file.h>
+#include <core/cmdline.h>
 #include <core/panic.h>
 #include <core/printk.h>
+#include <core/shutdown.h>
 #include <core/time.h>
+#include <dev/blkdev.h>
+#include <fs/bcache.h>
 #include <fs/bootfs.h>
+#include <fs/fat32_vfs.h>
 #include <fs/ramfs.h>
 #include <fs/vfs.h>
-#include <lib/spinlock.h>
+#include <lib/errno.h>
 #include <lib/string.h>
+#include <mm/kheap.h>
 #include <mm/layout.h>
 #include <mm/pmm.h>
+#include <proc/sleeplock.h>
 
-static struct spinlock vfs_lock = SPINLOCK_INIT("vfs");
+#define CACHE_BLOCKS 256 /* 1 MiB of 4 KiB blocks */
+
+static struct sleeplock vfs_lock;
 
 void vfs_lock_acquire(void)
 {
-    spin_lock(&vfs_lock);
+    sleeplock_acquire(&vfs_lock);
 }
 
 void vfs_lock_release(void)
 {
-    ASSERT(spin_held(&vfs_lock));
-    spin_unlock(&vfs_lock);
+    sleeplock_release(&vfs_lock);
 }
 
 int64_t vfs_now(void)
@@ -62,7 +73,126 @@ static size_t ascii_to_utf16(uint16_t *dst, const char *s, size_t cap)
     return n;
 }
 
-void fs_init(void)
+/* ---- C:\ on a disk ---- */
+
+static struct bcache disk_cache; /* protected by the vfs lock */
+
+static int dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+    struct blkdev *d = ctx;
+    return d->read(d, lba, count, buf);
+}
+
+static int dev_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+{
+    struct blkdev *d = ctx;
+    return d->write(d, lba, count, buf);
+}
+
+static int dev_flush(void *ctx)
+{
+    struct blkdev *d = ctx;
+    return d->flush(d);
+}
+
+static int cache_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+    return bcache_read(ctx, lba, count, buf);
+}
+
+static int cache_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+{
+    return bcache_write(ctx, lba, count, buf);
+}
+
+static int cache_sync(void *ctx)
+{
+    return bcache_sync(ctx);
+}
+
+static uint64_t fat_now(void *ctx)
+{
+    (void)ctx;
+    return (uint64_t)time_wall_filetime();
+}
+
+static void disk_shutdown(void)
+{
+    int rc = fat32_vfs_sync_all();
+
+    if (rc)
+        pr_error("fs: flushing C:\\ at power-off failed (error %d)\n", rc);
+    else
+        pr_info("fs: C:\\ flushed\n");
+}
+
+static const char *mount_error(int rc)
+{
+    switch (rc) {
+    case K_EINVAL:
+        return "not a valid FAT32 volume (boot sector or root directory damaged)";
+    case K_EIO:
+        return "the disk cannot be read";
+    case K_ENOMEM:
+        return "out of memory";
+    default:
+        return "error";
+    }
+}
+
+/* Mounts the first disk's FAT32 volume as C:. false (said why in one line) if not. */
+static bool mount_disk(void)
+{
+    struct blkdev *d = blkdev_get(0);
+
+    if (!d)
+        return false;
+    size_t n = bootfs_count();
+    struct fat32_vfs_static *files = kcalloc(n ? n : 1, sizeof *files);
+    struct bcache_block *blocks = kcalloc(CACHE_BLOCKS, sizeof *blocks);
+    size_t got = 0;
+    if (!files || !blocks)
+        goto fail;
+    for (; got < CACHE_BLOCKS; got++) {
+        blocks[got].data = frame_alloc();
+        if (!blocks[got].data)
+            goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct bootfs_file *b = bootfs_at(i);
+        files[i] = (struct fat32_vfs_static){ b->name, b->data, b->size };
+    }
+    struct bcache_dev cdev = { .ctx = d, .sectors = d->sectors, .read = dev_read,
+                               .write = d->read_only ? NULL : dev_write, .flush = dev_flush };
+    bcache_init(&disk_cache, &cdev, blocks, CACHE_BLOCKS);
+    struct fat32_blkdev fdev = { .ctx = &disk_cache, .read = cache_read,
+                                 .write = d->read_only ? NULL : cache_write,
+                                 .sectors = d->sectors, .now = fat_now };
+    int rc = fat32_vfs_mount('C', &fdev, d->read_only, cache_sync, &disk_cache,
+                             "Windows\\System32", files, n);
+    if (rc) {
+        pr_error("fs: disk %s not mounted: %s (error %d); C:\\ is in RAM instead\n", d->name,
+                 mount_error(rc), rc);
+        goto fail;
+    }
+    if (!d->read_only)
+        shutdown_register(disk_shutdown);
+    pr_info("fs: C:\\ mounted (FAT32 on %s%s), %zu boot files in C:\\Windows\\System32\n",
+            d->name, d->read_only ? ", read-only" : "", n);
+    return true;
+fail:
+    if (blocks) {
+        while (got)
+            frame_free(blocks[--got].data);
+    }
+    kfree(blocks);
+    kfree(files);
+    return false;
+}
+
+/* ---- C:\ in RAM ---- */
+
+static void mount_ram(void)
 {
     static const char system32[] = "C:\\Windows\\System32";
     struct vfs_open_args dir = { .access = DORMER_FILE_READ_DATA,
@@ -95,4 +225,19 @@ void fs_init(void)
     }
     vfs_close(f);
     pr_info("fs: C:\\ mounted (RAM), %zu boot files in C:\\Windows\\System32\n", added);
+}
+
+void fs_init(void)
+{
+    const char *disk = cmdline_get("disk");
+
+    sleeplock_init(&vfs_lock, "vfs");
+    if (disk && strcmp(disk, "none") == 0) {
+        pr_info("fs: disk=none: no disk used\n");
+    } else {
+        blkdev_probe_all();
+        if (mount_disk())
+            return;
+    }
+    mount_ram();
 }

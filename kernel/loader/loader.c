@@ -17,6 +17,7 @@
 #include <lib/fmt.h>
 #include <lib/string.h>
 #include <loader/image_section.h>
+#include <mm/kheap.h>
 #include <proc/process.h>
 
 static bool force_relocate;
@@ -135,14 +136,58 @@ static int load_dependency(void *arg, const char *dll)
                      "still being loaded", c->importer, dep->name);
         return K_ENOEXEC;
     }
-    if (!dep)
+    if (!dep) {
         dep = load_image(c->p, dll, c->err, c->errlen, c->depth + 1);
+        if (!dep && !bootfs_find(dll))
+            fmt_snprintf(c->err, c->errlen, "%s imports %s, which is not there", c->importer,
+                         dll);
+    }
     if (!dep)
         return K_ENOENT;
     if (c->dep_count < IMAGE_SECTION_MAX_DEPS)
         c->deps[c->dep_count] = dep;
     c->dep_count++;
     return 0;
+}
+
+/*
+ * An import its DLL does not export: Windows refuses the program, Dormer binds it to an
+ * address in a reserved region that is never committed, so the program runs until it
+ * calls (or reads) that import; the fault there is reported with the import's name
+ * (process_fault asks loader_unimplemented_at). The region is made on first use.
+ */
+static int bind_unimplemented(struct process *p, const char *dll, const char *name,
+                              uint32_t ordinal, uint64_t *addr)
+{
+    if (p->unimpl_count == PROCESS_MAX_UNIMPL)
+        return K_ENOENT;
+    if (!p->unimpl_names) {
+        vaddr_t base = 0;
+        p->unimpl_names = kmalloc(PROCESS_MAX_UNIMPL * sizeof *p->unimpl_names);
+        if (!p->unimpl_names ||
+            vmm_reserve(p->space, &base, PROCESS_MAX_UNIMPL * PROCESS_UNIMPL_SLOT, 0, 0) != 0) {
+            kfree(p->unimpl_names);
+            p->unimpl_names = NULL;
+            return K_ENOMEM;
+        }
+        p->unimpl_base = base;
+    }
+    char *slot = p->unimpl_names[p->unimpl_count];
+    if (name)
+        fmt_snprintf(slot, PROCESS_UNIMPL_NAME, "%s!%s", dll, name);
+    else
+        fmt_snprintf(slot, PROCESS_UNIMPL_NAME, "%s!#%u", dll, (unsigned)ordinal);
+    *addr = p->unimpl_base + p->unimpl_count * PROCESS_UNIMPL_SLOT;
+    p->unimpl_count++;
+    return 0;
+}
+
+const char *loader_unimplemented_at(const struct process *p, uint64_t addr)
+{
+    if (!p->unimpl_base || addr < p->unimpl_base)
+        return NULL;
+    uint64_t i = (addr - p->unimpl_base) / PROCESS_UNIMPL_SLOT;
+    return i < p->unimpl_count ? p->unimpl_names[i] : NULL;
 }
 
 static int resolve_import(void *arg, const char *dll, const char *name, uint16_t hint,
@@ -159,8 +204,10 @@ static int resolve_import(void *arg, const char *dll, const char *name, uint16_t
                   : pe_find_export_by_ordinal(image, dep->size, dep->pe, ordinal, &rva);
     if (rc == K_ENOSYS)
         return K_ENOSYS; /* forwarders: not followed yet */
+    if (rc == K_ENOENT)
+        return bind_unimplemented(c->p, dep->name, name, ordinal, addr);
     if (rc)
-        return K_ENOENT;
+        return rc;
     *addr = dep->base + rva;
     return 0;
 }

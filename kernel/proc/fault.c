@@ -74,9 +74,20 @@ static void print_user_backtrace(const struct arch_regs *regs)
     }
 }
 
-void process_fault(const struct arch_regs *regs, const struct user_fault *fault)
+void process_fault(const struct arch_regs *regs, const struct user_fault *in)
 {
     struct process *p = process_current();
+    struct user_fault f = *in;
+    const struct user_fault *fault = &f;
+
+    /* A call or read of an import no DLL exports (bound by the loader to a region that
+     * is never mapped): name it, and end the process as Windows would have refused it. */
+    const char *unimpl = f.has_address ? loader_unimplemented_at(p, f.address) : NULL;
+    if (unimpl) {
+        kprintf("\n%s: called unimplemented %s\n", p->name, unimpl);
+        f.status = STATUS_ENTRYPOINT_NOT_FOUND;
+        f.what = "call of an unimplemented import";
+    }
 
     kprintf("\n*** %s (pid %llu, thread %llu) killed: %s (0x%08X)\n", p->name,
             (unsigned long long)p->pid, (unsigned long long)thread_current()->tid, fault->what,

@@ -305,6 +305,10 @@ static void process_release(struct process *p)
     kfree(p->images);
     p->images = NULL;
     p->image_count = 0;
+    kfree(p->unimpl_names);
+    p->unimpl_names = NULL;
+    p->unimpl_count = 0;
+    p->unimpl_base = 0;
 }
 
 static void process_destroy(struct kobject *obj)

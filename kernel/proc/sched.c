@@ -300,6 +300,23 @@ int sched_block_on_locked(struct kobject *queue, uint64_t timeout_ms)
     return current->timed_out ? WAIT_TIMEOUT : 0;
 }
 
+int sched_block_uninterruptible_locked(struct kobject *queue, uint64_t timeout_ms)
+{
+    struct wait_block wb = { .thread = current };
+
+    if (timeout_ms == 0)
+        return WAIT_TIMEOUT;
+    list_push_back(&queue->waiters, &wb.node);
+    block_locked(deadline_for(timeout_ms));
+    list_remove(&wb.node);
+    return current->timed_out ? WAIT_TIMEOUT : 0;
+}
+
+bool sched_started(void)
+{
+    return current != NULL;
+}
+
 static bool signaled_locked(struct kobject *obj, struct thread *t)
 {
     switch (obj->type) {

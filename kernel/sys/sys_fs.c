@@ -187,9 +187,13 @@ int sys_file_io(struct vfs_file *f, bool write, enum vfs_at at, uint64_t off, up
             }
             rc = vfs_write(f, at, where, kbuf, chunk, &got);
         } else {
+            uint64_t before = vfs_get_position(f);
             rc = vfs_read(f, at, where, kbuf, chunk, &got);
-            if (rc == 0 && copy_to_user(uptr_add(ubuf, *total), kbuf, got) != 0)
+            if (rc == 0 && copy_to_user(uptr_add(ubuf, *total), kbuf, got) != 0) {
+                vfs_set_position(f, before); /* bytes nobody received were not read */
+                got = 0;
                 rc = K_EFAULT;
+            }
         }
         if (rc) {
             if (rc == K_EEOF && *total > 0)

@@ -110,6 +110,12 @@ dormer_status_t status_from_errno(int err)
         return STATUS_CANNOT_DELETE;
     case K_EEOF:
         return STATUS_END_OF_FILE;
+    case K_EFULL:
+        return STATUS_DISK_FULL;
+    case K_ECORRUPT:
+        return STATUS_FILE_CORRUPT_ERROR;
+    case K_EIO:
+        return STATUS_IO_DEVICE_ERROR;
     case K_EINVAL:
     default:
         return STATUS_INVALID_PARAMETER;

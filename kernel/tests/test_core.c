@@ -20,22 +20,27 @@ KTEST(time_ticks_advance_while_sleeping)
     KT_EXPECT(time_ticks() - t0 >= 20);
 }
 
-/* The cycle clock was calibrated against the PIT: over 100 ticks both must agree.
- * The bound is loose (a factor of two) because an emulator on a busy host delivers
- * timer ticks late; it still catches a wrong scale (units, shifts, overflow). */
+/* The cycle clock was calibrated against the PIT: over 100 ticks both must agree within
+ * a factor of two. An emulator on a busy host delivers timer ticks late or in bursts, so
+ * one measurement can be off by more; five tries are allowed, and a wrong scale (units,
+ * shifts, overflow: a factor of 1000) still fails every one of them. */
 KTEST(time_uptime_matches_ticks)
 {
-    uint64_t t = time_ticks();
-    while (time_ticks() == t)
-        arch_wait_for_interrupt();
-    uint64_t ns0 = time_uptime_ns(), t0 = time_ticks();
-    time_sleep_ms(100);
-    uint64_t ns1 = time_uptime_ns(), t1 = time_ticks();
-    uint64_t by_ticks = (t1 - t0) * (1000000000ull / TIME_HZ);
-    uint64_t by_clock = ns1 - ns0;
-    KT_EXPECT(ns1 > ns0);
-    KT_EXPECT(by_clock > by_ticks / 2);
-    KT_EXPECT(by_clock < by_ticks * 2);
+    bool agreed = false;
+
+    for (int attempt = 0; attempt < 5 && !agreed; attempt++) {
+        uint64_t t = time_ticks();
+        while (time_ticks() == t)
+            arch_wait_for_interrupt();
+        uint64_t ns0 = time_uptime_ns(), t0 = time_ticks();
+        time_sleep_ms(100);
+        uint64_t ns1 = time_uptime_ns(), t1 = time_ticks();
+        uint64_t by_ticks = (t1 - t0) * (1000000000ull / TIME_HZ);
+        uint64_t by_clock = ns1 - ns0;
+        KT_EXPECT(ns1 > ns0);
+        agreed = by_clock > by_ticks / 2 && by_clock < by_ticks * 2;
+    }
+    KT_EXPECT(agreed);
 }
 
 static char captured[512];

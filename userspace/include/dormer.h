@@ -218,6 +218,15 @@ NTAPI_IMPORT struct dormer_teb *DormerGetTeb(void);
 /* Where the kernel starts a process's first thread (RCX = the PEB): runs every DLL's
  * entry point in initialization order, then the program's. Never returns. */
 NTAPI_IMPORT void DormerProcessStartup(struct dormer_peb *peb);
+/* Ends the calling thread after DLL_THREAD_DETACH (DLLs, then TLS callbacks) and frees
+ * its TLS copies: what ExitThread does. */
+NTAPI_IMPORT __attribute__((noreturn)) void DormerExitThread(uint32_t status);
+/* Ends the process after DLL_PROCESS_DETACH (once, in reverse initialization order):
+ * what ExitProcess does. */
+NTAPI_IMPORT __attribute__((noreturn)) void DormerExitProcess(uint32_t status);
+/* DisableThreadLibraryCalls: no thread attach/detach for the image at base. Returns 1,
+ * or 0 if no image starts there. */
+NTAPI_IMPORT int DormerDisableThreadCalls(uint64_t base);
 
 /*
  * Issues system call `number` with arguments 1-4 (a5-a8 read from the stack are

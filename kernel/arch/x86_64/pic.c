@@ -1,11 +1,15 @@
 /*
  * The two cascaded 8259 PICs, remapped to vectors 32-47. Handlers are plain
  * functions per IRQ line; spurious IRQ 7 and 15 are recognised by the in-service
- * register and not acknowledged, as the 8259 requires.
+ * register and not acknowledged, as the 8259 requires. Drivers add handlers with a
+ * context through irq_register (<dev/irq.h>); a line may carry several (shared INTx).
  */
 #include "pc.h"
 #include "x86.h"
+#include <arch/cpu.h>
 #include <core/printk.h>
+#include <dev/irq.h>
+#include <lib/errno.h>
 
 #define PIC1_CMD  0x20
 #define PIC1_DATA 0x21
@@ -14,7 +18,14 @@
 #define PIC_EOI   0x20
 #define PIC_READ_ISR 0x0b
 
+#define IRQ_DRIVER_SLOTS 4
+
 static irq_handler_t irq_handlers[16];
+/* Drivers' handlers: written with interrupts off, read by pic_dispatch. */
+static struct {
+    irq_fn fn;
+    void *ctx;
+} driver_handlers[16][IRQ_DRIVER_SLOTS];
 static uint64_t spurious_irqs;
 
 void pic_init(void)
@@ -53,6 +64,25 @@ void pic_set_handler(int irq, irq_handler_t handler)
     pic_unmask(irq);
 }
 
+int irq_register(unsigned line, irq_fn fn, void *ctx)
+{
+    if (line >= 16 || !fn || line == 2 || irq_handlers[line])
+        return K_EINVAL;
+    uint64_t flags = arch_irq_save();
+    int rc = K_ENOSPC;
+    for (int i = 0; i < IRQ_DRIVER_SLOTS; i++) {
+        if (!driver_handlers[line][i].fn) {
+            driver_handlers[line][i].ctx = ctx;
+            driver_handlers[line][i].fn = fn;
+            pic_unmask((int)line);
+            rc = 0;
+            break;
+        }
+    }
+    arch_irq_restore(flags);
+    return rc;
+}
+
 static bool pic_is_spurious(int irq)
 {
     uint16_t cmd = irq == 7 ? PIC1_CMD : PIC2_CMD;
@@ -73,8 +103,17 @@ void pic_dispatch(int irq)
     if (irq >= 8)
         x86_outb(PIC2_CMD, PIC_EOI);
     x86_outb(PIC1_CMD, PIC_EOI);
-    if (irq_handlers[irq])
+    if (irq_handlers[irq]) {
         irq_handlers[irq]();
-    else
+        return;
+    }
+    bool any = false;
+    for (int i = 0; i < IRQ_DRIVER_SLOTS; i++) {
+        if (driver_handlers[irq][i].fn) {
+            driver_handlers[irq][i].fn(driver_handlers[irq][i].ctx);
+            any = true;
+        }
+    }
+    if (!any)
         pr_warn("unhandled IRQ %d\n", irq);
 }

@@ -67,6 +67,7 @@ typedef int32_t dormer_status_t;
 #define STATUS_FILE_CORRUPT_ERROR       ((dormer_status_t)0xC0000102)
 #define STATUS_NOT_A_DIRECTORY          ((dormer_status_t)0xC0000103)
 #define STATUS_CANNOT_DELETE            ((dormer_status_t)0xC0000121)
+#define STATUS_IO_DEVICE_ERROR          ((dormer_status_t)0xC0000185)
 
 #define NT_SUCCESS(s) ((dormer_status_t)(s) >= 0)
 

@@ -4,9 +4,12 @@
  * a spinlock that disables interrupts (lib/spinlock.h), so an interrupt handler
  * that takes a lock can never interrupt its own holder on this CPU.
  *
- *   0. vfs_lock          (fs/vfs_glue.c) every file-system call and open-file state;
- *                                        under it only the heap and the frame
- *                                        allocator, never a user copy or sched_lock
+ *   0. vfs_lock          (fs/vfs_glue.c) a sleeping lock: every file-system call and
+ *                                        open-file state, the block cache; under it
+ *                                        the heap, the frame allocator and disk
+ *                                        transfers (which sleep), never a user copy
+ *   0a. virtio-blk lock  (dev/virtio_blk.c) a sleeping lock: one request in flight;
+ *                                        sched_lock is taken under it to wait
  *   1. process.handle_lock (proc/process.c) a handle table and the current directory
  *                                          pointer; nothing is taken under it but a
  *                                          reference count

@@ -56,7 +56,7 @@
 #define MB2_RSDP_V2_LEN 36 /* ACPI 2.0+ XSDP */
 
 #define MB2_MAX_MMAP    128
-#define MB2_MAX_MODULES 64
+#define MB2_MAX_MODULES 256
 
 struct mb2_mmap_entry {
     uint64_t base;

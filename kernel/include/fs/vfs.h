@@ -120,13 +120,18 @@ void vfs_lock_release(void);
 /* The current time as a FILETIME. Any context. */
 int64_t vfs_now(void);
 
-/* ---- The layer ---- */
+/* ---- The layer ----
+ * Unless a comment says otherwise, every call below takes the vfs lock itself (the
+ * caller holds no lock of the file-system layer), runs in thread context, never touches
+ * user memory, and returns 0 or a negative K_E* code. */
 
-/* Mount a volume at letter (A-Z) with its root node. K_EEXIST if taken, K_EINVAL. */
+/* Mount a volume at letter (A-Z, either case) with its root node, which the mount keeps
+ * referenced for good. K_EEXIST if the letter is taken, K_EINVAL. */
 int vfs_mount(uint16_t letter, const struct vfs_fs_ops *ops, void *fs, struct vfs_node *root,
               bool read_only);
 
-/* Set a node's generic part up (file systems call this for each new node). */
+/* Set a node's generic part up (file systems call this for each new node). Any
+ * context, no lock needed: the node is not yet visible. */
 void vfs_node_init(struct vfs_node *n, struct vfs_mount *m, bool directory);
 
 /* DmCreateFile's arguments, in the ABI's values (abi/file.h). */
@@ -165,12 +170,15 @@ int vfs_read(struct vfs_file *f, enum vfs_at at, uint64_t off, void *buf, size_t
 int vfs_write(struct vfs_file *f, enum vfs_at at, uint64_t off, const void *buf, size_t len,
               size_t *done);
 
+/* The file's size, attributes and times. Always 0. */
 int vfs_stat_file(struct vfs_file *f, struct vfs_stat *out);
-/* Standard information: also delete-pending and the link count. */
+/* The same, and whether the file will be deleted at its last close. Always 0. */
 int vfs_query_standard(struct vfs_file *f, struct vfs_stat *st, bool *delete_pending);
 /* The file's full path into buf (cap units); *chars its length. K_ERANGE (buf filled as
  * far as it goes) when it does not fit. */
 int vfs_query_name(struct vfs_file *f, uint16_t *buf, size_t cap, size_t *chars);
+/* The open file's position (shared by its duplicated handles), and a new one (any
+ * value: reads past the end find nothing, writes there leave a gap). */
 uint64_t vfs_get_position(struct vfs_file *f);
 void vfs_set_position(struct vfs_file *f, uint64_t pos);
 
@@ -185,6 +193,7 @@ int vfs_set_disposition(struct vfs_file *f, bool delete_file);
  * file or a directory, K_EXDEV on another drive, K_ECOLLIDE unless replace, K_ENOPATH,
  * K_EINVAL moving a directory into itself. */
 int vfs_rename(struct vfs_file *f, const uint16_t *path, size_t len, bool replace);
+/* The file system's flush for the file; K_EACCES without write or append access. */
 int vfs_flush(struct vfs_file *f);
 
 /*
@@ -215,8 +224,9 @@ struct vfs_cwd *vfs_cwd_new(const uint16_t *path, size_t len);
 struct vfs_cwd *vfs_cwd_hold(struct vfs_cwd *c);
 void vfs_cwd_drop(struct vfs_cwd *c);
 
-/* Kernel glue: mount the RAM C:\ with the boot files in C:\Windows\System32. Boot, once,
- * after bootfs_init. Panics only if the heap is exhausted at boot. */
+/* Kernel glue: mount C:\ (the first virtio-blk disk's FAT32 volume, else RAM) with the
+ * boot files in C:\Windows\System32. Boot, once, after bootfs_init and sched_init.
+ * Panics only if the heap is exhausted at boot. */
 void fs_init(void);
 
 #endif

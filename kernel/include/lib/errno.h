@@ -39,5 +39,7 @@
 #define K_EDELPEND  (-205) /* the file is being deleted (its last handle is awaited) */
 #define K_ENODEL    (-206) /* this file cannot be deleted (read-only, the root) */
 #define K_EEOF      (-207) /* a read at an explicit offset at or past the end of file */
+#define K_EFULL     (-208) /* the volume has no room left (a full disk) */
+#define K_ECORRUPT  (-209) /* the volume's structures are damaged (a bad chain or entry) */
 
 #endif /* LIB_ERRNO_H */

@@ -75,6 +75,12 @@ struct kfile {
     uint64_t position;
 };
 
+/* Unimplemented imports: at most this many per process, each one address apart by
+ * PROCESS_UNIMPL_SLOT in a reserved, never-committed region. */
+#define PROCESS_MAX_UNIMPL  2048
+#define PROCESS_UNIMPL_SLOT 16
+#define PROCESS_UNIMPL_NAME 72
+
 struct process {
     struct kobject obj;          /* waitable: signaled once the process has ended */
     uint64_t pid, parent_pid;
@@ -89,6 +95,10 @@ struct process {
     struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
     uint32_t handle_count;       /* open handles; protected by handle_lock */
     struct vfs_cwd *cwd;         /* current directory (NULL: C:\); protected by handle_lock */
+    /* Imports no DLL exports, bound to never-mapped addresses (see loader.c). */
+    vaddr_t unimpl_base;         /* 0: none */
+    char (*unimpl_names)[PROCESS_UNIMPL_NAME]; /* PROCESS_MAX_UNIMPL, kmalloc'd */
+    size_t unimpl_count;
     /* Standard handles (NULL: the console), each a reference to a pipe end or an open
      * file: console input comes from std_in, console output goes to std_out, error
      * output to std_err, or without one to std_out unless std_err_console. Set before
@@ -175,6 +185,10 @@ struct loaded_image *loader_find_image(struct process *p, const char *name);
 
 /* The address of an export of a loaded image (its space active), or 0. */
 uint64_t loader_find_export(const struct loaded_image *img, const char *name);
+
+/* "DLL!name" of the unimplemented import bound at addr in p (a call or a read of it
+ * faulted there), or NULL if addr is not one of them. */
+const char *loader_unimplemented_at(const struct process *p, uint64_t addr);
 
 /* The image containing a user address, or NULL. */
 const struct loaded_image *process_image_at(const struct process *p, uint64_t addr);

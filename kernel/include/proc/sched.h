@@ -116,6 +116,15 @@ int sched_wait(struct kobject **objs, int count, bool wait_all, uint64_t timeout
  * held. Returns 0, WAIT_TIMEOUT or WAIT_TERMINATED. */
 int sched_block_on_locked(struct kobject *queue, uint64_t timeout_ms);
 
+/* The same, but a kill does not end the wait early (for waits that must finish, such
+ * as a disk transfer in flight or a lock): the caller re-checks its condition, and a
+ * thread being killed sees the kill once it returns to user mode. Returns 0 or
+ * WAIT_TIMEOUT. */
+int sched_block_uninterruptible_locked(struct kobject *queue, uint64_t timeout_ms);
+
+/* Is the scheduler running (threads may block)? Any context. */
+bool sched_started(void);
+
 /* Wake every waiter of obj (they re-check). sched_lock held. */
 void kobj_wake_all_locked(struct kobject *obj);
 

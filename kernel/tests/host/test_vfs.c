@@ -23,89 +23,8 @@
 
 /* ---- glue ---- */
 
-static int lock_depth, heap_live, pages_live;
-static int heap_fail_after = -1, page_fail_after = -1; /* -1: never fail */
-static int64_t clock_now = 130000000000000000ll;
-
-void vfs_lock_acquire(void)
-{
-    assert_int_equal(lock_depth, 0);
-    lock_depth++;
-}
-
-void vfs_lock_release(void)
-{
-    assert_int_equal(lock_depth, 1);
-    lock_depth--;
-}
-
-int64_t vfs_now(void)
-{
-    return clock_now++;
-}
-
-static bool heap_fails(void)
-{
-    if (heap_fail_after < 0)
-        return false;
-    if (heap_fail_after == 0)
-        return true;
-    heap_fail_after--;
-    return false;
-}
-
-void *kmalloc(size_t size)
-{
-    if (heap_fails())
-        return NULL;
-    void *p = malloc(size ? size : 1);
-    heap_live += p != NULL;
-    return p;
-}
-
-void *kcalloc(size_t n, size_t size)
-{
-    if (heap_fails())
-        return NULL;
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    heap_live += p != NULL;
-    return p;
-}
-
-void *krealloc(void *ptr, size_t size)
-{
-    if (!ptr)
-        return kmalloc(size);
-    if (heap_fails())
-        return NULL;
-    return realloc(ptr, size);
-}
-
-void kfree(void *ptr)
-{
-    if (ptr) {
-        heap_live--;
-        free(ptr);
-    }
-}
-
-static void *page_alloc(void)
-{
-    if (page_fail_after == 0)
-        return NULL;
-    if (page_fail_after > 0)
-        page_fail_after--;
-    pages_live++;
-    return calloc(1, RAMFS_PAGE_SIZE);
-}
-
-static void page_free(void *p)
-{
-    pages_live--;
-    free(p);
-}
-
-static const struct ramfs_page_ops pages = { .alloc = page_alloc, .free = page_free };
+#define VFS_GLUE_FAIL(what) fail_msg("%s", what)
+#include "vfs_test_glue.h"
 
 /* ---- helpers ---- */
 
@@ -491,6 +410,43 @@ static void test_static_files(void **state)
     assert_int_equal(pages_live, 0); /* zero-copy */
 }
 
+static void test_directory_entry_limit(void **state)
+{
+    (void)state;
+    char name[32];
+    struct vfs_file *f;
+
+    assert_int_equal(op("C:\\full", DORMER_FILE_READ_DATA, 7, DORMER_FILE_CREATE,
+                        DORMER_FILE_DIRECTORY_FILE, NULL, NULL),
+                     0);
+    for (unsigned i = 0; i < RAMFS_MAX_ENTRIES; i++) {
+        snprintf(name, sizeof name, "C:\\full\\f%u", i);
+        assert_int_equal(op(name, RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
+    }
+    assert_int_equal(op("C:\\full\\one-more", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL),
+                     K_ENOSPC);
+    /* Nor by a move from elsewhere; a rename within it is fine. */
+    assert_int_equal(op("C:\\outside", RW | DORMER_DELETE, 7, DORMER_FILE_CREATE, 0, &f, NULL),
+                     0);
+    P("C:\\full\\moved");
+    assert_int_equal(vfs_rename(f, pbuf, plen, false), K_ENOSPC);
+    vfs_close(f);
+    assert_int_equal(op("C:\\full\\f0", RW | DORMER_DELETE, 7, DORMER_FILE_OPEN, 0, &f, NULL),
+                     0);
+    P("C:\\full\\f0-renamed");
+    assert_int_equal(vfs_rename(f, pbuf, plen, false), 0);
+    vfs_close(f);
+    assert_int_equal(del("C:\\full\\f0-renamed"), 0);
+    assert_int_equal(op("C:\\full\\one-more", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
+    assert_int_equal(del("C:\\full\\one-more"), 0);
+    for (unsigned i = 1; i < RAMFS_MAX_ENTRIES; i++) {
+        snprintf(name, sizeof name, "C:\\full\\f%u", i);
+        assert_int_equal(del(name), 0);
+    }
+    assert_int_equal(del("C:\\full"), 0);
+    assert_int_equal(del("C:\\outside"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_on_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enumerate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directory_entry_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_static_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,7 +20,8 @@ enum {
 #define PF_PAGES (PF_BYTES / PAGE)
 #define PF_MAX_PASSES 6
 #define MIN_EXE "benchmin.exe"
-#define STATIC_EXE "hello.exe"
+#define STATIC_EXE "stock_hello.exe" /* built with the stock mingw command */
+#define NATIVE_EXE "hello.exe"       /* Dormer-native: ntdll, crt0, ulib */
 
 /* Iteration counts: the peer's quick (default) and full (`full`) numbers. */
 struct bench_counts {
@@ -609,7 +610,7 @@ static void measure_hello_frames(void)
         put_error("hello_frames_setup", st);
         return;
     }
-    st = DormerSpawn(STATIC_EXE, w, &h);
+    st = DormerSpawn(NATIVE_EXE, w, &h);
     NtClose(w);
     if (!NT_SUCCESS(st)) {
         NtClose(r);
@@ -657,6 +658,7 @@ static void bench_spawn(void)
 
     /* The peer's static program prints nothing; hello.exe prints, into a drained pipe. */
     time_spawns("posix_spawn_static_us", STATIC_EXE, 1);
+    time_spawns("spawn_native_hello_us", NATIVE_EXE, 1);
     measure_hello_frames();
 }
 

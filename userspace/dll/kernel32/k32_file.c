@@ -36,8 +36,10 @@ HANDLE WINAPI CreateFileW(LPCWSTR path, DWORD access, DWORD share, LPSECURITY_AT
     }
     if (flags & FILE_FLAG_BACKUP_SEMANTICS)
         options = 0; /* directories may be opened too */
-    if (flags & FILE_FLAG_DELETE_ON_CLOSE)
+    if (flags & FILE_FLAG_DELETE_ON_CLOSE) {
         options |= DORMER_FILE_DELETE_ON_CLOSE;
+        access |= DELETE; /* as Windows' CreateFile adds it */
+    }
     if (flags & FILE_FLAG_WRITE_THROUGH)
         options |= DORMER_FILE_WRITE_THROUGH;
     dormer_handle_t h = open_path(path, access, share, disp[creation], options,
@@ -541,4 +543,276 @@ BOOL WINAPI MoveFileExA(LPCSTR from, LPCSTR to, DWORD flags)
 BOOL WINAPI MoveFileA(LPCSTR from, LPCSTR to)
 {
     return MoveFileExA(from, to, 0);
+}
+
+/* ------------------------------------------------------ by handle ---- */
+
+static void filetime_set(int64_t v, FILETIME *ft)
+{
+    ft->dwLowDateTime = (DWORD)v;
+    ft->dwHighDateTime = (DWORD)((uint64_t)v >> 32);
+}
+
+static int64_t filetime_get(const FILETIME *ft)
+{
+    return ft ? (int64_t)((uint64_t)ft->dwHighDateTime << 32 | ft->dwLowDateTime) : 0;
+}
+
+BOOL WINAPI GetFileInformationByHandle(HANDLE h, LPBY_HANDLE_FILE_INFORMATION info)
+{
+    struct dormer_file_basic b;
+    struct dormer_file_standard s;
+    dormer_status_t st = DmQueryInformationFile(k32_handle(h), DORMER_FILE_BASIC_INFO, &b,
+                                                sizeof b);
+
+    if (NT_SUCCESS(st))
+        st = DmQueryInformationFile(k32_handle(h), DORMER_FILE_STANDARD_INFO, &s, sizeof s);
+    if (!NT_SUCCESS(st))
+        return k32_fail(st);
+    memset(info, 0, sizeof *info);
+    info->dwFileAttributes = b.attributes;
+    filetime_set(b.creation, &info->ftCreationTime);
+    filetime_set(b.last_access, &info->ftLastAccessTime);
+    filetime_set(b.last_write, &info->ftLastWriteTime);
+    info->dwVolumeSerialNumber = 0x444f524d; /* "DORM" */
+    info->nFileSizeHigh = (DWORD)(s.end_of_file >> 32);
+    info->nFileSizeLow = (DWORD)s.end_of_file;
+    info->nNumberOfLinks = s.links;
+    return TRUE;
+}
+
+BOOL WINAPI GetFileTime(HANDLE h, LPFILETIME creation, LPFILETIME access, LPFILETIME write)
+{
+    struct dormer_file_basic b;
+    dormer_status_t st = DmQueryInformationFile(k32_handle(h), DORMER_FILE_BASIC_INFO, &b,
+                                                sizeof b);
+
+    if (!NT_SUCCESS(st))
+        return k32_fail(st);
+    if (creation)
+        filetime_set(b.creation, creation);
+    if (access)
+        filetime_set(b.last_access, access);
+    if (write)
+        filetime_set(b.last_write, write);
+    return TRUE;
+}
+
+BOOL WINAPI SetFileTime(HANDLE h, const FILETIME *creation, const FILETIME *access,
+                        const FILETIME *write)
+{
+    struct dormer_file_basic b = {filetime_get(creation), filetime_get(access),
+                                  filetime_get(write), 0, 0, 0};
+    dormer_status_t st = DmSetInformationFile(k32_handle(h), DORMER_FILE_BASIC_INFO, &b,
+                                              sizeof b);
+    return NT_SUCCESS(st) ? TRUE : k32_fail(st);
+}
+
+BOOL WINAPI CopyFileW(LPCWSTR from, LPCWSTR to, BOOL fail_if_exists)
+{
+    static char buf[16384];
+    static struct dormer_lock buf_lock = DORMER_LOCK_INIT;
+    BOOL ok = TRUE;
+
+    HANDLE in = CreateFileW(from, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (in == INVALID_HANDLE_VALUE)
+        return FALSE;
+    HANDLE out = CreateFileW(to, GENERIC_WRITE, 0, NULL, fail_if_exists ? CREATE_NEW : CREATE_ALWAYS,
+                             GetFileAttributesW(from) & ~FILE_ATTRIBUTE_DIRECTORY, NULL);
+    if (out == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError();
+        CloseHandle(in);
+        k32_set_error(err);
+        return FALSE;
+    }
+    DormerAcquireLock(&buf_lock);
+    for (;;) {
+        DWORD got = 0, put = 0;
+        if (!ReadFile(in, buf, sizeof buf, &got, NULL)) {
+            ok = FALSE;
+            break;
+        }
+        if (got == 0)
+            break;
+        if (!WriteFile(out, buf, got, &put, NULL) || put != got) {
+            ok = FALSE;
+            break;
+        }
+    }
+    DormerReleaseLock(&buf_lock);
+    DWORD err = GetLastError();
+    FILETIME write;
+    if (ok && GetFileTime(in, NULL, NULL, &write))
+        SetFileTime(out, NULL, NULL, &write);
+    CloseHandle(in);
+    CloseHandle(out);
+    if (!ok)
+        k32_set_error(err);
+    return ok;
+}
+
+BOOL WINAPI CopyFileA(LPCSTR from, LPCSTR to, BOOL fail_if_exists)
+{
+    WCHAR *f = k32_to_wide(from), *t = k32_to_wide(to);
+    BOOL ok = f && t && CopyFileW(f, t, fail_if_exists);
+    DWORD err = GetLastError();
+
+    k32_free(f);
+    k32_free(t);
+    k32_set_error(err);
+    return ok;
+}
+
+/* ------------------------------------------------------------ names ---- */
+
+/*
+ * GetFullPathName: the path made absolute against the current directory, "." and ".."
+ * resolved and "/" turned into "\", as Windows does it without touching the disk.
+ */
+DWORD WINAPI GetFullPathNameW(LPCWSTR path, DWORD size, LPWSTR buf, LPWSTR *file_part)
+{
+    WCHAR full[MAX_PATH * 2], cwd[MAX_PATH];
+    size_t n = 0, len = path ? k32_wcslen(path) : 0;
+
+    if (len == 0 || len >= MAX_PATH) {
+        k32_set_error(len ? ERROR_FILENAME_EXCED_RANGE : ERROR_INVALID_NAME);
+        return 0;
+    }
+    DWORD c = GetCurrentDirectoryW(MAX_PATH, cwd);
+    if (c == 0 || c >= MAX_PATH)
+        return 0;
+    const WCHAR *rest = path;
+    if (len >= 2 && path[1] == ':') { /* "C:\x" or "C:x" (relative on that drive: ours) */
+        full[n++] = path[0] >= 'a' && path[0] <= 'z' ? path[0] - 32 : path[0];
+        full[n++] = ':';
+        rest = path + 2;
+        if (*rest != '\\' && *rest != '/') {
+            for (size_t i = 2; i < c; i++)
+                full[n++] = cwd[i];
+        }
+    } else if (path[0] == '\\' || path[0] == '/') {
+        full[n++] = cwd[0];
+        full[n++] = ':';
+    } else {
+        for (size_t i = 0; i < c; i++)
+            full[n++] = cwd[i];
+    }
+    /* Components, one at a time, onto full (which holds "X:" and maybe more). */
+    while (*rest) {
+        while (*rest == '\\' || *rest == '/')
+            rest++;
+        const WCHAR *end = rest;
+        while (*end && *end != '\\' && *end != '/')
+            end++;
+        size_t clen = (size_t)(end - rest);
+        if (clen == 1 && rest[0] == '.') {
+            /* stays */
+        } else if (clen == 2 && rest[0] == '.' && rest[1] == '.') {
+            while (n > 2 && full[n - 1] != '\\')
+                n--;
+            if (n > 2)
+                n--; /* the backslash; at the root ".." stays at the root */
+        } else if (clen) {
+            if (n + 1 + clen >= sizeof full / sizeof full[0]) {
+                k32_set_error(ERROR_FILENAME_EXCED_RANGE);
+                return 0;
+            }
+            if (full[n - 1] != '\\')
+                full[n++] = '\\';
+            memcpy(full + n, rest, clen * sizeof(WCHAR));
+            n += clen;
+        }
+        rest = end;
+        if (!*rest && (end > path && (end[-1] == '\\' || end[-1] == '/')) && full[n - 1] != '\\')
+            full[n++] = '\\';
+    }
+    if (n == 2)
+        full[n++] = '\\';
+    full[n] = 0;
+    if (n + 1 > size)
+        return (DWORD)n + 1;
+    memcpy(buf, full, (n + 1) * sizeof(WCHAR));
+    if (file_part) {
+        WCHAR *last = NULL;
+        for (WCHAR *p = buf; *p; p++)
+            if (*p == '\\')
+                last = p;
+        *file_part = last && last[1] ? last + 1 : NULL;
+    }
+    return (DWORD)n;
+}
+
+DWORD WINAPI GetFullPathNameA(LPCSTR path, DWORD size, LPSTR buf, LPSTR *file_part)
+{
+    WCHAR *w = path ? k32_to_wide(path) : NULL, full[MAX_PATH * 2];
+
+    if (!w) {
+        k32_set_error(ERROR_INVALID_NAME);
+        return 0;
+    }
+    DWORD n = GetFullPathNameW(w, MAX_PATH * 2, full, NULL);
+    k32_free(w);
+    if (n == 0 || n >= MAX_PATH * 2)
+        return 0;
+    DWORD r = k32_copy_out_ansi(full, buf, size);
+    if (r < size && file_part) {
+        char *last = NULL;
+        for (char *p = buf; *p; p++)
+            if (*p == '\\')
+                last = p;
+        *file_part = last && last[1] ? last + 1 : NULL;
+    }
+    return r;
+}
+
+DWORD WINAPI GetTempPathW(DWORD size, LPWSTR buf)
+{
+    WCHAR dir[MAX_PATH];
+    DWORD n = GetEnvironmentVariableW(L"TMP", dir, MAX_PATH);
+
+    if (n == 0 || n >= MAX_PATH)
+        n = GetEnvironmentVariableW(L"TEMP", dir, MAX_PATH);
+    if (n == 0 || n >= MAX_PATH) {
+        dir[0] = 'C';
+        dir[1] = ':';
+        dir[2] = 0;
+        n = 2;
+    }
+    if (dir[n - 1] != '\\') {
+        dir[n++] = '\\';
+        dir[n] = 0;
+    }
+    if (n + 1 > size)
+        return n + 1;
+    memcpy(buf, dir, (n + 1) * sizeof(WCHAR));
+    return n;
+}
+
+DWORD WINAPI GetTempPathA(DWORD size, LPSTR buf)
+{
+    WCHAR w[MAX_PATH + 2];
+    DWORD n = GetTempPathW(MAX_PATH + 2, w);
+
+    if (n == 0 || n > MAX_PATH)
+        return 0;
+    return k32_copy_out_ansi(w, buf, size);
+}
+
+DWORD WINAPI GetLogicalDrives(void)
+{
+    return 1u << 2; /* C: */
+}
+
+UINT WINAPI GetDriveTypeW(LPCWSTR root)
+{
+    if (!root || ((root[0] == 'C' || root[0] == 'c') && root[1] == ':'))
+        return DRIVE_FIXED;
+    return DRIVE_NO_ROOT_DIR;
+}
+
+UINT WINAPI GetDriveTypeA(LPCSTR root)
+{
+    if (!root || ((root[0] == 'C' || root[0] == 'c') && root[1] == ':'))
+        return DRIVE_FIXED;
+    return DRIVE_NO_ROOT_DIR;
 }

@@ -46,8 +46,7 @@ void WINAPI GetStartupInfoW(LPSTARTUPINFOW info)
 
 void WINAPI ExitProcess(UINT code)
 {
-    NtTerminateProcess(DORMER_CURRENT_PROCESS, code);
-    __builtin_trap();
+    DormerExitProcess(code);
 }
 
 BOOL WINAPI TerminateProcess(HANDLE process, UINT code)
@@ -441,7 +440,10 @@ BOOL WINAPI FreeLibrary(HMODULE module)
 
 BOOL WINAPI DisableThreadLibraryCalls(HMODULE module)
 {
-    (void)module;
+    if (!DormerDisableThreadCalls((uint64_t)(uintptr_t)module)) {
+        k32_set_error(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
     return TRUE;
 }
 

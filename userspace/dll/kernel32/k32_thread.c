@@ -54,8 +54,7 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES security, SIZE_T stack,
 
 void WINAPI ExitThread(DWORD code)
 {
-    NtExitThread(code);
-    __builtin_trap();
+    DormerExitThread(code);
 }
 
 BOOL WINAPI TerminateThread(HANDLE thread, DWORD code)

@@ -98,6 +98,11 @@ void crt_run_atexit(void);
 void crt_stdio_init(void);
 void crt_env_init(void);
 
+/* msvcrt's printf conventions over mingw's conversions (crt_format.c): like vsnprintf
+ * (buf may be NULL with n 0 to count) and vfprintf, returning the length or -1. */
+int crt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
+int crt_vfprintf(FILE *f, const char *fmt, va_list ap);
+
 /* mingw-w64's formatter and scanner (libmingwex), used for msvcrt's printf family. */
 int __mingw_vfprintf(FILE *f, const char *fmt, va_list ap);
 int __mingw_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);

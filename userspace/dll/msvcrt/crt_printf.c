@@ -1,14 +1,13 @@
 /*
- * The printf and scanf families, on mingw-w64's formatter and scanner (libmingwex):
- * a well-tested implementation of every conversion, floating point included, rather
- * than a fourth home-made one. Output to a stream goes through fputc under the
- * stream's lock.
+ * The printf and scanf families. Conversions are mingw-w64's (libmingwex), a well-tested
+ * implementation of every one of them, floating point included, given msvcrt's output
+ * conventions by crt_format.c; scanning is libmingwex's as it is.
  */
 #include "crt.h"
 
 int __cdecl vfprintf(FILE *f, const char *fmt, va_list ap)
 {
-    return __mingw_vfprintf(f, fmt, ap);
+    return crt_vfprintf(f, fmt, ap);
 }
 
 int __cdecl fprintf(FILE *f, const char *fmt, ...)
@@ -36,7 +35,7 @@ int __cdecl printf(const char *fmt, ...)
 
 int __cdecl vsprintf(char *buf, const char *fmt, va_list ap)
 {
-    return __mingw_vsprintf(buf, fmt, ap);
+    return crt_vsnprintf(buf, (size_t)INT_MAX, fmt, ap);
 }
 
 int __cdecl sprintf(char *buf, const char *fmt, ...)
@@ -48,22 +47,23 @@ int __cdecl sprintf(char *buf, const char *fmt, ...)
     return n;
 }
 
-/* msvcrt's _snprintf: -1 when the output does not fit (and then no NUL). */
+/* msvcrt's _vsnprintf: -1 when the output does not fit (and then no NUL); exactly n
+ * bytes fit without one. */
 int __cdecl _vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
     va_list copy;
     va_copy(copy, ap);
-    int need = __mingw_vsnprintf(NULL, 0, fmt, copy);
+    int need = crt_vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
     if (need < 0)
         return -1;
     if ((size_t)need < n)
-        return __mingw_vsnprintf(buf, n, fmt, ap);
+        return crt_vsnprintf(buf, n, fmt, ap);
     if (n) {
         char *tmp = HeapAlloc(GetProcessHeap(), 0, (size_t)need + 1);
         if (!tmp)
             return -1;
-        __mingw_vsnprintf(tmp, (size_t)need + 1, fmt, ap);
+        crt_vsnprintf(tmp, (size_t)need + 1, fmt, ap);
         memcpy(buf, tmp, n);
         HeapFree(GetProcessHeap(), 0, tmp);
     }
@@ -81,7 +81,7 @@ int __cdecl _snprintf(char *buf, size_t n, const char *fmt, ...)
 
 int __cdecl _vscprintf(const char *fmt, va_list ap)
 {
-    return __mingw_vsnprintf(NULL, 0, fmt, ap);
+    return crt_vsnprintf(NULL, 0, fmt, ap);
 }
 
 int __cdecl _scprintf(const char *fmt, ...)

@@ -2,12 +2,13 @@
  * ntdll's C half: the DLL entry point and the Dormer* helpers every program may use.
  * It links against nothing (no ulib, no libgcc), so the few string helpers it needs are
  * private here; the TEB and PEB are reached through gs exactly as Windows code does.
- * A process starts in DormerProcessStartup, which runs the DLLs' entry points and then
- * the program's; threads start in ntdll's own entry routine (the kernel gives them no
- * return address),
+ * A process starts in DormerProcessStartup (ldr.c); threads start in ntdll's own entry
+ * routine (the kernel gives them no return address), which tells the DLLs about them,
  * and the user-space lock sleeps in the kernel only when it is contended.
  */
 #include <dormer.h>
+
+#include "ntdll_priv.h"
 
 #define EXPORT __declspec(dllexport)
 
@@ -28,7 +29,7 @@ int DllMainCRTStartup(void *instance, uint32_t reason, void *reserved)
     return 1;
 }
 
-static uint64_t ntdll_strlen(const char *s)
+uint64_t ntdll_strlen(const char *s)
 {
     uint64_t n = 0;
 
@@ -37,59 +38,13 @@ static uint64_t ntdll_strlen(const char *s)
     return n;
 }
 
-/* ------------------------------------------------------------ process startup ---- */
-
-typedef int (*dll_entry_fn)(void *instance, uint32_t reason, void *reserved);
-typedef void (*image_entry_fn)(struct dormer_peb *peb);
-
-#define LDR_ENTRY(links, field) \
-    ((struct dormer_ldr_entry *)(uintptr_t)((links) - __builtin_offsetof(struct dormer_ldr_entry, field)))
-
-/* "ntdll: NAME's entry point failed" on the console (the name is UTF-16). */
-static void report_init_failure(const struct dormer_ldr_entry *e)
+void ntdll_memcpy(void *dst, const void *src, uint64_t n)
 {
-    char line[96] = "ntdll: initialization of ";
-    uint64_t n = ntdll_strlen(line);
-    const char *tail = " failed (its entry point returned FALSE)\n";
+    uint8_t *d = dst;
+    const uint8_t *s = src;
 
-    for (int i = 0; i < 32 && e->name[i] && n < 40 + 25; i++)
-        line[n++] = e->name[i] < 0x80 ? (char)e->name[i] : '?';
-    for (int i = 0; tail[i] && n + 1 < sizeof line; i++)
-        line[n++] = tail[i];
-    NtWriteConsole(line, n);
-}
-
-/*
- * Where every process's first thread starts (the kernel finds this export): the entry
- * point of each DLL, in initialization order (a DLL after the DLLs it imports), with
- * DLL_PROCESS_ATTACH, then the program's entry point. A DLL that returns FALSE ends the
- * process with STATUS_DLL_INIT_FAILED, as on Windows.
- */
-EXPORT void DormerProcessStartup(struct dormer_peb *peb)
-{
-    struct dormer_ldr_data *ldr = (struct dormer_ldr_data *)(uintptr_t)peb->ldr;
-    uint64_t head = peb->ldr + __builtin_offsetof(struct dormer_ldr_data, in_initialization_order);
-
-    for (uint64_t l = ldr->in_initialization_order.flink; l != head;) {
-        struct dormer_ldr_entry *e = LDR_ENTRY(l, in_initialization_order_links);
-        l = e->in_initialization_order_links.flink;
-        if (e->flags & DORMER_LDR_ENTRY_PROCESSED)
-            continue;
-        e->flags |= DORMER_LDR_ENTRY_PROCESSED;
-        if (!e->entry_point)
-            continue;
-        e->flags |= DORMER_LDR_PROCESS_ATTACH_CALLED;
-        /* reserved != NULL: loaded with the program, not by LoadLibrary */
-        if (!((dll_entry_fn)(uintptr_t)e->entry_point)((void *)(uintptr_t)e->dll_base,
-                                                       DLL_PROCESS_ATTACH, (void *)1)) {
-            report_init_failure(e);
-            NtTerminateProcess(DORMER_CURRENT_PROCESS, STATUS_DLL_INIT_FAILED);
-        }
-    }
-    ldr->initialized = 1;
-    struct dormer_ldr_entry *exe = LDR_ENTRY(ldr->in_load_order.flink, in_load_order_links);
-    ((image_entry_fn)(uintptr_t)exe->entry_point)(peb);
-    NtTerminateProcess(DORMER_CURRENT_PROCESS, 0); /* an entry point that returns */
+    while (n--)
+        *d++ = *s++;
 }
 
 EXPORT struct dormer_teb *DormerGetTeb(void)
@@ -162,8 +117,8 @@ __attribute__((noreturn)) static uint32_t thread_entry(uint64_t block)
     uint64_t arg = start->arg, base = block, size = 0;
 
     NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
-    NtExitThread(fn(arg));
-    __builtin_trap(); /* ud2: NtExitThread does not return */
+    ntdll_thread_attach();
+    DormerExitThread(fn(arg));
 }
 
 EXPORT dormer_status_t DormerCreateThread(dormer_handle_t *handle, dormer_thread_fn fn,

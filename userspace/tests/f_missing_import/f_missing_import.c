@@ -1,7 +1,7 @@
 /*
- * f_missing_import: imports tdll.dll!tdll_not_there, which tdll.dll does not export, so
- * the loader must refuse to start it. If it ever runs, it says so and exits 0, which the
- * harness counts as a failure.
+ * f_missing_import: imports tdll.dll!tdll_not_there, which tdll.dll does not export. The
+ * program must start (a missing function stops only a program that calls it), and the
+ * call must end it with a line naming the import and a backtrace through main.
  */
 #include <dormer.h>
 
@@ -10,8 +10,9 @@ __declspec(dllimport) int32_t tdll_add(int32_t a, int32_t b);
 
 int main(void)
 {
-    uprintf("f_missing_import: FAIL: started despite a missing import\n");
+    uprintf("f_missing_import: started; calling the missing import\n");
     if (tdll_add(1, 2) == 3)
         tdll_not_there();
+    uprintf("f_missing_import: FAIL: survived the call\n");
     return 0;
 }

@@ -2,7 +2,7 @@
  * t_badargs: every system call that takes a pointer, given pointers the kernel must
  * refuse (NULL, kernel, unmapped, non-canonical, reserved-only, read-only for output,
  * straddling the top of user space), lengths that are huge or wrap, bad handles, classes
- * and call numbers. Each must fail with the right NTSTATUS and change nothing; none may
+ * and call numbers (the native file calls too). Each must fail with the right NTSTATUS and change nothing; none may
  * crash the kernel or this process. Exit 0 when all pass.
  */
 #include <dormer.h>
@@ -361,6 +361,114 @@ static void test_handles_and_classes(void)
     }
 }
 
+static const uint16_t fpath[] = { 'C', ':', '\\', 'b', 'a', 'd', 'a', 'r', 'g', 's' };
+#define FPATH_LEN (sizeof(fpath) / sizeof(fpath[0]))
+
+/* The native file calls (35-45): every pointer argument refused, and nothing changed:
+ * C:\badargs keeps its 8 bytes and its position, no file appears, the cwd stays. */
+static void test_file_calls(void)
+{
+    struct dormer_create_file ca = { DORMER_GENERIC_READ | DORMER_GENERIC_WRITE, 7,
+                                     DORMER_FILE_OVERWRITE_IF, 0, 0, 0 };
+    dormer_handle_t f = 0, root = 0, h;
+    uint64_t n, ro = readonly_page, b = (uint64_t)(uintptr_t)buf;
+    uint64_t wrap = 0 - b + 0x1000;
+    int64_t off = 0;
+    struct dormer_file_basic basic;
+    static struct dormer_find_data find;
+    static const uint16_t rootp[] = { 'C', ':', '\\' };
+
+    CHECK_STATUS(DmCreateFile(&f, fpath, FPATH_LEN, &ca), STATUS_SUCCESS, "file_setup");
+    DmWriteFile(f, "12345678", 8, NULL, &n);
+    ca.disposition = DORMER_FILE_OPEN;
+    ca.options = DORMER_FILE_DIRECTORY_FILE;
+    ca.access = DORMER_FILE_READ_DATA;
+    DmCreateFile(&root, rootp, 3, &ca);
+    ca = (struct dormer_create_file){ DORMER_GENERIC_READ, 7, DORMER_FILE_CREATE, 0, 0, 0 };
+    static const uint16_t newp[] = { 'C', ':', '\\', 'n', 'e', 'w' };
+    for (size_t i = 0; i < NUM_BAD; i++) {
+        const char *what = bad_pointers[i].name;
+        uint64_t p = bad_ptr[i];
+        void *vp = (void *)(uintptr_t)p;
+
+        expect_refused(DmCreateFile(vp, newp, 6, &ca), "create_file_handle", what);
+        expect_refused(DmCreateFile(&h, vp, 6, &ca), "create_file_path", what);
+        expect_refused(DmCreateFile(&h, newp, 6, vp), "create_file_args", what);
+        expect_refused(DmReadFile(f, vp, 16, &off, &n), "dm_read_buf", what);
+        if (p != 0) /* a NULL offset means "at the position" */
+            expect_refused(DmReadFile(f, buf, 16, vp, &n), "dm_read_offset", what);
+        expect_refused(DmReadFile(f, buf, 16, &off, vp), "dm_read_done", what);
+        expect_refused(DmWriteFile(f, vp, 16, &off, &n), "dm_write_buf", what);
+        if (p != 0)
+            expect_refused(DmWriteFile(f, buf, 16, vp, &n), "dm_write_offset", what);
+        expect_refused(DmWriteFile(f, buf, 16, &off, vp), "dm_write_done", what);
+        expect_refused(DmQueryInformationFile(f, DORMER_FILE_BASIC_INFO, vp, 40),
+                       "dm_query_info_out", what);
+        expect_refused(DmQueryInformationFile(f, DORMER_FILE_NAME_INFO, vp, 64),
+                       "dm_query_name_out", what);
+        expect_refused(DmSetInformationFile(f, DORMER_FILE_RENAME_INFO, vp, 64),
+                       "dm_set_rename_in", what);
+        expect_refused(DmSetInformationFile(f, DORMER_FILE_END_OF_FILE_INFO, vp, 8),
+                       "dm_set_eof_in", what);
+        expect_refused(DmQueryDirectoryFile(root, vp, NULL, 0, 1), "dm_query_dir_out", what);
+        if (p != 0) /* a NULL pattern means "*" */
+            expect_refused(DmQueryDirectoryFile(root, &find, vp, 1, 1),
+                           "dm_query_dir_pattern", what);
+        expect_refused(DmDuplicateHandle(f, vp), "dm_duplicate_out", what);
+        expect_refused(DmSetCurrentDirectory(vp, 3), "dm_setcwd_path", what);
+        expect_refused(DmGetCurrentDirectory(vp, 64, &n), "dm_getcwd_buf", what);
+        expect_refused(DmGetCurrentDirectory((uint16_t *)buf, 16, vp), "dm_getcwd_needed",
+                       what);
+        expect_refused(DmQueryAttributesFile(vp, 6, &basic), "dm_query_attr_path", what);
+        expect_refused(DmQueryAttributesFile(fpath, FPATH_LEN, vp), "dm_query_attr_out", what);
+    }
+    /* Output buffers the process may read but not write. */
+    expect_refused(DmReadFile(f, (void *)(uintptr_t)ro, 8, &off, &n), "dm_read_buf", "readonly");
+    expect_refused(DmQueryInformationFile(f, DORMER_FILE_STANDARD_INFO, (void *)(uintptr_t)ro,
+                                          24),
+                   "dm_query_info_out", "readonly");
+    expect_refused(DmGetCurrentDirectory((uint16_t *)(uintptr_t)ro, 64, &n), "dm_getcwd_buf",
+                   "readonly");
+    CHECK(*(volatile uint64_t *)(uintptr_t)ro == 0, "file_calls_readonly_page_untouched");
+    /* Lengths that run out of user space or wrap. */
+    expect_refused(DmReadFile(f, buf, 1ull << 62, &off, &n), "dm_read_len", "huge");
+    expect_refused(DmReadFile(f, buf, wrap, &off, &n), "dm_read_len", "wraps");
+    expect_refused(DmWriteFile(f, buf, UINT64_MAX, &off, &n), "dm_write_len", "max");
+    expect_refused(DmWriteFile(f, buf, wrap, &off, &n), "dm_write_len", "wraps");
+    expect_status(DmCreateFile(&h, fpath, 1ull << 62, &ca), STATUS_OBJECT_NAME_INVALID,
+                  "create_file_path_len", "huge");
+    expect_status(DmQueryAttributesFile(fpath, UINT64_MAX, &basic), STATUS_OBJECT_NAME_INVALID,
+                  "dm_query_attr_path_len", "max");
+    expect_status(DmQueryInformationFile(f, 0x12345, buf, 64), STATUS_INVALID_INFO_CLASS,
+                  "dm_query_info", "class_garbage");
+    expect_status(DmSetInformationFile(f, 0, buf, 64), STATUS_INVALID_INFO_CLASS,
+                  "dm_set_info", "class_zero");
+    expect_status(DmReadFile(BOGUS_HANDLE, buf, 1, NULL, &n), STATUS_INVALID_HANDLE, "dm_read",
+                  "bogus_handle");
+    /* Nothing changed. */
+    struct dormer_file_position pos = { -1 };
+    DmQueryInformationFile(f, DORMER_FILE_POSITION_INFO, &pos, sizeof pos);
+    expect_true(pos.position == 8, "file_calls", "position_unchanged");
+    off = 0;
+    memset(buf, 0, sizeof buf);
+    expect_true(DmReadFile(f, buf, sizeof buf, &off, &n) == STATUS_SUCCESS && n == 8 &&
+                    memcmp(buf, "12345678", 8) == 0,
+                "file_calls", "contents_unchanged");
+    expect_status(DmQueryAttributesFile(newp, 6, &basic), STATUS_OBJECT_NAME_NOT_FOUND,
+                  "file_calls", "nothing_created");
+    uint16_t cwd[8];
+    expect_true(DmGetCurrentDirectory(cwd, 8, &n) == STATUS_SUCCESS && n == 3, "file_calls",
+                "cwd_unchanged");
+    struct dormer_file_disposition d = { 1, { 0 } };
+    NtClose(f);
+    ca = (struct dormer_create_file){ DORMER_DELETE, 7, DORMER_FILE_OPEN, 0, 0, 0 };
+    if (NT_SUCCESS(DmCreateFile(&f, fpath, FPATH_LEN, &ca))) {
+        DmSetInformationFile(f, DORMER_FILE_DISPOSITION_INFO, &d, sizeof d);
+        NtClose(f);
+    }
+    NtClose(root);
+}
+
 static const uint32_t syscall_numbers[] = {
 #define SYSCALL(number, name, nargs) number,
 #include <abi/syscalls.def>
@@ -406,6 +514,7 @@ int main(void)
     test_lengths();
     test_ranges();
     test_handles_and_classes();
+    test_file_calls();
     test_unknown_syscalls();
     return ulib_check_summary();
 }

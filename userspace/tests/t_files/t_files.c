@@ -3,7 +3,8 @@
  * working in C:\t_files: create, write, read, seek and overwrite; every disposition;
  * share violations; directories and wildcard enumeration; rename and replace;
  * delete-on-close and delete dispositions; the current directory, relative paths and
- * a child inheriting it ("t_files.exe cwdchild" is that child); bad paths and bad
+ * a child inheriting it ("t_files.exe cwdchild" is that child); a full handle table;
+ * files a process leaves open closed at its end ("holdopen"); bad paths and bad
  * pointers; System32's boot files (readable, never writable); pipes through the same
  * calls; and 1000 create+delete cycles that must give every frame back. Exit 0 if all pass.
  */
@@ -157,7 +158,10 @@ static void test_create_write_read(void)
     memset(&b, 0, sizeof b);
     CHECK_STATUS(DmQueryInformationFile(h, DORMER_FILE_BASIC_INFO, &b, sizeof b),
                  STATUS_SUCCESS, "query_basic");
-    CHECK(b.creation > 116444736000000000ll && b.last_write >= b.creation, "times_filetime");
+    /* FAT keeps the write time in 2 s steps and the creation time in 10 ms ones, so on a
+     * disk C:\ the write time may read up to 2 s before the creation time. */
+    CHECK(b.creation > 116444736000000000ll && b.last_write + 20000000ll >= b.creation,
+          "times_filetime");
     CHECK(b.attributes & DORMER_FILE_ATTRIBUTE_ARCHIVE, "archive_bit");
     struct dormer_file_basic set = { 0, 0, 130000000000000000ll, 0, DORMER_FILE_ATTRIBUTE_HIDDEN,
                                      0 };
@@ -835,6 +839,69 @@ static void test_frames_come_back(void)
                (unsigned long long)before, (unsigned long long)after);
 }
 
+/* Handles count against the process's table; a refused open leaves no open behind. */
+static void test_handle_limit(void)
+{
+    static dormer_handle_t hs[300];
+    int opened = 0;
+    dormer_status_t st = STATUS_SUCCESS;
+
+    open_file("C:\\t_files\\many.txt", RW, DORMER_FILE_CREATE, NULL);
+    while (opened < 300) {
+        st = open_file("C:\\t_files\\many.txt", DORMER_GENERIC_READ, DORMER_FILE_OPEN,
+                       &hs[opened]);
+        if (st != STATUS_SUCCESS)
+            break;
+        opened++;
+    }
+    ulib_check(st == STATUS_INSUFFICIENT_RESOURCES && opened > 200 && opened <= 256,
+               "handle_table_full", "status 0x%08x after %d opens", (uint32_t)st, opened);
+    for (int i = 0; i < opened; i++)
+        NtClose(hs[i]);
+    /* An exclusive open works only if the refused one let go of the file. */
+    CHECK_STATUS(open_ex("C:\\t_files\\many.txt", RW | DORMER_DELETE, 0, DORMER_FILE_OPEN,
+                         DORMER_FILE_DELETE_ON_CLOSE, 0, NULL, NULL),
+                 STATUS_SUCCESS, "no_open_left_behind");
+    CHECK(!exists("C:\\t_files\\many.txt"), "many_deleted");
+}
+
+/* A process that ends with files open closes them: its exclusive open goes, and its
+ * delete-on-close file is deleted. */
+static void test_exit_closes_files(void)
+{
+    dormer_handle_t child = 0;
+    int32_t status = -1;
+
+    open_file("C:\\t_files\\held.txt", RW, DORMER_FILE_CREATE, NULL);
+    if (DormerSpawn("t_files.exe holdopen", 0, &child) == STATUS_SUCCESS) {
+        DormerWait(child, 30000);
+        NtQueryExitStatus(child, &status);
+        NtClose(child);
+    }
+    CHECK(status == 0, "child_held_files");
+    CHECK_STATUS(open_ex("C:\\t_files\\held.txt", RW, 0, DORMER_FILE_OPEN, 0, 0, NULL, NULL),
+                 STATUS_SUCCESS, "exit_released_exclusive_open");
+    CHECK(!exists("C:\\t_files\\temp.txt"), "exit_deleted_delete_on_close");
+    remove_path("C:\\t_files\\held.txt");
+}
+
+/* The child of test_exit_closes_files: opens and leaves open. */
+static int hold_open_child(void)
+{
+    dormer_handle_t a = 0, b = 0;
+
+    if (open_ex("C:\\t_files\\held.txt", RW, 0, DORMER_FILE_OPEN, 0, 0, &a, NULL) !=
+            STATUS_SUCCESS ||
+        open_ex("C:\\t_files\\temp.txt", RW | DORMER_DELETE, SHARE_ALL, DORMER_FILE_CREATE,
+                DORMER_FILE_DELETE_ON_CLOSE, 0, &b, NULL) != STATUS_SUCCESS)
+        return 1;
+    /* The parent's exclusive open must fail while this one is held. */
+    return open_ex("C:\\t_files\\held.txt", RW, 0, DORMER_FILE_OPEN, 0, 0, NULL, NULL) ==
+                   STATUS_SHARING_VIOLATION
+               ? 0
+               : 2;
+}
+
 /* The child of test_current_directory: its cwd must be its parent's. */
 static int cwd_child(void)
 {
@@ -854,6 +921,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "cwdchild") == 0)
         return cwd_child();
+    if (argc > 1 && strcmp(argv[1], "holdopen") == 0)
+        return hold_open_child();
     /* A leftover from an earlier run in the same boot would only be a collision. */
     CHECK_STATUS(make_dir("C:\\t_files"), STATUS_SUCCESS, "mkdir_work_dir");
     test_create_write_read();
@@ -868,6 +937,8 @@ int main(int argc, char **argv)
     test_bad_pointers();
     test_system32();
     test_pipes();
+    test_handle_limit();
+    test_exit_closes_files();
     test_frames_come_back();
     /* Leave C:\ as it was: the boot's frame check counts what RAM C:\ holds. */
     CHECK(remove_path("C:\\t_files\\a.txt") == STATUS_SUCCESS &&

@@ -1,0 +1,253 @@
+/*
+ * File status (_stat64, _fstat64), directory search (_findfirst64 family), temporary
+ * files (tmpfile, tmpnam), assertions, and the time-zone globals (_tzset): the parts of
+ * msvcrt that sit on kernel32's file calls and need msvcrt's own structures.
+ */
+#include "crt.h"
+#include <assert.h>
+#include <time.h>
+
+#define FILETIME_UNIX_EPOCH 116444736000000000ll
+
+static __time64_t to_time(const FILETIME *ft)
+{
+    int64_t v = (int64_t)((uint64_t)ft->dwHighDateTime << 32 | ft->dwLowDateTime);
+    return v <= FILETIME_UNIX_EPOCH ? 0 : (v - FILETIME_UNIX_EPOCH) / 10000000;
+}
+
+/* msvcrt's st_mode: type, read always, write unless read-only, execute for directories
+ * and programs; the owner's bits copied to group and others. */
+static unsigned short mode_of(DWORD attrs, const char *name)
+{
+    unsigned short m;
+
+    if (attrs & FILE_ATTRIBUTE_DIRECTORY) {
+        m = _S_IFDIR | _S_IREAD | _S_IWRITE | _S_IEXEC;
+    } else {
+        m = _S_IFREG | _S_IREAD;
+        if (!(attrs & FILE_ATTRIBUTE_READONLY))
+            m |= _S_IWRITE;
+        const char *dot = name ? strrchr(name, '.') : NULL;
+        if (dot && (_stricmp(dot, ".exe") == 0 || _stricmp(dot, ".com") == 0 ||
+                    _stricmp(dot, ".bat") == 0 || _stricmp(dot, ".cmd") == 0))
+            m |= _S_IEXEC;
+    }
+    return (unsigned short)(m | (m & 0700) >> 3 | (m & 0700) >> 6);
+}
+
+int __cdecl _stat64(const char *path, struct _stat64 *st)
+{
+    WIN32_FILE_ATTRIBUTE_DATA d;
+
+    if (!path || !st) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!GetFileAttributesExA(path, GetFileExInfoStandard, &d)) {
+        crt_set_errno_from_win32(GetLastError());
+        return -1;
+    }
+    memset(st, 0, sizeof *st);
+    st->st_mode = mode_of(d.dwFileAttributes, path);
+    st->st_nlink = 1;
+    st->st_dev = st->st_rdev = 2; /* drive C: */
+    st->st_size = (__int64)((uint64_t)d.nFileSizeHigh << 32 | d.nFileSizeLow);
+    st->st_atime = to_time(&d.ftLastAccessTime);
+    st->st_mtime = to_time(&d.ftLastWriteTime);
+    st->st_ctime = to_time(&d.ftCreationTime);
+    return 0;
+}
+
+int __cdecl _fstat64(int fd, struct _stat64 *st)
+{
+    HANDLE h = crt_fd_handle(fd);
+    BY_HANDLE_FILE_INFORMATION info;
+
+    if (h == INVALID_HANDLE_VALUE)
+        return -1;
+    if (!st) {
+        errno = EINVAL;
+        return -1;
+    }
+    memset(st, 0, sizeof *st);
+    DWORD type = GetFileType(h);
+    if (type == FILE_TYPE_CHAR || type == FILE_TYPE_PIPE) {
+        st->st_mode = type == FILE_TYPE_CHAR ? _S_IFCHR : _S_IFIFO;
+        st->st_mode |= _S_IREAD | _S_IWRITE;
+        st->st_nlink = 1;
+        st->st_dev = st->st_rdev = (unsigned)fd;
+        return 0;
+    }
+    if (!GetFileInformationByHandle(h, &info)) {
+        crt_set_errno_from_win32(GetLastError());
+        return -1;
+    }
+    st->st_mode = mode_of(info.dwFileAttributes, NULL);
+    st->st_nlink = (short)info.nNumberOfLinks;
+    st->st_dev = st->st_rdev = 2;
+    st->st_size = (__int64)((uint64_t)info.nFileSizeHigh << 32 | info.nFileSizeLow);
+    st->st_atime = to_time(&info.ftLastAccessTime);
+    st->st_mtime = to_time(&info.ftLastWriteTime);
+    st->st_ctime = to_time(&info.ftCreationTime);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- _find ---- */
+
+static void fill_find(const WIN32_FIND_DATAA *w, struct __finddata64_t *out)
+{
+    out->attrib = w->dwFileAttributes == FILE_ATTRIBUTE_NORMAL ? 0 : w->dwFileAttributes;
+    out->time_create = to_time(&w->ftCreationTime);
+    out->time_access = to_time(&w->ftLastAccessTime);
+    out->time_write = to_time(&w->ftLastWriteTime);
+    out->size = (__int64)((uint64_t)w->nFileSizeHigh << 32 | w->nFileSizeLow);
+    strcpy(out->name, w->cFileName);
+}
+
+intptr_t __cdecl _findfirst64(const char *spec, struct __finddata64_t *out)
+{
+    WIN32_FIND_DATAA w;
+    HANDLE h = FindFirstFileA(spec, &w);
+
+    if (h == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError();
+        crt_set_errno_from_win32(err);
+        if (err == ERROR_NO_MORE_FILES || err == ERROR_FILE_NOT_FOUND ||
+            err == ERROR_PATH_NOT_FOUND)
+            errno = ENOENT;
+        return -1;
+    }
+    fill_find(&w, out);
+    return (intptr_t)h;
+}
+
+int __cdecl _findnext64(intptr_t h, struct __finddata64_t *out)
+{
+    WIN32_FIND_DATAA w;
+
+    if (!FindNextFileA((HANDLE)h, &w)) {
+        errno = ENOENT;
+        return -1;
+    }
+    fill_find(&w, out);
+    return 0;
+}
+
+int __cdecl _findclose(intptr_t h)
+{
+    if (!FindClose((HANDLE)h)) {
+        errno = ENOENT;
+        return -1;
+    }
+    return 0;
+}
+
+/* -------------------------------------------------------- temporary files ---- */
+
+/* msvcrt's names: "\s" then letters from the process id, a dot, a counter, in the
+ * root of the current drive. */
+static char *next_temp_name(char *buf)
+{
+    static LONG counter;
+    unsigned pid = (unsigned)GetCurrentProcessId();
+    char letters[8];
+    int n = 0;
+
+    do {
+        letters[n++] = (char)('a' + pid % 26);
+        pid /= 26;
+    } while (pid && n < 7);
+    letters[n] = 0;
+    snprintf(buf, L_tmpnam, "\\s%s.%ld", letters, InterlockedIncrement(&counter));
+    return buf;
+}
+
+char *__cdecl tmpnam(char *buf)
+{
+    static char own[L_tmpnam];
+
+    if (!buf)
+        buf = own;
+    for (int tries = 0; tries < 1000; tries++) {
+        next_temp_name(buf);
+        if (GetFileAttributesA(buf) == INVALID_FILE_ATTRIBUTES)
+            return buf;
+    }
+    return NULL;
+}
+
+FILE *__cdecl tmpfile(void)
+{
+    char name[L_tmpnam];
+
+    for (int tries = 0; tries < 1000; tries++) {
+        int fd = _open(next_temp_name(name),
+                       _O_CREAT | _O_EXCL | _O_RDWR | _O_BINARY | _O_TEMPORARY,
+                       _S_IREAD | _S_IWRITE);
+        if (fd >= 0) {
+            FILE *f = _fdopen(fd, "w+b");
+            if (!f)
+                _close(fd);
+            return f;
+        }
+        if (errno != EEXIST)
+            return NULL;
+    }
+    return NULL;
+}
+
+/* --------------------------------------------------------------- assert ---- */
+
+void __cdecl _assert(const char *message, const char *file, unsigned line)
+{
+    fflush(stdout);
+    fprintf(stderr, "Assertion failed: %s, file %s, line %u\n", message, file, line);
+    abort();
+}
+
+void __cdecl _wassert(const wchar_t *message, const wchar_t *file, unsigned line)
+{
+    fflush(stdout);
+    fprintf(stderr, "Assertion failed: %ls, file %ls, line %u\n", message, file, line);
+    abort();
+}
+
+/* ---------------------------------------------------------- time zones ---- */
+/* Dormer keeps UTC: no offset, no daylight saving. */
+
+static long tz_offset;
+static int tz_daylight;
+static long tz_dstbias;
+static char tz_std[] = "UTC", tz_dst[] = "UTC";
+static char *tz_names[2] = {tz_std, tz_dst};
+
+long *__cdecl __timezone(void);
+int *__cdecl __daylight(void);
+long *__cdecl __dstbias(void);
+char **__cdecl __tzname(void);
+
+void __cdecl _tzset(void)
+{
+    tz_offset = 0;
+    tz_daylight = 0;
+}
+
+long *__cdecl __timezone(void)
+{
+    return &tz_offset;
+}
+
+int *__cdecl __daylight(void)
+{
+    return &tz_daylight;
+}
+
+long *__cdecl __dstbias(void)
+{
+    return &tz_dstbias;
+}
+
+char **__cdecl __tzname(void)
+{
+    return tz_names;
+}
