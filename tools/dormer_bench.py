@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 
+import dormer_disk
 import dormer_iso
 import dormer_qemu
 
@@ -30,10 +31,16 @@ METRICS = [
     ('vfork_exec_wait_us', 'spawn a minimal program and wait', 0.25),
     ('posix_spawn_static_us', 'spawn a stock mingw hello (kernel32 + msvcrt) and wait', 0.5),
     ('guest_uptime_at_init_ms', 'kernel start to the first user instruction', 0.1),
+    ('file_create_write_close_cycles', 'create a file, write 4 KiB, close (RAM C:)', 0.5),
+    ('file_open_read_close_cycles', 'open a file, read 4 KiB, close', 0.5),
+    ('dir_list_cycles_per_entry', 'list a directory of files, per entry', 0.5),
+    ('file_delete_cycles', 'delete a file', 0.5),
+    ('file_write_cycles_per_kib', 'stream 8 MiB into a file in 64 KiB writes, per KiB', 0.5),
+    ('file_read_cycles_per_kib', 'read it back in 64 KiB reads, per KiB', 0.5),
 ]
 DORMER_ONLY = ['boot_to_shell_ms', 'kernel_image_bytes', 'iso_bytes', 'frames_free_after_boot',
                'hello_frames_used', 'spawn_native_hello_us', 'pipe_switch_kind', 'bench_mode',
-               'tsc_mhz']
+               'tsc_mhz', 'fat32_seq_write_cycles_per_kib', 'fat32_seq_read_cycles_per_kib']
 KV = re.compile(r'^([A-Za-z_][A-Za-z0-9_.]*)=(\S+)\s*$')
 
 
@@ -93,6 +100,24 @@ def boot_to_shell_ms(kernel_elf, modules, build_dir, accel, icount):
         proc.communicate()
     m = SHELL_STARTED.search(dormer_iso_strip(output.decode(errors='replace')))
     return float(m.group(1)) if m else None
+
+
+def run_disk_speed(kernel_elf, modules, build_dir, accel, icount):
+    """The FAT32 disk's sequential write (with its flush) and read of a 16 MiB file, per
+    KiB, on a fresh image (t_disk.exe speed). No peer figure. {} if it did not finish."""
+    bench = os.path.join(build_dir, 'bench')
+    os.makedirs(bench, exist_ok=True)
+    iso, img = os.path.join(bench, 'dormer-disk.iso'), os.path.join(bench, 'disk.img')
+    dormer_iso.make_iso(iso, kernel_elf, 'headless loglevel=warn init=t_disk.exe speed',
+                        modules=modules)
+    dormer_disk.make_image(img)
+    res = subprocess.run(qemu_command(iso, accel, icount) + dormer_disk.drive_args(img),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1800)
+    text = dormer_iso_strip(res.stdout.decode(errors='replace'))
+    with open(os.path.join(bench, 'dormer-disk.log'), 'w') as f:
+        f.write(text)
+    kv = parse_kv(text)
+    return {k: float(v) for k, v in kv.items() if k.startswith('fat32_seq_')}
 
 
 def run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full):
@@ -207,6 +232,7 @@ def main(kernel_elf, modules, top, build_dir, accel='auto', runs=1, linux_runs=1
                                        'counts)' if icount else ''), flush=True)
     dormer = run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full)
     shell_ms = boot_to_shell_ms(kernel_elf, modules, build_dir, accel, icount)
+    dormer.update(run_disk_speed(kernel_elf, modules, build_dir, accel, icount))
     if shell_ms is not None:
         dormer['boot_to_shell_ms'] = shell_ms
     dormer['kernel_image_bytes'] = os.path.getsize(kernel_elf)

@@ -336,8 +336,6 @@ int vfs_open(const uint16_t *path, size_t len, bool dir_only, const struct vfs_o
     }
     memcpy(copy, path, len * sizeof *copy);
     copy[len] = 0;
-    f->path = copy;
-    f->path_len = (uint32_t)len;
     f->access = map_access(a->access);
     f->share = a->share;
     f->options = a->options;
@@ -346,13 +344,17 @@ int vfs_open(const uint16_t *path, size_t len, bool dir_only, const struct vfs_o
     vfs_lock_acquire();
     rc = open_node(path, len, dir_only, a, f->access, &f->node, action);
     if (rc == 0) {
-        f->node->opens++;
+        if (f->node->opens++ == 0) {
+            f->node->path = copy; /* the node's name while it is open */
+            f->node->path_len = (uint32_t)len;
+            copy = NULL;
+        }
         if (f->counted)
             share_count(f->node, f->access, f->share, 1);
     }
     vfs_lock_release();
+    kfree(copy);
     if (rc) {
-        kfree(copy);
         kfree(f);
         return rc;
     }
@@ -370,13 +372,18 @@ void vfs_close(struct vfs_file *f)
         share_count(n, f->access, f->share, -1);
     if (f->options & DORMER_FILE_DELETE_ON_CLOSE)
         n->delete_pending = true;
-    if (--n->opens == 0 && n->delete_pending) {
-        n->delete_pending = false;
-        m->ops->remove(m, n); /* a directory filled meanwhile stays */
+    uint16_t *path = NULL;
+    if (--n->opens == 0) {
+        path = n->path;
+        n->path = NULL;
+        if (n->delete_pending) {
+            n->delete_pending = false;
+            m->ops->remove(m, n); /* a directory filled meanwhile stays */
+        }
     }
     put(n);
     vfs_lock_release();
-    kfree(f->path);
+    kfree(path);
     kfree(f);
 }
 
@@ -463,8 +470,8 @@ int vfs_query_standard(struct vfs_file *f, struct vfs_stat *st, bool *delete_pen
 int vfs_query_name(struct vfs_file *f, uint16_t *buf, size_t cap, size_t *chars)
 {
     vfs_lock_acquire();
-    size_t n = f->path_len;
-    memcpy(buf, f->path, (n < cap ? n : cap) * sizeof *buf);
+    size_t n = f->node->path_len;
+    memcpy(buf, f->node->path, (n < cap ? n : cap) * sizeof *buf);
     vfs_lock_release();
     *chars = n;
     return n <= cap ? 0 : K_ERANGE;
@@ -602,9 +609,9 @@ int vfs_rename(struct vfs_file *f, const uint16_t *path, size_t len, bool replac
     int rc = len >= 3 ? rename_locked(f, path, len, replace) : K_EBADNAME;
     uint16_t *old = copy;
     if (rc == 0) {
-        old = f->path;
-        f->path = copy;
-        f->path_len = (uint32_t)len;
+        old = f->node->path;
+        f->node->path = copy;
+        f->node->path_len = (uint32_t)len;
     }
     vfs_lock_release();
     kfree(old);

@@ -31,6 +31,8 @@ struct vfs_node {
     uint32_t readers, writers, deleters;        /* of those, with each access */
     uint32_t share_read, share_write, share_delete; /* of those, allowing each */
     bool delete_pending;   /* removed when the last open closes */
+    uint16_t *path;        /* while open: the full path (first open's, then renames') */
+    uint32_t path_len;
 };
 
 /* Times are FILETIME (100 ns since 1601 UTC); attributes Windows FILE_ATTRIBUTE_*. */
@@ -104,8 +106,6 @@ struct vfs_file {
     uint32_t options;
     bool counted;      /* part of node's share state */
     /* protected by the vfs lock */
-    uint16_t *path;    /* the full path it was opened as (or renamed to by it) */
-    uint32_t path_len;
     uint64_t position;
     uint64_t enum_cookie;
     uint8_t enum_stage; /* 0 ".", 1 "..", 2 the file system's entries */
@@ -175,7 +175,9 @@ int vfs_stat_file(struct vfs_file *f, struct vfs_stat *out);
 /* The same, and whether the file will be deleted at its last close. Always 0. */
 int vfs_query_standard(struct vfs_file *f, struct vfs_stat *st, bool *delete_pending);
 /* The file's full path into buf (cap units); *chars its length. K_ERANGE (buf filled as
- * far as it goes) when it does not fit. */
+ * far as it goes) when it does not fit. The path is the node's: after a rename through any
+ * handle every handle reports the new one (but a rename of a directory above it is not
+ * seen). */
 int vfs_query_name(struct vfs_file *f, uint16_t *buf, size_t cap, size_t *chars);
 /* The open file's position (shared by its duplicated handles), and a new one (any
  * value: reads past the end find nothing, writes there leave a gap). */

@@ -298,6 +298,18 @@ static void test_rename(void **state)
     assert_int_equal(chars, 5);
     assert_int_equal(name[3], 'R');
     assert_int_equal(vfs_query_name(f, name, 2, &chars), K_ERANGE);
+    /* The name is the node's: another handle sees the rename too. */
+    assert_int_equal(op("C:\\r2", DORMER_FILE_READ_DATA | DORMER_DELETE, 7, DORMER_FILE_OPEN,
+                        0, &g, NULL),
+                     0);
+    P("C:\\r3");
+    assert_int_equal(vfs_rename(f, pbuf, plen, false), 0);
+    assert_int_equal(vfs_query_name(g, name, 16, &chars), 0);
+    assert_int_equal(chars, 5);
+    assert_int_equal(name[4], '3');
+    P("C:\\R2");
+    assert_int_equal(vfs_rename(g, pbuf, plen, false), 0);
+    vfs_close(g);
     vfs_close(f);
     /* Replace: a file over a file, never over a directory or an open file. */
     assert_int_equal(op("C:\\r2\\a", RW | DORMER_DELETE, 7, DORMER_FILE_CREATE, 0, &f, NULL), 0);

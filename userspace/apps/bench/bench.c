@@ -32,10 +32,11 @@ struct bench_counts {
     uint64_t futex;     /* wait-on-address round trips */
     uint64_t pipe;      /* 1-byte pipe round trips */
     uint64_t spawns;    /* thread creations and process starts, per kind */
+    uint64_t files;     /* files created, read, deleted (at most 999) */
 };
 
-static const struct bench_counts quick_counts = {100000, 100000, 3, 20000, 20000, 20000, 50};
-static const struct bench_counts full_counts = {100000, 1000000, 6, 200000, 100000, 100000, 300};
+static const struct bench_counts quick_counts = {100000, 100000, 3, 20000, 20000, 20000, 50, 100};
+static const struct bench_counts full_counts = {100000, 1000000, 6, 200000, 100000, 100000, 300, 400};
 static struct bench_counts counts;
 
 /* TSC calibration: cal_ticks TSC ticks elapsed in cal_ns of NtQuerySystemTime. */
@@ -662,6 +663,150 @@ static void bench_spawn(void)
     measure_hello_frames();
 }
 
+/* --------------------------------------------------------------------- files ---- */
+/* The peer's file keys, on C:\ (RAM without a disk, as the peer's tmpfs): native calls. */
+
+#define FILE_DIR L"C:\\bench_files"
+#define FILE_BYTES 4096
+#define STREAM_BYTES (8ull << 20)
+#define STREAM_CHUNK (64u << 10)
+
+/* "C:\bench_files\fNNN" into buf; returns its length in characters. */
+static uint64_t bench_file_name(uint16_t *buf, uint64_t i)
+{
+    const uint16_t *dir = (const uint16_t *)FILE_DIR;
+    uint64_t n = 0;
+
+    while (dir[n]) {
+        buf[n] = dir[n];
+        n++;
+    }
+    buf[n++] = '\\';
+    buf[n++] = 'f';
+    buf[n++] = (uint16_t)('0' + i / 100 % 10);
+    buf[n++] = (uint16_t)('0' + i / 10 % 10);
+    buf[n++] = (uint16_t)('0' + i % 10);
+    return n;
+}
+
+static dormer_status_t bench_open(dormer_handle_t *h, const uint16_t *path, uint64_t chars,
+                                  uint32_t access, uint32_t disposition, uint32_t options)
+{
+    struct dormer_create_file a = {access, DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_DELETE,
+                                   disposition, options, DORMER_FILE_ATTRIBUTE_NORMAL, 0};
+    return DmCreateFile(h, path, chars, &a);
+}
+
+static uint64_t wlen(const uint16_t *s)
+{
+    uint64_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static void bench_files(void)
+{
+    static uint8_t page[FILE_BYTES];
+    const uint64_t n = counts.files;
+    uint16_t name[64];
+    dormer_handle_t h = 0, dir = 0;
+    uint64_t done = 0;
+    dormer_status_t st;
+
+    memset(page, 'd', sizeof page);
+    st = bench_open(&dir, (const uint16_t *)FILE_DIR, wlen((const uint16_t *)FILE_DIR),
+                    DORMER_FILE_READ_DATA, DORMER_FILE_OPEN_IF, DORMER_FILE_DIRECTORY_FILE);
+    if (!NT_SUCCESS(st)) {
+        put_error("file_dir", st);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t len = bench_file_name(name, i), a = tsc();
+        st = bench_open(&h, name, len, DORMER_GENERIC_WRITE, DORMER_FILE_CREATE,
+                        DORMER_FILE_NON_DIRECTORY_FILE);
+        if (NT_SUCCESS(st))
+            st = DmWriteFile(h, page, sizeof page, NULL, &done);
+        NtClose(h);
+        samples[i] = tsc() - a;
+        if (!NT_SUCCESS(st)) {
+            put_error("file_create_write_close", st);
+            goto out;
+        }
+    }
+    put_u64("file_create_write_close_cycles", median(samples, n));
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t len = bench_file_name(name, i), a = tsc();
+        st = bench_open(&h, name, len, DORMER_GENERIC_READ, DORMER_FILE_OPEN,
+                        DORMER_FILE_NON_DIRECTORY_FILE);
+        if (NT_SUCCESS(st))
+            st = DmReadFile(h, page, sizeof page, NULL, &done);
+        NtClose(h);
+        samples[i] = tsc() - a;
+        if (!NT_SUCCESS(st) || done != sizeof page) {
+            put_error("file_open_read_close", st);
+            goto out;
+        }
+    }
+    put_u64("file_open_read_close_cycles", median(samples, n));
+    /* One listing of the whole directory, per entry ("." and ".." included, as readdir). */
+    struct dormer_find_data fd;
+    uint64_t entries = 0, a = tsc();
+    for (st = DmQueryDirectoryFile(dir, &fd, NULL, 0, 1); NT_SUCCESS(st);
+         st = DmQueryDirectoryFile(dir, &fd, NULL, 0, 0))
+        entries++;
+    uint64_t listed = tsc() - a;
+    if (entries)
+        put_u64("dir_list_cycles_per_entry", listed / entries);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t len = bench_file_name(name, i);
+        a = tsc();
+        st = bench_open(&h, name, len, DORMER_DELETE, DORMER_FILE_OPEN,
+                        DORMER_FILE_NON_DIRECTORY_FILE | DORMER_FILE_DELETE_ON_CLOSE);
+        NtClose(h);
+        samples[i] = tsc() - a;
+        if (!NT_SUCCESS(st)) {
+            put_error("file_delete", st);
+            goto out;
+        }
+    }
+    put_u64("file_delete_cycles", median(samples, n));
+
+    /* Streaming: 8 MiB in 64 KiB calls, written then read back. */
+    static uint8_t chunk[STREAM_CHUNK];
+    memset(chunk, 's', sizeof chunk);
+    uint64_t len = bench_file_name(name, 999);
+    st = bench_open(&h, name, len, DORMER_GENERIC_READ | DORMER_GENERIC_WRITE | DORMER_DELETE,
+                    DORMER_FILE_CREATE, DORMER_FILE_NON_DIRECTORY_FILE | DORMER_FILE_DELETE_ON_CLOSE);
+    if (!NT_SUCCESS(st)) {
+        put_error("file_stream_open", st);
+        goto out;
+    }
+    a = tsc();
+    for (uint64_t off = 0; NT_SUCCESS(st) && off < STREAM_BYTES; off += sizeof chunk)
+        st = DmWriteFile(h, chunk, sizeof chunk, NULL, &done);
+    uint64_t wrote = tsc() - a;
+    int64_t zero = 0;
+    a = tsc();
+    for (uint64_t off = 0; NT_SUCCESS(st) && off < STREAM_BYTES; off += sizeof chunk) {
+        int64_t at = (int64_t)off;
+        st = DmReadFile(h, chunk, sizeof chunk, off ? &at : &zero, &done);
+    }
+    uint64_t read = tsc() - a;
+    NtClose(h);
+    if (!NT_SUCCESS(st)) {
+        put_error("file_stream", st);
+        goto out;
+    }
+    put_u64("file_write_cycles_per_kib", wrote / (STREAM_BYTES >> 10));
+    put_u64("file_read_cycles_per_kib", read / (STREAM_BYTES >> 10));
+out:
+    NtClose(dir);
+    bench_open(&dir, (const uint16_t *)FILE_DIR, wlen((const uint16_t *)FILE_DIR), DORMER_DELETE,
+               DORMER_FILE_OPEN, DORMER_FILE_DIRECTORY_FILE | DORMER_FILE_DELETE_ON_CLOSE);
+    NtClose(dir);
+}
+
 /* -------------------------------------------------------------------- main ---- */
 
 /* The parts of the run, in order; naming some on the command line runs only those
@@ -673,6 +818,7 @@ static struct {
 } sections[] = {
     {"syscall", bench_null_syscall, 0}, {"pf", bench_pagefault, 0}, {"yield", bench_yield, 0},
     {"futex", bench_futex, 0},          {"pipe", bench_pipe, 0},    {"spawn", bench_spawn, 0},
+    {"files", bench_files, 0},
 };
 static int any_selected;
 
@@ -736,6 +882,7 @@ int main(int argc, char **argv)
     put_u64("futex_iterations", counts.futex);
     put_u64("pipe_iterations", counts.pipe);
     put_u64("spawn_iterations", counts.spawns);
+    put_u64("file_iterations", counts.files);
     if (!alloc_samples()) {
         put_error("samples", STATUS_NO_MEMORY);
         uprintf("bench_end=1\n");

@@ -2,8 +2,9 @@
  * t_badargs: every system call that takes a pointer, given pointers the kernel must
  * refuse (NULL, kernel, unmapped, non-canonical, reserved-only, read-only for output,
  * straddling the top of user space), lengths that are huge or wrap, bad handles, classes
- * and call numbers (the native file calls too). Each must fail with the right NTSTATUS and change nothing; none may
- * crash the kernel or this process. Exit 0 when all pass.
+ * and call numbers, the native file calls among them. Each must fail with the right
+ * NTSTATUS and change nothing; none may crash the kernel or this process. Exit 0 when
+ * all pass.
  */
 #include <dormer.h>
 

@@ -481,7 +481,21 @@ static void test_rename(void)
     wr(h, "AAA", NULL);
     open_file("C:\\t_files\\dir\\b.txt", RW, DORMER_FILE_OPEN, &other);
     wr(other, "B", NULL);
+    dormer_handle_t seer = 0;
+    open_file("C:\\t_files\\dir\\A.TXT", DORMER_FILE_READ_ATTRIBUTES, DORMER_FILE_OPEN, &seer);
     CHECK_STATUS(rename_to(h, "C:\\t_files\\dir\\renamed.txt", 0), STATUS_SUCCESS, "rename");
+    {
+        struct {
+            struct dormer_file_name n;
+            uint16_t buf[64];
+        } sn;
+        uint64_t k;
+        const uint16_t *want = W("C:\\t_files\\dir\\renamed.txt", &k);
+        DmQueryInformationFile(seer, DORMER_FILE_NAME_INFO, &sn, sizeof sn);
+        CHECK(sn.n.chars == k && memcmp(sn.n.name, want, k * 2) == 0,
+              "other_handle_sees_rename");
+        NtClose(seer);
+    }
     CHECK(!exists("C:\\t_files\\dir\\a.txt") && exists("C:\\t_files\\dir\\renamed.txt"),
           "rename_moved_name");
     CHECK_STATUS(rename_to(h, "C:\\t_files\\dir\\b.txt", 0), STATUS_OBJECT_NAME_COLLISION,
