@@ -288,17 +288,23 @@ BOOT_SCRIPTS = {
                               'type nosuch.txt\rcd nosuch\rdel work\\c.txt\rrd work\rdir\r'
                               'exit\r')]),
     # Redirection of programs: > then type, >> appending, < as input, a two-program
-    # pipe, 2> and 2>&1 (upper.exe writes its arguments to its error output).
+    # pipe, 2> and 2>&1 (upper.exe writes its arguments to its error output), a stock
+    # Win32 program's printf into a file, a built-in's output into a file.
     'boot/shell_redirect': ('', 0,
                             [r'(?m)^argv\[1\] = "one"', r'(?m)^argv\[1\] = "two"',
                              r'ARGV\[1\] = "ONE"', r'ARGV\[1\] = "TWO"',
                              r'ARGV\[1\] = "PIPE"', r'(?m)^upper: to-err',
                              r'UPPER: BOTH', r'(?m)^ECHOED THROUGH A PIPE',
+                             r'\[w_hello\.exe exited with status 3',
+                             r'C:\\>type w\.txt', r'(?m)^hello from a stock program, argc=1',
+                             r'C:\\>type list\.txt', r' Directory of C:\\',
+                             r'\s3[56] w\.txt',
                              r'process shell\.exe \(pid 1\) exited with status 0x00000000'],
                             [('C:\\>', 'hello one > out.txt\rhello two >> out.txt\r'
                               'type out.txt\rupper < out.txt\rhello pipe | upper\r'
                               'upper to-err 2> err.txt\rtype err.txt\r'
                               'upper both 2>&1 | upper\recho echoed through a pipe | upper\r'
+                              'w_hello > w.txt\rtype w.txt\rdir > list.txt\rtype list.txt\r'
                               'exit\r')]),
     # The line editor: left, home, delete, end, backspace; history (up, down) and Tab
     # completion of a file, a directory and a program.
