@@ -243,6 +243,15 @@ USER_BOOTS = {
     'user/bad_image_refused': ('init=bad_image.exe', 127,
                                [r'cannot start bad_image\.exe: section \S+ raw data runs '
                                 r'past end of file']),
+    # Images Windows runs that a stricter loader refused (issue #18).
+    'user/empty_section_names': ('init=noname.exe one two', 0,
+                                 [r'Hello from a PE program on Dormer!', r'argv\[2\] = "two"',
+                                  r'process noname\.exe \(pid 1\) exited with status '
+                                  r'0x00000000']),
+    'user/tiny_pe': ('loglevel=debug init=tiny.exe', 0,
+                     [r'loader: tiny\.exe maps 0x400000\.\.0x401000 writable and executable, '
+                      r'as asked',
+                      r'process tiny\.exe \(pid 1\) exited with status 0x00000000']),
     'user/missing_program': ('init=nosuch.exe', 127,
                              [r'cannot start nosuch\.exe: file not found']),
 }
