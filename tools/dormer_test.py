@@ -53,7 +53,8 @@ def run_host_tests(programs, results):
 
 def run_fuzzers(programs, top, work, secs, results):
     """Run each harness build/fuzz/fuzz_NAME for `secs` seconds from the seeds that
-    tools/NAME_seed.py writes (if there is one) plus the corpus kept from earlier runs.
+    tools/NAME_seed.py writes (if there is one), the regression inputs committed under
+    kernel/tests/fuzz/regress/NAME/ and the corpus kept from earlier runs.
     Any crash, sanitizer report, leak or per-input timeout fails it; libFuzzer leaves
     the input that did it in the work directory."""
     for prog in programs:
@@ -62,6 +63,10 @@ def run_fuzzers(programs, top, work, secs, results):
         seeds, corpus = os.path.join(base, 'seeds'), os.path.join(base, 'corpus')
         os.makedirs(corpus, exist_ok=True)
         dirs = [corpus]
+        # Inputs that once failed, kept in the tree so every run replays them.
+        regress = os.path.join(top, 'kernel', 'tests', 'fuzz', 'regress', name)
+        if os.path.isdir(regress):
+            dirs.append(regress)
         seed_tool = os.path.join(top, 'tools', '%s_seed.py' % name)
         if os.path.exists(seed_tool):
             subprocess.run([sys.executable, seed_tool, seeds], check=True)
