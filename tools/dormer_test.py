@@ -53,7 +53,8 @@ def run_host_tests(programs, results):
 
 def run_fuzzers(programs, top, work, secs, results):
     """Run each harness build/fuzz/fuzz_NAME for `secs` seconds from the seeds that
-    tools/NAME_seed.py writes (if there is one) plus the corpus kept from earlier runs.
+    tools/NAME_seed.py writes (if there is one), the regression inputs committed under
+    kernel/tests/fuzz/regress/NAME/ and the corpus kept from earlier runs.
     Any crash, sanitizer report, leak or per-input timeout fails it; libFuzzer leaves
     the input that did it in the work directory."""
     for prog in programs:
@@ -62,6 +63,10 @@ def run_fuzzers(programs, top, work, secs, results):
         seeds, corpus = os.path.join(base, 'seeds'), os.path.join(base, 'corpus')
         os.makedirs(corpus, exist_ok=True)
         dirs = [corpus]
+        # Inputs that once failed, kept in the tree so every run replays them.
+        regress = os.path.join(top, 'kernel', 'tests', 'fuzz', 'regress', name)
+        if os.path.isdir(regress):
+            dirs.append(regress)
         seed_tool = os.path.join(top, 'tools', '%s_seed.py' % name)
         if os.path.exists(seed_tool):
             subprocess.run([sys.executable, seed_tool, seeds], check=True)
@@ -243,6 +248,15 @@ USER_BOOTS = {
     'user/bad_image_refused': ('init=bad_image.exe', 127,
                                [r'cannot start bad_image\.exe: section \S+ raw data runs '
                                 r'past end of file']),
+    # Images Windows runs that a stricter loader refused (issue #18).
+    'user/empty_section_names': ('init=noname.exe one two', 0,
+                                 [r'Hello from a PE program on Dormer!', r'argv\[2\] = "two"',
+                                  r'process noname\.exe \(pid 1\) exited with status '
+                                  r'0x00000000']),
+    'user/tiny_pe': ('loglevel=debug init=tiny.exe', 0,
+                     [r'loader: tiny\.exe maps 0x400000\.\.0x401000 writable and executable, '
+                      r'as asked',
+                      r'process tiny\.exe \(pid 1\) exited with status 0x00000000']),
     'user/missing_program': ('init=nosuch.exe', 127,
                              [r'cannot start nosuch\.exe: file not found']),
 }
@@ -288,17 +302,23 @@ BOOT_SCRIPTS = {
                               'type nosuch.txt\rcd nosuch\rdel work\\c.txt\rrd work\rdir\r'
                               'exit\r')]),
     # Redirection of programs: > then type, >> appending, < as input, a two-program
-    # pipe, 2> and 2>&1 (upper.exe writes its arguments to its error output).
+    # pipe, 2> and 2>&1 (upper.exe writes its arguments to its error output), a stock
+    # Win32 program's printf into a file, a built-in's output into a file.
     'boot/shell_redirect': ('', 0,
                             [r'(?m)^argv\[1\] = "one"', r'(?m)^argv\[1\] = "two"',
                              r'ARGV\[1\] = "ONE"', r'ARGV\[1\] = "TWO"',
                              r'ARGV\[1\] = "PIPE"', r'(?m)^upper: to-err',
                              r'UPPER: BOTH', r'(?m)^ECHOED THROUGH A PIPE',
+                             r'\[w_hello\.exe exited with status 3',
+                             r'C:\\>type w\.txt', r'(?m)^hello from a stock program, argc=1',
+                             r'C:\\>type list\.txt', r' Directory of C:\\',
+                             r'\s3[56] w\.txt',
                              r'process shell\.exe \(pid 1\) exited with status 0x00000000'],
                             [('C:\\>', 'hello one > out.txt\rhello two >> out.txt\r'
                               'type out.txt\rupper < out.txt\rhello pipe | upper\r'
                               'upper to-err 2> err.txt\rtype err.txt\r'
                               'upper both 2>&1 | upper\recho echoed through a pipe | upper\r'
+                              'w_hello > w.txt\rtype w.txt\rdir > list.txt\rtype list.txt\r'
                               'exit\r')]),
     # The line editor: left, home, delete, end, backspace; history (up, down) and Tab
     # completion of a file, a directory and a program.

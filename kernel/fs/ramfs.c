@@ -145,7 +145,7 @@ static int ram_create(struct vfs_mount *m, struct vfs_node *dir, const uint16_t 
     if (find_child(d, name, len))
         return K_ECOLLIDE;
     if (d->children >= RAMFS_MAX_ENTRIES)
-        return K_ENOSPC;
+        return K_EFULL;
     struct ramfs_node *n = new_node(m, name, len, directory);
     if (!n)
         return K_ENOMEM;
@@ -233,7 +233,7 @@ static int ram_write(struct vfs_mount *m, struct vfs_node *vn, uint64_t off, con
     if (n->fixed)
         return K_EACCES;
     if (off > RAMFS_MAX_SIZE || len > RAMFS_MAX_SIZE - off)
-        return K_ENOSPC;
+        return K_EFULL;
     if (len == 0)
         return 0;
     int rc = grow_slots(n, off + len);
@@ -271,7 +271,7 @@ static int ram_truncate(struct vfs_mount *m, struct vfs_node *vn, uint64_t size)
     if (n->fixed)
         return K_EACCES;
     if (size > RAMFS_MAX_SIZE)
-        return K_ENOSPC;
+        return K_EFULL;
     if (size < n->size)
         drop_pages_past(fs_of(m), n, size);
     n->size = size;
@@ -310,7 +310,7 @@ static int ram_rename(struct vfs_mount *m, struct vfs_node *vn, struct vfs_node 
     if (old && old != n && !replace)
         return K_ECOLLIDE;
     if (!old && n->parent != d && d->children >= RAMFS_MAX_ENTRIES)
-        return K_ENOSPC;
+        return K_EFULL;
     uint16_t *copy = kmalloc(len * sizeof *copy + 1);
     if (!copy)
         return K_ENOMEM;

@@ -40,7 +40,20 @@ struct image_section *image_section_get(const struct bootfs_file *f, char *reaso
         return NULL;
     }
     fresh->file = f;
-    if (pe_parse(f->data, f->size, &fresh->pe, reason, reason_len) != 0) {
+    /* Past the sections struct pe_image holds, the table gets its own (bounded: the
+     * count is 16-bit) storage. */
+    uint32_t nsec = pe_section_count(f->data, f->size);
+    if (nsec > PE_INLINE_SECTIONS) {
+        fresh->extra_sections = kcalloc(nsec, sizeof *fresh->extra_sections);
+        if (!fresh->extra_sections) {
+            kfree(fresh);
+            strlcpy(reason, "out of memory", reason_len);
+            return NULL;
+        }
+    }
+    if (pe_parse_into(f->data, f->size, &fresh->pe, fresh->extra_sections,
+                      fresh->extra_sections ? nsec : 0, reason, reason_len) != 0) {
+        kfree(fresh->extra_sections);
         kfree(fresh);
         return NULL; /* not kept: a bad file is refused (and re-read) every time */
     }
@@ -53,6 +66,8 @@ struct image_section *image_section_get(const struct bootfs_file *f, char *reaso
         fresh = NULL;
     }
     spin_unlock(&table_lock);
+    if (fresh)
+        kfree(fresh->extra_sections);
     kfree(fresh);
     return sec;
 }
@@ -87,6 +102,10 @@ size_t image_section_runs(const struct pe_image *pe, struct vm_view_run *runs)
     uint32_t next = 0; /* first page not yet in a run */
     size_t n = 0;
 
+    if (pe->flat) { /* one block, as Windows maps an image aligned below the page */
+        add_run(runs, &n, &next, pages, VM_READ | VM_WRITE | VM_EXEC);
+        return n;
+    }
     /* Sections ascend and never overlap, so only a section's first page can already
      * be in a run (shared with the section before it): the later section wins it. */
     for (uint32_t i = 0; i < pe->num_sections; i++) {

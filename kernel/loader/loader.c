@@ -2,8 +2,9 @@
  * The PE loader: maps an image from the boot file system into the active user
  * space, at its preferred base when that is free (else anywhere, relocated), loads
  * the DLLs it imports first (each once per process), binds its imports, and only
- * then gives each section its final protection (never writable and executable).
- * Every step that can fail names the file and the reason in one line.
+ * then gives each section its final protection: what the section asks for, even
+ * writable and executable (as Windows maps it; said at loglevel=debug). Every step that
+ * can fail names the file and the reason in one line.
  *
  * An image whose section has a prepared view (<loader/image_section.h>) takes the
  * short road instead: its view is mapped at the preferred base and its DLLs are
@@ -44,7 +45,9 @@ static int place_image(struct process *p, struct loaded_image *img, char *err, s
     bool movable = pe_relocatable(pe);
     int rc = K_EEXIST;
 
-    if (!(force_relocate && movable))
+    /* An image based outside user space is put anywhere, as Windows does (the parser
+     * refused it if it cannot move). */
+    if (!(force_relocate && movable) && !pe->base_outside)
         rc = vmm_reserve(p->space, &base, pe->size_of_image, 0, 0);
     if (rc) {
         if (!movable) {
@@ -100,15 +103,22 @@ static int copy_sections(struct process *p, const struct loaded_image *img)
 
 static int protect_sections(struct process *p, const struct loaded_image *img)
 {
-    struct vm_view_run runs[IMAGE_SECTION_MAX_RUNS(img->pe)];
-    size_t n = image_section_runs(img->pe, runs);
+    struct vm_view_run *runs = kmalloc(IMAGE_SECTION_MAX_RUNS(img->pe) * sizeof *runs);
     vaddr_t va = img->base;
     int rc = 0;
 
+    if (!runs)
+        return K_ENOMEM;
+    size_t n = image_section_runs(img->pe, runs);
     for (size_t i = 0; !rc && i < n; i++) {
+        if ((runs[i].prot & VM_WRITE) && (runs[i].prot & VM_EXEC))
+            pr_debug("loader: %s maps 0x%llx..0x%llx writable and executable, as asked\n",
+                     img->name, (unsigned long long)va,
+                     (unsigned long long)(va + (vaddr_t)runs[i].pages * PAGE_SIZE));
         rc = vmm_protect(p->space, va, (size_t)runs[i].pages * PAGE_SIZE, runs[i].prot, NULL);
         va += (vaddr_t)runs[i].pages * PAGE_SIZE;
     }
+    kfree(runs);
     return rc;
 }
 

@@ -29,11 +29,6 @@
 #define REL_HIGHLOW       3
 #define REL_DIR64         10
 
-static const char *const pe_dir_names[PE_NUM_DIRS] = {
-    "export", "import", "resource", "exception", "certificate", "relocation", "debug",
-    "architecture", "global pointer", "TLS", "load config", "bound import",
-    "import address", "delay import", "CLR runtime", "reserved",
-};
 
 /* ---- Error text ---------------------------------------------------------------------- */
 
@@ -124,9 +119,17 @@ unsigned pe_section_prot(uint32_t characteristics)
 
 const struct pe_section *pe_section_at(const struct pe_image *pe, uint32_t rva)
 {
-    for (uint32_t i = 0; i < pe->num_sections; i++) {
-        const struct pe_section *s = &pe->sections[i];
-        if (rva >= s->rva && (uint64_t)rva < (uint64_t)s->rva + s->vsize)
+    /* Sections ascend without overlap (pe_parse checks it): binary search. */
+    uint32_t lo = 0, hi = pe->num_sections;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const struct pe_section *s = &pe->sections[mid];
+        if (rva < s->rva)
+            hi = mid;
+        else if ((uint64_t)rva >= (uint64_t)s->rva + s->vsize)
+            lo = mid + 1;
+        else
             return s;
     }
     return NULL;
@@ -179,10 +182,16 @@ struct pe_parser {
     size_t errlen;
     uint64_t fh;       /* file offset of the COFF file header */
     uint64_t opt;      /* ... of the optional header */
-    uint32_t opt_size;
-    uint32_t nrva;     /* NumberOfRvaAndSizes, <= 16 */
+    uint32_t opt_size; /* SizeOfOptionalHeader: where the section table starts */
+    uint32_t nrva;     /* NumberOfRvaAndSizes, cut to 16 */
     uint64_t shdr;     /* ... of the section table */
+    uint32_t raw_soh;  /* SizeOfHeaders as written */
 };
+
+static uint64_t align_up(uint64_t v, uint32_t a)
+{
+    return (v + a - 1) & ~(uint64_t)(a - 1);
+}
 
 static int pe_parse_nt(struct pe_parser *p)
 {
@@ -197,59 +206,45 @@ static int pe_parse_nt(struct pe_parser *p)
     if (lfanew % 4 != 0)
         return pe_error(p->err, p->errlen, "PE header offset 0x%x is not 4-byte aligned",
                        lfanew);
-    if (lfanew < DOS_HEADER_SIZE)
-        return pe_error(p->err, p->errlen, "PE header offset 0x%x overlaps the DOS header",
+    if (lfanew < 4) /* the "tiny PE" overlap (e.g. 4) is legal; 0 would be "MZ" itself */
+        return pe_error(p->err, p->errlen, "PE header offset 0x%x overlaps the MZ signature",
                        lfanew);
-    if ((uint64_t)lfanew + NT_HEADERS_SIZE > p->size)
+    if ((uint64_t)lfanew + NT_HEADERS_SIZE + 2 > p->size)
         return pe_error(p->err, p->errlen, "PE header runs past end of file (0x%lx > 0x%lx)",
-                       (uint64_t)lfanew + NT_HEADERS_SIZE, p->size);
+                       (uint64_t)lfanew + NT_HEADERS_SIZE + 2, p->size);
     if (memcmp(f + lfanew, "PE\0\0", 4) != 0)
         return pe_error(p->err, p->errlen, "no PE signature at 0x%x", lfanew);
 
     p->fh = (uint64_t)lfanew + 4;
+    p->opt = p->fh + FILE_HEADER_SIZE;
     const uint8_t *fh = f + p->fh;
     uint16_t machine = le16_read(fh);
     uint16_t nsec = le16_read(fh + 2);
     uint16_t chars = le16_read(fh + 18);
-    if (machine != MACHINE_AMD64)
-        return pe_error(p->err, p->errlen, "machine 0x%x is not x86_64", machine);
-    if (!(chars & PE_FILE_EXECUTABLE))
-        return pe_error(p->err, p->errlen,
-                       "not an executable image (file characteristics 0x%x)", chars);
-    if (nsec == 0)
-        return pe_error(p->err, p->errlen, "image has no sections");
-    if (nsec > PE_MAX_SECTIONS)
-        return pe_error(p->err, p->errlen, "too many sections (%u > %u)", nsec,
-                       PE_MAX_SECTIONS);
-    p->out->characteristics = chars;
-    p->out->num_sections = nsec;
-
-    p->opt_size = le16_read(fh + 16);
-    p->opt = p->fh + FILE_HEADER_SIZE;
-    if (p->opt + p->opt_size > p->size)
-        return pe_error(p->err, p->errlen,
-                       "optional header runs past end of file (0x%lx > 0x%lx)",
-                       p->opt + p->opt_size, p->size);
-    if (p->opt_size < 2)
-        return pe_error(p->err, p->errlen, "optional header too small (%u < %u bytes)",
-                       p->opt_size, OPT_BASE_SIZE);
     uint16_t magic = le16_read(f + p->opt);
+    /* The magic first: a 32-bit image (machine i386) gets the message the docs promise. */
     if (magic == MAGIC_PE32)
         return pe_error(p->err, p->errlen, "32-bit images are not supported");
     if (magic != MAGIC_PE32PLUS)
         return pe_error(p->err, p->errlen, "optional header magic 0x%x is not PE32+ (0x20b)",
                        magic);
-    if (p->opt_size < OPT_BASE_SIZE)
-        return pe_error(p->err, p->errlen, "optional header too small (%u < %u bytes)",
-                       p->opt_size, OPT_BASE_SIZE);
-    p->nrva = le32_read(f + p->opt + 108);
-    if (p->nrva > PE_NUM_DIRS)
-        return pe_error(p->err, p->errlen, "too many data directories (%u > %u)", p->nrva,
-                       PE_NUM_DIRS);
-    if (p->opt_size < OPT_BASE_SIZE + 8 * p->nrva)
+    if (machine != MACHINE_AMD64)
+        return pe_error(p->err, p->errlen, "machine 0x%x is not x86_64", machine);
+    if (!(chars & PE_FILE_EXECUTABLE))
         return pe_error(p->err, p->errlen,
-                       "optional header too small for %u data directories (%u < %u bytes)",
-                       p->nrva, p->opt_size, OPT_BASE_SIZE + 8 * p->nrva);
+                       "not an executable image (file characteristics 0x%x)", chars);
+    p->out->characteristics = chars;
+    p->out->num_sections = nsec;
+
+    /* Windows reads the optional header's fields at their places whatever its declared
+     * size; the size only says where the section table starts. */
+    p->opt_size = le16_read(fh + 16);
+    if (p->opt + OPT_BASE_SIZE > p->size)
+        return pe_error(p->err, p->errlen,
+                       "optional header runs past end of file (0x%lx > 0x%lx)",
+                       p->opt + OPT_BASE_SIZE, p->size);
+    uint32_t nrva = le32_read(f + p->opt + 108);
+    p->nrva = nrva < PE_NUM_DIRS ? nrva : PE_NUM_DIRS;
     p->shdr = p->opt + p->opt_size;
     return 0;
 }
@@ -267,6 +262,46 @@ static int pe_check_reserve(struct pe_parser *p, const char *what, uint64_t rese
     return 0;
 }
 
+static int pe_check_alignment(struct pe_parser *p, uint32_t sa, uint32_t fa)
+{
+    if (!is_pow2(sa))
+        return pe_error(p->err, p->errlen, "section alignment 0x%x is not a power of two", sa);
+    if (!is_pow2(fa))
+        return pe_error(p->err, p->errlen, "file alignment 0x%x is not a power of two", fa);
+    if (sa < PE_PAGE_SIZE && fa != sa)
+        return pe_error(p->err, p->errlen,
+                       "file alignment 0x%x differs from the section alignment 0x%x "
+                       "(required below the page size)", fa, sa);
+    if (sa < fa)
+        return pe_error(p->err, p->errlen,
+                       "section alignment 0x%x is below the file alignment 0x%x", sa, fa);
+    if (fa % 0x200 != 0 && fa != sa)
+        return pe_error(p->err, p->errlen, "file alignment 0x%x is not a multiple of 0x200",
+                       fa);
+    p->out->section_alignment = sa;
+    p->out->file_alignment = fa;
+    p->out->flat = sa < PE_PAGE_SIZE;
+    return 0;
+}
+
+/* Image base: 64 KiB aligned; outside user space it only means "relocate" (Windows
+ * maps such an image elsewhere), unless the image cannot move. */
+static int pe_check_base(struct pe_parser *p)
+{
+    struct pe_image *out = p->out;
+    uint64_t base = out->image_base;
+
+    if (base % IMAGE_BASE_ALIGN != 0)
+        return pe_error(p->err, p->errlen, "image base 0x%lx is not 64 KiB aligned", base);
+    out->base_outside = base < PE_USER_MIN || base >= PE_USER_END ||
+                        out->size_of_image > PE_USER_END - base;
+    if (out->base_outside && !pe_relocatable(out))
+        return pe_error(p->err, p->errlen,
+                       "image base 0x%lx is outside user space and the image cannot be "
+                       "relocated (relocations stripped)", base);
+    return 0;
+}
+
 static int pe_parse_optional(struct pe_parser *p)
 {
     const uint8_t *o = p->file + p->opt;
@@ -275,10 +310,8 @@ static int pe_parse_optional(struct pe_parser *p)
 
     out->entry_rva = le32_read(o + 16);
     out->image_base = le64_read(o + 24);
-    uint32_t sa = le32_read(o + 32);
-    uint32_t fa = le32_read(o + 36);
-    out->size_of_image = le32_read(o + 56);
-    out->size_of_headers = le32_read(o + 60);
+    uint32_t soi = le32_read(o + 56);
+    p->raw_soh = le32_read(o + 60);
     out->subsystem = le16_read(o + 68);
     out->dll_characteristics = le16_read(o + 70);
     out->stack_reserve = le64_read(o + 72);
@@ -286,56 +319,33 @@ static int pe_parse_optional(struct pe_parser *p)
     out->heap_reserve = le64_read(o + 88);
     out->heap_commit = le64_read(o + 96);
 
-    if (!is_pow2(sa))
-        return pe_error(p->err, p->errlen, "section alignment 0x%x is not a power of two", sa);
-    if (!is_pow2(fa))
-        return pe_error(p->err, p->errlen, "file alignment 0x%x is not a power of two", fa);
-    if (sa < fa)
-        return pe_error(p->err, p->errlen,
-                       "section alignment 0x%x is below the file alignment 0x%x", sa, fa);
-    if (sa >= PE_PAGE_SIZE && (fa < 0x200 || fa > 0x10000))
-        return pe_error(p->err, p->errlen, "file alignment 0x%x is outside 0x200..0x10000",
-                       fa);
-    if (sa < PE_PAGE_SIZE && fa != sa)
-        return pe_error(p->err, p->errlen,
-                       "file alignment 0x%x differs from the section alignment 0x%x "
-                       "(required below the page size)", fa, sa);
-    out->section_alignment = sa;
-    out->file_alignment = fa;
-
-    uint64_t base = out->image_base;
-    uint32_t soi = out->size_of_image;
-    if (base % IMAGE_BASE_ALIGN != 0)
-        return pe_error(p->err, p->errlen, "image base 0x%lx is not 64 KiB aligned", base);
-    if (base < PE_USER_MIN || base >= PE_USER_END)
-        return pe_error(p->err, p->errlen, "image base 0x%lx is outside user space", base);
+    rc = pe_check_alignment(p, le32_read(o + 32), le32_read(o + 36));
+    if (rc < 0)
+        return rc;
     if (soi == 0)
         return pe_error(p->err, p->errlen, "image size is 0");
-    if (soi % sa != 0)
-        return pe_error(p->err, p->errlen,
-                       "image size 0x%x is not a multiple of the section alignment 0x%x",
-                       soi, sa);
     if (soi > PE_MAX_IMAGE_SIZE)
         return pe_error(p->err, p->errlen, "image size 0x%x is larger than 1 GiB", soi);
-    if (soi > PE_USER_END - base) /* base < PE_USER_END: no wrap */
-        return pe_error(p->err, p->errlen, "image 0x%lx..0x%lx runs past the end of user space",
-                       base, base + soi);
+    out->size_of_image = (uint32_t)align_up(soi, PE_PAGE_SIZE);
+    rc = pe_check_base(p);
+    if (rc < 0)
+        return rc;
 
     uint64_t table_end = p->shdr + (uint64_t)out->num_sections * SECTION_HDR_SIZE;
-    uint32_t soh = out->size_of_headers;
     if (table_end > p->size)
         return pe_error(p->err, p->errlen,
                        "section table runs past end of file (0x%lx > 0x%lx)", table_end,
                        p->size);
-    if (soh > p->size)
-        return pe_error(p->err, p->errlen, "headers run past end of file (0x%x > 0x%lx)", soh,
-                       p->size);
-    if (soh > soi)
+    if (!out->flat && align_up(p->raw_soh, out->section_alignment) > out->size_of_image)
         return pe_error(p->err, p->errlen, "headers are larger than the image (0x%x > 0x%x)",
-                       soh, soi);
-    if (table_end > soh)
-        return pe_error(p->err, p->errlen,
-                       "section table runs past the headers (0x%lx > 0x%x)", table_end, soh);
+                       p->raw_soh, soi);
+    /* Headers past the end of the file (or the image) are zero: copy what exists. */
+    uint64_t soh = p->raw_soh;
+    if (soh > p->size)
+        soh = p->size;
+    if (soh > out->size_of_image)
+        soh = out->size_of_image;
+    out->size_of_headers = (uint32_t)soh;
 
     rc = pe_check_reserve(p, "stack", out->stack_reserve, out->stack_commit);
     if (rc < 0)
@@ -350,144 +360,123 @@ static int pe_parse_optional(struct pe_parser *p)
     return 0;
 }
 
-/* Copies an 8-byte section name: printable ASCII, then only NUL padding. */
-static int pe_section_name(struct pe_parser *p, uint32_t idx, const uint8_t *raw,
-                           char name[9])
+/* An 8-byte section name for messages: Windows ignores names, so any bytes go. */
+static void pe_section_name(const uint8_t *raw, char name[9])
 {
-    bool ended = false;
+    int i = 0;
 
-    for (int i = 0; i < 8; i++) {
-        if (raw[i] == '\0')
-            ended = true;
-        else if (ended || raw[i] < 0x20 || raw[i] > 0x7e)
-            return pe_error(p->err, p->errlen, "section %u name is not printable ASCII", idx);
-        name[i] = (char)raw[i];
+    for (; i < 8 && raw[i] != '\0'; i++)
+        name[i] = raw[i] >= 0x20 && raw[i] <= 0x7e ? (char)raw[i] : '?';
+    name[i] = '\0';
+}
+
+/* A flat image (section alignment below the page) is mapped as the file is laid out. */
+static int pe_check_flat_section(struct pe_parser *p, const struct pe_section *s,
+                                 uint32_t raw_off)
+{
+    if (s->raw_size > 0 && raw_off != s->rva)
+        return pe_error(p->err, p->errlen,
+                       "section %s raw data at 0x%x is not at its address 0x%x "
+                       "(required below the page size)", s->name, raw_off, s->rva);
+    if (s->vsize > s->raw_size)
+        return pe_error(p->err, p->errlen,
+                       "section %s is larger than its raw data (0x%x > 0x%x, not allowed "
+                       "below the page size)", s->name, s->vsize, s->raw_size);
+    return 0;
+}
+
+static int pe_parse_section(struct pe_parser *p, uint32_t i, uint64_t *next)
+{
+    struct pe_image *out = p->out;
+    const uint8_t *sh = p->file + p->shdr + (uint64_t)i * SECTION_HDR_SIZE;
+    struct pe_section *s = &out->sections[i];
+    uint32_t sa = out->section_alignment;
+
+    pe_section_name(sh, s->name);
+    uint32_t vs = le32_read(sh + 8);
+    s->rva = le32_read(sh + 12);
+    s->raw_size = le32_read(sh + 16);
+    uint32_t raw_off = s->raw_size > 0 ? le32_read(sh + 20) : 0;
+    s->characteristics = le32_read(sh + 36);
+    s->vsize = vs != 0 ? vs : s->raw_size;
+    s->load_size = s->raw_size < s->vsize ? s->raw_size : s->vsize;
+    s->prot = out->flat ? PE_PROT_R | PE_PROT_W | PE_PROT_X : pe_section_prot(s->characteristics);
+    /* Windows reads raw data from the 512-byte sector the offset falls in. */
+    s->raw_off = out->flat ? raw_off : raw_off & ~0x1ffu;
+
+    if (s->vsize == 0)
+        return pe_error(p->err, p->errlen, "section %u (%s) has no size", i, s->name);
+    if (s->rva % sa != 0)
+        return pe_error(p->err, p->errlen, "section %s address 0x%x is not aligned to 0x%x",
+                       s->name, s->rva, sa);
+    if (!out->flat && s->rva != *next)
+        return pe_error(p->err, p->errlen,
+                       "section %s at 0x%x leaves a gap or overlap in the image (expected "
+                       "at 0x%lx)", s->name, s->rva, *next);
+    if (out->flat && s->rva < *next)
+        return pe_error(p->err, p->errlen,
+                       "section %s at 0x%x overlaps what comes before it (ends at 0x%lx)",
+                       s->name, s->rva, *next);
+    uint64_t end = align_up((uint64_t)s->rva + s->vsize, sa);
+    if (end > out->size_of_image)
+        return pe_error(p->err, p->errlen, "section %s ends past the image (0x%lx > 0x%x)",
+                       s->name, (uint64_t)s->rva + s->vsize, out->size_of_image);
+    if ((uint64_t)raw_off + s->raw_size > UINT32_MAX)
+        return pe_error(p->err, p->errlen, "section %s raw data wraps (0x%x + 0x%x)", s->name,
+                       raw_off, s->raw_size);
+    if (out->flat) {
+        int rc = pe_check_flat_section(p, s, raw_off);
+        if (rc < 0)
+            return rc;
     }
-    name[8] = '\0';
-    if (raw[0] == '\0')
-        return pe_error(p->err, p->errlen, "section %u has an empty name", idx);
+    /* Bytes past the end of the file are zero-filled when the image does not need them
+     * (past VirtualSize); missing bytes it needs refuse it. */
+    uint64_t need_end = (uint64_t)s->raw_off + s->load_size;
+    if (need_end > p->size)
+        return pe_error(p->err, p->errlen,
+                       "section %s raw data runs past end of file (0x%lx > 0x%lx)", s->name,
+                       need_end, p->size);
+    *next = end;
     return 0;
 }
 
 static int pe_parse_sections(struct pe_parser *p)
 {
     struct pe_image *out = p->out;
-    uint64_t prev_end = 0;
-    int rc;
+    uint64_t next = out->flat ? 0 : align_up(p->raw_soh, out->section_alignment);
 
+    if (out->num_sections == 0 && !out->flat)
+        return pe_error(p->err, p->errlen, "image has no sections");
     for (uint32_t i = 0; i < out->num_sections; i++) {
-        const uint8_t *sh = p->file + p->shdr + (uint64_t)i * SECTION_HDR_SIZE;
-        struct pe_section *s = &out->sections[i];
-
-        rc = pe_section_name(p, i, sh, s->name);
+        int rc = pe_parse_section(p, i, &next);
         if (rc < 0)
             return rc;
-        uint32_t vs = le32_read(sh + 8);
-        s->rva = le32_read(sh + 12);
-        s->raw_size = le32_read(sh + 16);
-        s->raw_off = s->raw_size > 0 ? le32_read(sh + 20) : 0;
-        s->characteristics = le32_read(sh + 36);
-        s->vsize = vs != 0 ? vs : s->raw_size;
-        s->load_size = s->raw_size < s->vsize ? s->raw_size : s->vsize;
-        s->prot = pe_section_prot(s->characteristics);
-
-        if (s->rva % out->section_alignment != 0)
-            return pe_error(p->err, p->errlen, "section %s address 0x%x is not aligned to 0x%x",
-                           s->name, s->rva, out->section_alignment);
-        if (s->rva < out->size_of_headers)
-            return pe_error(p->err, p->errlen,
-                           "section %s at 0x%x overlaps the headers (0x%x bytes)", s->name,
-                           s->rva, out->size_of_headers);
-        if (i > 0 && s->rva < prev_end)
-            return pe_error(p->err, p->errlen,
-                           "section %s at 0x%x overlaps or precedes section %s (ends at 0x%lx)",
-                           s->name, s->rva, out->sections[i - 1].name, prev_end);
-        uint64_t end = (uint64_t)s->rva + s->vsize;
-        if (end > out->size_of_image)
-            return pe_error(p->err, p->errlen, "section %s ends past the image (0x%lx > 0x%x)",
-                           s->name, end, out->size_of_image);
-        if (s->raw_size > 0) {
-            uint64_t raw_end = (uint64_t)s->raw_off + s->raw_size;
-            if (s->raw_off % out->file_alignment != 0)
-                return pe_error(p->err, p->errlen,
-                               "section %s raw data offset 0x%x is not aligned to 0x%x",
-                               s->name, s->raw_off, out->file_alignment);
-            if (raw_end > p->size)
-                return pe_error(p->err, p->errlen,
-                               "section %s raw data runs past end of file (0x%lx > 0x%lx)",
-                               s->name, raw_end, p->size);
-        }
-        if ((s->prot & PE_PROT_W) && (s->prot & PE_PROT_X))
-            return pe_error(p->err, p->errlen, "section %s is writable and executable", s->name);
-        prev_end = end;
     }
+    /* Windows also refuses pages of SizeOfImage that no section claims. */
+    if (!out->flat && out->num_sections > 0 && out->size_of_image - next >= out->section_alignment)
+        return pe_error(p->err, p->errlen,
+                       "image size 0x%x leaves 0x%lx bytes after the last section", out->size_of_image,
+                       out->size_of_image - next);
     return 0;
 }
 
-/*
- * Below the page size, sections can share pages, and a page gets the union of their
- * protections; that union must not be W+X either. Sections are sorted (checked above),
- * so one pass tracks the last page touched and who touched it.
- */
-static int pe_check_shared_pages(struct pe_parser *p)
-{
-    const struct pe_image *out = p->out;
-    /* The headers (read-only) come first; size_of_headers > 0, it holds the table. */
-    uint64_t page = ((uint64_t)out->size_of_headers - 1) / PE_PAGE_SIZE;
-    unsigned prot = PE_PROT_R;
-    const struct pe_section *last = NULL;
-
-    for (uint32_t i = 0; i < out->num_sections; i++) {
-        const struct pe_section *s = &out->sections[i];
-        if (s->vsize == 0)
-            continue;
-        uint64_t first = s->rva / PE_PAGE_SIZE;
-        uint64_t final = ((uint64_t)s->rva + s->vsize - 1) / PE_PAGE_SIZE;
-        if (first == page) {
-            prot |= s->prot;
-            if ((prot & PE_PROT_W) && (prot & PE_PROT_X) && last != NULL)
-                return pe_error(p->err, p->errlen,
-                               "sections %s and %s share a page and together are "
-                               "writable and executable", last->name, s->name);
-        }
-        if (first != page || final != first) {
-            page = final;
-            prot = s->prot;
-        }
-        last = s;
-    }
-    return 0;
-}
-
-static int pe_parse_dirs(struct pe_parser *p)
+/* Directories below NumberOfRvaAndSizes whose 8 bytes the file holds (past it, the
+ * header reads as zero). Readers bounds-check what they use. */
+static void pe_parse_dirs(struct pe_parser *p)
 {
     struct pe_image *out = p->out;
 
     for (uint32_t i = 0; i < p->nrva; i++) {
-        const uint8_t *d = p->file + p->opt + OPT_BASE_SIZE + 8 * i;
-        uint32_t rva = le32_read(d);
-        uint32_t size = le32_read(d + 4);
-        uint64_t end = (uint64_t)rva + size;
-
-        if (size == 0)
-            continue; /* absent; a stray address is ignored, as Windows does */
-        if (rva == 0)
-            return pe_error(p->err, p->errlen, "%s directory has size 0x%x but no address",
-                           pe_dir_names[i], size);
-        if (i == PE_DIR_SECURITY) {
-            if (end > p->size)
-                return pe_error(p->err, p->errlen,
-                               "certificate table runs past end of file (0x%lx > 0x%lx)", end,
-                               p->size);
-        } else if (end > out->size_of_image) {
-            return pe_error(p->err, p->errlen,
-                           "%s directory at 0x%x runs past the image (0x%lx > 0x%x)",
-                           pe_dir_names[i], rva, end, out->size_of_image);
-        }
+        uint64_t at = p->opt + OPT_BASE_SIZE + 8 * (uint64_t)i;
+        if (at + 8 > p->size || i == PE_DIR_SECURITY)
+            continue; /* the certificate table is a file offset nobody loading reads */
+        uint32_t rva = le32_read(p->file + at);
+        uint32_t size = le32_read(p->file + at + 4);
+        if (rva == 0 || (size == 0 && i != PE_DIR_IMPORT))
+            continue; /* absent, as Windows reads it; imports end at their zero entry */
         out->dirs[i].rva = rva;
         out->dirs[i].size = size;
     }
-    return 0;
 }
 
 static int pe_check_entry(struct pe_parser *p)
@@ -499,6 +488,8 @@ static int pe_check_entry(struct pe_parser *p)
             return 0;
         return pe_error(p->err, p->errlen, "executable has no entry point (0)");
     }
+    if (out->flat && out->entry_rva < out->size_of_image)
+        return 0; /* mapped as one read-write-execute block */
     const struct pe_section *s = pe_section_at(out, out->entry_rva);
     if (s == NULL || !(s->prot & PE_PROT_X))
         return pe_error(p->err, p->errlen, "entry point 0x%x is not inside an executable section",
@@ -526,27 +517,55 @@ static void pe_parse_symtab(struct pe_parser *p)
     p->out->strtab_size = str_size;
 }
 
-int pe_parse(const uint8_t *file, size_t size, struct pe_image *out, char *err, size_t errlen)
+uint32_t pe_section_count(const uint8_t *file, size_t size)
+{
+    if (file == NULL || size < DOS_HEADER_SIZE)
+        return 0;
+    uint64_t fh = (uint64_t)le32_read(file + DOS_LFANEW) + 4;
+    if (fh + FILE_HEADER_SIZE > size)
+        return 0;
+    return le16_read(file + fh + 2);
+}
+
+int pe_parse_into(const uint8_t *file, size_t size, struct pe_image *out,
+                  struct pe_section *storage, uint32_t cap, char *err, size_t errlen)
 {
     struct pe_parser p = { .file = file, .size = size, .out = out, .err = err,
                            .errlen = errlen };
     int rc;
 
     pe_err_clear(err, errlen);
-    if (file == NULL || out == NULL) {
+    if (file == NULL || out == NULL || (storage == NULL && cap > 0)) {
         pe_error(err, errlen, "no file or no output");
         return K_EINVAL;
     }
     if ((uint64_t)size > UINT32_MAX) /* every PE offset is 32-bit */
         return pe_error(err, errlen, "file is larger than 4 GiB");
     memset(out, 0, sizeof(*out));
+    out->sections = out->inline_sections;
 
-    if ((rc = pe_parse_nt(&p)) < 0 || (rc = pe_parse_optional(&p)) < 0 ||
-        (rc = pe_parse_sections(&p)) < 0 || (rc = pe_check_shared_pages(&p)) < 0 ||
-        (rc = pe_parse_dirs(&p)) < 0 || (rc = pe_check_entry(&p)) < 0)
+    if ((rc = pe_parse_nt(&p)) < 0)
+        return rc;
+    if (out->num_sections > PE_INLINE_SECTIONS) {
+        if (out->num_sections > cap) {
+            pe_error(err, errlen, "%u sections need room for them (%u)", out->num_sections,
+                     cap);
+            return K_ENOSPC;
+        }
+        out->sections = storage;
+    }
+    if ((rc = pe_parse_optional(&p)) < 0 || (rc = pe_parse_sections(&p)) < 0)
+        return rc;
+    pe_parse_dirs(&p);
+    if ((rc = pe_check_entry(&p)) < 0)
         return rc;
     pe_parse_symtab(&p);
     return 0;
+}
+
+int pe_parse(const uint8_t *file, size_t size, struct pe_image *out, char *err, size_t errlen)
+{
+    return pe_parse_into(file, size, out, NULL, 0, err, errlen);
 }
 
 /* ---- Base relocations ---------------------------------------------------------------- */

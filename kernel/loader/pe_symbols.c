@@ -231,7 +231,8 @@ struct pe_import_desc {
 };
 
 /*
- * Reads the descriptor at `off`: returns 1 and fills *d, 0 at the all-zero terminator,
+ * Reads the descriptor at `off`: returns 1 and fills *d, 0 at the terminator (no name or
+ * no address table, as Windows ends the walk),
  * or K_ENOEXEC (err set) when it is malformed.
  */
 static int pe_import_desc_read(const uint8_t *image, size_t image_size, uint64_t off,
@@ -243,12 +244,8 @@ static int pe_import_desc_read(const uint8_t *image, size_t image_size, uint64_t
     uint32_t oft = le32_read(p);
     uint32_t name = le32_read(p + 12);
     uint32_t ft = le32_read(p + 16);
-    if (name == 0 && ft == 0)
-        return 0;
-    if (name == 0)
-        return pe_error(err, errlen, "import descriptor at 0x%lx has no DLL name", off);
-    if (ft == 0)
-        return pe_error(err, errlen, "import descriptor at 0x%lx has no address table", off);
+    if (name == 0 || ft == 0)
+        return 0; /* Windows' walk ends at the first entry without a name or a table */
     d->dll = pe_image_string(image, image_size, name);
     if (d->dll == NULL)
         return pe_error(err, errlen, "import DLL name at 0x%x runs past the image", name);
@@ -280,10 +277,7 @@ static int pe_import_one_dll(uint8_t *image, size_t image_size, const struct pe_
         uint16_t hint = 0;
         uint32_t ordinal = 0;
         if (thunk & THUNK_ORDINAL) {
-            if (thunk & ~(THUNK_ORDINAL | 0xffffull))
-                return pe_error(err, errlen, "import of %s has an invalid thunk 0x%lx", d->dll,
-                               thunk);
-            ordinal = (uint32_t)(thunk & 0xffff);
+            ordinal = (uint32_t)(thunk & 0xffff); /* Windows ignores the bits between */
         } else {
             if (thunk >> 31)
                 return pe_error(err, errlen, "import of %s has an invalid thunk 0x%lx", d->dll,
@@ -319,7 +313,7 @@ int pe_resolve_imports(uint8_t *image, size_t image_size, const struct pe_image 
         return K_EINVAL;
     }
     struct pe_dir dir = pe->dirs[PE_DIR_IMPORT];
-    if (dir.size == 0)
+    if (dir.rva == 0) /* present with any size: the zero descriptor ends it */
         return 0;
     for (uint64_t off = dir.rva;; off += IMPORT_DESC_SIZE) {
         struct pe_import_desc d;
@@ -338,7 +332,7 @@ int pe_import_dll_names(const uint8_t *image, size_t image_size, const struct pe
     if (image == NULL || pe == NULL || fn == NULL)
         return K_EINVAL;
     struct pe_dir dir = pe->dirs[PE_DIR_IMPORT];
-    if (dir.size == 0)
+    if (dir.rva == 0) /* present with any size: the zero descriptor ends it */
         return 0;
     for (uint64_t off = dir.rva;; off += IMPORT_DESC_SIZE) {
         struct pe_import_desc d;

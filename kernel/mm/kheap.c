@@ -470,6 +470,7 @@ void kheap_core_stats(const struct kheap *h, struct kheap_stats *out)
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/spinlock.h>
+#include <mm/fault_inject.h>
 #include <mm/pmm.h>
 
 static struct spinlock kheap_lock = SPINLOCK_INIT("kheap");
@@ -525,6 +526,8 @@ void kheap_set_phys_limit(paddr_t limit)
 
 void *kmalloc(size_t size)
 {
+    if (fault_inject_fail_now())
+        return NULL;
     spin_lock(&kheap_lock);
     void *p = kheap_core_alloc(&kheap_global, size, false);
     spin_unlock(&kheap_lock);
@@ -533,6 +536,8 @@ void *kmalloc(size_t size)
 
 void *kcalloc(size_t n, size_t size)
 {
+    if (fault_inject_fail_now())
+        return NULL;
     spin_lock(&kheap_lock);
     void *p = kheap_core_calloc(&kheap_global, n, size);
     spin_unlock(&kheap_lock);
@@ -541,6 +546,8 @@ void *kcalloc(size_t n, size_t size)
 
 void *krealloc(void *ptr, size_t size)
 {
+    if (size != 0 && fault_inject_fail_now())
+        return NULL; /* as a real failure: the old block stays */
     spin_lock(&kheap_lock);
     void *p = kheap_core_realloc(&kheap_global, ptr, size);
     spin_unlock(&kheap_lock);

@@ -425,6 +425,7 @@ int pmm_core_verify(const struct pmm *p)
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/spinlock.h>
+#include <mm/fault_inject.h>
 
 static struct spinlock pmm_lock = SPINLOCK_INIT("pmm");
 static struct pmm pmm_global; /* protected by pmm_lock */
@@ -463,6 +464,8 @@ void pmm_init(const struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_en
 
 paddr_t pmm_alloc_frame_below(paddr_t limit)
 {
+    if (fault_inject_fail_now())
+        return 0;
     spin_lock(&pmm_lock);
     paddr_t pa = pmm_core_alloc(&pmm_global, limit);
     spin_unlock(&pmm_lock);
@@ -476,6 +479,8 @@ paddr_t pmm_alloc_frame(void)
 
 paddr_t pmm_alloc_contig_below(size_t count, size_t align_frames, paddr_t limit)
 {
+    if (fault_inject_fail_now())
+        return 0;
     spin_lock(&pmm_lock);
     paddr_t pa = pmm_core_alloc_contig(&pmm_global, count, align_frames, limit);
     spin_unlock(&pmm_lock);

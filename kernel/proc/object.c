@@ -9,6 +9,8 @@
 #include <proc/process.h>
 #include <proc/sched.h>
 
+static uint64_t kobj_live; /* atomic */
+
 static void kobj_free(struct kobject *obj)
 {
     kfree(obj);
@@ -20,6 +22,13 @@ void kobj_init(struct kobject *obj, uint8_t type, void (*destroy)(struct kobject
     obj->refs = 1;
     list_init(&obj->waiters);
     obj->destroy = destroy;
+    if (destroy) /* plain wait queues and static objects are never destroyed */
+        __atomic_add_fetch(&kobj_live, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t kobj_live_count(void)
+{
+    return __atomic_load_n(&kobj_live, __ATOMIC_RELAXED);
 }
 
 void kobj_ref(struct kobject *obj)
@@ -32,8 +41,10 @@ void kobj_unref(struct kobject *obj)
     uint32_t left = __atomic_sub_fetch(&obj->refs, 1, __ATOMIC_ACQ_REL);
 
     ASSERT(left != UINT32_MAX);
-    if (left == 0 && obj->destroy)
-        obj->destroy(obj);
+    if (left != 0 || !obj->destroy)
+        return;
+    __atomic_sub_fetch(&kobj_live, 1, __ATOMIC_RELAXED);
+    obj->destroy(obj);
 }
 
 struct kevent *kevent_create(bool manual_reset, bool signaled)

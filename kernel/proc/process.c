@@ -22,6 +22,8 @@
 #include <mm/kstack.h>
 #include <proc/process.h>
 
+static uint64_t handles_open; /* atomic: the handle_count of every process together */
+
 #define KERNEL_STACK_SIZE    (16 * 1024)
 #define MIN_STACK_RESERVE    (64 * 1024)
 #define DEFAULT_THREAD_STACK (1024 * 1024)
@@ -61,7 +63,7 @@ static struct thread *thread_alloc(struct process *p)
     kobj_init(&t->obj, KOBJ_THREAD, thread_destroy);
     t->kstack = kstack_create(KERNEL_STACK_SIZE, p ? p->name : "kernel");
     if (!t->kstack) {
-        kfree(t);
+        kobj_unref(&t->obj); /* t->process is not set yet: only the record goes */
         return NULL;
     }
     uint64_t flags = sched_lock_irq();
@@ -280,6 +282,7 @@ static void process_release(struct process *p)
             open[n++] = p->handles[i];
             p->handles[i] = NULL;
             p->handle_count--;
+            __atomic_sub_fetch(&handles_open, 1, __ATOMIC_RELAXED);
         }
     }
     spin_unlock(&p->handle_lock);
@@ -547,6 +550,11 @@ const struct loaded_image *process_image_at(const struct process *p, uint64_t ad
     return NULL;
 }
 
+uint64_t handle_open_count(void)
+{
+    return __atomic_load_n(&handles_open, __ATOMIC_RELAXED);
+}
+
 int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle)
 {
     int rc = K_ENOSPC;
@@ -557,6 +565,7 @@ int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle)
             kobj_ref(obj);
             p->handles[i] = obj;
             p->handle_count++;
+            __atomic_add_fetch(&handles_open, 1, __ATOMIC_RELAXED);
             *handle = 4 * (uint64_t)(i + 1);
             rc = 0;
             break;
@@ -602,8 +611,10 @@ int handle_close(struct process *p, uint64_t handle)
     spin_lock(&p->handle_lock);
     obj = p->handles[handle / 4 - 1];
     p->handles[handle / 4 - 1] = NULL;
-    if (obj)
+    if (obj) {
         p->handle_count--;
+        __atomic_sub_fetch(&handles_open, 1, __ATOMIC_RELAXED);
+    }
     spin_unlock(&p->handle_lock);
     if (!obj)
         return K_EBADF;

@@ -7,6 +7,8 @@
 #include <arch/uaccess.h>
 #include <core/time.h>
 #include <loader/image_section.h>
+#include <mm/fault_inject.h>
+#include <mm/kheap.h>
 #include <mm/kstack.h>
 #include <mm/pmm.h>
 #include <proc/process.h>
@@ -33,11 +35,36 @@ dormer_status_t sys_DmQuerySystemTime(const uint64_t *args)
     return status_from_errno(copy_to_user(uptr(args[0]), &ft, sizeof ft));
 }
 
+void sys_kernel_counters(struct dormer_kernel_counters *out)
+{
+    struct pmm_stats st;
+    struct kheap_stats hs;
+
+    kstack_trim();
+    arch_mmu_trim();
+    kheap_trim();
+    pmm_get_stats(&st);
+    kheap_get_stats(&hs);
+    out->used_frames = st.used - hs.slab_pages - hs.large_pages - image_section_frames();
+    out->heap_bytes = hs.bytes_in_use;
+    out->heap_blocks = hs.live_allocs;
+    out->objects = kobj_live_count();
+    out->handles = handle_open_count();
+    out->injected_faults = fault_inject_failures();
+}
+
 dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
 {
     struct dormer_memory_counters c = { 0 };
+    struct dormer_kernel_counters k;
     struct pmm_stats st;
 
+    if ((uint32_t)args[0] == DORMER_INFO_KERNEL) {
+        if (args[2] < sizeof k)
+            return STATUS_INFO_LENGTH_MISMATCH;
+        sys_kernel_counters(&k);
+        return status_from_errno(copy_to_user(uptr(args[1]), &k, sizeof k));
+    }
     if ((uint32_t)args[0] != DORMER_INFO_MEMORY)
         return STATUS_INVALID_INFO_CLASS;
     if (args[2] < sizeof c)

@@ -121,9 +121,12 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
         err_console = process_current()->std_err_console;
     struct process *child = process_create(name, cmdline, err, sizeof err);
     if (!child) {
-        pr_warn("cannot start %s\n", err); /* the reason, for whoever watches the console */
-        st = strstr(err, "file not found") ? STATUS_OBJECT_NAME_NOT_FOUND
-                                           : STATUS_INVALID_IMAGE_FORMAT;
+        /* The reason, for whoever watches the console at loglevel=info (the caller gets
+         * the status; Windows prints nothing). */
+        pr_info("cannot start %s\n", err);
+        st = strstr(err, "file not found")       ? STATUS_OBJECT_NAME_NOT_FOUND
+             : strstr(err, "which is not there") ? STATUS_DLL_NOT_FOUND
+                                                 : STATUS_INVALID_IMAGE_FORMAT;
         goto fail;
     }
     child->std_in = std[0]; /* the child's references, released when it ends */

@@ -13,6 +13,7 @@ static void make_image(struct pe_image *pe, uint32_t pages, const uint32_t (*sec
     memset(pe, 0, sizeof *pe);
     pe->size_of_image = pages * PAGE_SIZE;
     pe->num_sections = n;
+    pe->sections = pe->inline_sections;
     for (uint32_t i = 0; i < n; i++) {
         pe->sections[i].rva = secs[i][0];
         pe->sections[i].vsize = secs[i][1];

@@ -26,6 +26,7 @@ typedef int32_t dormer_status_t;
 #define STATUS_INVALID_PARAMETER        ((dormer_status_t)0xC000000D)
 #define STATUS_END_OF_FILE              ((dormer_status_t)0xC0000011)
 #define STATUS_NO_MEMORY                ((dormer_status_t)0xC0000017)
+#define STATUS_COMMITMENT_LIMIT         ((dormer_status_t)0xC000012D)
 #define STATUS_CONFLICTING_ADDRESSES    ((dormer_status_t)0xC0000018)
 #define STATUS_ILLEGAL_INSTRUCTION      ((dormer_status_t)0xC000001D)
 #define STATUS_INVALID_SYSTEM_SERVICE   ((dormer_status_t)0xC000001C)

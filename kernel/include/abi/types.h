@@ -44,6 +44,7 @@ _Static_assert(sizeof(struct dormer_memory_info) == 48, "MEMORY_BASIC_INFORMATIO
 
 /* NtQuerySystemInformation classes. */
 #define DORMER_INFO_MEMORY 1
+#define DORMER_INFO_KERNEL 2 /* struct dormer_kernel_counters */
 
 struct dormer_memory_counters {
     uint64_t page_size;      /* 0 */
@@ -55,6 +56,19 @@ struct dormer_memory_counters {
                                 every process that loads them */
 };
 _Static_assert(sizeof(struct dormer_memory_counters) == 48, "layout");
+
+/* DORMER_INFO_KERNEL: what the kernel holds for everyone, for leak checks (sysfuzz,
+ * t_exhaust): after a program has ended these come back to where they were. */
+struct dormer_kernel_counters {
+    uint64_t used_frames;     /*  0: as DORMER_INFO_MEMORY, less the heap's own pages
+                                     and shared image frames */
+    uint64_t heap_bytes;      /*  8: kernel heap bytes in live blocks */
+    uint64_t heap_blocks;     /* 16: live kernel heap blocks */
+    uint64_t objects;         /* 24: kernel objects alive (processes, threads, events, ...) */
+    uint64_t handles;         /* 32: handles open in every process together */
+    uint64_t injected_faults; /* 40: allocations failed on purpose (faultinject=) */
+};
+_Static_assert(sizeof(struct dormer_kernel_counters) == 48, "layout");
 
 /* NtQueryInformationFile. */
 struct dormer_file_info {

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 #define RAMFS_PAGE_SIZE 4096u
-#define RAMFS_MAX_SIZE  (1ull << 40) /* largest file: K_ENOSPC past it */
+#define RAMFS_MAX_SIZE  (1ull << 40) /* largest file: K_EFULL past it */
 #ifndef RAMFS_MAX_ENTRIES /* (host tests set a small one) */
-#define RAMFS_MAX_ENTRIES 65536u     /* per directory (FAT's limit): K_ENOSPC past it. It
+#define RAMFS_MAX_ENTRIES 65536u     /* per directory (FAT's limit): K_EFULL past it. It
                                         also bounds each call's work under the vfs lock */
 #endif
 

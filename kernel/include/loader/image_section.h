@@ -27,6 +27,8 @@
 struct image_section {
     const struct bootfs_file *file;
     struct pe_image pe;              /* immutable once the section is published */
+    struct pe_section *extra_sections; /* pe.sections when there are more than
+                                          PE_INLINE_SECTIONS, else NULL */
 
     /* The prepared view: set once, before `prepared` is (then immutable). */
     bool prepared;
@@ -54,7 +56,7 @@ struct image_section *image_section_get(const struct bootfs_file *f, char *reaso
 /*
  * The protection runs of an image as the loader gives them: every page readable, each
  * section's pages with the section's protection (a page two sections share takes the
- * later one's). runs has room for IMAGE_SECTION_MAX_RUNS(pe); returns how many.
+ * later one's); a flat image is one read-write-execute run. runs has room for IMAGE_SECTION_MAX_RUNS(pe); returns how many.
  */
 size_t image_section_runs(const struct pe_image *pe, struct vm_view_run *runs);
 

@@ -36,7 +36,8 @@
  *     +16 SizeOfRawData  +20 PointerToRawData  +36 Characteristics
  */
 
-#define PE_MAX_SECTIONS   96
+#define PE_MAX_SECTIONS    65535 /* what Windows accepts (NumberOfSections is 16-bit) */
+#define PE_INLINE_SECTIONS 96    /* held in struct pe_image; more need the caller's storage */
 #define PE_NUM_DIRS       16
 #define PE_PAGE_SIZE      4096u
 #define PE_MAX_IMAGE_SIZE 0x40000000u /* 1 GiB: SizeOfImage and stack/heap reserve cap */
@@ -90,34 +91,52 @@ struct pe_dir {
 };
 
 struct pe_section {
-    char name[9];          /* printable, NUL-terminated; "/4" style long names kept as is */
+    char name[9];          /* NUL-terminated, each byte outside ' '..'~' shown as '?'; may
+                              be empty (Windows never looks at names) */
     uint32_t rva;          /* aligned to section_alignment, ascending, >= size_of_headers */
     uint32_t vsize;        /* VirtualSize, or SizeOfRawData if that is 0; rva + vsize <=
                               size_of_image. Bytes of address space the section owns. */
-    uint32_t raw_off;      /* file offset of the raw data (0 when raw_size is 0) */
-    uint32_t raw_size;     /* SizeOfRawData; raw_off + raw_size <= file size */
-    uint32_t load_size;    /* min(raw_size, vsize): bytes to copy from raw_off; the rest of
-                              vsize is zero-filled */
+    uint32_t raw_off;      /* file offset of the raw data as Windows reads it (rounded down
+                              to 0x200 unless the image is flat; 0 when raw_size is 0) */
+    uint32_t raw_size;     /* SizeOfRawData (may run past the end of the file) */
+    uint32_t load_size;    /* min(raw_size, vsize): bytes to copy from raw_off, all inside
+                              the file; the rest of vsize is zero-filled */
     uint32_t characteristics;
-    unsigned prot;         /* PE_PROT_* from characteristics; never both W and X */
+    unsigned prot;         /* PE_PROT_* from characteristics (R|W|X in a flat image); may be
+                              writable and executable, as Windows maps it */
 };
 
 struct pe_image {
-    uint64_t image_base;          /* preferred base: 64 KiB aligned, inside user space */
-    uint32_t size_of_image;       /* multiple of section_alignment, <= 1 GiB */
-    uint32_t size_of_headers;     /* <= size_of_image and <= file size */
-    uint32_t entry_rva;           /* in an executable section; may be 0 only for a DLL */
+    uint64_t image_base;          /* preferred base: 64 KiB aligned; outside user space only
+                                     when base_outside is set */
+    bool base_outside;            /* the image cannot live at image_base (not inside user
+                                     space): the loader relocates it, as Windows does; never
+                                     set for an image whose relocations are stripped */
+    bool flat;                    /* section_alignment below the page size: file offsets are
+                                     RVAs and the whole image is readable, writable and
+                                     executable (Windows maps it as one block) */
+    uint32_t size_of_image;       /* SizeOfImage rounded up to the page size, <= 1 GiB */
+    uint32_t size_of_headers;     /* bytes of headers to copy: SizeOfHeaders cut to the file
+                                     and the image */
+    uint32_t entry_rva;           /* in an executable section (anywhere in a flat image);
+                                     may be 0 only for a DLL */
     uint32_t section_alignment;   /* power of two >= file_alignment */
-    uint32_t file_alignment;      /* power of two */
+    uint32_t file_alignment;      /* power of two; a multiple of 0x200 unless equal to
+                                     section_alignment */
     uint16_t characteristics;     /* PE_FILE_* (PE_FILE_EXECUTABLE always set) */
     uint16_t dll_characteristics; /* PE_DLLCHAR_* */
     uint16_t subsystem;           /* PE_SUBSYSTEM_GUI or PE_SUBSYSTEM_CUI */
     uint64_t stack_reserve, stack_commit; /* commit <= reserve <= 1 GiB */
     uint64_t heap_reserve, heap_commit;   /* commit <= reserve <= 1 GiB */
-    struct pe_dir dirs[PE_NUM_DIRS];      /* non-empty ones lie inside the image (the
-                                             security directory: inside the file) */
-    uint32_t num_sections;                /* 1..PE_MAX_SECTIONS */
-    struct pe_section sections[PE_MAX_SECTIONS];
+    struct pe_dir dirs[PE_NUM_DIRS];      /* those below NumberOfRvaAndSizes with an
+                                             address; may run past the image: every reader
+                                             bounds-checks. The import directory's size is
+                                             not used (its zero entry ends it); the
+                                             certificate table is never read (always 0). */
+    uint32_t num_sections;                /* 0..PE_MAX_SECTIONS (0 only in a flat image) */
+    struct pe_section *sections;          /* num_sections entries: inline_sections, or the
+                                             storage given to pe_parse_into */
+    struct pe_section inline_sections[PE_INLINE_SECTIONS];
     /* COFF symbol table (unstripped mingw output): all zero when absent or malformed. */
     uint32_t symtab_off;   /* file offset of num_symbols 18-byte records */
     uint32_t num_symbols;
@@ -126,28 +145,46 @@ struct pe_image {
 };
 
 /*
- * Validates the PE32+ file `file` of `size` bytes and fills *out (~4 KiB: keep it off
+ * Validates the PE32+ file `file` of `size` bytes the way Windows' image mapping does
+ * (refusing what it refuses, accepting what it maps) and fills *out (~4 KiB: keep it off
  * small stacks). Returns 0, or K_ENOEXEC (K_EINVAL for NULL arguments) with a one-line
  * reason in err, e.g. "section .text raw data runs past end of file (0x5200 > 0x5000)";
  * the caller prefixes the file name. err may be NULL or errlen 0; the message is cut to
- * errlen - 1 characters. On failure *out is unspecified.
- * Checked: DOS header and "MZ"; e_lfanew (4-byte aligned, past the DOS header, in the
- * file); "PE\0\0"; machine AMD64; an executable image; magic 0x20b ("32-bit images are not
- * supported" for 0x10b); optional header size vs. its data directories (at most 16) and
- * the file; alignments (powers of two, section >= file alignment, file alignment
- * 0x200..0x10000, or equal to the section alignment below the page size); image base
- * (64 KiB aligned, image entirely inside user space); SizeOfImage (a multiple of the
- * section alignment, <= 1 GiB); SizeOfHeaders (covers the section table, inside the
- * file and the image); 1..96 sections with printable names, aligned, ascending,
- * non-overlapping, inside the image, raw data aligned and inside the file, never
- * writable and executable (also not through sections sharing a page); stack and heap
- * sizes; subsystem GUI or CUI; data directories inside the image; the entry point inside
- * an executable section (0 allowed for DLLs). The COFF symbol table is optional and is
- * zeroed in *out rather than rejected when it does not fit the file.
- * Pure: no allocation, no output; safe in any context.
+ * errlen - 1 characters. On failure *out is unspecified. K_ENOSPC: the image has more
+ * than PE_INLINE_SECTIONS sections; call pe_parse_into with room for them.
+ * Refused: no "MZ"; e_lfanew not 4-byte aligned, below 4 or past the file; no "PE\0\0";
+ * magic 0x10b ("32-bit images are not supported", checked before the machine); another
+ * magic; machine not AMD64; not an executable image; alignments not powers of two, file
+ * alignment above the section alignment, not a multiple of 0x200 (unless equal to the
+ * section alignment) or, below the page size, not equal to it; image base not 64 KiB
+ * aligned, or outside user space with relocations stripped; SizeOfImage 0 or > 1 GiB;
+ * the section table past the file; headers or sections not fitting SizeOfImage; a
+ * section without size, misaligned, or leaving a gap or overlap in the virtual layout
+ * (each must start where the one before ends, rounded up to the section alignment); raw
+ * data the image needs (min(SizeOfRawData, VirtualSize)) past the end of the file; in a
+ * flat image, a section whose file offset differs from its RVA or whose VirtualSize
+ * exceeds its raw data; stack/heap reserves (Dormer's 1 GiB cap); a subsystem other
+ * than GUI or console; an entry point outside an executable section (0 only in a DLL).
+ * Accepted as Windows does: any section name, writable-and-executable sections,
+ * SizeOfOptionalHeader smaller than the structure (the section table then overlaps it),
+ * NumberOfRvaAndSizes above 16 (the first 16 are read) or 0, directories without an
+ * address, a cut or bogus certificate table, and a COFF symbol table that does not fit
+ * (zeroed in *out). Pure: no allocation, no output; safe in any context.
  */
 int pe_parse(const uint8_t *file, size_t size, struct pe_image *out, char *err,
              size_t errlen);
+
+/*
+ * As pe_parse, with room for `cap` sections at `storage` (used instead of
+ * out->inline_sections when the image has more than PE_INLINE_SECTIONS; may be NULL with
+ * cap 0). K_ENOSPC if the image has more sections than fit.
+ */
+int pe_parse_into(const uint8_t *file, size_t size, struct pe_image *out,
+                  struct pe_section *storage, uint32_t cap, char *err, size_t errlen);
+
+/* NumberOfSections of a file that starts like a PE image, else 0: how much storage
+ * pe_parse_into needs. Pure. */
+uint32_t pe_section_count(const uint8_t *file, size_t size);
 
 /*
  * Formats a one-line error into err (cut to errlen - 1 characters and terminated; nothing
@@ -218,13 +255,15 @@ typedef int (*pe_import_fn)(void *ctx, const char *dll, const char *name, uint16
                             uint32_t ordinal, uint64_t *addr);
 
 /*
- * Walks the import descriptors of the mapped image (up to the all-zero one), looks each
+ * Walks the import descriptors of the mapped image (up to the first without a DLL name or
+ * an address table, whatever the directory's size says, as Windows does), looks each
  * imported symbol up through `resolve` and writes the address into the image's import
  * address table (FirstThunk). Names come from OriginalFirstThunk, or from FirstThunk when
  * that is 0. Returns 0 with no imports too, or on failure err set and: the resolver's
  * code when it is negative (K_ENOENT otherwise), with "missing import KERNEL32.dll!FooBar"
  * or "missing import foo.dll!#12"; K_ENOEXEC for a malformed table (descriptor, name,
- * thunk or IAT outside the image, unterminated string, thunk with reserved bits set).
+ * thunk or IAT outside the image, unterminated string, a name thunk with bits 31..62 set:
+ * where Windows faults). An ordinal thunk's bits 16..62 are ignored, as Windows does.
  * Call after pe_apply_relocations, before write-protecting the pages. On failure the IAT
  * is partly written: discard the image. The resolver must not modify the image.
  */

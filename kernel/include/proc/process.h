@@ -169,6 +169,8 @@ int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle);
  * (KOBJ_NONE: any); NULL if there is none. Resolves -1 and -2 pseudo-handles. */
 struct kobject *handle_lookup(struct process *p, uint64_t handle, uint8_t type);
 int handle_close(struct process *p, uint64_t handle);
+/* Handles open in every process together (a leak check for tests). Any context. */
+uint64_t handle_open_count(void);
 
 /* Force the loader to place images away from their preferred base (tests). */
 void loader_set_force_relocate(bool on);

@@ -136,6 +136,10 @@ void sched_unlock_irq(uint64_t flags);
 void kobj_init(struct kobject *obj, uint8_t type, void (*destroy)(struct kobject *));
 void kobj_ref(struct kobject *obj);
 void kobj_unref(struct kobject *obj);
+/* Objects with a destroy function initialised and not yet destroyed, system-wide: a
+ * leak check for tests (counted in kobj_init and when kobj_unref drops the last
+ * reference, so an object must end through kobj_unref). Any context. */
+uint64_t kobj_live_count(void);
 struct kevent *kevent_create(bool manual_reset, bool signaled);
 void kevent_set(struct kevent *e);
 void kevent_reset(struct kevent *e);

@@ -33,6 +33,12 @@ extern const uint64_t syscall_count;
  * switch if the slice is over. */
 void syscall_exit_work(void);
 
+struct dormer_kernel_counters;
+
+/* The DORMER_INFO_KERNEL counters, after giving back cached kernel stacks, page tables
+ * and empty slabs (so they count only what something holds). Thread context. */
+void sys_kernel_counters(struct dormer_kernel_counters *out);
+
 /* K_E* (or 0) to the NTSTATUS a program sees. */
 dormer_status_t status_from_errno(int err);
 

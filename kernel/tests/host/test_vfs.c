@@ -133,7 +133,7 @@ static void test_read_write_sparse(void **state)
     assert_int_equal(vfs_read(f, VFS_AT_OFFSET, 3 * RAMFS_PAGE_SIZE - 5, buf, 10, &done), 0);
     assert_memory_equal(buf, "\xab\xab\xab\0\0\0\0\0\0\0", 10);
     /* Past the largest size, and past what an int64 offset can say. */
-    assert_int_equal(vfs_write(f, VFS_AT_OFFSET, RAMFS_MAX_SIZE, buf, 1, &done), K_ENOSPC);
+    assert_int_equal(vfs_write(f, VFS_AT_OFFSET, RAMFS_MAX_SIZE, buf, 1, &done), K_EFULL);
     assert_int_equal(vfs_write(f, VFS_AT_OFFSET, UINT64_MAX - 1, buf, 4, &done), K_EINVAL);
     /* Out of pages in the middle of a write: nothing written, nothing kept. */
     struct vfs_stat st;
@@ -436,12 +436,12 @@ static void test_directory_entry_limit(void **state)
         assert_int_equal(op(name, RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
     }
     assert_int_equal(op("C:\\full\\one-more", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL),
-                     K_ENOSPC);
+                     K_EFULL);
     /* Nor by a move from elsewhere; a rename within it is fine. */
     assert_int_equal(op("C:\\outside", RW | DORMER_DELETE, 7, DORMER_FILE_CREATE, 0, &f, NULL),
                      0);
     P("C:\\full\\moved");
-    assert_int_equal(vfs_rename(f, pbuf, plen, false), K_ENOSPC);
+    assert_int_equal(vfs_rename(f, pbuf, plen, false), K_EFULL);
     vfs_close(f);
     assert_int_equal(op("C:\\full\\f0", RW | DORMER_DELETE, 7, DORMER_FILE_OPEN, 0, &f, NULL),
                      0);
