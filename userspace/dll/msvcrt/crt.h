@@ -93,10 +93,17 @@ extern unsigned int __lc_codepage;
 extern char *_acmdln;
 extern wchar_t *_wcmdln;
 
-/* Start-up state kept for exit(). */
+/* Start-up state kept for exit(), and the parts DllMainCRTStartup sets up. */
 void crt_run_atexit(void);
 void crt_stdio_init(void);
+void crt_lowio_init(void);
 void crt_env_init(void);
+void crt_ctype_init(void);
+void crt_time_init(void);
+
+/* Per-thread runtime state (crt_startup.c): strtok's position and rand's seed. */
+char **crt_strtok_state(void);
+unsigned int *crt_rand_state(void);
 
 /* msvcrt's printf conventions over mingw's conversions (crt_format.c): like vsnprintf
  * (buf may be NULL with n 0 to count) and vfprintf, returning the length or -1. */
@@ -104,9 +111,7 @@ int crt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int crt_vfprintf(FILE *f, const char *fmt, va_list ap);
 
 /* mingw-w64's formatter and scanner (libmingwex), used for msvcrt's printf family. */
-int __mingw_vfprintf(FILE *f, const char *fmt, va_list ap);
-int __mingw_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
-int __mingw_vsprintf(char *buf, const char *fmt, va_list ap);
+int __mingw_snprintf(char *buf, size_t n, const char *fmt, ...);
 int __mingw_vsscanf(const char *s, const char *fmt, va_list ap);
 int __mingw_vfscanf(FILE *f, const char *fmt, va_list ap);
 int __mingw_vsnwprintf(wchar_t *buf, size_t n, const wchar_t *fmt, va_list ap);

@@ -95,7 +95,6 @@ const wctype_t *__cdecl __pwctype_func(void)
     return table + 1;
 }
 
-void crt_ctype_init(void);
 void crt_ctype_init(void)
 {
     table_init();

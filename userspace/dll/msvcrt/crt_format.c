@@ -7,8 +7,6 @@
  */
 #include "crt.h"
 
-int __mingw_snprintf(char *buf, size_t n, const char *fmt, ...);
-
 struct out {
     char *buf;   /* NULL: count only */
     size_t size; /* room in buf, with the NUL */

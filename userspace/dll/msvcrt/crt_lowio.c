@@ -31,7 +31,6 @@ static void fd_std_init(int fd, DWORD which)
     fds[fd].flags = FD_OPEN | FD_TEXT | (GetFileType(h) == FILE_TYPE_CHAR ? FD_DEVICE : 0);
 }
 
-void crt_lowio_init(void);
 void crt_lowio_init(void)
 {
     fd_std_init(0, STD_INPUT_HANDLE);
@@ -246,15 +245,33 @@ int __cdecl _read(int fd, void *buf, unsigned int count)
         return -1;
     if (count == 0 || (e->flags & FD_EOF))
         return 0;
-    if (!ReadFile(e->h, d, count, &got, NULL)) {
+    /* Text mode keeps one byte free for a '\r' held back from the last read. */
+    unsigned held = (e->flags & FD_TEXT) && (e->flags & FD_CR) ? 1 : 0;
+    if (held && count == 1) {
+        e->flags &= ~FD_CR;
+        d[0] = '\r'; /* no room to look further: give it as it is */
+        return 1;
+    }
+    if (!ReadFile(e->h, d + held, count - held, &got, NULL)) {
         DWORD err = GetLastError();
-        if (err == ERROR_BROKEN_PIPE || err == ERROR_HANDLE_EOF)
-            return 0;
-        crt_set_errno_from_win32(err);
-        return -1;
+        if (err != ERROR_BROKEN_PIPE && err != ERROR_HANDLE_EOF) {
+            crt_set_errno_from_win32(err);
+            return -1;
+        }
+        got = 0;
     }
     if (!(e->flags & FD_TEXT))
         return (int)got;
+    if (held) {
+        e->flags &= ~FD_CR;
+        d[0] = '\r';
+        got++;
+    }
+    /* A '\r' that ends this read may start a "\r\n" the next one finishes. */
+    if (got > 1 && d[got - 1] == '\r' && !(e->flags & FD_DEVICE)) {
+        e->flags |= FD_CR;
+        got--;
+    }
     /* Text mode: drop the '\r' of each "\r\n"; Ctrl+Z ends the file. */
     size_t out = 0;
     for (DWORD i = 0; i < got; i++) {
@@ -281,6 +298,10 @@ __int64 __cdecl _lseeki64(int fd, __int64 offset, int origin)
         errno = EINVAL;
         return -1;
     }
+    /* A '\r' held back by _read was read from the file but not given out yet. */
+    if ((e->flags & FD_CR) && origin == SEEK_CUR)
+        offset -= 1;
+    e->flags &= ~FD_CR;
     to.QuadPart = offset;
     if (!SetFilePointerEx(e->h, to, &at, (DWORD)origin)) {
         crt_set_errno_from_win32(GetLastError());

@@ -50,7 +50,6 @@ struct crt_thread {
     int err;
     unsigned long doserr;
     char *strtok_next;
-    wchar_t *wcstok_next;
     unsigned int rand_seed;
 };
 
@@ -84,13 +83,11 @@ unsigned long *__cdecl __doserrno(void)
     return &crt_thread()->doserr;
 }
 
-char **crt_strtok_state(void);
 char **crt_strtok_state(void)
 {
     return &crt_thread()->strtok_next;
 }
 
-unsigned int *crt_rand_state(void);
 unsigned int *crt_rand_state(void)
 {
     return &crt_thread()->rand_seed;
@@ -422,8 +419,6 @@ void crt_run_atexit(void)
 
 static LONG exiting;
 
-void crt_ctype_init(void);
-void crt_time_init(void);
 
 static void crt_terminate(int code, int run_handlers)
 {

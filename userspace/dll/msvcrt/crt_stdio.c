@@ -9,8 +9,6 @@
 #define CRT_BUFSIZ 4096
 #define STREAM_MAX 512
 
-void crt_lowio_init(void);
-
 static FILE iob[CRT_IOB_ENTRIES];
 static FILE *streams[STREAM_MAX]; /* every open stream; [0..19] are &iob[i] when open */
 

@@ -6,8 +6,6 @@
 #include "crt.h"
 #include <process.h>
 
-unsigned int *crt_rand_state(void);
-
 /* ---------------------------------------------------------------- memory ---- */
 
 void *__cdecl malloc(size_t n)

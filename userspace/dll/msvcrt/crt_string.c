@@ -5,8 +5,6 @@
  */
 #include "crt.h"
 
-char **crt_strtok_state(void);
-
 char *__cdecl strcpy(char *d, const char *s)
 {
     return memcpy(d, s, strlen(s) + 1);

@@ -39,7 +39,6 @@ clock_t __cdecl clock(void)
     return (clock_t)(GetTickCount64() - start_ticks);
 }
 
-void crt_time_init(void);
 void crt_time_init(void)
 {
     start_ticks = GetTickCount64();

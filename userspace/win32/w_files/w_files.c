@@ -46,6 +46,23 @@ int main(void)
     printf("feof=%d\n", feof(f) != 0);
     fclose(f);
 
+    /* A "\r\n" that straddles two reads of the stream's 4 KiB buffer is one "\n". */
+    f = fopen("edge.txt", "w");
+    for (int i = 0; i < 4095; i++)
+        fputc('a', f);
+    fputs("\nnext\n", f);
+    fclose(f);
+    f = fopen("edge.txt", "r");
+    static char longline[5000];
+    fgets(longline, sizeof longline, f);
+    size_t ll = strlen(longline);
+    printf("straddling line: %u chars, ends in LF=%d, CR inside=%d\n", (unsigned)ll,
+           longline[ll - 1] == '\n', strchr(longline, '\r') != NULL);
+    fgets(line, sizeof line, f);
+    printf("then: [%.*s]\n", (int)strcspn(line, "\n"), line);
+    fclose(f);
+    remove("edge.txt");
+
     /* Append, then read-update with seeks. */
     f = fopen("text.txt", "a");
     fputs("appended\n", f);
