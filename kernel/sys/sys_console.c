@@ -36,7 +36,7 @@ static dormer_status_t write_std(struct kobject *out, uptr_t buf, uint64_t len)
 
     if (f)
         return status_from_errno(sys_file_io(f, true, VFS_AT_POSITION, 0, buf, len, &done));
-    long put = pipe_write(out, (const void *)(uintptr_t)buf.va, len, true);
+    long put = pipe_write(out, buf, len);
     if (put == K_EINTR)
         return STATUS_PROCESS_IS_TERMINATING;
     return put < 0 ? status_from_errno((int)put) : STATUS_SUCCESS;

@@ -173,7 +173,7 @@ dormer_status_t sys_pipe_read(struct kobject *read_end, uptr_t buf, uint64_t len
 
 dormer_status_t sys_pipe_write(struct kobject *write_end, uptr_t buf, uint64_t len, uint64_t *n)
 {
-    long put = pipe_write(write_end, (const void *)(uintptr_t)buf.va, len, true);
+    long put = pipe_write(write_end, buf, len);
 
     *n = 0;
     if (put < 0)
