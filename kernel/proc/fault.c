@@ -18,12 +18,17 @@
  * byte before, which belongs to the call. */
 static void format_user_address(char *buf, size_t len, uint64_t addr, bool is_return)
 {
-    const struct loaded_image *img = process_image_at(process_current(), addr);
+    struct process *p = process_current();
+
+    /* Counted as a reader: an image unloaded meanwhile keeps its file (see loader.c). */
+    __atomic_add_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
+    const struct loaded_image *img = process_image_at(p, addr);
     char name[96];
     uint32_t off;
 
     if (!img) {
         fmt_snprintf(buf, len, "?");
+        __atomic_sub_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
         return;
     }
     uint32_t rva = (uint32_t)(addr - img->base);
@@ -32,6 +37,7 @@ static void format_user_address(char *buf, size_t len, uint64_t addr, bool is_re
         fmt_snprintf(buf, len, "%s+0x%x (%s)", name, off + (rva - lookup), img->name);
     else
         fmt_snprintf(buf, len, "%s+0x%x", img->name, rva);
+    __atomic_sub_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
 }
 
 void process_print_user_frame(int depth, uint64_t addr)
@@ -53,8 +59,10 @@ static int read_user_u64(void *ctx, uint64_t addr, uint64_t *value)
  * corrupt stack just ends the walk. */
 static void print_user_backtrace(const struct arch_regs *regs)
 {
+    struct process *p = process_current();
     struct pe_unwind_regs r;
 
+    __atomic_add_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
     r.rip = arch_regs_pc(regs);
     arch_regs_to_gpr(regs, r.gpr);
     kprintf("User backtrace:\n");
@@ -72,6 +80,7 @@ static void print_user_backtrace(const struct arch_regs *regs)
                                    read_user_u64, NULL) != 0)
             break;
     }
+    __atomic_sub_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
 }
 
 void process_fault(const struct arch_regs *regs, const struct user_fault *in)
