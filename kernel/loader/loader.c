@@ -65,7 +65,12 @@ struct load_call {
                             imports), K_ENOEXEC, K_ENOMEM */
     uint32_t filled;     /* bit i: slot i was filled by this call */
     bool dynamic;        /* at run time (LoadLibrary): its images can be unloaded */
+    bool program;        /* loading the program: search is for its own name only, its
+                            DLLs are looked for in the default order from its directory */
+    char dirs[3 * IMAGE_PATH_MAX]; /* the default order, when it is used */
 };
+
+static void default_search(const struct process *p, char *buf, size_t cap);
 
 /* Free slot i: its mapping, its private section and file copy (retired), its place in
  * the initialization order. */
@@ -243,10 +248,17 @@ static int load_dependency(void *arg, const char *dll)
         return K_ENOEXEC;
     }
     if (!dep) {
-        dep = load_image(c->call, dll, c->depth + 1);
+        /* Called inside the importer's user-access window: the nested load may sleep
+         * (file-system reads) and use the copy routines, which end the window. Close it
+         * around the load and open it again for the walk that goes on. */
+        char name[IMAGE_PATH_MAX]; /* the name is in the image: copy it while readable */
+        strlcpy(name, dll, sizeof name);
+        arch_user_access_end(0);
+        dep = load_image(c->call, name, c->depth + 1);
+        arch_user_access_begin();
         if (!dep && c->call->why == K_ENOENT) {
             fmt_snprintf(c->err, c->errlen, "%s imports %s, which is not there", c->importer,
-                         dll);
+                         name);
             c->call->why = K_ENODLL;
         }
     }
@@ -476,8 +488,12 @@ static struct loaded_image *load_image(struct load_call *c, const char *name, in
                                   .dynamic = c->dynamic };
     strlcpy(img->name, f->name, sizeof img->name);
     strlcpy(img->path, file.path, sizeof img->path);
-    if (!p->exe_dir[0]) /* the first image is the program: its directory is searched first */
+    if (c->program && !p->exe_dir[0]) {
+        /* The program: its directory is searched first for every DLL from now on. */
         image_file_dir_of(file.path, p->exe_dir, sizeof p->exe_dir);
+        default_search(p, c->dirs, sizeof c->dirs);
+        c->search = c->dirs;
+    }
 
     rc = K_EAGAIN;
     if (__atomic_load_n(&sec->prepared, __ATOMIC_ACQUIRE) && !force_relocate)
@@ -518,34 +534,37 @@ static void undo_call(struct load_call *c)
 struct loaded_image *loader_load_image(struct process *p, const char *name, const char *search,
                                        char *err, size_t errlen, int *why)
 {
-    char dirs[3 * IMAGE_PATH_MAX];
-    struct load_call c = { .p = p, .search = search, .err = err, .errlen = errlen };
+    struct load_call *c = kcalloc(1, sizeof *c);
 
     if (errlen)
         err[0] = '\0';
-    if (!search && p->exe_dir[0]) {
-        default_search(p, dirs, sizeof dirs);
-        c.search = dirs;
-    }
-    struct loaded_image *img = load_image(&c, name, 0);
-    if (!img) {
-        undo_call(&c);
+    if (!c) {
+        fmt_snprintf(err, errlen, "%s: out of memory", name);
         if (why)
-            *why = c.why ? c.why : K_ENOEXEC;
+            *why = K_ENOMEM;
+        return NULL;
     }
+    *c = (struct load_call){ .p = p, .search = search, .err = err, .errlen = errlen,
+                             .program = !p->exe_dir[0] };
+    if (!search && p->exe_dir[0]) {
+        default_search(p, c->dirs, sizeof c->dirs);
+        c->search = c->dirs;
+    }
+    struct loaded_image *img = load_image(c, name, 0);
+    if (!img) {
+        undo_call(c);
+        if (why)
+            *why = c->why ? c->why : K_ENOEXEC;
+    }
+    kfree(c);
     return img;
 }
 
-int loader_load_dll(struct process *p, const char *name, const char *search,
-                    struct dormer_load_result *res, char *err, size_t errlen)
+/* loader_load_dll's work, with the call's state on the heap (it holds a path list). */
+static int load_dll(struct load_call *c, const char *name, struct dormer_load_result *res)
 {
-    char dirs[3 * IMAGE_PATH_MAX];
-    struct load_call c = { .p = p, .search = search, .err = err, .errlen = errlen,
-                           .dynamic = true };
+    struct process *p = c->p;
 
-    ASSERT(sleeplock_held(&p->loader_lock));
-    err[0] = '\0';
-    *res = (struct dormer_load_result){ 0 };
     loader_free_retired(p, false);
     struct loaded_image *img = loader_find_image(p, name);
     if (img && img->ready) {
@@ -553,21 +572,37 @@ int loader_load_dll(struct process *p, const char *name, const char *search,
         res->base = img->base;
         return 0;
     }
-    if (!search) {
-        default_search(p, dirs, sizeof dirs);
-        c.search = dirs;
+    if (!c->search) {
+        default_search(p, c->dirs, sizeof c->dirs);
+        c->search = c->dirs;
     }
     size_t first = p->init_count;
-    img = load_image(&c, name, 0);
+    img = load_image(c, name, 0);
     if (!img) {
-        undo_call(&c);
-        return c.why ? c.why : K_ENOEXEC;
+        undo_call(c);
+        return c->why ? c->why : K_ENOEXEC;
     }
     res->slot = (uint32_t)(img - p->images);
     res->base = img->base;
     for (size_t k = first; k < p->init_count && res->count < PROCESS_MAX_IMAGES; k++)
         res->new_slots[res->count++] = p->init_order[k];
     return 0;
+}
+
+int loader_load_dll(struct process *p, const char *name, const char *search,
+                    struct dormer_load_result *res, char *err, size_t errlen)
+{
+    ASSERT(sleeplock_held(&p->loader_lock));
+    err[0] = '\0';
+    *res = (struct dormer_load_result){ 0 };
+    struct load_call *c = kcalloc(1, sizeof *c);
+    if (!c)
+        return K_ENOMEM;
+    *c = (struct load_call){ .p = p, .search = search, .err = err, .errlen = errlen,
+                             .dynamic = true };
+    int rc = load_dll(c, name, res);
+    kfree(c);
+    return rc;
 }
 
 int loader_unload(struct process *p, uint64_t base)

@@ -596,6 +596,10 @@ HMODULE WINAPI LoadLibraryW(LPCWSTR name)
 
 BOOL WINAPI FreeLibrary(HMODULE module)
 {
+    if (!module) {
+        k32_set_error(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
     dormer_status_t st = DormerFreeLibrary((uint64_t)(uintptr_t)module);
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
