@@ -31,6 +31,9 @@ static int child(void)
     printf("child: it was loaded from " SIDE_DIR ": %d\n", ends_with(path, SIDE_DIR "\\wl_pick.dll"));
     HMODULE again = LoadLibraryA("wl_pick");
     printf("child: LoadLibrary(\"wl_pick\") gives the same module: %d\n", again == pick);
+    HMODULE crt = GetModuleHandleA("msvcrt.dll");
+    printf("child: msvcrt.dll is the system one (it has printf): %d\n",
+           crt && GetProcAddress(crt, "printf") != NULL);
     FreeLibrary(again);
     return 5;
 }
@@ -40,8 +43,10 @@ static void remove_copies(void)
 {
     SetFileAttributesA(SIDE_DIR "\\w_loadlib.exe", FILE_ATTRIBUTE_NORMAL);
     SetFileAttributesA(SIDE_DIR "\\wl_pick.dll", FILE_ATTRIBUTE_NORMAL);
+    SetFileAttributesA(SIDE_DIR "\\msvcrt.dll", FILE_ATTRIBUTE_NORMAL);
     DeleteFileA(SIDE_DIR "\\w_loadlib.exe");
     DeleteFileA(SIDE_DIR "\\wl_pick.dll");
+    DeleteFileA(SIDE_DIR "\\msvcrt.dll");
 }
 
 static void side_by_side(void)
@@ -57,9 +62,12 @@ static void side_by_side(void)
     snprintf(src, sizeof src, "%swl_pick2.dll", dir);
     CreateDirectoryA(SIDE_DIR, NULL);
     remove_copies(); /* left by an earlier run that did not finish */
+    /* and a DLL named like a system one: msvcrt.dll is a known DLL, always System32's */
     BOOL ok = CopyFileA(self, SIDE_DIR "\\w_loadlib.exe", FALSE) &&
-              CopyFileA(src, SIDE_DIR "\\wl_pick.dll", FALSE);
-    printf("copied the program and another wl_pick.dll to " SIDE_DIR ": %d\n", ok);
+              CopyFileA(src, SIDE_DIR "\\wl_pick.dll", FALSE) &&
+              CopyFileA(src, SIDE_DIR "\\msvcrt.dll", FALSE);
+    printf("copied the program, another wl_pick.dll and a fake msvcrt.dll to " SIDE_DIR
+           ": %d\n", ok);
     STARTUPINFOA si = { sizeof si };
     PROCESS_INFORMATION pi;
     char cmd[] = SIDE_DIR "\\w_loadlib.exe child";
