@@ -318,10 +318,10 @@ def variants(seed=18):
 
 def main(argv):
     if len(argv) != 2:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
+        sys.exit(__doc__.strip())
     out = argv[1]
-    os.makedirs(out, exist_ok=True)
+    if not os.path.isdir(out):
+        os.makedirs(out)
     lines = []
     for n, (rule, verdict, data) in enumerate(variants()):
         name = '%03d.exe' % n

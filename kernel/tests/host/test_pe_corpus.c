@@ -36,16 +36,16 @@ static int dll_there(void *ctx, const char *dll)
     return strcasecmp(dll, "KERNEL32.dll") == 0 ? 0 : K_ENOENT;
 }
 
+/* Every export exists (in the kernel a missing one binds to a stub): each import gets
+ * its own address in a pretend kernel32, counted in *ctx. */
 static int resolve(void *ctx, const char *dll, const char *name, uint16_t hint,
                    uint32_t ordinal, uint64_t *addr)
 {
-    (void)ctx;
-    (void)dll;
-    (void)name;
+    unsigned *bound = ctx;
+
     (void)hint;
-    (void)ordinal;
-    *addr = 0x7ffc00001000ull; /* every export exists (a missing one binds to a stub) */
-    return 0;
+    *addr = 0x7ffc00001000ull + 16 * (*bound)++;
+    return dll && (name || ordinal) ? 0 : K_ENOEXEC;
 }
 
 /* "load" or "refuse", as the kernel's loader would decide; *why gets the reason. */
@@ -72,7 +72,8 @@ static const char *verdict(const uint8_t *file, size_t size, char *why, size_t w
         snprintf(why, whylen, "an imported DLL is not there, or the imports are malformed");
         goto out_image;
     }
-    if (pe_resolve_imports(image, pe->size_of_image, pe, resolve, NULL, why, whylen) != 0)
+    unsigned bound = 0;
+    if (pe_resolve_imports(image, pe->size_of_image, pe, resolve, &bound, why, whylen) != 0)
         goto out_image;
     v = "load";
 out_image:
