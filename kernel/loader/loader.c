@@ -72,29 +72,40 @@ struct load_call {
 
 static void default_search(const struct process *p, char *buf, size_t cap);
 
+/* Fill (or, with val NULL, clear) a slot under the image lock, for fault reports. */
+static void slot_set(struct process *p, struct loaded_image *img, const struct loaded_image *val)
+{
+    spin_lock(&p->image_lock);
+    if (val)
+        *img = *val;
+    else
+        *img = (struct loaded_image){ 0 };
+    spin_unlock(&p->image_lock);
+}
+
 /* Free slot i: its mapping, its private section and file copy (retired), its place in
  * the initialization order. */
 static void free_slot(struct process *p, size_t i)
 {
     struct loaded_image *img = &p->images[i];
 
+    struct loaded_image old = *img;
+
     if (img->base)
         vmm_release(p->space, img->base);
-    if (img->owned || (img->section && img->section->is_private)) {
+    slot_set(p, img, NULL);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* cleared before the readers are counted */
+    if (old.owned || (old.section && old.section->is_private)) {
         struct retired_image *r = kmalloc(sizeof *r);
-        img->name[0] = '\0';
-        img->base = img->size = 0;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
         if (r) {
-            *r = (struct retired_image){ .owned = img->owned, .section = img->section,
+            *r = (struct retired_image){ .owned = old.owned, .section = old.section,
                                          .next = p->retired };
             p->retired = r;
         } else if (__atomic_load_n(&p->image_readers, __ATOMIC_SEQ_CST) == 0) {
-            image_section_free_private(img->section);
-            image_file_free_owned(img->owned);
-        } /* else kept: lost until the kernel has memory again, never read freed */
+            image_section_free_private(old.section);
+            image_file_free_owned(old.owned);
+        } /* else kept: lost until the process ends, never read freed */
     }
-    *img = (struct loaded_image){ 0 };
     size_t k = 0;
     for (size_t j = 0; j < p->init_count; j++) {
         if (p->init_order[j] != i)
@@ -129,9 +140,10 @@ static struct loaded_image *alloc_slot(struct load_call *c)
     if (i == PROCESS_MAX_IMAGES)
         return NULL;
     if (i == p->image_count)
-        p->image_count++;
+        slot_set(p, &p->images[i], NULL);
     c->filled |= 1u << i;
-    p->images[i] = (struct loaded_image){ 0 };
+    if (i == p->image_count)
+        p->image_count++; /* after the slot is clear: readers walk up to image_count */
     return &p->images[i];
 }
 
@@ -483,11 +495,22 @@ static struct loaded_image *load_image(struct load_call *c, const char *name, in
         c->why = strcmp(reason, "out of memory") == 0 ? K_ENOMEM : K_ENOEXEC;
         return NULL; /* the slot is freed with the call's others */
     }
-    *img = (struct loaded_image){ .file = f->data, .file_size = f->size, .section = sec,
-                                  .pe = &sec->pe, .owned = file.owned,
-                                  .dynamic = c->dynamic };
-    strlcpy(img->name, f->name, sizeof img->name);
-    strlcpy(img->path, file.path, sizeof img->path);
+    struct loaded_image *fill = kcalloc(1, sizeof *fill);
+    if (!fill) {
+        fmt_snprintf(c->err, c->errlen, "%s: out of memory", f->name);
+        if (file.owned)
+            image_section_free_private(sec);
+        image_file_release(&file);
+        c->why = K_ENOMEM;
+        return NULL;
+    }
+    *fill = (struct loaded_image){ .file = f->data, .file_size = f->size, .section = sec,
+                                   .pe = &sec->pe, .owned = file.owned,
+                                   .dynamic = c->dynamic };
+    strlcpy(fill->name, f->name, sizeof fill->name);
+    strlcpy(fill->path, file.path, sizeof fill->path);
+    slot_set(p, img, fill);
+    kfree(fill);
     if (c->program && !p->exe_dir[0]) {
         /* The program: its directory is searched first for every DLL from now on. */
         image_file_dir_of(file.path, p->exe_dir, sizeof p->exe_dir);

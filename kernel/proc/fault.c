@@ -22,7 +22,8 @@ static void format_user_address(char *buf, size_t len, uint64_t addr, bool is_re
 
     /* Counted as a reader: an image unloaded meanwhile keeps its file (see loader.c). */
     __atomic_add_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
-    const struct loaded_image *img = process_image_at(p, addr);
+    struct loaded_image copy;
+    const struct loaded_image *img = process_image_at(p, addr, &copy) ? &copy : NULL;
     char name[96];
     uint32_t off;
 
@@ -68,7 +69,8 @@ static void print_user_backtrace(const struct arch_regs *regs)
     kprintf("User backtrace:\n");
     for (int depth = 0; depth < USER_BACKTRACE_DEPTH && r.rip; depth++) {
         process_print_user_frame(depth, r.rip);
-        const struct loaded_image *img = process_image_at(process_current(), r.rip);
+        struct loaded_image copy;
+        const struct loaded_image *img = process_image_at(p, r.rip, &copy) ? &copy : NULL;
         if (!img && depth == 0) {
             /* A call to a bad address: the return address is on top of the stack. */
             if (read_user_u64(NULL, r.gpr[4], &r.rip) != 0)

@@ -390,6 +390,7 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     kobj_init(&p->obj, KOBJ_PROCESS, process_destroy);
     p->handle_lock = (struct spinlock)SPINLOCK_INIT("handles");
     sleeplock_init(&p->loader_lock, "loader");
+    p->image_lock = (struct spinlock)SPINLOCK_INIT("images");
     *why = K_ENOMEM;
     list_init(&p->threads);
     strlcpy(p->name, name, sizeof p->name);
@@ -603,14 +604,21 @@ void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
     sched_unlock_irq(flags);
 }
 
-const struct loaded_image *process_image_at(const struct process *p, uint64_t addr)
+bool process_image_at(struct process *p, uint64_t addr, struct loaded_image *copy)
 {
-    for (size_t i = 0; p->images && i < p->image_count; i++) {
+    bool found = false;
+
+    spin_lock(&p->image_lock);
+    for (size_t i = 0; p->images && i < p->image_count && !found; i++) {
         const struct loaded_image *img = &p->images[i];
-        if (addr >= img->base && addr - img->base < img->size)
-            return img;
+        if (img->name[0] && addr >= img->base && addr - img->base < img->size) {
+            found = true;
+            if (copy)
+                *copy = *img;
+        }
     }
-    return NULL;
+    spin_unlock(&p->image_lock);
+    return found;
 }
 
 uint64_t handle_open_count(void)

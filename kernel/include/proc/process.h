@@ -106,6 +106,9 @@ struct process {
      * creator touches them). Fault reports read them without it, counted in
      * image_readers (atomic) so that nothing they might read is freed meanwhile. */
     struct sleeplock loader_lock;
+    /* The slots' pointer fields (file, pe, section, owned, name) change only under
+     * image_lock, so a reader that copies a slot under it gets a consistent image. */
+    struct spinlock image_lock;
     struct loaded_image *images; /* PROCESS_MAX_IMAGES, kmalloc'd */
     size_t image_count;
     uint8_t init_order[PROCESS_MAX_IMAGES]; /* image indices, each after its DLLs */
@@ -247,7 +250,9 @@ uint64_t loader_find_export(const struct loaded_image *img, const char *name);
  * faulted there), or NULL if addr is not one of them. */
 const char *loader_unimplemented_at(const struct process *p, uint64_t addr);
 
-/* The image containing a user address, or NULL. */
-const struct loaded_image *process_image_at(const struct process *p, uint64_t addr);
+/* Is there an image at the user address? If so and copy is not NULL, *copy is a
+ * consistent copy of it (taken under p->image_lock). What its pointers reach stays valid
+ * only while the caller counts itself in p->image_readers. Any thread context. */
+bool process_image_at(struct process *p, uint64_t addr, struct loaded_image *copy);
 
 #endif
