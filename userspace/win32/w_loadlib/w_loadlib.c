@@ -49,6 +49,37 @@ static void remove_copies(void)
     DeleteFileA(SIDE_DIR "\\msvcrt.dll");
 }
 
+/* Threads loading, calling and freeing one DLL at once: the loader lock keeps the lists
+ * and counts whole. */
+static LONG good_calls;
+
+static DWORD WINAPI load_loop(LPVOID arg)
+{
+    (void)arg;
+    for (int i = 0; i < 50; i++) {
+        HMODULE m = LoadLibraryA("wl_quiet.dll");
+        int_fn f = m ? (int_fn)GetProcAddress(m, "wl_quiet_attached") : NULL;
+        if (f && f() == 1)
+            InterlockedIncrement(&good_calls);
+        if (m)
+            FreeLibrary(m);
+    }
+    return 0;
+}
+
+static void threads_at_once(void)
+{
+    HANDLE t[4];
+
+    for (int i = 0; i < 4; i++)
+        t[i] = CreateThread(NULL, 0, load_loop, NULL, 0, NULL);
+    WaitForMultipleObjects(4, t, TRUE, INFINITE);
+    for (int i = 0; i < 4; i++)
+        CloseHandle(t[i]);
+    printf("4 threads x 50 loads: %ld good calls, wl_quiet gone after: %d\n", good_calls,
+           GetModuleHandleA("wl_quiet.dll") == NULL);
+}
+
 static void side_by_side(void)
 {
     char self[MAX_PATH], dir[MAX_PATH], src[MAX_PATH];
@@ -169,6 +200,7 @@ int main(int argc, char **argv)
     err = GetLastError();
     printf("FreeLibrary(NULL): %d, error %lu\n", freed, err);
 
+    threads_at_once();
     side_by_side();
     return 0;
 }
