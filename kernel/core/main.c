@@ -166,7 +166,8 @@ static int64_t run_program(const char *cmdline)
     name[n] = '\0';
     /* faultinject= fails allocations only while a program runs, never during boot. */
     fault_inject_arm(true);
-    struct process *p = process_create(name, cmdline, err, sizeof err);
+    int why;
+    struct process *p = process_create(name, cmdline, err, sizeof err, &why);
     if (!p) {
         fault_inject_arm(false);
         pr_error("cannot start %s\n", err);

@@ -176,7 +176,7 @@ dormer_status_t sys_NtQueryVirtualMemory(const uint64_t *args)
         info.protect = r.state == VM_RESERVED ? 0 : page_from_prot(r.prot);
         if (r.state == VM_GUARD)
             info.protect |= PAGE_GUARD;
-        info.type = process_image_at(process_current(), addr) ? MEM_IMAGE : MEM_PRIVATE;
+        info.type = process_image_at(process_current(), addr, NULL) ? MEM_IMAGE : MEM_PRIVATE;
     }
     return status_from_errno(copy_to_user(uptr(args[1]), &info, sizeof info));
 }

@@ -17,7 +17,7 @@
 #include "sys_io.h"
 
 #define CMDLINE_MAX_USER 1023
-#define NAME_MAX_USER    63
+#define NAME_MAX_USER    255 /* a program path (IMAGE_PATH_MAX - 1) */
 
 /* Insert obj as a new handle and store it at user pointer out. */
 static dormer_status_t return_handle(struct kobject *obj, uint64_t out)
@@ -98,9 +98,11 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
     if (!handle_out_ok(out_handle) || copy_from_user(cmdline, uptr(cmdline_va), len) != 0)
         return STATUS_ACCESS_VIOLATION;
     cmdline[len] = '\0';
-    size_t n = 0;
-    while (cmdline[n] && cmdline[n] != ' ' && n < NAME_MAX_USER) {
-        name[n] = cmdline[n];
+    /* The program is the first word, or what the first pair of quotes holds. */
+    size_t n = 0, at = cmdline[0] == '"' ? 1 : 0;
+    char stop = at ? '"' : ' ';
+    while (cmdline[at + n] && cmdline[at + n] != stop && n < NAME_MAX_USER) {
+        name[n] = cmdline[at + n];
         n++;
     }
     name[n] = '\0';
@@ -119,14 +121,14 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
         err_console = true;
     else if (std_handles[2] == 0 && std_handles[1] == 0)
         err_console = process_current()->std_err_console;
-    struct process *child = process_create(name, cmdline, err, sizeof err);
+    int why = 0;
+    struct process *child = process_create(name, cmdline, err, sizeof err, &why);
     if (!child) {
         /* The reason, for whoever watches the console at loglevel=info (the caller gets
          * the status; Windows prints nothing). */
         pr_info("cannot start %s\n", err);
-        st = strstr(err, "file not found")       ? STATUS_OBJECT_NAME_NOT_FOUND
-             : strstr(err, "which is not there") ? STATUS_DLL_NOT_FOUND
-                                                 : STATUS_INVALID_IMAGE_FORMAT;
+        st = status_from_errno(why == K_ENOENT || why == K_ENODLL || why == K_ENOMEM
+                                   ? why : K_ENOEXEC);
         goto fail;
     }
     child->std_in = std[0]; /* the child's references, released when it ends */

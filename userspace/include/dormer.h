@@ -229,6 +229,43 @@ NTAPI_IMPORT __attribute__((noreturn)) void DormerExitProcess(uint32_t status);
 NTAPI_IMPORT int DormerDisableThreadCalls(uint64_t base);
 
 /*
+ * The loader at run time (LoadLibrary's kernel half). DmLoadImage maps `name` (a path,
+ * or a bare name looked for in `search`: ';'-separated directories, NULL for the
+ * process's default order) and the DLLs it needs that are not loaded yet; out says where
+ * and which loader entries it filled (abi/peb.h). STATUS_DLL_NOT_FOUND (it, or a DLL it
+ * imports, is not there), STATUS_INVALID_IMAGE_FORMAT, STATUS_NO_MEMORY. DmUnloadImage
+ * unmaps an image DmLoadImage loaded (STATUS_ACCESS_DENIED for one loaded with the
+ * program). ntdll's DormerLoadLibrary and DormerFreeLibrary wrap them with the loader
+ * lock, the reference counts and the entry points: call those.
+ */
+NTAPI_IMPORT dormer_status_t DmLoadImage(const char *name, uint64_t name_len,
+                                         const char *search, uint64_t search_len,
+                                         struct dormer_load_result *out);
+NTAPI_IMPORT dormer_status_t DmUnloadImage(uint64_t base);
+
+/*
+ * LdrLoadDll's part: the image's base in *base, after (for a new one) its DLLs' and its
+ * own TLS callbacks and DLL_PROCESS_ATTACH ran. flags: DORMER_LOAD_NO_ENTRY (Windows'
+ * DONT_RESOLVE_DLL_REFERENCES: the entry points are not called). Each successful call
+ * counts one reference. STATUS_DLL_INIT_FAILED when an entry point returned FALSE
+ * (everything this call loaded is unloaded again), or DmLoadImage's statuses.
+ */
+#define DORMER_LOAD_NO_ENTRY 1u
+NTAPI_IMPORT dormer_status_t DormerLoadLibrary(const char *name, const char *search,
+                                               uint32_t flags, uint64_t *base);
+/* One reference fewer; at the last, DLL_PROCESS_DETACH, then the same for the DLLs it
+ * alone kept, then unmapped. An image loaded with the program is never unloaded.
+ * STATUS_DLL_NOT_FOUND when no image starts at base. */
+NTAPI_IMPORT dormer_status_t DormerFreeLibrary(uint64_t base);
+/* Windows' loader lock calls (LdrLockLoaderLock's flags: 1 raise on errors, which
+ * Dormer answers with the status instead; 2 try only, *disposition 1 taken, 2 busy). */
+NTAPI_IMPORT dormer_status_t LdrLockLoaderLock(uint32_t flags, uint32_t *disposition,
+                                               uint64_t *cookie);
+NTAPI_IMPORT dormer_status_t LdrUnlockLoaderLock(uint32_t flags, uint64_t cookie);
+/* GetModuleHandleEx's count: one reference more, or (pin) never unloaded. */
+NTAPI_IMPORT dormer_status_t DormerAddRefLibrary(uint64_t base, int pin);
+
+/*
  * Issues system call `number` with arguments 1-4 (a5-a8 read from the stack are
  * whatever the caller left there). For tests of the dispatcher only: everything else
  * goes through the named stubs.
