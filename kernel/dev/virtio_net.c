@@ -10,6 +10,7 @@
 #include <dev/irq.h>
 #include <dev/netdev.h>
 #include <dev/pci.h>
+#include <dev/virtio_legacy.h>
 #include <dev/virtio_net.h>
 #include <dev/virtio_ring.h>
 #include <lib/errno.h>
@@ -19,23 +20,8 @@
 #include <mm/layout.h>
 #include <mm/pmm.h>
 
-#define VIRTIO_VENDOR           0x1AF4
 #define VIRTIO_NET_TRANSITIONAL 0x1000
-
-#define VIO_DEVICE_FEATURES 0x00
-#define VIO_GUEST_FEATURES  0x04
-#define VIO_QUEUE_PFN       0x08
-#define VIO_QUEUE_SIZE      0x0C
-#define VIO_QUEUE_SELECT    0x0E
-#define VIO_QUEUE_NOTIFY    0x10
-#define VIO_STATUS          0x12
-#define VIO_ISR             0x13
-#define VIO_NET_MAC         0x14
-
-#define VIO_STATUS_ACK       1
-#define VIO_STATUS_DRIVER    2
-#define VIO_STATUS_DRIVER_OK 4
-#define VIO_STATUS_FAILED    128
+#define VIO_NET_MAC VIO_DEVICE_CONFIG
 
 #define VIRTIO_NET_F_MAC (1u << 5)
 
@@ -200,21 +186,10 @@ static bool vnet_queue_setup(struct vnet *v, uint16_t n)
 
 static bool vnet_setup(struct vnet *v, const struct pci_device *pd, unsigned index)
 {
-    struct pci_bar bar;
-
     v->name[0] = 'e', v->name[1] = 'n', v->name[2] = (char)('0' + index), v->name[3] = 0;
-    if (pci_read_bar(pd, 0, &bar) != 0 || !bar.io || bar.base == 0 || bar.size < 0x20 ||
-        bar.base + bar.size > 0x10000) {
-        pr_warn("virtio-net: %02x:%02x.%u has no usable I/O BAR 0\n", pd->bus, pd->slot,
-                pd->func);
+    int64_t features = virtio_legacy_start(pd, v->name, &v->io);
+    if (features < 0)
         return false;
-    }
-    v->io = (uint16_t)bar.base;
-    pci_enable(pd);
-    pio_write8((uint16_t)(v->io + VIO_STATUS), 0); /* reset */
-    pio_write8((uint16_t)(v->io + VIO_STATUS), VIO_STATUS_ACK);
-    pio_write8((uint16_t)(v->io + VIO_STATUS), VIO_STATUS_ACK | VIO_STATUS_DRIVER);
-    uint32_t features = pio_read32((uint16_t)(v->io + VIO_DEVICE_FEATURES));
     uint32_t want = features & VIRTIO_NET_F_MAC;
     pio_write32((uint16_t)(v->io + VIO_GUEST_FEATURES), want);
     if (!(want & VIRTIO_NET_F_MAC)) {
