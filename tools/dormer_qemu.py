@@ -40,7 +40,7 @@ INPUT_READY = b'[serial input ready]'  # the kernel reads the serial line from h
 
 class Options:
     def __init__(self, accel='auto', mem=256, headless=False, build_dir='build', timeout=0.0,
-                 disk=None, disk_readonly=False):
+                 disk=None, disk_readonly=False, net='none', hostfwd=(), guestfwd=()):
         self.accel = accel
         self.mem = mem
         self.headless = headless
@@ -48,6 +48,9 @@ class Options:
         self.timeout = timeout
         self.disk = disk                  # a disk image for a virtio-blk drive, or None
         self.disk_readonly = disk_readonly
+        self.net = net                    # 'user': a virtio-net NIC on QEMU user networking
+        self.hostfwd = list(hostfwd)      # (host port, guest port) pairs, TCP, on 127.0.0.1
+        self.guestfwd = list(guestfwd)    # (guest address:port, host port) pairs to 127.0.0.1
 
 
 def kvm_usable():
@@ -76,12 +79,28 @@ def accel_args(accel):
     return accel, ['-accel', 'tcg', '-cpu', 'max']
 
 
+def net_args(opts):
+    """QEMU user networking that no packet leaves: restrict=on isolates the guest from
+    the host's network; it reaches host services only through guestfwd (to 127.0.0.1),
+    and the host reaches it only through hostfwd (bound to 127.0.0.1). No option ROM, so
+    the NIC costs a boot nothing."""
+    if getattr(opts, 'net', 'none') != 'user':
+        return []
+    netdev = 'user,id=n0,restrict=on'
+    for host, guest in getattr(opts, 'hostfwd', ()):
+        netdev += ',hostfwd=tcp:127.0.0.1:%d-:%d' % (host, guest)
+    for guest, host in getattr(opts, 'guestfwd', ()):
+        netdev += ',guestfwd=tcp:%s-tcp:127.0.0.1:%d' % (guest, host)
+    return ['-netdev', netdev, '-device', 'virtio-net-pci,netdev=n0,romfile=']
+
+
 def base_command(iso, opts):
     accel, args = accel_args(opts.accel)
     cmd = ['qemu-system-x86_64', '-m', str(opts.mem), '-cdrom', iso, '-boot', 'd',
            '-no-reboot'] + args + DEBUG_EXIT
     if getattr(opts, 'disk', None):
         cmd += dormer_disk.drive_args(opts.disk, getattr(opts, 'disk_readonly', False))
+    cmd += net_args(opts)
     return accel, cmd
 
 

@@ -377,11 +377,16 @@ KTEST_BOOTS = {'ktest': None, 'ktest@32M': 32, 'ktest@6G': 6144}
 MODULES = []  # programs and DLLs for every test ISO (set by main)
 
 
+# Boots with a virtio-net NIC on QEMU user networking (restrict=on); the others have none.
+NET_BOOTS = ('utest',)
+
+
 def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     iso = os.path.join(work, name.replace('/', '_') + '.iso')
     dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline, modules=MODULES)
-    if mem:
-        qemu = dormer_qemu.Options(qemu.accel, mem, True, qemu.build_dir, qemu.timeout)
+    if mem or name in NET_BOOTS:
+        qemu = dormer_qemu.Options(qemu.accel, mem or qemu.mem, True, qemu.build_dir,
+                                   qemu.timeout, net='user' if name in NET_BOOTS else 'none')
     return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT, script)
 
 
@@ -435,7 +440,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
     for name in KTEST_BOOTS:
         cases.append((name, 'ktest=all loglevel=warn', None, None, ()))
     cases += [(n, c, st, p, ()) for n, (c, st, p) in USER_BOOTS.items()]
-    cases.append(('utest', 'utest=all utest_skip=%s loglevel=warn' % USER_SKIP, None, None, ()))
+    # The utest boot also checks the network first (DHCP, pings: see check_network).
+    cases.append(('utest', 'utest=all utest_skip=%s loglevel=warn netcheck=%s'
+                  % (USER_SKIP, NET_PEER), None, None, ()))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for name, cmdline, status, patterns, script in cases:
             jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script,
@@ -502,10 +509,31 @@ def compare_stock_output(prog, body):
     return 'output differs from %s.expected:\n%s' % (prog[:-4], '\n'.join(list(diff)[:40]))
 
 
+NET_PEER = '10.0.2.2'  # QEMU user networking's host side, which answers ICMP echo
+
+
+def check_network(text, results):
+    """The NET lines of net_boot_check in the utest boot: DHCP bound QEMU's 10.0.2.15,
+    every ping was answered, and the NIC dropped nothing."""
+    m = re.search(r'^NET dhcp (\S+) (\S+)$', text, re.M)
+    results.record('net/dhcp_bound', bool(m) and m.group(1) == 'bound' and
+                   m.group(2) == '10.0.2.15', m.group(0) if m else 'no NET dhcp line')
+    for what in ('loopback', 'self', 'peer'):
+        m = re.search(r'^NET ping %s (\S+) replies=(\d+)/(\d+)' % what, text, re.M)
+        results.record('net/ping_' + what, bool(m) and m.group(2) == m.group(3),
+                       m.group(0) if m else 'no NET ping %s line' % what)
+    m = re.search(r'^NET counters en0 rx=(\d+) rx_dropped=(\d+) tx=(\d+) tx_dropped=(\d+)',
+                  text, re.M)
+    results.record('net/virtio_net_counters', bool(m) and int(m.group(1)) > 0 and
+                   m.group(2) == '0' and int(m.group(3)) > 0 and m.group(4) == '0',
+                   m.group(0) if m else 'no NET counters line')
+
+
 def check_user_tests(status, output, results):
     """The utest=all boot: each program's exit status, its own checks, the kill
     report of the faulting ones, and the frame counts around it all."""
     text = ANSI_ESCAPE.sub('', output.decode(errors='replace')).replace('\r', '')
+    check_network(text, results)
     seen = 0
     for m in re.finditer(r'^UTEST BEGIN (\S+)\n(.*?)^UTEST END \1 status=0x([0-9A-F]+)$',
                          text, re.M | re.S):

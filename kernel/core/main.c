@@ -28,6 +28,7 @@
 #include <mm/layout.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
+#include <net/net.h>
 #include <proc/process.h>
 #include <proc/sched.h>
 #include <abi/types.h>
@@ -294,6 +295,9 @@ void kmain(uint32_t magic, uint32_t info_pa)
     time_start_scheduler_ticks();
     bootfs_init(&boot_info);
     fs_init();
+    net_init();
+    if (cmdline_get("netcheck"))
+        net_boot_check(cmdline_get("netcheck"));
     loader_set_force_relocate(cmdline_flag("loader_relocate"));
     if (cmdline_get("utest")) {
         run_user_tests();
