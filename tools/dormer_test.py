@@ -170,6 +170,8 @@ BOOT_ABSENT = {
     'boot/shell_ctrl_c': r'(?m)^never|tick 1000 of',
     'boot/shell_redirect': r'PANIC|\[ERROR\]',
     'boot/shell_builtins': r'PANIC|\[ERROR\]',
+    'boot/shell_cmd': r'PANIC|\[ERROR\]|ECHO is on',
+    'boot/shell_tab': r'PANIC|\[ERROR\]',
 }
 # User programs: expected exit status of each t_*/f_* program in the utest=all boot
 # (t_* default to 0), and what a killed program's report must show.
@@ -268,7 +270,8 @@ BOOT_SCRIPTS = {
     'boot/shell': ('', 7,
                    [r'Dormer shell, started [\d.]+ ms after the kernel', r'C:\\>',
                     r'Built-in commands:', r'argv\[2\] = "b"',
-                    r'nosuch: no such program or command',
+                    r"'nosuch' is not recognized as an internal or external command,",
+                    r'operable program or batch file\.',
                     r'\d+\s+hello\.exe', r'\d+ files, \d+ bytes',
                     r'pid  parent threads', r'\d+\s+0\s+1\s+\d+\s+running\s+shell\.exe',
                     r'memory: \d+ frames of 4 KiB, \d+ free, \d+ used \(\d+ shared by images\)',
@@ -320,6 +323,43 @@ BOOT_SCRIPTS = {
                               'upper both 2>&1 | upper\recho echoed through a pipe | upper\r'
                               'w_hello > w.txt\rtype w.txt\rdir > list.txt\rtype list.txt\r'
                               'exit\r')]),
+    # cmd's forms: the name touching its argument (cd.., cd\\, echo., dir/b), the drive
+    # alone (C:, and a missing D:), cd /d and cd X:, the spelling of the file system in
+    # the prompt, md of a path whose parents are missing, a built-in's errors through 2>
+    # and 2>&1, an unknown program's message into 2>, del's full path, set's list and
+    # %NAME%, exit N.
+    'boot/shell_cmd': ('', 9,
+                       [r'C:\\>md deep\\er\\est', r'C:\\>cd deep\\er\\est',
+                        r'C:\\deep\\er\\est>cd\.\.', r'C:\\deep\\er>cd\\',
+                        r'C:\\>echo\.\r?\n\r?\nC:\\>', r'(?m)^dotted text',
+                        r'C:\\>dir/b deep', r'(?m)^er\r?$', r'C:\\>C:',
+                        r'C:\\>D:', r'The system cannot find the drive specified\.',
+                        r'C:\\>cd /d C:\\windows\\system32', r'C:\\Windows\\System32>cd C:',
+                        r'(?m)^C:\\Windows\\System32\r?$', r'C:\\Windows\\System32>cd \\',
+                        r'C:\\>type err\.txt', r'(?m)^File Not Found',
+                        r'C:\\>type both\.txt', r'(?m)^The system cannot find the file specified\.',
+                        r'C:\\>type prog\.txt', r"'nosuch' is not recognized",
+                        r'Could Not Find C:\\deep\\gone\.txt',
+                        r'(?m)^ONE=1\r?\nONETWO=12', r'(?m)^1-12-%NOPE%',
+                        r'Invalid switch - "q"\.',
+                        r'process shell\.exe \(pid 1\) exited with status 0x00000009'],
+                       [('C:\\>', 'md deep\\er\\est\rcd deep\\er\\est\rcd..\rcd\\\r'
+                         'echo.\recho.dotted text\rdir/b deep\rC:\rD:\r'
+                         'cd /d C:\\windows\\system32\rcd C:\rcd \\\r'
+                         'dir nosuch.txt 2> err.txt\rtype err.txt\r'
+                         'type nosuch.txt > both.txt 2>&1\rtype both.txt\r'
+                         'nosuch 2> prog.txt\rtype prog.txt\rdel deep\\gone.txt\r'
+                         'set ONE=1\rset ONETWO=12\rset ONE\recho %ONE%-%ONETWO%-%NOPE%\r'
+                         'dir /q\rexit 9\r')]),
+    # Tab cycles through the matches in alphabetical order (Shift+Tab back), as cmd:
+    # tab-b.txt, tab-a.txt and tab-c.txt made in that order; a directory for cd only.
+    'boot/shell_tab': ('', 0,
+                       [r'(?m)^cycled tab-c\.txt', r'(?m)^back tab-a\.txt',
+                        r'C:\\tabdir2>',
+                        r'process shell\.exe \(pid 1\) exited with status 0x00000000'],
+                       [('C:\\>', 'echo b > tab-b.txt\recho a > tab-a.txt\recho c > tab-c.txt\r'
+                         'mkdir tabdir2\recho cycled tab-\t\t\t\r'
+                         'echo back tab-\t\t\x1b[Z\rcd tab\t\rcd \\\rexit\r')]),
     # The line editor: left, home, delete, end, backspace; history (up, down) and Tab
     # completion of a file, a directory and a program.
     'boot/shell_editing': ('', 0,

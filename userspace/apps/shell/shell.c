@@ -106,13 +106,11 @@ static int open_redirections(struct shell_command *c, dormer_handle_t h[3])
 {
     const uint32_t share = DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE;
     dormer_status_t st = STATUS_SUCCESS;
-    const char *bad = NULL;
 
     h[0] = h[1] = h[2] = 0;
     if (c->in_path) {
         st = sh_open(&h[0], c->in_path, DORMER_GENERIC_READ, share, DORMER_FILE_OPEN,
                      DORMER_FILE_NON_DIRECTORY_FILE);
-        bad = c->in_path;
     }
     for (int i = 1; i < 3 && NT_SUCCESS(st); i++) {
         const char *path = i == 1 ? c->out_path : c->err_path;
@@ -125,11 +123,10 @@ static int open_redirections(struct shell_command *c, dormer_handle_t h[3])
                             : DORMER_GENERIC_WRITE,
                      share, append ? DORMER_FILE_OPEN_IF : DORMER_FILE_OVERWRITE_IF,
                      DORMER_FILE_NON_DIRECTORY_FILE);
-        bad = path;
     }
     if (NT_SUCCESS(st))
         return 0;
-    uprintf("%s: %s\n", bad, sh_status_text(st));
+    sh_error("%s\n", sh_status_text(st));
     for (int i = 0; i < 3; i++)
         if (h[i])
             NtClose(h[i]);
@@ -154,6 +151,12 @@ static void close_handle(dormer_handle_t *h)
     *h = 0;
 }
 
+/* Where the shell writes s's errors: its 2> file or 2>&1's handle, else its own. */
+static dormer_handle_t stage_error(const struct stage *s)
+{
+    return s->std[2] == DORMER_STD_CONSOLE ? 0 : s->std[2];
+}
+
 /* Starts stage s (a program); 0, or 1 after reporting why not. */
 static int start_program(struct stage *s, struct shell_command *c)
 {
@@ -162,18 +165,15 @@ static int start_program(struct stage *s, struct shell_command *c)
 
     switch (find_program(word, s->exe, sizeof s->exe)) {
     case FOUND_NOWHERE:
-        uprintf("%s: no such program or command (try help)\n", word);
-        return 1;
+        return sh_error("'%s' is not recognized as an internal or external command,\n"
+                        "operable program or batch file.\n", word);
     case FOUND_ELSEWHERE:
-        uprintf("%s: programs start only from C:\\Windows\\System32\n", word);
-        return 1;
+        return sh_error("%s: programs start only from C:\\Windows\\System32\n", word);
     case FOUND_SYSTEM32:
         break;
     }
-    if (!build_cmdline(s->exe, c, s->first, cmdline, sizeof cmdline)) {
-        uprintf("%s: the command line is too long\n", word);
-        return 1;
-    }
+    if (!build_cmdline(s->exe, c, s->first, cmdline, sizeof cmdline))
+        return sh_error("%s: the command line is too long\n", word);
     /* stderr: a 2> file, the output for 2>&1, else the console (cmd keeps error
      * output on the screen when only the output is redirected). */
     dormer_handle_t err = s->std[2] ? s->std[2] : DORMER_STD_CONSOLE;
@@ -181,8 +181,7 @@ static int start_program(struct stage *s, struct shell_command *c)
                                             s->std[1], err);
     if (!NT_SUCCESS(st)) {
         s->process = 0;
-        uprintf("%s: cannot start it (0x%08x)\n", s->exe, (uint32_t)st);
-        return 1;
+        return sh_error("%s: cannot start it (0x%08x)\n", s->exe, (uint32_t)st);
     }
     return 0;
 }
@@ -275,9 +274,13 @@ static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
     }
     /* Then the programs, all at once, so a pipeline's readers run while it writes. */
     uint64_t t0 = uptime_us();
-    for (int i = 0; i < count && !failed; i++)
-        if (!stages[i].builtin)
-            failed |= start_program(&stages[i], &pl->cmds[i]);
+    for (int i = 0; i < count && !failed; i++) {
+        if (stages[i].builtin)
+            continue;
+        sh_err = stage_error(&stages[i]);
+        failed |= start_program(&stages[i], &pl->cmds[i]);
+        sh_err = 0;
+    }
     /* The built-ins in order, each writing to its stage's output; closing that
      * output (below) ends the input of the next stage. */
     for (int i = 0; i < count && !failed; i++) {
@@ -285,8 +288,9 @@ static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
         if (!s->builtin)
             continue;
         sh_out = s->std[1];
+        sh_err = stage_error(s);
         status = s->builtin(&pl->cmds[i], ctx);
-        sh_out = 0;
+        sh_out = sh_err = 0;
         if (s->std[1] == pipe_write[i])
             close_handle(&pipe_write[i]);
     }
