@@ -19,6 +19,7 @@
 #include "sys_io.h"
 
 #define BOUNCE_MAX (64 * 1024)
+#define UPATH_SMALL 64 /* units of a path copied in on the stack */
 
 /* What a DmCreateFile handle names. */
 struct file_obj {
@@ -57,13 +58,17 @@ struct upath {
  * path_normalize's errors. */
 static int upath_get(uptr_t src, uint64_t chars, struct upath *out)
 {
+    uint16_t small[UPATH_SMALL];
+
     if (chars == 0 || chars > PATH_MAX_CHARS)
         return K_EBADNAME;
-    uint16_t *raw = kmalloc(chars * sizeof *raw);
+    /* Most paths are short: those are copied in on the stack, not the heap. */
+    uint16_t *raw = chars <= UPATH_SMALL ? small : kmalloc(chars * sizeof *raw);
     if (!raw)
         return K_ENOMEM;
     if (copy_from_user(raw, src, chars * sizeof *raw) != 0) {
-        kfree(raw);
+        if (raw != small)
+            kfree(raw);
         return K_EFAULT;
     }
     struct vfs_cwd *c = cwd_get(process_current());
@@ -76,7 +81,8 @@ static int upath_get(uptr_t src, uint64_t chars, struct upath *out)
     long n = out->path ? path_normalize(raw, chars, cwd, cwd_len, out->path, cap, &out->dir_only)
                        : K_ENOMEM;
     vfs_cwd_drop(c);
-    kfree(raw);
+    if (raw != small)
+        kfree(raw);
     if (n < 0) {
         kfree(out->path);
         out->path = NULL;
@@ -543,30 +549,26 @@ static int emit_info(void *ctx, const struct vfs_dirent *e)
 {
     struct entry_sink *s = ctx;
     size_t need = offsetof(struct dormer_dir_info, name) + e->name_len * sizeof(uint16_t);
-    size_t at = (s->used + 7) & ~(size_t)7;
+    size_t size = (need + 7) & ~(size_t)7; /* records stay 8-byte aligned */
 
-    if (at > s->cap || need > s->cap - at)
+    if (size > s->cap - s->used)
         return -1;
-    struct dormer_dir_info *d = (struct dormer_dir_info *)(s->buf + at);
-    d->next = 0;
-    d->attributes = e->st.attributes;
-    d->creation = e->st.creation;
-    d->last_access = e->st.last_access;
-    d->last_write = e->st.last_write;
-    d->size = e->st.size;
-    d->name_chars = (uint16_t)e->name_len;
+    struct dormer_dir_info *d = (struct dormer_dir_info *)(s->buf + s->used);
+    *(uint64_t *)(s->buf + s->used + size - 8) = 0; /* the padding after the name */
+    *d = (struct dormer_dir_info){ .attributes = e->st.attributes,
+                                   .creation = e->st.creation,
+                                   .last_access = e->st.last_access,
+                                   .last_write = e->st.last_write,
+                                   .size = e->st.size,
+                                   .name_chars = (uint16_t)e->name_len };
     size_t n = 0;
     for (; n < sizeof d->short_name / 2 && e->short_name[n]; n++)
         d->short_name[n] = (uint8_t)e->short_name[n];
     d->short_chars = (uint16_t)n;
-    for (; n < sizeof d->short_name / 2; n++)
-        d->short_name[n] = 0;
     memcpy(d->name, e->name, e->name_len * sizeof(uint16_t));
     if (s->last)
         s->last->next = (uint32_t)((uint8_t *)d - (uint8_t *)s->last);
-    while (at > s->used) /* the alignment gap before d */
-        s->buf[s->used++] = 0;
-    s->used = at + need;
+    s->used += size;
     s->last = d;
     return 1;
 }
@@ -606,7 +608,7 @@ dormer_status_t sys_DmQueryDirectoryEntries(const uint64_t *args)
     st = get_pattern(q.pattern, plen, pattern);
     if (st != STATUS_SUCCESS)
         goto out;
-    sink.cap = size < BOUNCE_MAX ? (size_t)size : BOUNCE_MAX;
+    sink.cap = (size < BOUNCE_MAX ? (size_t)size : BOUNCE_MAX) & ~(size_t)7;
     sink.buf = kmalloc(sink.cap);
     e = kmalloc(sizeof *e);
     if (!sink.buf || !e) {
