@@ -183,6 +183,15 @@ NTAPI_IMPORT dormer_status_t DmQueryDirectoryFile(dormer_handle_t directory,
                                                   struct dormer_find_data *out,
                                                   const uint16_t *pattern,
                                                   uint64_t pattern_chars, uint64_t restart);
+/* As many of the next entries as fit in buf (size bytes), chained struct dormer_dir_info
+ * records, in one call: what DmQueryDirectoryFile returns one at a time. q NULL: all
+ * entries, continuing; q->flags DORMER_DIR_RESTART: from the first. STATUS_NO_MORE_FILES,
+ * STATUS_NO_SUCH_FILE as there; STATUS_BUFFER_TOO_SMALL when the next entry does not fit
+ * (nothing written; DORMER_DIR_INFO_MAX bytes always fit one); STATUS_INFO_LENGTH_MISMATCH
+ * below sizeof(struct dormer_dir_info). */
+NTAPI_IMPORT dormer_status_t DmQueryDirectoryEntries(dormer_handle_t directory, void *buf,
+                                                     uint64_t size,
+                                                     const struct dormer_dir_query *q);
 /* Needs write access (pipe write ends: always succeeds). */
 NTAPI_IMPORT dormer_status_t DmFlushBuffersFile(dormer_handle_t handle);
 /* A second handle to the same object (for a file: the same position). */
