@@ -102,7 +102,7 @@ static dormer_status_t tls_thread_init(void)
 
     if (tls_count == 0)
         return STATUS_SUCCESS;
-    dormer_status_t st = NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    dormer_status_t st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                  PAGE_READWRITE);
     if (!NT_SUCCESS(st))
         return st;
@@ -126,7 +126,7 @@ static void tls_thread_free(void)
     if (!base)
         return;
     DormerGetTeb()->thread_local_storage = 0;
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
 }
 
 /* "ntdll: initialization of NAME failed ..." on the console (the name is UTF-16). */
@@ -140,7 +140,7 @@ static void report_init_failure(const struct dormer_ldr_entry *e)
         line[n++] = e->name[i] < 0x80 ? (char)e->name[i] : '?';
     for (int i = 0; tail[i] && n + 1 < sizeof line; i++)
         line[n++] = tail[i];
-    NtWriteConsole(line, n);
+    DmWriteConsole(line, n);
 }
 
 /*
@@ -213,7 +213,7 @@ static void notify_threads(uint32_t reason)
 void ntdll_thread_attach(void)
 {
     if (!NT_SUCCESS(tls_thread_init()))
-        NtExitThread((uint32_t)STATUS_NO_MEMORY);
+        DmExitThread((uint32_t)STATUS_NO_MEMORY);
     notify_threads(DLL_THREAD_ATTACH);
 }
 
@@ -222,7 +222,7 @@ __declspec(dllexport) void DormerExitThread(uint32_t status)
     if (!__atomic_load_n(&process_detaching, __ATOMIC_ACQUIRE))
         notify_threads(DLL_THREAD_DETACH);
     tls_thread_free();
-    NtExitThread(status);
+    DmExitThread(status);
     __builtin_trap();
 }
 
