@@ -64,7 +64,7 @@ static dormer_status_t write_console(struct kobject *out, uptr_t buf, uint64_t l
     return STATUS_SUCCESS;
 }
 
-dormer_status_t sys_NtWriteConsole(const uint64_t *args)
+dormer_status_t sys_DmWriteConsole(const uint64_t *args)
 {
     return write_console(process_current()->std_out, uptr(args[0]), args[1]);
 }
@@ -166,7 +166,7 @@ static dormer_status_t read_console(const uint64_t *args, bool raw)
     return read_status(n);
 }
 
-dormer_status_t sys_NtReadConsole(const uint64_t *args)
+dormer_status_t sys_DmReadConsole(const uint64_t *args)
 {
     return read_console(args, false);
 }

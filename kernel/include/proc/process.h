@@ -51,7 +51,7 @@ struct thread {
     struct list_node proc_node;  /* in process->threads */
     struct list_node zombie_node;
     struct vmm_space *space_active; /* the user space this thread runs with */
-    uint64_t wait_key;           /* NtWaitOnAddress: the address waited on */
+    uint64_t wait_key;           /* DmWaitOnAddress: the address waited on */
     dormer_status_t exit_status;
     /* user threads */
     uint64_t teb, user_entry, user_stack, user_arg;
@@ -186,7 +186,7 @@ static inline bool sched_exit_work_pending(void)
     return sched_need_resched || thread_current()->terminate;
 }
 
-/* Every process, for NtQuerySystemProcesses: calls fn for each (sched_lock held). */
+/* Every process, for DmQuerySystemProcesses: calls fn for each (sched_lock held). */
 void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
 
 /* The running thread's process (NULL for kernel threads). */

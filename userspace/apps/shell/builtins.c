@@ -45,7 +45,7 @@ static int cmd_ls(struct shell_command *c, struct sh_context *ctx)
     uint64_t i = 0, bytes = 0;
 
     (void)c, (void)ctx;
-    while (NtQueryDirectoryFile(i, &e, sizeof e) == STATUS_SUCCESS) {
+    while (DmQueryBootDirectory(i, &e, sizeof e) == STATUS_SUCCESS) {
         sh_printf("  %8llu  %s\n", (unsigned long long)e.size, e.name);
         bytes += e.size;
         i++;
@@ -58,7 +58,7 @@ static int cmd_ps(struct shell_command *c, struct sh_context *ctx)
 {
     static struct dormer_process_info list[MAX_PROCS];
     uint64_t total = 0;
-    dormer_status_t st = NtQuerySystemProcesses(list, MAX_PROCS, &total);
+    dormer_status_t st = DmQuerySystemProcesses(list, MAX_PROCS, &total);
 
     (void)c, (void)ctx;
     if (!NT_SUCCESS(st) && st != STATUS_INFO_LENGTH_MISMATCH)
@@ -77,7 +77,7 @@ static int cmd_ps(struct shell_command *c, struct sh_context *ctx)
 static int cmd_mem(struct shell_command *c, struct sh_context *ctx)
 {
     struct dormer_memory_counters m;
-    dormer_status_t st = NtQuerySystemInformation(DORMER_INFO_MEMORY, &m, sizeof m);
+    dormer_status_t st = DmQuerySystemInformation(DORMER_INFO_MEMORY, &m, sizeof m);
 
     (void)c, (void)ctx;
     if (!NT_SUCCESS(st))

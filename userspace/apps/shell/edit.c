@@ -42,7 +42,7 @@ struct editor {
 static void out(const char *s, size_t n)
 {
     if (n)
-        NtWriteConsole(s, n);
+        DmWriteConsole(s, n);
 }
 
 static void out_str(const char *s)

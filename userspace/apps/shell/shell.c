@@ -19,7 +19,7 @@ static uint64_t uptime_us(void)
 {
     uint64_t ns = 0;
 
-    NtQuerySystemTime(&ns);
+    DmQueryUptime(&ns);
     return ns / 1000;
 }
 
@@ -200,7 +200,7 @@ static int32_t wait_programs(struct stage *stages, int count, bool timed, uint64
     if (n == 0)
         return 0;
     DmSetConsoleForeground(procs, (uint64_t)n);
-    dormer_status_t st = NtWaitForMultipleObjects((uint64_t)n, procs, 1, DORMER_INFINITE);
+    dormer_status_t st = DmWaitForMultipleObjects((uint64_t)n, procs, 1, DORMER_INFINITE);
     DmSetConsoleForeground(NULL, 0);
     uint64_t t1 = uptime_us();
     bool interrupted = false;
@@ -212,7 +212,7 @@ static int32_t wait_programs(struct stage *stages, int count, bool timed, uint64
         if (st != STATUS_WAIT_0)
             uprintf("%s: wait failed (0x%08x)\n", s->exe, (uint32_t)st);
         else
-            NtQueryExitStatus(s->process, &status);
+            DmQueryExitStatus(s->process, &status);
         if (status == (int32_t)STATUS_CONTROL_C_EXIT)
             interrupted = true;
         else if (status != 0)
@@ -241,7 +241,7 @@ static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
 
     memset(stages, 0, sizeof stages);
     for (int i = 0; i + 1 < count; i++) {
-        if (!NT_SUCCESS(NtCreatePipe(&pipe_read[i], &pipe_write[i]))) {
+        if (!NT_SUCCESS(DmCreatePipe(&pipe_read[i], &pipe_write[i]))) {
             uprintf("cannot create a pipe\n");
             failed = 1;
             count = i + 1;

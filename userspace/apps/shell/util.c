@@ -19,7 +19,7 @@ dormer_status_t sh_write(const void *buf, uint64_t len)
     if (len == 0)
         return STATUS_SUCCESS;
     if (!sh_out)
-        return NtWriteConsole(buf, len);
+        return DmWriteConsole(buf, len);
     return DmWriteFile(sh_out, buf, len, NULL, &done);
 }
 

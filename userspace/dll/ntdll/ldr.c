@@ -114,7 +114,7 @@ void ntdll_tls_add_image(struct dormer_ldr_entry *e)
         return;
     uint64_t bytes = dir->end - dir->start, size = bytes + dir->zero_fill, base = 0;
     uint64_t *slots = (uint64_t *)(uintptr_t)DormerGetTeb()->thread_local_storage;
-    if (slots && NT_SUCCESS(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    if (slots && NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                     PAGE_READWRITE))) {
         ntdll_memcpy((void *)(uintptr_t)base, (const void *)(uintptr_t)dir->start, bytes);
         slots[i] = base;
@@ -149,7 +149,7 @@ static dormer_status_t tls_thread_init(void)
 
     ntdll_loader_lock();
     size = tls_block_bytes;
-    dormer_status_t st = NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    dormer_status_t st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                  PAGE_READWRITE);
     if (!NT_SUCCESS(st)) {
         ntdll_loader_unlock();
@@ -178,7 +178,7 @@ static void tls_thread_free(void)
     if (!base)
         return;
     DormerGetTeb()->thread_local_storage = 0;
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
 }
 
 /* "ntdll: initialization of NAME failed ..." on the console (the name is UTF-16). */
@@ -192,7 +192,7 @@ static void report_init_failure(const struct dormer_ldr_entry *e)
         line[n++] = e->name[i] < 0x80 ? (char)e->name[i] : '?';
     for (int i = 0; tail[i] && n + 1 < sizeof line; i++)
         line[n++] = tail[i];
-    NtWriteConsole(line, n);
+    DmWriteConsole(line, n);
 }
 
 /*
@@ -269,7 +269,7 @@ static void notify_threads(uint32_t reason)
 void ntdll_thread_attach(void)
 {
     if (!NT_SUCCESS(tls_thread_init()))
-        NtExitThread((uint32_t)STATUS_NO_MEMORY);
+        DmExitThread((uint32_t)STATUS_NO_MEMORY);
     notify_threads(DLL_THREAD_ATTACH);
 }
 
@@ -278,7 +278,7 @@ __declspec(dllexport) void DormerExitThread(uint32_t status)
     if (!__atomic_load_n(&process_detaching, __ATOMIC_ACQUIRE))
         notify_threads(DLL_THREAD_DETACH);
     tls_thread_free();
-    NtExitThread(status);
+    DmExitThread(status);
     __builtin_trap();
 }
 

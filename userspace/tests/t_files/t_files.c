@@ -700,7 +700,7 @@ static void test_current_directory(void)
     int32_t status = -1;
     if (DormerSpawn("t_files.exe cwdchild", 0, &child) == STATUS_SUCCESS) {
         DormerWait(child, 30000);
-        NtQueryExitStatus(child, &status);
+        DmQueryExitStatus(child, &status);
         NtClose(child);
     }
     CHECK(status == 0, "child_inherits_cwd");
@@ -764,9 +764,9 @@ static void test_bad_pointers(void)
 
     /* An address that was committed and then released: unmapped. */
     uint64_t base = 0, size = 4096;
-    NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     size = 0;
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
     void *gone = (void *)(uintptr_t)base;
 
     CHECK_STATUS(DmCreateFile(NULL, w, n, &a), STATUS_ACCESS_VIOLATION, "create_null_handle");
@@ -833,8 +833,8 @@ static void test_system32(void)
                  STATUS_SUCCESS, "system32_open");
     CHECK_STATUS(DmReadFile(h, mz, 2, NULL, &done), STATUS_SUCCESS, "system32_read");
     CHECK(done == 2 && mz[0] == 'M' && mz[1] == 'Z', "system32_is_pe");
-    NtOpenFile(&boot, "hello.exe", 9);
-    NtQueryInformationFile(boot, &fi, sizeof fi);
+    DmOpenBootFile(&boot, "hello.exe", 9);
+    DmQueryBootFile(boot, &fi, sizeof fi);
     NtClose(boot);
     CHECK(size_of(h) == fi.size, "system32_same_size_as_boot_file");
     struct dormer_file_basic b;
@@ -882,7 +882,7 @@ static void test_pipes(void)
     uint64_t done = 0;
     struct dormer_file_type t = { 0, 0 };
 
-    NtCreatePipe(&r, &w);
+    DmCreatePipe(&r, &w);
     CHECK_STATUS(DmWriteFile(w, "pipe", 4, NULL, &done), STATUS_SUCCESS, "pipe_write");
     CHECK_STATUS(DmReadFile(r, buf, sizeof buf, NULL, &done), STATUS_SUCCESS, "pipe_read");
     CHECK(done == 4 && memcmp(buf, "pipe", 4) == 0, "pipe_data");
@@ -900,7 +900,7 @@ static uint64_t free_frames(void)
     struct dormer_memory_counters c;
 
     memset(&c, 0, sizeof c);
-    NtQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof c);
+    DmQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof c);
     return c.free_frames;
 }
 
@@ -972,7 +972,7 @@ static void test_exit_closes_files(void)
     open_file("C:\\t_files\\held.txt", RW, DORMER_FILE_CREATE, NULL);
     if (DormerSpawn("t_files.exe holdopen", 0, &child) == STATUS_SUCCESS) {
         DormerWait(child, 30000);
-        NtQueryExitStatus(child, &status);
+        DmQueryExitStatus(child, &status);
         NtClose(child);
     }
     CHECK(status == 0, "child_held_files");

@@ -28,13 +28,13 @@ static void test_child_output(void)
     dormer_status_t st = STATUS_SUCCESS;
     uint64_t total = 0, n = 0;
 
-    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe");
+    CHECK_STATUS(DmCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe");
     CHECK_STATUS(DormerSpawn("t_child.exe print", w, &child), STATUS_SUCCESS,
                  "spawn_child_into_pipe");
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_parent_write_end");
     while (total < sizeof(child_text) - 1) {
         n = 0;
-        st = NtReadFile(r, child_text + total, sizeof(child_text) - 1 - total, &n);
+        st = DmReadBootFile(r, child_text + total, sizeof(child_text) - 1 - total, &n);
         if (st != STATUS_SUCCESS || n == 0 || n > sizeof(child_text) - 1 - total)
             break;
         total += n;
@@ -48,7 +48,7 @@ static void test_child_output(void)
                "got \"%.60s\"", child_text);
     CHECK_STATUS(DormerWait(child, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "child_ends");
     CHECK(threads_exit_status(child) == 0, "child_status");
-    CHECK_STATUS(NtReadFile(r, in_buf, 1, &n), STATUS_PIPE_BROKEN, "stays_broken");
+    CHECK_STATUS(DmReadBootFile(r, in_buf, 1, &n), STATUS_PIPE_BROKEN, "stays_broken");
     NtClose(child);
     NtClose(r);
 }
@@ -58,7 +58,7 @@ static dormer_status_t write_all(dormer_handle_t w, const uint8_t *buf, uint64_t
 {
     while (len) {
         uint64_t n = 0;
-        dormer_status_t st = NtWriteFile(w, buf, len, &n);
+        dormer_status_t st = DmWritePipe(w, buf, len, &n);
 
         if (st != STATUS_SUCCESS)
             return st;
@@ -107,14 +107,14 @@ static void test_stream(void)
     dormer_status_t st = STATUS_SUCCESS;
     uint64_t got = 0, n = 0, bad_at = ~0ull, reads = 0;
 
-    CHECK_STATUS(NtCreatePipe(&r, &stream_w), STATUS_SUCCESS, "create_stream_pipe");
+    CHECK_STATUS(DmCreatePipe(&r, &stream_w), STATUS_SUCCESS, "create_stream_pipe");
     CHECK_STATUS(DormerCreateThread(&h, stream_writer, 0, 0), STATUS_SUCCESS,
                  "create_writer_thread");
     /* Let the writer fill the pipe and block before the first read. */
-    NtDelayExecution(50);
+    DmDelayExecution(50);
     for (;;) {
         n = 0;
-        st = NtReadFile(r, in_buf, sizeof(in_buf), &n);
+        st = DmReadBootFile(r, in_buf, sizeof(in_buf), &n);
         if (st != STATUS_SUCCESS || n == 0 || n > sizeof(in_buf))
             break;
         reads++;
@@ -155,7 +155,7 @@ static uint8_t shared_out[4096];
 static uint32_t shared_reader(uint64_t arg)
 {
     uint64_t base = 0, size = SHARED_PAGES * 4096ull, page = 0, n, len = 97 - arg * 13;
-    dormer_status_t st = NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    dormer_status_t st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                  PAGE_READWRITE);
 
     if (st != STATUS_SUCCESS)
@@ -163,14 +163,14 @@ static uint32_t shared_reader(uint64_t arg)
     for (;;) {
         uint8_t *buf = (uint8_t *)(base + (page++ % SHARED_PAGES) * 4096 + 4096 - 8);
         n = 0;
-        st = NtReadFile(shared_r, buf, len, &n);
+        st = DmReadBootFile(shared_r, buf, len, &n);
         if (st != STATUS_SUCCESS)
             break;
         for (uint64_t i = 0; i < n && i < len; i++)
             __atomic_add_fetch(&shared_seen[buf[i]], 1, __ATOMIC_RELAXED);
     }
     size = 0;
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
     return st == STATUS_PIPE_BROKEN ? 0 : (uint32_t)st;
 }
 
@@ -180,7 +180,7 @@ static void test_shared_readers(void)
     dormer_status_t st = STATUS_SUCCESS;
     uint64_t total = 0, wrong = 0;
 
-    CHECK_STATUS(NtCreatePipe(&shared_r, &w), STATUS_SUCCESS, "create_shared_pipe");
+    CHECK_STATUS(DmCreatePipe(&shared_r, &w), STATUS_SUCCESS, "create_shared_pipe");
     uint64_t created = 0;
     for (uint64_t i = 0; i < SHARED_READERS; i++)
         created += DormerCreateThread(&h[i], shared_reader, i, 0) == STATUS_SUCCESS;
@@ -221,27 +221,27 @@ static void test_ends(void)
     uint64_t n = 0;
     char buf[100];
 
-    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_small_pipe");
-    CHECK_STATUS(NtWriteFile(w, "0123456789", 10, &n), STATUS_SUCCESS, "write_10");
+    CHECK_STATUS(DmCreatePipe(&r, &w), STATUS_SUCCESS, "create_small_pipe");
+    CHECK_STATUS(DmWritePipe(w, "0123456789", 10, &n), STATUS_SUCCESS, "write_10");
     CHECK(n == 10, "wrote_10");
     n = 0;
-    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "short_read");
+    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "short_read");
     CHECK(n == 10 && memcmp(buf, "0123456789", 10) == 0, "short_read_returns_what_is_there");
-    CHECK_STATUS(NtWriteFile(w, "abc", 3, &n), STATUS_SUCCESS, "write_before_close");
+    CHECK_STATUS(DmWritePipe(w, "abc", 3, &n), STATUS_SUCCESS, "write_before_close");
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_write_end");
     n = 0;
-    CHECK_STATUS(NtReadFile(r, buf, 2, &n), STATUS_SUCCESS, "data_outlives_writer");
+    CHECK_STATUS(DmReadBootFile(r, buf, 2, &n), STATUS_SUCCESS, "data_outlives_writer");
     CHECK(n == 2 && memcmp(buf, "ab", 2) == 0, "first_2_of_3");
     n = 0;
-    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "rest_outlives_writer");
+    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "rest_outlives_writer");
     CHECK(n == 1 && buf[0] == 'c', "last_byte");
-    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_PIPE_BROKEN, "empty_no_writer");
-    CHECK(!NT_SUCCESS(NtWriteFile(r, "x", 1, &n)), "write_to_read_end_refused");
+    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_PIPE_BROKEN, "empty_no_writer");
+    CHECK(!NT_SUCCESS(DmWritePipe(r, "x", 1, &n)), "write_to_read_end_refused");
     NtClose(r);
 
-    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe_no_reader");
+    CHECK_STATUS(DmCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe_no_reader");
     CHECK_STATUS(NtClose(r), STATUS_SUCCESS, "close_read_end");
-    CHECK_STATUS(NtWriteFile(w, "x", 1, &n), STATUS_PIPE_BROKEN, "write_no_reader");
+    CHECK_STATUS(DmWritePipe(w, "x", 1, &n), STATUS_PIPE_BROKEN, "write_no_reader");
     NtClose(w);
 }
 
