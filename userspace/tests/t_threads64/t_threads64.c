@@ -143,6 +143,18 @@ static void test_thread_basics(void)
                  STATUS_SUCCESS, "set_own_priority_normal");
     CHECK(!NT_SUCCESS(DmSetThreadPriority(DORMER_CURRENT_THREAD, DORMER_PRIORITY_REALTIME + 1)),
           "priority_out_of_range_refused");
+    /* A thread that is ready but has not run yet moves to its new level's queue
+     * (this once tripped an assertion in the kernel). */
+    dormer_handle_t ready = 0;
+    CHECK_STATUS(DormerCreateThread(&ready, exiting_thread, 5, 0), STATUS_SUCCESS,
+                 "create_ready_thread");
+    CHECK_STATUS(DmSetThreadPriority(ready, DORMER_PRIORITY_LOW), STATUS_SUCCESS,
+                 "set_ready_thread_priority_low");
+    CHECK_STATUS(DmSetThreadPriority(ready, DORMER_PRIORITY_HIGH), STATUS_SUCCESS,
+                 "set_ready_thread_priority_high");
+    CHECK_STATUS(DormerWait(ready, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "ready_thread_ran");
+    CHECK(threads_exit_status(ready) == 5, "ready_thread_status");
+    NtClose(ready);
     DmSetEvent(event);
     CHECK_STATUS(DormerWait(h, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "thread_handle_signaled");
     CHECK(threads_exit_status(h) == 0x40, "thread_saw_its_event");
