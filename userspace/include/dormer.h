@@ -15,6 +15,8 @@
 #include <abi/peb.h>
 #include <abi/status.h>
 #include <abi/types.h>
+#include <lib/fmt.h>
+#include <lib/string.h>
 
 typedef uint64_t dormer_handle_t;
 
@@ -355,24 +357,12 @@ NTAPI_IMPORT void DormerReleaseLock(struct dormer_lock *lock);
 
 /* ulib (userspace/lib/ulib.c, linked statically into every image). */
 
-/* Real functions, not inlines: gcc emits calls to memcpy and memset on its own. */
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
-char *strstr(const char *haystack, const char *needle);
-
-/* ASCII case-insensitive comparison; returns 0 when equal. */
-int ulib_strcasecmp(const char *a, const char *b);
+/* The memory and string routines (memcpy, strlen, strcasecmp, strlcpy, ...) and the
+ * printf core are the library shared with the kernel: <lib/string.h>, <lib/fmt.h>. */
 
 /*
- * printf subset: %d %i %u %x %X %c %s %p %%, length modifiers l (32-bit: LLP64) ll and
- * z, flags '-' and '0', a field width. %p prints 0x and 16 hex digits. Unknown
- * conversions are printed literally. usnprintf always NUL-terminates (n >= 1) and
+ * printf over lib/fmt (see <lib/fmt.h> for the conversions; no floats): in LLP64, l is
+ * 32 bits, ll and z 64. usnprintf is C99 snprintf: it NUL-terminates when n >= 1 and
  * returns the length the whole output would have had.
  */
 __attribute__((format(gnu_printf, 3, 4))) int usnprintf(char *buf, size_t n, const char *fmt,

@@ -193,9 +193,9 @@ uint32_t pe_section_count(const uint8_t *file, size_t size);
 /*
  * Formats a one-line error into err (cut to errlen - 1 characters and terminated; nothing
  * is written if err is NULL or errlen 0) and returns K_ENOEXEC, so a check reads
- * `return pe_error(err, errlen, "...", ...)`. Only %s, %u, %x and %% are understood, with
- * an optional l or z for 64-bit values; gcc checks the arguments as for printf. Shared by
- * the PE code and the loader so that all rejections read alike.
+ * `return pe_error(err, errlen, "...", ...)`. The text is formatted by lib/fmt (pure, so
+ * the host tests and fuzz harnesses link it too); gcc checks the arguments as for printf.
+ * Shared by the PE code and the loader so that all rejections read alike.
  */
 __attribute__((format(printf, 3, 4)))
 int pe_error(char *err, size_t errlen, const char *fmt, ...);

@@ -197,7 +197,7 @@ static dormer_status_t set_cwd(const char *path)
             return STATUS_SUCCESS;
         i = cwd[j] ? j + 1 : j;
     }
-    if (ulib_strcasecmp(fixed, cwd) == 0) {
+    if (strcasecmp(fixed, cwd) == 0) {
         n = sh_to_wide(wide, sizeof wide / sizeof wide[0], fixed);
         DmSetCurrentDirectory(wide, n);
     }
@@ -223,7 +223,7 @@ static int cmd_cd(struct shell_command *c, struct sh_context *ctx)
     int first = 1;
 
     (void)ctx;
-    if (c->argc > 1 && ulib_strcasecmp(c->argv[1], "/d") == 0)
+    if (c->argc > 1 && strcasecmp(c->argv[1], "/d") == 0)
         first = 2;
     if (c->argc <= first) {
         sh_cwd(cwd, sizeof cwd);
@@ -696,7 +696,7 @@ sh_builtin_fn sh_find_builtin(const char *name)
     if (is_drive(name))
         return cmd_drive;
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-        if (ulib_strcasecmp(name, builtins[i].name) == 0)
+        if (strcasecmp(name, builtins[i].name) == 0)
             return builtins[i].fn;
     return NULL;
 }

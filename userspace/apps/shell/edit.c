@@ -290,7 +290,7 @@ static bool wants_directories(const char *line, size_t start)
     if (b + n == start) /* the word being completed is the command itself */
         return false;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (ulib_strcasecmp(word, names[i]) == 0)
+        if (strcasecmp(word, names[i]) == 0)
             return true;
     return false;
 }

@@ -38,7 +38,7 @@ static bool is_file(const char *path)
 static bool ends_with_exe(const char *s)
 {
     size_t n = strlen(s);
-    return n >= 4 && ulib_strcasecmp(s + n - 4, ".exe") == 0;
+    return n >= 4 && strcasecmp(s + n - 4, ".exe") == 0;
 }
 
 static bool starts_with_nocase(const char *s, const char *prefix)
@@ -70,7 +70,7 @@ static enum found find_program(const char *word, char *exe, size_t cap)
     if (!*base || strlen(word) > SHELL_PATH_MAX - 24)
         return FOUND_NOWHERE;
     sh_cwd(cwd, sizeof cwd);
-    bool in_system32 = base == word ? ulib_strcasecmp(cwd, "C:\\Windows\\System32") == 0
+    bool in_system32 = base == word ? strcasecmp(cwd, "C:\\Windows\\System32") == 0
                                     : starts_with_nocase(word, system32) &&
                                           !strchr(word + sizeof system32 - 1, '\\');
     for (int pass = 0; pass < 2; pass++) {
@@ -252,7 +252,7 @@ static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
     for (int i = 0; i < count && !failed; i++) {
         struct shell_command *c = &pl->cmds[i];
         struct stage *s = &stages[i];
-        if (ulib_strcasecmp(c->argv[0], "time") == 0) {
+        if (strcasecmp(c->argv[0], "time") == 0) {
             if (c->argc < 2) {
                 uprintf("time: name a program\n");
                 failed = 1;

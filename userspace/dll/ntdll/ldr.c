@@ -116,7 +116,7 @@ void ntdll_tls_add_image(struct dormer_ldr_entry *e)
     uint64_t *slots = (uint64_t *)(uintptr_t)DormerGetTeb()->thread_local_storage;
     if (slots && NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                     PAGE_READWRITE))) {
-        ntdll_memcpy((void *)(uintptr_t)base, (const void *)(uintptr_t)dir->start, bytes);
+        memcpy((void *)(uintptr_t)base, (const void *)(uintptr_t)dir->start, bytes);
         slots[i] = base;
     }
     e->tls_index = (uint16_t)i;
@@ -162,7 +162,7 @@ static dormer_status_t tls_thread_init(void)
         if (!dir)
             continue; /* unloaded */
         uint64_t bytes = dir->end - dir->start;
-        ntdll_memcpy(p, (const void *)(uintptr_t)dir->start, bytes); /* fresh pages: zero fill done */
+        memcpy(p, (const void *)(uintptr_t)dir->start, bytes); /* fresh pages: zero fill done */
         slots[i] = (uint64_t)(uintptr_t)p;
         p += align16(bytes + dir->zero_fill);
     }
@@ -185,7 +185,7 @@ static void tls_thread_free(void)
 static void report_init_failure(const struct dormer_ldr_entry *e)
 {
     char line[96] = "ntdll: initialization of ";
-    uint64_t n = ntdll_strlen(line);
+    uint64_t n = strlen(line);
     const char *tail = " failed (its entry point returned FALSE)\n";
 
     for (int i = 0; i < 32 && e->name[i] && n < 40 + 25; i++)

@@ -250,7 +250,7 @@ EXPORT dormer_status_t DormerLoadLibrary(const char *name, const char *search, u
 
     *base = 0;
     ntdll_loader_lock();
-    st = DmLoadImage(name, ntdll_strlen(name), search, search ? ntdll_strlen(search) : 0, &res);
+    st = DmLoadImage(name, strlen(name), search, search ? strlen(search) : 0, &res);
     if (!NT_SUCCESS(st))
         goto out;
     struct dormer_ldr_entry *want = entry_at(res.slot);

@@ -29,24 +29,6 @@ int DllMainCRTStartup(void *instance, uint32_t reason, void *reserved)
     return 1;
 }
 
-uint64_t ntdll_strlen(const char *s)
-{
-    uint64_t n = 0;
-
-    while (s[n])
-        n++;
-    return n;
-}
-
-void ntdll_memcpy(void *dst, const void *src, uint64_t n)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-
-    while (n--)
-        *d++ = *s++;
-}
-
 EXPORT struct dormer_teb *DormerGetTeb(void)
 {
     struct dormer_teb *teb;
@@ -78,7 +60,7 @@ EXPORT const char *DormerGetCommandLineA(void)
 
 EXPORT dormer_status_t DormerWrite(const char *s)
 {
-    return DmWriteConsole(s, ntdll_strlen(s));
+    return DmWriteConsole(s, strlen(s));
 }
 
 /* ----------------------------------------------------------------- processes ---- */
@@ -86,7 +68,7 @@ EXPORT dormer_status_t DormerWrite(const char *s)
 EXPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
                                    dormer_handle_t *handle)
 {
-    return DmCreateProcess(handle, cmdline, ntdll_strlen(cmdline), stdout_handle);
+    return DmCreateProcess(handle, cmdline, strlen(cmdline), stdout_handle);
 }
 
 EXPORT dormer_status_t DormerWait(dormer_handle_t handle, uint64_t timeout_ms)

@@ -1,6 +1,6 @@
 /*
- * What ntdll's own files share: tiny string helpers (ntdll links against nothing) and the
- * loader's thread hook.
+ * What ntdll's own files share: the loader's thread hook and lock. (Strings come from
+ * the library shared with the kernel, <lib/string.h>; ntdll links against nothing else.)
  */
 #ifndef NTDLL_PRIV_H
 #define NTDLL_PRIV_H
@@ -8,9 +8,6 @@
 #include <stdint.h>
 
 typedef int BOOL_T;
-
-uint64_t ntdll_strlen(const char *s);
-void ntdll_memcpy(void *dst, const void *src, uint64_t n);
 
 /* A new thread's TLS copies and DLL_THREAD_ATTACH notifications (ldr.c). Called on the
  * new thread before its function runs; ends the thread if its TLS cannot be made. */

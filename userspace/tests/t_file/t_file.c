@@ -59,7 +59,7 @@ static void test_listing(uint64_t hello_size)
 
     while ((st = DmQueryBootDirectory(count, &e, sizeof e)) == STATUS_SUCCESS && count < 1000) {
         named += e.name[0] != '\0' && strlen(e.name) < sizeof e.name;
-        if (ulib_strcasecmp(e.name, "hello.exe") == 0)
+        if (strcasecmp(e.name, "hello.exe") == 0)
             hello_seen += e.size == hello_size;
         count++;
     }

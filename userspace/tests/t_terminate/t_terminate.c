@@ -29,7 +29,7 @@ static int name_is(const struct dormer_process_info *p, const char *name)
 {
     for (size_t i = 0; i < sizeof(p->name); i++) {
         if (p->name[i] == '\0')
-            return ulib_strcasecmp(p->name, name) == 0;
+            return strcasecmp(p->name, name) == 0;
     }
     return 0; /* not terminated */
 }
