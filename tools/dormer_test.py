@@ -184,7 +184,7 @@ BOOT_ABSENT = {
 # (t_* default to 0), and what a killed program's report must show.
 USER_STATUS = {
     't_exitcode.exe': 0x2a,
-    'f_read_av.exe': 0xC0000005, 'f_write_av.exe': 0xC0000005, 'f_exec_av.exe': 0xC0000005,
+    'f_read_av.exe': 0xC0000005, 'f_noaccess.exe': 0xC0000005, 'f_write_av.exe': 0xC0000005, 'f_exec_av.exe': 0xC0000005,
     'f_stack_overflow.exe': 0xC00000FD, 'f_illegal.exe': 0xC000001D,
     'f_privileged.exe': 0xC0000096, 'f_divide.exe': 0xC0000094,
     'f_breakpoint.exe': 0x80000003, 'f_thread_fault.exe': 0xC0000005,
@@ -208,6 +208,7 @@ USER_EXTRA = {
                      r'killed: call of an unimplemented import \(0xC0000139\)',
                      r'User backtrace:'],
     'f_read_av.exe': [r'reading address 0x0000000000000008'],
+    'f_noaccess.exe': [r'reading address 0x'],
     't_dllfail.exe': [r'ntdll: initialization of tfail\.dll failed \(its entry point '
                       r'returned FALSE\)'],
     'f_write_av.exe': [r'writing address 0x'],

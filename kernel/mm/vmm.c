@@ -43,7 +43,12 @@ static unsigned mmu_prot(const vmm_space_t *s, unsigned prot)
         f |= MMU_WRITE;
     if (prot & VM_EXEC)
         f |= MMU_EXEC;
-    f |= s->user ? MMU_USER : MMU_GLOBAL;
+    /* A committed page without access (PAGE_NOACCESS) stays mapped, so its contents
+     * survive, but for the kernel only: every user access faults. */
+    if (s->user && (prot & VM_READ))
+        f |= MMU_USER;
+    if (!s->user)
+        f |= MMU_GLOBAL;
     return f;
 }
 
@@ -310,7 +315,7 @@ static int set_state_locked(vmm_space_t *s, vaddr_t addr, size_t size, uint8_t s
 
 int vmm_reserve(vmm_space_t *s, vaddr_t *addr, size_t size, unsigned prot, unsigned flags)
 {
-    if (!addr || (prot & ~VM_PROT_MASK) || ((flags & VM_COMMIT) && !prot))
+    if (!addr || (prot & ~VM_PROT_MASK))
         return K_EINVAL;
     size = page_round_up(size);
     if (size == 0)
@@ -359,7 +364,7 @@ int vmm_commit(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot)
 {
     size_t first, last;
 
-    if (!prot || (prot & ~VM_PROT_MASK) || !range_ok(s, addr, size))
+    if ((prot & ~VM_PROT_MASK) || !range_ok(s, addr, size))
         return K_EINVAL;
     spin_lock(&s->lock);
     int rc = isolate_locked(s, addr, size, &first, &last);
@@ -417,7 +422,7 @@ int vmm_protect(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot, unsign
 {
     size_t first, last;
 
-    if (!prot || (prot & ~VM_PROT_MASK) || !range_ok(s, addr, size))
+    if ((prot & ~VM_PROT_MASK) || !range_ok(s, addr, size))
         return K_EINVAL;
     spin_lock(&s->lock);
     int rc = isolate_locked(s, addr, size, &first, &last);
@@ -541,7 +546,7 @@ int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present
         result = VMM_FAULT_GUARD;
         goto out;
     }
-    if ((access & VM_WRITE && !(r->prot & VM_WRITE)) ||
+    if (!(r->prot & VM_READ) || (access & VM_WRITE && !(r->prot & VM_WRITE)) ||
         (access & VM_EXEC && !(r->prot & VM_EXEC)) || present) {
         result = VMM_FAULT_PROTECTION;
         goto out;

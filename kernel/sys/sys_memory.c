@@ -12,10 +12,14 @@
 
 #define ALLOC_GRANULARITY 0x10000ull
 
-/* PAGE_* to VM_* (0 if unsupported). */
+#define PROT_UNSUPPORTED 0xffu
+
+/* PAGE_* to VM_* (PAGE_NOACCESS: 0), or PROT_UNSUPPORTED. */
 static unsigned prot_from_page(uint32_t page)
 {
     switch (page) {
+    case PAGE_NOACCESS:
+        return 0;
     case PAGE_READONLY:
         return VM_READ;
     case PAGE_READWRITE:
@@ -26,7 +30,7 @@ static unsigned prot_from_page(uint32_t page)
     case PAGE_EXECUTE_READWRITE:
         return VM_READ | VM_WRITE | VM_EXEC;
     default:
-        return 0;
+        return PROT_UNSUPPORTED;
     }
 }
 
@@ -72,7 +76,7 @@ dormer_status_t sys_DmAllocateVirtualMemory(const uint64_t *args)
 
     if (rc)
         return status_from_errno(rc);
-    if (!prot || size == 0 || !(type & (MEM_RESERVE | MEM_COMMIT)) ||
+    if (prot == PROT_UNSUPPORTED || size == 0 || !(type & (MEM_RESERVE | MEM_COMMIT)) ||
         (type & ~(uint32_t)(MEM_RESERVE | MEM_COMMIT)))
         return STATUS_INVALID_PARAMETER;
     uint64_t end = (base + size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
@@ -135,7 +139,7 @@ dormer_status_t sys_DmProtectVirtualMemory(const uint64_t *args)
     if (rc)
         return status_from_errno(rc);
     uint32_t old_page = 0;
-    if (!prot || size == 0)
+    if (prot == PROT_UNSUPPORTED || size == 0)
         return STATUS_INVALID_PARAMETER;
     if (copy_to_user(uptr(args[3]), &old_page, sizeof old_page) != 0)
         return STATUS_ACCESS_VIOLATION;

@@ -40,7 +40,7 @@ struct vm_region {
     vaddr_t alloc_base;  /* start of the reservation this piece came from */
     vaddr_t grow_limit;  /* VM_GROWS_DOWN: the guard may never move below this */
     uint8_t state;       /* enum vm_state */
-    uint8_t prot;        /* VM_READ/WRITE/EXEC */
+    uint8_t prot;        /* VM_READ/WRITE/EXEC; 0 on committed pages: no access */
     uint16_t flags;      /* VM_GROWS_DOWN */
     uint64_t resident;   /* pages of this region that have a frame */
 };

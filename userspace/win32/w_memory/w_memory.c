@@ -38,6 +38,27 @@ int main(void)
     void *none = VirtualAlloc(NULL, 0, MEM_COMMIT, PAGE_READWRITE);
     printf("alloc size 0: %p error=%lu\n", none, GetLastError());
 
+    /* PAGE_NOACCESS: committed pages the program cannot touch; contents survive. */
+    char *na = VirtualAlloc(NULL, 0x2000, MEM_RESERVE | MEM_COMMIT, PAGE_NOACCESS);
+    printf("noaccess alloc ok=%d\n", na != NULL);
+    VirtualQuery(na, &mbi, sizeof mbi);
+    printf("noaccess: state=%lx protect=%lx size=%llx\n", mbi.State, mbi.Protect,
+           (unsigned long long)mbi.RegionSize);
+    ok = VirtualProtect(na, 0x2000, PAGE_READWRITE, &old);
+    printf("to readwrite ok=%d old=%lx\n", ok, old);
+    na[5] = 42;
+    na[0x1005] = 43;
+    ok = VirtualProtect(na, 0x1000, PAGE_NOACCESS, &old);
+    printf("back to noaccess ok=%d old=%lx\n", ok, old);
+    VirtualQuery(na, &mbi, sizeof mbi);
+    printf("noaccess again: protect=%lx size=%llx\n", mbi.Protect,
+           (unsigned long long)mbi.RegionSize);
+    ok = VirtualProtect(na, 0x1000, PAGE_READONLY, &old);
+    printf("to readonly ok=%d old=%lx kept=%d,%d\n", ok, old, na[5], na[0x1005]);
+    ok = VirtualProtect(na, 0x1000, 0x12345, &old);
+    printf("bad protection: %d error=%lu\n", ok, GetLastError());
+    printf("noaccess release ok=%d\n", VirtualFree(na, 0, MEM_RELEASE));
+
     /* The image's own pages, as mingw's start-up code looks at them. */
     VirtualQuery((void *)main, &mbi, sizeof mbi);
     printf("code: state=%lx type=%lx exec=%d\n", mbi.State, mbi.Type,
