@@ -31,6 +31,13 @@ NTAPI_IMPORT NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle,
 NTAPI_IMPORT NTSTATUS NTAPI NtQueryAttributesFile(POBJECT_ATTRIBUTES ObjectAttributes,
                                                   PFILE_BASIC_INFORMATION FileInformation);
 NTAPI_IMPORT NTSTATUS NTAPI NtDeleteFile(POBJECT_ATTRIBUTES ObjectAttributes);
+NTAPI_IMPORT NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event,
+                                                 PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                                 PIO_STATUS_BLOCK IoStatusBlock,
+                                                 PVOID FileInformation, ULONG Length,
+                                                 FILE_INFORMATION_CLASS FileInformationClass,
+                                                 BOOLEAN ReturnSingleEntry,
+                                                 PUNICODE_STRING FileName, BOOLEAN RestartScan);
 
 NTAPI_IMPORT NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                                           POBJECT_ATTRIBUTES ObjectAttributes,

@@ -471,3 +471,91 @@ NT_EXPORT NTSTATUS NTAPI NtSetInformationFile(HANDLE hFile, PIO_STATUS_BLOCK io,
         st = STATUS_INVALID_HANDLE;
     return NT_SUCCESS(st) ? io_done(NULL, io, st, 0) : st;
 }
+
+/* ------------------------------------------------------------- directories ---- */
+
+/* FileName's offset in each directory record class, or 0 for a class not served. */
+static ULONG dir_name_offset(FILE_INFORMATION_CLASS c)
+{
+    switch ((int)c) {
+    case FileDirectoryInformation: return offsetof(FILE_DIRECTORY_INFORMATION, FileName);
+    case FileFullDirectoryInformation: return offsetof(FILE_FULL_DIR_INFORMATION, FileName);
+    case FileBothDirectoryInformation: return offsetof(FILE_BOTH_DIR_INFORMATION, FileName);
+    case FileNamesInformation: return offsetof(FILE_NAMES_INFORMATION, FileName);
+    default: return 0;
+    }
+}
+
+_Static_assert(offsetof(FILE_DIRECTORY_INFORMATION, FileName) == 64, "kernel's layout");
+_Static_assert(offsetof(FILE_FULL_DIR_INFORMATION, FileName) == 68, "kernel's layout");
+_Static_assert(offsetof(FILE_BOTH_DIR_INFORMATION, FileName) == 94, "kernel's layout");
+_Static_assert(offsetof(FILE_NAMES_INFORMATION, FileName) == 12, "kernel's layout");
+_Static_assert(FileDirectoryInformation == DORMER_DIR_NT_DIRECTORY &&
+               FileFullDirectoryInformation == DORMER_DIR_NT_FULL &&
+               FileBothDirectoryInformation == DORMER_DIR_NT_BOTH &&
+               FileNamesInformation == DORMER_DIR_NT_NAMES, "the kernel takes the class");
+
+/* The kernel writes the records in Windows' layout (DmQueryDirectoryEntries with a
+ * format); the byte count is the last record's end. The mask applies on every call
+ * (Windows keeps the first call's), and an entry whose name did not fit a buffer too
+ * small for it is taken (STATUS_BUFFER_OVERFLOW, the name cut). */
+NT_EXPORT NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event,
+                                              PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
+                                              PIO_STATUS_BLOCK IoStatusBlock,
+                                              PVOID FileInformation, ULONG Length,
+                                              FILE_INFORMATION_CLASS FileInformationClass,
+                                              BOOLEAN ReturnSingleEntry,
+                                              PUNICODE_STRING FileName, BOOLEAN RestartScan)
+{
+    ULONG fixed = dir_name_offset(FileInformationClass);
+    NTSTATUS st;
+
+    (void)ApcContext;
+    if (!fixed)
+        return STATUS_INVALID_INFO_CLASS;
+    if (Length < ((fixed + sizeof(WCHAR) + 7) & ~7u)) /* room for a one-unit name */
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (!IoStatusBlock || !FileInformation)
+        return STATUS_ACCESS_VIOLATION;
+    if (ApcRoutine)
+        return STATUS_NOT_SUPPORTED;
+    struct dormer_dir_query q = {
+        .flags = (RestartScan ? DORMER_DIR_RESTART : 0) |
+                 (ReturnSingleEntry ? DORMER_DIR_SINGLE : 0) |
+                 ((uint32_t)FileInformationClass << DORMER_DIR_FORMAT_SHIFT),
+    };
+    if (FileName && FileName->Length) {
+        if ((FileName->Length & 1) || !FileName->Buffer)
+            return STATUS_INVALID_PARAMETER;
+        q.pattern = (uint64_t)(uintptr_t)FileName->Buffer;
+        q.pattern_chars = FileName->Length / sizeof(WCHAR);
+    }
+    if (Event) {
+        st = DmResetEvent((dormer_handle_t)(uintptr_t)Event, NULL);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
+    st = DmQueryDirectoryEntries((dormer_handle_t)(uintptr_t)FileHandle, FileInformation,
+                                 Length, &q);
+    if (st == STATUS_OBJECT_TYPE_MISMATCH)
+        st = STATUS_INVALID_HANDLE;
+    if (st == STATUS_NO_MORE_FILES)
+        return io_done(Event, IoStatusBlock, st, 0);
+    if (!NT_SUCCESS(st) && st != STATUS_BUFFER_OVERFLOW)
+        return st;
+    if (st == STATUS_BUFFER_OVERFLOW)
+        return io_done(Event, IoStatusBlock, st, Length);
+    /* Walk the chain to the last record: its name's end is the byte count. */
+    uint8_t *r = FileInformation;
+    for (;;) {
+        ULONG next = *(ULONG *)r;
+        if (!next)
+            break;
+        r += next;
+    }
+    ULONG name_bytes = FileInformationClass == FileNamesInformation
+                           ? ((FILE_NAMES_INFORMATION *)r)->FileNameLength
+                           : ((FILE_DIRECTORY_INFORMATION *)r)->FileNameLength;
+    ULONG_PTR info = (ULONG_PTR)(r - (uint8_t *)FileInformation) + fixed + name_bytes;
+    return io_done(Event, IoStatusBlock, st, info);
+}

@@ -143,7 +143,6 @@ static void test_thread_basics(void)
                  STATUS_SUCCESS, "set_own_priority_normal");
     CHECK(!NT_SUCCESS(DmSetThreadPriority(DORMER_CURRENT_THREAD, DORMER_PRIORITY_REALTIME + 1)),
           "priority_out_of_range_refused");
-<<<<<<< HEAD
     /* A thread that is ready but has not run yet moves to its new level's queue
      * (this once tripped an assertion in the kernel). */
     dormer_handle_t ready = 0;
@@ -156,10 +155,7 @@ static void test_thread_basics(void)
     CHECK_STATUS(DormerWait(ready, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "ready_thread_ran");
     CHECK(threads_exit_status(ready) == 5, "ready_thread_status");
     NtClose(ready);
-    DmSetEvent(event);
-=======
     DmSetEvent(event, NULL);
->>>>>>> 0e5d842 ([ntdll] WIP (builds, untested): Windows-prototype Nt* file, event, wait, time and memory calls over Dm*; RtlNtStatusToDosError table moved from kernel32; DmSetEvent/DmResetEvent take int32 *previous)
     CHECK_STATUS(DormerWait(h, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "thread_handle_signaled");
     CHECK(threads_exit_status(h) == 0x40, "thread_saw_its_event");
     CHECK_STATUS(NtClose(h), STATUS_SUCCESS, "close_thread_handle");
