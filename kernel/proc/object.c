@@ -59,21 +59,25 @@ struct kevent *kevent_create(bool manual_reset, bool signaled)
     return e;
 }
 
-void kevent_set(struct kevent *e)
+bool kevent_set(struct kevent *e)
 {
     uint64_t flags = sched_lock_irq();
+    bool was = e->signaled;
 
     e->signaled = true;
     kobj_wake_all_locked(&e->obj);
     sched_unlock_irq(flags);
+    return was;
 }
 
-void kevent_reset(struct kevent *e)
+bool kevent_reset(struct kevent *e)
 {
     uint64_t flags = sched_lock_irq();
+    bool was = e->signaled;
 
     e->signaled = false;
     sched_unlock_irq(flags);
+    return was;
 }
 
 static void kmutex_destroy(struct kobject *obj)

@@ -543,7 +543,72 @@ struct entry_sink {
     uint8_t *buf;
     size_t cap, used;
     struct dormer_dir_info *last;
+    /* Windows layouts: the record class, the last record, bytes to copy out */
+    uint32_t format;
+    uint8_t *nt_last;
+    size_t nt_end;
+    bool single, overflow;
 };
+
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, sizeof v); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, sizeof v); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, sizeof v); }
+
+/* Where the name starts in each Windows directory record (FileName's offset). */
+static size_t nt_name_offset(uint32_t format)
+{
+    switch (format) {
+    case DORMER_DIR_NT_DIRECTORY: return 64;
+    case DORMER_DIR_NT_FULL: return 68;
+    case DORMER_DIR_NT_BOTH: return 94;
+    case DORMER_DIR_NT_NAMES: return 12;
+    default: return 0;
+    }
+}
+
+/* One entry as Windows' FILE_*_INFORMATION record (see DORMER_DIR_FORMAT_MASK). */
+static int emit_nt(void *ctx, const struct vfs_dirent *e)
+{
+    struct entry_sink *s = ctx;
+    size_t fixed = nt_name_offset(s->format);
+    size_t at = (s->used + 7) & ~(size_t)7; /* records start 8-byte aligned */
+    size_t need = fixed + e->name_len * sizeof(uint16_t);
+    size_t chars = e->name_len;
+
+    if (at > s->cap || need > s->cap - at) {
+        if (s->nt_last || s->cap < fixed)
+            return -1; /* the next call starts with it */
+        chars = (s->cap - fixed) / sizeof(uint16_t); /* the first: as far as it goes */
+        s->overflow = true;
+    }
+    uint8_t *r = s->buf + at;
+    memset(r, 0, fixed);
+    if (s->format == DORMER_DIR_NT_NAMES) {
+        put32(r + 8, (uint32_t)(e->name_len * sizeof(uint16_t)));
+    } else {
+        put64(r + 8, (uint64_t)e->st.creation);
+        put64(r + 16, (uint64_t)e->st.last_access);
+        put64(r + 24, (uint64_t)e->st.last_write);
+        put64(r + 32, (uint64_t)e->st.change);
+        put64(r + 40, e->st.size);
+        put64(r + 48, e->st.allocation);
+        put32(r + 56, e->st.attributes ? e->st.attributes : DORMER_FILE_ATTRIBUTE_NORMAL);
+        put32(r + 60, (uint32_t)(e->name_len * sizeof(uint16_t)));
+        if (s->format == DORMER_DIR_NT_BOTH) {
+            size_t n = 0;
+            for (; n < 12 && e->short_name[n]; n++)
+                put16(r + 70 + 2 * n, (uint8_t)e->short_name[n]);
+            r[68] = (uint8_t)(n * sizeof(uint16_t));
+        }
+    }
+    memcpy(r + fixed, e->name, chars * sizeof(uint16_t));
+    if (s->nt_last)
+        put32(s->nt_last, (uint32_t)(r - s->nt_last));
+    s->nt_last = r;
+    s->used = at + fixed + chars * sizeof(uint16_t);
+    s->nt_end = s->overflow ? s->cap : s->used;
+    return s->overflow || s->single ? 0 : 1;
+}
 
 static int emit_info(void *ctx, const struct vfs_dirent *e)
 {
@@ -570,7 +635,7 @@ static int emit_info(void *ctx, const struct vfs_dirent *e)
         s->last->next = (uint32_t)((uint8_t *)d - (uint8_t *)s->last);
     s->used += size;
     s->last = d;
-    return 1;
+    return s->single ? 0 : 1;
 }
 
 dormer_status_t sys_DmQueryDirectoryEntries(const uint64_t *args)
@@ -580,7 +645,7 @@ dormer_status_t sys_DmQueryDirectoryEntries(const uint64_t *args)
     uint64_t size = args[2];
     struct dormer_dir_query q = { 0, 0, 0 };
     uint16_t pattern[PATH_MAX_NAME];
-    struct entry_sink sink = { NULL, 0, 0, NULL };
+    struct entry_sink sink = { .buf = NULL };
     struct vfs_dirent *e = NULL;
     dormer_status_t st;
 
@@ -591,24 +656,33 @@ dormer_status_t sys_DmQueryDirectoryEntries(const uint64_t *args)
         st = STATUS_OBJECT_TYPE_MISMATCH;
         goto out;
     }
-    if (size < sizeof(struct dormer_dir_info)) {
-        st = STATUS_INFO_LENGTH_MISMATCH;
-        goto out;
-    }
     if (!uaccess_range_ok(out, size) ||
         (args[3] && copy_from_user(&q, uptr(args[3]), sizeof q) != 0)) {
         st = STATUS_ACCESS_VIOLATION;
         goto out;
     }
-    if (q.flags & ~DORMER_DIR_RESTART) {
+    sink.format = (q.flags & DORMER_DIR_FORMAT_MASK) >> DORMER_DIR_FORMAT_SHIFT;
+    sink.single = (q.flags & DORMER_DIR_SINGLE) != 0;
+    if ((q.flags & ~(DORMER_DIR_RESTART | DORMER_DIR_SINGLE | DORMER_DIR_FORMAT_MASK)) ||
+        (sink.format && !nt_name_offset(sink.format))) {
         st = STATUS_INVALID_PARAMETER;
+        goto out;
+    }
+    if (sink.format && size < nt_name_offset(sink.format)) {
+        st = STATUS_INFO_LENGTH_MISMATCH;
         goto out;
     }
     uint64_t plen = q.pattern ? q.pattern_chars : 0;
     st = get_pattern(q.pattern, plen, pattern);
     if (st != STATUS_SUCCESS)
         goto out;
-    sink.cap = (size < BOUNCE_MAX ? (size_t)size : BOUNCE_MAX) & ~(size_t)7;
+    if (!sink.format && size < sizeof(struct dormer_dir_info)) {
+        st = STATUS_INFO_LENGTH_MISMATCH;
+        goto out;
+    }
+    sink.cap = size < BOUNCE_MAX ? (size_t)size : BOUNCE_MAX;
+    if (!sink.format)
+        sink.cap &= ~(size_t)7;
     sink.buf = kmalloc(sink.cap);
     e = kmalloc(sizeof *e);
     if (!sink.buf || !e) {
@@ -616,10 +690,13 @@ dormer_status_t sys_DmQueryDirectoryEntries(const uint64_t *args)
         goto out;
     }
     int rc = vfs_enumerate_each(f, pattern, (size_t)plen, q.flags & DORMER_DIR_RESTART, e,
-                                emit_info, &sink);
-    if (rc > 0)
-        st = status_from_errno(copy_to_user(out, sink.buf, sink.used));
-    else
+                                sink.format ? emit_nt : emit_info, &sink);
+    if (rc > 0) {
+        st = status_from_errno(copy_to_user(out, sink.buf, sink.format ? sink.nt_end
+                                                                        : sink.used));
+        if (st == STATUS_SUCCESS && sink.overflow)
+            st = STATUS_BUFFER_OVERFLOW;
+    } else
         st = rc == K_ERANGE ? STATUS_BUFFER_TOO_SMALL : enum_status(rc);
 out:
     kfree(sink.buf);

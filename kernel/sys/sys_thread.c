@@ -300,28 +300,36 @@ dormer_status_t sys_DmCreateEvent(const uint64_t *args)
     return st;
 }
 
-static dormer_status_t event_op(uint64_t handle, bool set)
+/* args[1]: int32 *previous, 0 for none; checked before the event changes. */
+static dormer_status_t event_op(const uint64_t *args, bool set)
 {
-    struct kobject *obj = handle_lookup(process_current(), handle, KOBJ_EVENT);
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_EVENT);
+    int32_t was;
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
+    if (args[1] && !uaccess_range_ok(uptr(args[1]), sizeof was)) {
+        kobj_unref(obj);
+        return STATUS_ACCESS_VIOLATION;
+    }
     if (set)
-        kevent_set((struct kevent *)obj);
+        was = kevent_set((struct kevent *)obj);
     else
-        kevent_reset((struct kevent *)obj);
+        was = kevent_reset((struct kevent *)obj);
     kobj_unref(obj);
+    if (args[1] && copy_to_user(uptr(args[1]), &was, sizeof was) != 0)
+        return STATUS_ACCESS_VIOLATION;
     return STATUS_SUCCESS;
 }
 
 dormer_status_t sys_DmSetEvent(const uint64_t *args)
 {
-    return event_op(args[0], true);
+    return event_op(args, true);
 }
 
 dormer_status_t sys_DmResetEvent(const uint64_t *args)
 {
-    return event_op(args[0], false);
+    return event_op(args, false);
 }
 
 dormer_status_t sys_DmCreateMutex(const uint64_t *args)

@@ -53,7 +53,13 @@ NTAPI_IMPORT dormer_status_t DmOpenBootFile(dormer_handle_t *handle, const char 
                                         uint64_t name_len);
 NTAPI_IMPORT dormer_status_t DmReadBootFile(dormer_handle_t file, void *buf, uint64_t len,
                                         uint64_t *read);
+/* Windows' prototype is in <winternl.h> (NTSTATUS, HANDLE: the same registers): code
+ * that defines DORMER_WITH_WINTERNL and includes <winternl.h> after this gets that one. */
+#ifndef DORMER_WITH_WINTERNL
 NTAPI_IMPORT dormer_status_t NtClose(dormer_handle_t handle);
+/* Windows' error code for an NTSTATUS (ntdll's C half, not a system call). */
+NTAPI_IMPORT uint32_t RtlNtStatusToDosError(dormer_status_t status);
+#endif
 NTAPI_IMPORT dormer_status_t DmQuerySystemInformation(uint32_t info_class, void *buf,
                                                       uint64_t size);
 NTAPI_IMPORT dormer_status_t DmQueryBootFile(dormer_handle_t file,
@@ -105,8 +111,9 @@ NTAPI_IMPORT dormer_status_t DmWaitForMultipleObjects(uint64_t count,
 NTAPI_IMPORT dormer_status_t DmQueryExitStatus(dormer_handle_t handle, int32_t *status);
 NTAPI_IMPORT dormer_status_t DmCreateEvent(dormer_handle_t *handle, uint64_t manual_reset,
                                            uint64_t initially_set);
-NTAPI_IMPORT dormer_status_t DmSetEvent(dormer_handle_t event);
-NTAPI_IMPORT dormer_status_t DmResetEvent(dormer_handle_t event);
+/* *previous (may be NULL) gets 1 if the event was set before the call, else 0. */
+NTAPI_IMPORT dormer_status_t DmSetEvent(dormer_handle_t event, int32_t *previous);
+NTAPI_IMPORT dormer_status_t DmResetEvent(dormer_handle_t event, int32_t *previous);
 /* Recursive: the owner may acquire again and must release as many times. */
 NTAPI_IMPORT dormer_status_t DmCreateMutex(dormer_handle_t *handle, uint64_t initially_owned);
 /* STATUS_MUTANT_NOT_OWNED unless the calling thread owns the mutex. */

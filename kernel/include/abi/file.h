@@ -122,7 +122,7 @@ _Static_assert(sizeof(struct dormer_file_disposition) == 8, "dormer_file_disposi
 /* The new name: a path in any form DmCreateFile takes; same volume only
  * (STATUS_NOT_SAME_DEVICE). size must cover name[chars]. */
 struct dormer_file_rename {
-    uint8_t replace;  /* 0: replace an existing file of that name */
+    uint8_t replace;  /* 0: refuse, 1: replace an existing file of that name */
     uint8_t pad[3];   /* 1 */
     uint32_t chars;   /* 4: UTF-16 units in name */
     uint16_t name[];  /* 8 */
@@ -192,6 +192,18 @@ struct dormer_dir_query {
 _Static_assert(sizeof(struct dormer_dir_query) == 16, "dormer_dir_query layout");
 
 #define DORMER_DIR_RESTART 1u /* from the first entry (and this pattern) */
+#define DORMER_DIR_SINGLE  2u /* at most one entry */
+/* Bits 8-15: the entries' layout. 0: struct dormer_dir_info; otherwise Windows'
+ * FILE_INFORMATION_CLASS of a directory record, written in Windows' own layout (for
+ * ntdll's NtQueryDirectoryFile): an entry fits when its name does (no padding needed
+ * after the last), and a first entry whose name does not fit is written as far as it
+ * goes, taken, and reported with STATUS_BUFFER_OVERFLOW. */
+#define DORMER_DIR_FORMAT_SHIFT 8
+#define DORMER_DIR_FORMAT_MASK  (0xffu << DORMER_DIR_FORMAT_SHIFT)
+#define DORMER_DIR_NT_DIRECTORY 1u  /* FileDirectoryInformation: name at 64 */
+#define DORMER_DIR_NT_FULL      2u  /* FileFullDirectoryInformation: name at 68 */
+#define DORMER_DIR_NT_BOTH      3u  /* FileBothDirectoryInformation: name at 94 */
+#define DORMER_DIR_NT_NAMES     12u /* FileNamesInformation: name at 12 */
 
 /* DmReadFile / DmWriteFile special offsets (Windows' values): write at the end of the
  * file, or at the handle's position as if the offset were NULL. */

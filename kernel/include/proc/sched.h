@@ -150,8 +150,9 @@ void kobj_unref(struct kobject *obj);
  * reference, so an object must end through kobj_unref). Any context. */
 uint64_t kobj_live_count(void);
 struct kevent *kevent_create(bool manual_reset, bool signaled);
-void kevent_set(struct kevent *e);
-void kevent_reset(struct kevent *e);
+/* Both return whether the event was set before the call. */
+bool kevent_set(struct kevent *e);
+bool kevent_reset(struct kevent *e);
 struct kmutex *kmutex_create(bool owned_by_current);
 /* K_EPERM if the current thread does not own it. */
 int kmutex_release(struct kmutex *m);

@@ -290,13 +290,13 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, 
 
 BOOL WINAPI SetEvent(HANDLE h)
 {
-    dormer_status_t st = DmSetEvent(k32_handle(h));
+    dormer_status_t st = DmSetEvent(k32_handle(h), NULL);
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
 BOOL WINAPI ResetEvent(HANDLE h)
 {
-    dormer_status_t st = DmResetEvent(k32_handle(h));
+    dormer_status_t st = DmResetEvent(k32_handle(h), NULL);
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 

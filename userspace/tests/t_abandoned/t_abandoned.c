@@ -14,7 +14,7 @@ static uint32_t owner_dies(uint64_t delay_ms)
 {
     if (DmWaitForMultipleObjects(1, &mutex, 0, THREADS_TIMEOUT_MS) != STATUS_WAIT_0)
         return 1;
-    DmSetEvent(taken);
+    DmSetEvent(taken, NULL);
     if (delay_ms)
         DmDelayExecution(delay_ms);
     return 7;
@@ -46,7 +46,7 @@ static void test_abandoned_while_waiting(void)
 {
     dormer_handle_t h = 0;
 
-    DmResetEvent(taken); /* set by the first owner */
+    DmResetEvent(taken, NULL); /* set by the first owner */
     CHECK_STATUS(DormerCreateThread(&h, owner_dies, 200, 0), STATUS_SUCCESS,
                  "create_sleeping_owner");
     CHECK_STATUS(DormerWait(taken, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "owner_took_mutex");

@@ -24,7 +24,7 @@ static uint32_t pong_thread(uint64_t arg)
         if (DmWaitForMultipleObjects(1, &ping, 0, THREADS_TIMEOUT_MS) != STATUS_WAIT_0)
             return 1;
         shared++;
-        DmSetEvent(pong);
+        DmSetEvent(pong, NULL);
     }
     return 0;
 }
@@ -39,7 +39,7 @@ static void test_ping_pong(void)
     shared = 0;
     CHECK_STATUS(DormerCreateThread(&h, pong_thread, 0, 0), STATUS_SUCCESS, "create_pong_thread");
     for (uint32_t i = 0; i < PING_ROUNDS && in_step; i++) {
-        DmSetEvent(ping);
+        DmSetEvent(ping, NULL);
         in_step = DmWaitForMultipleObjects(1, &pong, 0, THREADS_TIMEOUT_MS) == STATUS_WAIT_0 &&
                   shared == i + 1;
     }
@@ -49,8 +49,8 @@ static void test_ping_pong(void)
     /* Each satisfied wait reset its auto-reset event: nothing is left set. */
     CHECK_STATUS(DormerWait(ping, 0), STATUS_TIMEOUT, "auto_reset_ping_consumed");
     CHECK_STATUS(DormerWait(pong, 0), STATUS_TIMEOUT, "auto_reset_pong_consumed");
-    DmSetEvent(ping);
-    DmSetEvent(ping); /* setting a set event changes nothing */
+    DmSetEvent(ping, NULL);
+    DmSetEvent(ping, NULL); /* setting a set event changes nothing */
     CHECK_STATUS(DormerWait(ping, 0), STATUS_WAIT_0, "auto_reset_set_once");
     CHECK_STATUS(DormerWait(ping, 0), STATUS_TIMEOUT, "auto_reset_wakes_one");
     NtClose(h);
@@ -80,7 +80,7 @@ static void test_manual_reset(void)
     CHECK(started == WAITERS, "create_gate_waiters");
     DmDelayExecution(50);
     CHECK(__atomic_load_n(&released, __ATOMIC_RELAXED) == 0, "gate_holds_waiters");
-    CHECK_STATUS(DmSetEvent(gate), STATUS_SUCCESS, "set_manual_event");
+    CHECK_STATUS(DmSetEvent(gate, NULL), STATUS_SUCCESS, "set_manual_event");
     CHECK_STATUS(threads_wait_all(h, (uint64_t)started, THREADS_TIMEOUT_MS), STATUS_WAIT_0,
                  "gate_releases_all");
     for (int i = 0; i < started; i++) {
@@ -90,7 +90,7 @@ static void test_manual_reset(void)
     CHECK(ok && released == WAITERS, "every_waiter_woken");
     CHECK_STATUS(DormerWait(gate, 0), STATUS_WAIT_0, "manual_stays_set");
     CHECK_STATUS(DormerWait(gate, 0), STATUS_WAIT_0, "manual_stays_set_again");
-    CHECK_STATUS(DmResetEvent(gate), STATUS_SUCCESS, "reset_manual_event");
+    CHECK_STATUS(DmResetEvent(gate, NULL), STATUS_SUCCESS, "reset_manual_event");
     CHECK_STATUS(DormerWait(gate, 0), STATUS_TIMEOUT, "manual_reset_clears");
     NtClose(gate);
 }

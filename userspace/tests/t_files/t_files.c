@@ -493,9 +493,12 @@ static void test_directories(void)
     CHECK_STATUS(DmQueryDirectoryEntries(d, small, sizeof small,
                                          (const struct dormer_dir_query *)KERNEL_ADDR),
                  STATUS_ACCESS_VIOLATION, "batch_query_kernel_pointer");
-    struct dormer_dir_query bad = { 0, 0, 2 };
+    struct dormer_dir_query bad = { 0, 0, 4 };
     CHECK_STATUS(DmQueryDirectoryEntries(d, small, sizeof small, &bad),
                  STATUS_INVALID_PARAMETER, "batch_bad_flags");
+    bad.flags = 7u << DORMER_DIR_FORMAT_SHIFT; /* not a directory record class */
+    CHECK_STATUS(DmQueryDirectoryEntries(d, small, sizeof small, &bad),
+                 STATUS_INVALID_PARAMETER, "batch_bad_format");
     /* The root lists no dots; a file is not a directory. */
     dormer_handle_t root = 0;
     open_ex("C:\\", DORMER_FILE_READ_DATA, SHARE_ALL, DORMER_FILE_OPEN,

@@ -155,7 +155,7 @@ static void test_thread_basics(void)
     CHECK_STATUS(DormerWait(ready, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "ready_thread_ran");
     CHECK(threads_exit_status(ready) == 5, "ready_thread_status");
     NtClose(ready);
-    DmSetEvent(event);
+    DmSetEvent(event, NULL);
     CHECK_STATUS(DormerWait(h, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "thread_handle_signaled");
     CHECK(threads_exit_status(h) == 0x40, "thread_saw_its_event");
     CHECK_STATUS(NtClose(h), STATUS_SUCCESS, "close_thread_handle");

@@ -16,7 +16,7 @@ static dormer_handle_t setter_event;
 static uint32_t delayed_setter(uint64_t delay_ms)
 {
     DmDelayExecution(delay_ms);
-    return (uint32_t)DmSetEvent(setter_event);
+    return (uint32_t)DmSetEvent(setter_event, NULL);
 }
 
 static void test_timeout(void)
@@ -33,7 +33,7 @@ static void test_timeout(void)
     ulib_check(elapsed >= TIMEOUT_MS * THREADS_MS, "timeout_not_early", "%llu us elapsed",
                (unsigned long long)(elapsed / 1000));
     CHECK_STATUS(DormerWait(e, 0), STATUS_TIMEOUT, "poll_unset_event");
-    DmSetEvent(e);
+    DmSetEvent(e, NULL);
     CHECK_STATUS(DormerWait(e, 0), STATUS_WAIT_0, "poll_set_event");
     CHECK_STATUS(DormerWait(e, 0), STATUS_TIMEOUT, "poll_consumed_auto_reset");
     NtClose(e);
@@ -70,12 +70,12 @@ static void test_wait_any(void)
         created &= DmCreateEvent(&e[i], 1, 0) == STATUS_SUCCESS;
     CHECK(created, "create_manual_events");
     CHECK_STATUS(DmWaitForMultipleObjects(3, e, 0, 0), STATUS_TIMEOUT, "any_none_set");
-    DmSetEvent(e[2]);
+    DmSetEvent(e[2], NULL);
     CHECK_STATUS(DmWaitForMultipleObjects(3, e, 0, 0), STATUS_WAIT_0 + 2, "any_index_2");
-    DmSetEvent(e[1]);
+    DmSetEvent(e[1], NULL);
     CHECK_STATUS(DmWaitForMultipleObjects(3, e, 0, 0), STATUS_WAIT_0 + 1, "any_lowest_index");
-    DmResetEvent(e[1]);
-    DmResetEvent(e[2]);
+    DmResetEvent(e[1], NULL);
+    DmResetEvent(e[2], NULL);
 
     /* Blocked in a wait-any, woken by the second object. */
     setter_event = e[1];
@@ -87,7 +87,7 @@ static void test_wait_any(void)
     NtClose(h);
 
     /* A thread handle among events: wait-any on a thread that ends. */
-    DmResetEvent(e[1]);
+    DmResetEvent(e[1], NULL);
     setter_event = e[0];
     CHECK_STATUS(DormerCreateThread(&h, delayed_setter, SETTER_DELAY_MS, 0), STATUS_SUCCESS,
                  "create_setter_mixed");
@@ -108,8 +108,8 @@ static void test_wait_all(void)
 
     for (int i = 0; i < 3; i++)
         DmCreateEvent(&e[i], 1, 0);
-    DmSetEvent(e[0]);
-    DmSetEvent(e[1]);
+    DmSetEvent(e[0], NULL);
+    DmSetEvent(e[1], NULL);
     CHECK_STATUS(DmWaitForMultipleObjects(3, e, 1, 0), STATUS_TIMEOUT, "all_poll_two_of_three");
     CHECK_STATUS(DmWaitForMultipleObjects(3, e, 1, 30), STATUS_TIMEOUT,
                  "all_times_out_two_of_three");
@@ -128,8 +128,8 @@ static void test_wait_all(void)
     DmCreateEvent(&a[1], 0, 0);
     CHECK_STATUS(DmWaitForMultipleObjects(2, a, 1, 20), STATUS_TIMEOUT, "all_auto_one_unset");
     CHECK_STATUS(DormerWait(a[0], 0), STATUS_WAIT_0, "all_left_auto_event_set");
-    DmSetEvent(a[0]);
-    DmSetEvent(a[1]);
+    DmSetEvent(a[0], NULL);
+    DmSetEvent(a[1], NULL);
     CHECK_STATUS(DmWaitForMultipleObjects(2, a, 1, 0), STATUS_WAIT_0, "all_auto_both_set");
     CHECK_STATUS(DmWaitForMultipleObjects(2, a, 0, 0), STATUS_TIMEOUT, "all_consumed_both");
     NtClose(a[0]);
