@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <abi/file.h>
+#include <abi/net.h>
 #include <abi/peb.h>
 #include <abi/status.h>
 #include <abi/types.h>
@@ -212,6 +213,13 @@ NTAPI_IMPORT dormer_status_t DmQueryAttributesFile(const uint16_t *path, uint64_
 NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);
 /* Wall-clock time as a FILETIME: UTC, 100 ns units since 1601-01-01. */
 NTAPI_IMPORT dormer_status_t DmQuerySystemTime(int64_t *filetime);
+
+/* Network (<abi/net.h>). The default interface: all zero without one. */
+NTAPI_IMPORT dormer_status_t DmNetQueryAddress(struct dormer_net_address *out);
+/* One ICMP echo to addr (IPv4, network order); arg = payload bytes << 16 | sequence.
+ * STATUS_SUCCESS with *rtt_ms on a reply, STATUS_TIMEOUT after timeout_ms without. */
+NTAPI_IMPORT dormer_status_t DmNetPing(uint64_t addr, uint64_t arg, uint64_t timeout_ms,
+                                       uint64_t *rtt_ms);
 
 /* ntdll's Dormer helpers. */
 
