@@ -103,7 +103,7 @@ int main(int argc, char **argv)
             uprintf("PING: transmit failed (status 0x%08x).\n", (unsigned)st);
         }
         if (seq < count && st == STATUS_SUCCESS && rtt < 1000)
-            NtDelayExecution(1000 - rtt);
+            DmDelayExecution(1000 - rtt);
     }
     uprintf("\nPing statistics for %s:\n    Packets: Sent = %u, Received = %u, Lost = %u "
             "(%u%% loss),\n", target, sent, received, sent - received,

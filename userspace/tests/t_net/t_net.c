@@ -19,7 +19,7 @@ int main(void)
     dormer_status_t st;
     for (int i = 0; (st = DmNetQueryAddress(&a)) == STATUS_SUCCESS &&
                     !(a.flags & DORMER_NET_BOUND) && i < 200; i++)
-        NtDelayExecution(50);
+        DmDelayExecution(50);
     CHECK_STATUS(st, STATUS_SUCCESS, "query_address");
     CHECK(a.address == IPV4(10, 0, 2, 15), "address_is_qemu_dhcp");
     CHECK(a.netmask == IPV4(255, 255, 255, 0), "netmask");
