@@ -11,6 +11,7 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <net/net.h>
+#include <net/socket.h>
 #include <proc/sched.h>
 
 #include "lwip/dhcp.h"
@@ -92,6 +93,7 @@ static u8_t ping_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_a
 void net_init(void)
 {
     struct ksemaphore *done = ksemaphore_create(0, 1);
+    sock_init();
     struct kobject *obj;
     bool abandoned;
 
