@@ -3,6 +3,7 @@
  * netif per device with DHCP on it, and ICMP echo through a raw PCB for ping. All
  * lwIP calls from outside the tcpip thread hold the core lock (LOCK_TCPIP_CORE).
  */
+#include <abi/net.h>
 #include <core/cmdline.h>
 #include <core/printk.h>
 #include <core/time.h>
@@ -10,6 +11,7 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <net/net.h>
+#include <net/socket.h>
 #include <proc/sched.h>
 
 #include "lwip/dhcp.h"
@@ -91,6 +93,7 @@ static u8_t ping_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_a
 void net_init(void)
 {
     struct ksemaphore *done = ksemaphore_create(0, 1);
+    sock_init();
     struct kobject *obj;
     bool abandoned;
 
@@ -222,6 +225,23 @@ int net_ping(uint32_t addr, uint16_t seq, uint32_t payload, uint64_t timeout_ms,
 out:
     kmutex_release(ping_lock);
     return rc;
+}
+
+void net_query_address(struct dormer_net_address *out)
+{
+    memset(out, 0, sizeof *out);
+    LOCK_TCPIP_CORE();
+    struct netif *nif = netif_default;
+    if (nif) {
+        struct netdev *d = net_netif_device(nif);
+        out->address = ip4_addr_get_u32(netif_ip4_addr(nif));
+        out->netmask = ip4_addr_get_u32(netif_ip4_netmask(nif));
+        out->gateway = ip4_addr_get_u32(netif_ip4_gw(nif));
+        out->flags = dhcp_supplied_address(nif) ? DORMER_NET_BOUND : 0;
+        memcpy(out->mac, d->mac, sizeof out->mac);
+        strlcpy(out->name, d->name, sizeof out->name);
+    }
+    UNLOCK_TCPIP_CORE();
 }
 
 static void check_ping(const char *what, uint32_t addr)

@@ -334,6 +334,15 @@ bool sched_started(void)
     return current != NULL;
 }
 
+/* Higher layers' types (sockets): registered, never called by name. */
+static bool (*signaled_hooks[KOBJ_TYPES])(struct kobject *obj);
+
+void kobj_register_signaled(uint8_t type, bool (*fn)(struct kobject *obj))
+{
+    ASSERT(type < KOBJ_TYPES);
+    signaled_hooks[type] = fn;
+}
+
 static bool signaled_locked(struct kobject *obj, struct thread *t)
 {
     sched_assert_locked();
@@ -349,7 +358,8 @@ static bool signaled_locked(struct kobject *obj, struct thread *t)
     case KOBJ_SEMAPHORE:
         return ((struct ksemaphore *)obj)->count > 0;
     default:
-        return false;
+        return obj->type < KOBJ_TYPES && signaled_hooks[obj->type] &&
+               signaled_hooks[obj->type](obj);
     }
 }
 

@@ -206,7 +206,8 @@ dormer_status_t sys_NtTerminateProcess(const uint64_t *args)
 static bool waitable(uint8_t type)
 {
     return type == KOBJ_PROCESS || type == KOBJ_THREAD || type == KOBJ_EVENT ||
-           type == KOBJ_MUTEX || type == KOBJ_SEMAPHORE;
+           type == KOBJ_MUTEX || type == KOBJ_SEMAPHORE ||
+           type == KOBJ_SOCKET; /* signaled while readable (net/socket.h) */
 }
 
 dormer_status_t sys_DmWaitForMultipleObjects(const uint64_t *args)

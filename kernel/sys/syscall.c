@@ -118,6 +118,30 @@ dormer_status_t status_from_errno(int err)
         return STATUS_IO_DEVICE_ERROR;
     case K_ENODLL:
         return STATUS_DLL_NOT_FOUND;
+    case K_EMSGSIZE:
+        return STATUS_BUFFER_OVERFLOW;
+    case K_EADDRINUSE:
+        return STATUS_ADDRESS_ALREADY_ASSOCIATED;
+    case K_EADDRNOTAVAIL:
+        return STATUS_INVALID_ADDRESS_COMPONENT;
+    case K_ENETUNREACH:
+        return STATUS_NETWORK_UNREACHABLE;
+    case K_ECONNABORTED:
+        return STATUS_CONNECTION_ABORTED;
+    case K_ECONNRESET:
+        return STATUS_CONNECTION_RESET;
+    case K_EISCONN:
+        return STATUS_CONNECTION_ACTIVE;
+    case K_ENOTCONN:
+        return STATUS_INVALID_CONNECTION;
+    case K_ECONNREFUSED:
+        return STATUS_CONNECTION_REFUSED;
+    case K_EHOSTUNREACH:
+        return STATUS_HOST_UNREACHABLE;
+    case K_EWOULDBLOCK:
+        return STATUS_CANT_WAIT;
+    case K_ENETTIMEDOUT:
+        return STATUS_IO_TIMEOUT;
     case K_EINVAL:
     default:
         return STATUS_INVALID_PARAMETER;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include <abi/file.h>
+#include <abi/net.h>
 #include <abi/peb.h>
 #include <abi/status.h>
 #include <abi/types.h>
@@ -221,6 +222,33 @@ NTAPI_IMPORT dormer_status_t DmQueryAttributesFile(const uint16_t *path, uint64_
 NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);
 /* Wall-clock time as a FILETIME: UTC, 100 ns units since 1601-01-01. */
 NTAPI_IMPORT dormer_status_t DmQuerySystemTime(int64_t *filetime);
+
+/* Network (<abi/net.h>). The default interface: all zero without one. */
+NTAPI_IMPORT dormer_status_t DmNetQueryAddress(struct dormer_net_address *out);
+/* One ICMP echo to addr (IPv4, network order); arg = payload bytes << 16 | sequence.
+ * STATUS_SUCCESS with *rtt_ms on a reply, STATUS_TIMEOUT after timeout_ms without. */
+NTAPI_IMPORT dormer_status_t DmNetPing(uint64_t addr, uint64_t arg, uint64_t timeout_ms,
+                                       uint64_t *rtt_ms);
+/* Sockets (<abi/net.h>): handles closed with NtClose; see abi/syscalls.def. */
+NTAPI_IMPORT dormer_status_t DmSocketCreate(dormer_handle_t *handle, uint64_t type);
+NTAPI_IMPORT dormer_status_t DmSocketBind(dormer_handle_t h, const struct dormer_sockaddr *a);
+NTAPI_IMPORT dormer_status_t DmSocketListen(dormer_handle_t h, uint64_t backlog);
+NTAPI_IMPORT dormer_status_t DmSocketAccept(dormer_handle_t h, dormer_handle_t *conn,
+                                            struct dormer_sockaddr *peer);
+NTAPI_IMPORT dormer_status_t DmSocketConnect(dormer_handle_t h, const struct dormer_sockaddr *a);
+NTAPI_IMPORT dormer_status_t DmSocketSend(dormer_handle_t h, const void *buf, uint64_t len,
+                                          uint64_t flags, const struct dormer_sockaddr *to,
+                                          uint64_t *sent);
+NTAPI_IMPORT dormer_status_t DmSocketRecv(dormer_handle_t h, void *buf, uint64_t len,
+                                          uint64_t flags, struct dormer_sockaddr *from,
+                                          uint64_t *got);
+NTAPI_IMPORT dormer_status_t DmSocketShutdown(dormer_handle_t h, uint64_t how);
+NTAPI_IMPORT dormer_status_t DmSocketSetOption(dormer_handle_t h, uint64_t opt, uint64_t value);
+NTAPI_IMPORT dormer_status_t DmSocketGetOption(dormer_handle_t h, uint64_t opt, uint64_t *value);
+NTAPI_IMPORT dormer_status_t DmSocketGetName(dormer_handle_t h, uint64_t which,
+                                             struct dormer_sockaddr *out);
+NTAPI_IMPORT dormer_status_t DmSocketPoll(struct dormer_poll *entries, uint64_t count,
+                                          uint64_t timeout_ms, uint64_t *ready);
 
 /* ntdll's Dormer helpers. */
 

@@ -70,6 +70,19 @@ typedef int32_t dormer_status_t;
 #define STATUS_CANNOT_DELETE            ((dormer_status_t)0xC0000121)
 #define STATUS_IO_DEVICE_ERROR          ((dormer_status_t)0xC0000185)
 
+/* Network statuses (what Windows' socket driver returns; ws2_32 maps them to WSAE*). */
+#define STATUS_IO_TIMEOUT               ((dormer_status_t)0xC00000B5)
+#define STATUS_CANT_WAIT                ((dormer_status_t)0xC00000D8)
+#define STATUS_INVALID_CONNECTION       ((dormer_status_t)0xC0000140)
+#define STATUS_INVALID_ADDRESS_COMPONENT ((dormer_status_t)0xC0000207)
+#define STATUS_CONNECTION_RESET         ((dormer_status_t)0xC000020D)
+#define STATUS_CONNECTION_ACTIVE        ((dormer_status_t)0xC000023B)
+#define STATUS_NETWORK_UNREACHABLE      ((dormer_status_t)0xC000023C)
+#define STATUS_HOST_UNREACHABLE         ((dormer_status_t)0xC000023D)
+#define STATUS_CONNECTION_REFUSED       ((dormer_status_t)0xC0000236)
+#define STATUS_CONNECTION_ABORTED       ((dormer_status_t)0xC0000241)
+#define STATUS_ADDRESS_ALREADY_ASSOCIATED ((dormer_status_t)0xC0000328)
+
 #define NT_SUCCESS(s) ((dormer_status_t)(s) >= 0)
 
 #endif

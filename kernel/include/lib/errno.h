@@ -43,4 +43,18 @@
 #define K_ECORRUPT  (-209) /* the volume's structures are damaged (a bad chain or entry) */
 #define K_ENODLL    (-210) /* an image needs a DLL that is not there */
 
+/* Network codes (Unix numbers where Unix has one). */
+#define K_EMSGSIZE     (-90)  /* a datagram too long (to send, or cut short on receipt) */
+#define K_EADDRINUSE   (-98)  /* the local address and port are taken */
+#define K_EADDRNOTAVAIL (-99) /* no interface holds that local address */
+#define K_ENETUNREACH  (-101) /* no route to that network */
+#define K_ECONNABORTED (-103) /* the connection was aborted on this side */
+#define K_ECONNRESET   (-104) /* the peer reset the connection */
+#define K_EISCONN      (-106) /* already connected */
+#define K_ENOTCONN     (-107) /* not connected (or shut down that way) */
+#define K_ECONNREFUSED (-111) /* nobody listens there */
+#define K_EHOSTUNREACH (-113) /* no route to that host */
+#define K_EWOULDBLOCK  (-211) /* a non-blocking socket call would have to wait */
+#define K_ENETTIMEDOUT (-212) /* a network wait ran out (a socket's timeout, a connect) */
+
 #endif /* LIB_ERRNO_H */

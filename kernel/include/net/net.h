@@ -22,6 +22,12 @@ bool net_wait_bound(uint64_t timeout_ms, uint32_t *addr);
 int net_ping(uint32_t addr, uint16_t seq, uint32_t payload, uint64_t timeout_ms,
              uint64_t *rtt_ms);
 
+struct dormer_net_address;
+
+/* The default interface's address, netmask, gateway, MAC and name into *out (all zero
+ * without an interface). Thread context. */
+void net_query_address(struct dormer_net_address *out);
+
 /* Boot check (command line netcheck[=PEER]): wait for DHCP, ping the loopback
  * address, the interface's own address and PEER (an IPv4 address, e.g. QEMU's
  * user-net host 10.0.2.2), and print the devices' counters; one NET line each. */

@@ -34,6 +34,8 @@ enum kobj_type {
     KOBJ_PIPE_READ,
     KOBJ_PIPE_WRITE,
     KOBJ_VFS_FILE,  /* an open file of the file-system layer (DmCreateFile) */
+    KOBJ_SOCKET,    /* a network socket (net/socket.h) */
+    KOBJ_TYPES,
 };
 
 struct thread;
@@ -142,6 +144,10 @@ void sched_assert_locked_at(const char *file, int line);
 #endif
 
 /* Objects. */
+/* Register when objects of a type higher layers define count as signaled for waits
+ * (their state read under sched_lock; fn is called with it held and must not block).
+ * Boot, once per type. */
+void kobj_register_signaled(uint8_t type, bool (*fn)(struct kobject *obj));
 void kobj_init(struct kobject *obj, uint8_t type, void (*destroy)(struct kobject *));
 void kobj_ref(struct kobject *obj);
 void kobj_unref(struct kobject *obj);

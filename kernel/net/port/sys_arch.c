@@ -1,6 +1,6 @@
 /*
- * lwIP's sys_arch on Dormer's kernel: semaphores are ksemaphores and mutexes kmutexes
- * waited on with sched_wait; a mailbox is a ring of messages between two semaphores
+ * lwIP's sys_arch on Dormer's kernel: semaphores are ksemaphores waited on with
+ * sched_wait, mutexes sleeplocks; a mailbox is a ring of messages between two semaphores
  * (free slots, waiting messages) with interrupts off around the ring's indices; the
  * clock is the uptime; lightweight protection is interrupts off (one CPU).
  */
@@ -9,6 +9,7 @@
 #include <mm/kheap.h>
 #include <proc/process.h>
 #include <proc/sched.h>
+#include <proc/sleeplock.h>
 
 #include "lwip/sys.h"
 #include <stdlib.h> /* the port's atoi, for lwIP */
@@ -91,25 +92,31 @@ void sys_sem_free(sys_sem_t *sem)
     kobj_unref(&(*sem)->obj);
 }
 
+/* The core lock is taken by user threads in system calls too. A sleeplock's wait is
+ * uninterruptible, so a thread being killed still gets the lock (a kmutex wait would
+ * return early without it) and lets it go on its way out. */
 err_t sys_mutex_new(sys_mutex_t *mutex)
 {
-    *mutex = kmutex_create(false);
-    return *mutex ? ERR_OK : ERR_MEM;
+    *mutex = kcalloc(1, sizeof **mutex);
+    if (!*mutex)
+        return ERR_MEM;
+    sleeplock_init(*mutex, "lwip");
+    return ERR_OK;
 }
 
 void sys_mutex_lock(sys_mutex_t *mutex)
 {
-    wait_object(&(*mutex)->obj, 0);
+    sleeplock_acquire(*mutex);
 }
 
 void sys_mutex_unlock(sys_mutex_t *mutex)
 {
-    kmutex_release(*mutex);
+    sleeplock_release(*mutex);
 }
 
 void sys_mutex_free(sys_mutex_t *mutex)
 {
-    kobj_unref(&(*mutex)->obj);
+    kfree(*mutex);
 }
 
 err_t sys_mbox_new(sys_mbox_t *mbox, int size)

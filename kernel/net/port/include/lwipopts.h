@@ -34,6 +34,7 @@
 #define LWIP_TCP                   1
 #define LWIP_DHCP                  1
 #define LWIP_DNS                   0
+#define SO_REUSE                   1 /* SO_REUSEADDR for sockets */
 #define LWIP_IGMP                  0
 #define LWIP_AUTOIP                0
 #define DHCP_DOES_ARP_CHECK        0

@@ -1,5 +1,5 @@
 /*
- * lwIP's operating-system types on Dormer: semaphores and mutexes are kernel objects,
+ * lwIP's operating-system types on Dormer: semaphores are kernel objects, mutexes sleeplocks,
  * a mailbox is a ring of messages counted by two semaphores, a thread is a kernel thread.
  */
 #ifndef DORMER_LWIP_ARCH_SYS_ARCH_H
@@ -8,12 +8,12 @@
 #include <stdint.h>
 
 struct ksemaphore;
-struct kmutex;
+struct sleeplock;
 struct thread;
 struct net_mbox;
 
 typedef struct ksemaphore *sys_sem_t;
-typedef struct kmutex *sys_mutex_t;
+typedef struct sleeplock *sys_mutex_t; /* uninterruptible: a thread being killed still gets it */
 typedef struct net_mbox *sys_mbox_t;
 typedef struct thread *sys_thread_t;
 typedef uint64_t sys_prot_t;
