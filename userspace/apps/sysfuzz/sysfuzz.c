@@ -520,6 +520,28 @@ static uint64_t process_count(void)
     return needed;
 }
 
+static void remove_tree(uint16_t *dir, size_t len, int depth);
+
+/* Deletes name (len units in a buffer of 272), read-only or not, and if it is a directory
+ * everything in it first; 1 if it was there. */
+static int delete_name(uint16_t *name, size_t len, int depth)
+{
+    struct dormer_create_file del = {DORMER_DELETE | DORMER_FILE_WRITE_ATTRIBUTES, 7,
+                                     DORMER_FILE_OPEN, 0, 0, 0};
+    dormer_handle_t e;
+
+    if (DmCreateFile(&e, name, len, &del) < 0)
+        return 0;
+    remove_tree(name, len, depth);
+    struct dormer_file_basic basic = {0};
+    basic.attributes = DORMER_FILE_ATTRIBUTE_NORMAL;
+    DmSetInformationFile(e, DORMER_FILE_BASIC_INFO, &basic, sizeof basic);
+    struct dormer_file_disposition disp = {1, {0}};
+    DmSetInformationFile(e, DORMER_FILE_DISPOSITION_INFO, &disp, sizeof disp);
+    NtClose(e);
+    return 1;
+}
+
 /* Deletes everything inside dir (len units, no trailing backslash), depth first. */
 static void remove_tree(uint16_t *dir, size_t len, int depth)
 {
@@ -540,19 +562,7 @@ static void remove_tree(uint16_t *dir, size_t len, int depth)
         dir[len] = '\\';
         memcpy(dir + len + 1, name, 2 * n);
         dir[len + 1 + n] = 0;
-        if (fd[depth].attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY)
-            remove_tree(dir, len + 1 + n, depth + 1);
-        struct dormer_create_file del = {DORMER_DELETE | DORMER_FILE_WRITE_ATTRIBUTES, 7,
-                                         DORMER_FILE_OPEN, 0, 0, 0};
-        dormer_handle_t e;
-        if (DmCreateFile(&e, dir, len + 1 + n, &del) >= 0) {
-            struct dormer_file_basic basic = {0};
-            basic.attributes = DORMER_FILE_ATTRIBUTE_NORMAL;
-            DmSetInformationFile(e, DORMER_FILE_BASIC_INFO, &basic, sizeof basic);
-            struct dormer_file_disposition disp = {1, {0}};
-            DmSetInformationFile(e, DORMER_FILE_DISPOSITION_INFO, &disp, sizeof disp);
-            NtClose(e);
-        }
+        delete_name(dir, len + 1 + n, depth + 1);
         dir[len] = 0;
     }
     NtClose(h);
@@ -616,19 +626,7 @@ static int clean_outside(void)
                 continue;
             memcpy(name, path, 2 * len);
             name[len] = 0;
-            struct dormer_create_file del = {DORMER_DELETE | DORMER_FILE_WRITE_ATTRIBUTES, 7,
-                                             DORMER_FILE_OPEN, 0, 0, 0};
-            dormer_handle_t e;
-            if (DmCreateFile(&e, name, len, &del) < 0)
-                continue;
-            found++;
-            remove_tree(name, len, 1);
-            struct dormer_file_basic basic = {0};
-            basic.attributes = DORMER_FILE_ATTRIBUTE_NORMAL;
-            DmSetInformationFile(e, DORMER_FILE_BASIC_INFO, &basic, sizeof basic);
-            struct dormer_file_disposition disp = {1, {0}};
-            DmSetInformationFile(e, DORMER_FILE_DISPOSITION_INFO, &disp, sizeof disp);
-            NtClose(e);
+            found += delete_name(name, len, 1);
         }
     }
     return found;
