@@ -483,6 +483,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
     # The utest boot also checks the network first (DHCP, pings: see check_network).
     cases.append(('utest', 'utest=all utest_skip=%s loglevel=warn netcheck=%s'
                   % (USER_SKIP, NET_PEER), None, None, ()))
+    # The same programs loop under injected allocation failures (see check_faultinject).
+    cases.append(('faultinject', 'utest=%s loglevel=warn faultinject=%s'
+                  % (FAULTINJECT_PROGRAMS, FAULTINJECT_SPEC), None, None, ()))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for name, cmdline, status, patterns, script in cases:
             jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script,
@@ -501,6 +504,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
                 f.write(output)
             if name == 'utest':
                 check_user_tests(status, output, results)
+                continue
+            if name == 'faultinject':
+                check_faultinject(status, output, results)
                 continue
             if name in KTEST_BOOTS:
                 prefix = 'kernel' + name[len('ktest'):]
@@ -615,6 +621,43 @@ def check_user_tests(status, output, results):
                    m.group(0) if m else 'no repeat line')
     results.record('user/run', 'UTEST DONE' in text and status == 0,
                    'exit status %d' % status)
+
+
+# The faultinject boot: programs that allocate a lot (processes, threads, pipes, files,
+# memory), run with 2% of frame and heap allocations failing (a fixed seed, so a failure
+# replays). Their statuses are not judged: any status, or a clean kill, is right.
+FAULTINJECT_PROGRAMS = ('t_memory.exe,t_spawn50.exe,t_pipe.exe,t_files.exe,t_threads64.exe,'
+                        't_events.exe')
+FAULTINJECT_SPEC = 'random:20:7'
+
+
+def check_faultinject(status, output, results):
+    """No panic and no hang (the boot reaches UTEST DONE and powers off with 0), failures
+    were injected, every program ended, and around the 100 starts of hello.exe (each
+    with its own failures) frames, objects and handles come back."""
+    text = ANSI_ESCAPE.sub('', output.decode(errors='replace')).replace('\r', '')
+    why = ''
+    if 'PANIC' in text or 'UTEST DONE' not in text or status != 0:
+        why = 'exit status %d (%s)\n%s' % (status, dormer_qemu.status_message(status),
+                                           tail(output))
+    results.record('faultinject/no_panic_no_hang', not why, why)
+    ended = len(re.findall(r'^UTEST END ', text, re.M))
+    wanted = len(FAULTINJECT_PROGRAMS.split(','))
+    results.record('faultinject/every_program_ended', ended == wanted,
+                   '%d of %d programs ended' % (ended, wanted))
+    m = re.search(r'^UTEST counters after .* injected=(\d+)', text, re.M)
+    results.record('faultinject/failures_injected', bool(m) and int(m.group(1)) > 0,
+                   m.group(0) if m else 'no counters line')
+    got = {}
+    for when in ('repeat_before', 'repeat_after'):
+        m = re.search(r'^UTEST counters %s frames=(\d+) heap_blocks=\d+ heap_bytes=\d+ '
+                      r'objects=(\d+) handles=(\d+)' % when, text, re.M)
+        got[when] = m.groups() if m else None
+    results.record('faultinject/hello_100_times_counters_unchanged',
+                   got['repeat_before'] is not None and
+                   got['repeat_before'] == got['repeat_after'],
+                   'frames, objects, handles before %s after %s'
+                   % (got['repeat_before'], got['repeat_after']))
 
 
 def check_ktests(prefix, status, output, results):
