@@ -153,6 +153,11 @@ BOOT_TESTS = [
     ('boot/crash_heap_overflow', 'crash=heap_overflow', 100,
      [r'KERNEL PANIC: kheap: overflow past the requested size', r'Backtrace:',
       r'crash_inner\+0x']),
+    # Debug kernels: the stack protector catches a frame overwritten past its array.
+    ('boot/crash_stack_smash', 'crash=stack_smash', 100,
+     [r'KERNEL PANIC: stack protector: the frame of crash_smash\+0x[0-9a-f]+ was overwritten',
+      r'Backtrace:', r'__stack_chk_fail\+0x', r'crash_smash\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
+      r'crash_inner\+0x', r'crash_middle\+0x', r'crash_outer\+0x']),
     ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
      [r'KERNEL PANIC: .*double free: the frame is already free', r'Backtrace:',
       r'crash_inner\+0x']),
@@ -161,7 +166,7 @@ BOOT_TESTS = [
      [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
 ]
 # Checks only debug kernels make (canaries, poisoning).
-DEBUG_ONLY = {'boot/crash_heap_overflow'}
+DEBUG_ONLY = {'boot/crash_heap_overflow', 'boot/crash_stack_smash'}
 # Things that must NOT appear (name -> pattern).
 BOOT_ABSENT = {
     'boot/loglevel_warn': r'\[INFO\]',
