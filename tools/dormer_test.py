@@ -153,6 +153,11 @@ BOOT_TESTS = [
     ('boot/crash_heap_overflow', 'crash=heap_overflow', 100,
      [r'KERNEL PANIC: kheap: overflow past the requested size', r'Backtrace:',
       r'crash_inner\+0x']),
+    # Debug kernels: the stack protector catches a frame overwritten past its array.
+    ('boot/crash_stack_smash', 'crash=stack_smash', 100,
+     [r'KERNEL PANIC: stack protector: the frame of crash_smash\+0x[0-9a-f]+ was overwritten',
+      r'Backtrace:', r'__stack_chk_fail\+0x', r'crash_smash\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
+      r'crash_inner\+0x', r'crash_middle\+0x', r'crash_outer\+0x']),
     ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
      [r'KERNEL PANIC: .*double free: the frame is already free', r'Backtrace:',
       r'crash_inner\+0x']),
@@ -168,7 +173,8 @@ BOOT_TESTS = [
      [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
 ]
 # Checks only debug kernels make (canaries, poisoning).
-DEBUG_ONLY = {'boot/crash_heap_overflow', 'boot/crash_lock_twice', 'boot/crash_lock_order'}
+DEBUG_ONLY = {'boot/crash_heap_overflow', 'boot/crash_stack_smash', 'boot/crash_lock_twice',
+              'boot/crash_lock_order'}
 # Things that must NOT appear (name -> pattern).
 BOOT_ABSENT = {
     'boot/loglevel_warn': r'\[INFO\]',
@@ -491,6 +497,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
     # The utest boot also checks the network first (DHCP, pings: see check_network).
     cases.append(('utest', 'utest=all utest_skip=%s loglevel=warn netcheck=%s'
                   % (USER_SKIP, NET_PEER), None, None, ()))
+    # The same programs loop under injected allocation failures (see check_faultinject).
+    cases.append(('faultinject', 'utest=%s loglevel=warn faultinject=%s'
+                  % (FAULTINJECT_PROGRAMS, FAULTINJECT_SPEC), None, None, ()))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for name, cmdline, status, patterns, script in cases:
             jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script,
@@ -509,6 +518,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
                 f.write(output)
             if name == 'utest':
                 check_user_tests(status, output, results)
+                continue
+            if name == 'faultinject':
+                check_faultinject(status, output, results)
                 continue
             if name in KTEST_BOOTS:
                 prefix = 'kernel' + name[len('ktest'):]
@@ -623,6 +635,43 @@ def check_user_tests(status, output, results):
                    m.group(0) if m else 'no repeat line')
     results.record('user/run', 'UTEST DONE' in text and status == 0,
                    'exit status %d' % status)
+
+
+# The faultinject boot: programs that allocate a lot (processes, threads, pipes, files,
+# memory), run with 2% of frame and heap allocations failing (a fixed seed, so a failure
+# replays). Their statuses are not judged: any status, or a clean kill, is right.
+FAULTINJECT_PROGRAMS = ('t_memory.exe,t_spawn50.exe,t_pipe.exe,t_files.exe,t_threads64.exe,'
+                        't_events.exe')
+FAULTINJECT_SPEC = 'random:20:7'
+
+
+def check_faultinject(status, output, results):
+    """No panic and no hang (the boot reaches UTEST DONE and powers off with 0), failures
+    were injected, every program ended, and around the 100 starts of hello.exe (each
+    with its own failures) frames, objects and handles come back."""
+    text = ANSI_ESCAPE.sub('', output.decode(errors='replace')).replace('\r', '')
+    why = ''
+    if 'PANIC' in text or 'UTEST DONE' not in text or status != 0:
+        why = 'exit status %d (%s)\n%s' % (status, dormer_qemu.status_message(status),
+                                           tail(output))
+    results.record('faultinject/no_panic_no_hang', not why, why)
+    ended = len(re.findall(r'^UTEST END ', text, re.M))
+    wanted = len(FAULTINJECT_PROGRAMS.split(','))
+    results.record('faultinject/every_program_ended', ended == wanted,
+                   '%d of %d programs ended' % (ended, wanted))
+    m = re.search(r'^UTEST counters after .* injected=(\d+)', text, re.M)
+    results.record('faultinject/failures_injected', bool(m) and int(m.group(1)) > 0,
+                   m.group(0) if m else 'no counters line')
+    got = {}
+    for when in ('repeat_before', 'repeat_after'):
+        m = re.search(r'^UTEST counters %s frames=(\d+) heap_blocks=\d+ heap_bytes=\d+ '
+                      r'objects=(\d+) handles=(\d+)' % when, text, re.M)
+        got[when] = m.groups() if m else None
+    results.record('faultinject/hello_100_times_counters_unchanged',
+                   got['repeat_before'] is not None and
+                   got['repeat_before'] == got['repeat_after'],
+                   'frames, objects, handles before %s after %s'
+                   % (got['repeat_before'], got['repeat_after']))
 
 
 def check_ktests(prefix, status, output, results):

@@ -42,6 +42,20 @@ static NO_INLINE int crash_recurse(int depth)
     return crash_recurse(depth + 1) + pad[0];
 }
 
+/* crash=stack_smash: writes past the end of a local array, over the canary the stack
+ * protector put above it (debug kernels); the return then reports it. */
+static NO_INLINE void crash_smash(void)
+{
+    char buf[16];
+    /* Up to the saved frame pointer, not past it: the canary lies in between, and the
+     * frame chain stays intact for the backtrace. */
+    volatile size_t n = (size_t)((char *)__builtin_frame_address(0) - buf);
+
+    for (size_t i = 0; i < n; i++)
+        ((volatile char *)buf)[i] = 'X';
+    __asm__ volatile("" : : "r"(buf) : "memory");
+}
+
 static NO_INLINE void crash_inner(const char *kind)
 {
     if (strcmp(kind, "ud") == 0) {
@@ -80,6 +94,8 @@ static NO_INLINE void crash_inner(const char *kind)
     } else if (strcmp(kind, "nested") == 0) {
         console_register(&crash_console);
         panic("first panic of crash=nested");
+    } else if (strcmp(kind, "stack_smash") == 0) {
+        crash_smash();
 #ifdef DORMER_DEBUG /* release kernels do not check locks: these would just hang */
     } else if (strcmp(kind, "lock_twice") == 0) {
         static struct spinlock l = SPINLOCK_INIT("crash=lock_twice");
@@ -119,5 +135,5 @@ void crash_run(const char *kind)
     crash_outer(kind);
     pr_error("crash=%s: unknown kind (try ud, pagefault, divide, gp, breakpoint, panic, "
              "assert, nested, stackoverflow, heap_double_free, heap_overflow, "
-             "frame_double_free, lock_twice, lock_order)\n", kind);
+             "frame_double_free, stack_smash, lock_twice, lock_order)\n", kind);
 }

@@ -121,11 +121,14 @@ static void handle_page_fault(struct trap_frame *f)
     }
     if (f->cs & 3) {
         struct user_fault uf = {
+            /* No frame left for a committed page: the program, not the kernel, ends. */
             .status = result == VMM_FAULT_STACK_OVERFLOW ? STATUS_STACK_OVERFLOW
                       : result == VMM_FAULT_GUARD        ? STATUS_GUARD_PAGE_VIOLATION
+                      : result == VMM_FAULT_NOMEM        ? STATUS_NO_MEMORY
                                                          : STATUS_ACCESS_VIOLATION,
             .what = result == VMM_FAULT_STACK_OVERFLOW ? "stack overflow"
                     : result == VMM_FAULT_GUARD        ? "guard page violation"
+                    : result == VMM_FAULT_NOMEM        ? "out of memory"
                                                        : "access violation",
             .has_address = true,
             .address = cr2,

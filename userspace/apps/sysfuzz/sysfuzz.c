@@ -285,11 +285,18 @@ static dormer_status_t one_call(struct rng *r, uint64_t nr, int racer)
         uint64_t pl = below(r, 6) ? wlen(path) : gen_len(r, 0);
         struct dormer_create_file *cp = below(r, 8) ? cf
                                                     : (struct dormer_create_file *)(uintptr_t)a[2];
-        if (child_trace)
+        if (child_trace) {
+            /* The units the kernel will read, when they are this program's own. */
+            char shown[48] = "other";
+            for (size_t i = 0; pp == path && i < pl && i + 1 < sizeof shown; i++) {
+                shown[i] = pp[i] >= 0x20 && pp[i] < 0x7f ? (char)pp[i] : '.';
+                shown[i + 1] = 0;
+            }
             uprintf("\nsysfuzz: DmCreateFile(%p, %p \"%s\", %llu, %p {access %x share %x "
                     "disposition %u options %x attributes %x})\n", (void *)ho, (void *)pp,
-                    pp == path ? "dictionary" : "other", (unsigned long long)pl, (void *)cp,
+                    shown, (unsigned long long)pl, (void *)cp,
                     cf->access, cf->share, cf->disposition, cf->options, cf->attributes);
+        }
         st = DmCreateFile(ho, pp, pl, cp);
         keep_handle(r, st, hout);
         return st;
@@ -513,6 +520,28 @@ static uint64_t process_count(void)
     return needed;
 }
 
+static void remove_tree(uint16_t *dir, size_t len, int depth);
+
+/* Deletes name (len units in a buffer of 272), read-only or not, and if it is a directory
+ * everything in it first; 1 if it was there. */
+static int delete_name(uint16_t *name, size_t len, int depth)
+{
+    struct dormer_create_file del = {DORMER_DELETE | DORMER_FILE_WRITE_ATTRIBUTES, 7,
+                                     DORMER_FILE_OPEN, 0, 0, 0};
+    dormer_handle_t e;
+
+    if (DmCreateFile(&e, name, len, &del) < 0)
+        return 0;
+    remove_tree(name, len, depth);
+    struct dormer_file_basic basic = {0};
+    basic.attributes = DORMER_FILE_ATTRIBUTE_NORMAL;
+    DmSetInformationFile(e, DORMER_FILE_BASIC_INFO, &basic, sizeof basic);
+    struct dormer_file_disposition disp = {1, {0}};
+    DmSetInformationFile(e, DORMER_FILE_DISPOSITION_INFO, &disp, sizeof disp);
+    NtClose(e);
+    return 1;
+}
+
 /* Deletes everything inside dir (len units, no trailing backslash), depth first. */
 static void remove_tree(uint16_t *dir, size_t len, int depth)
 {
@@ -533,19 +562,7 @@ static void remove_tree(uint16_t *dir, size_t len, int depth)
         dir[len] = '\\';
         memcpy(dir + len + 1, name, 2 * n);
         dir[len + 1 + n] = 0;
-        if (fd[depth].attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY)
-            remove_tree(dir, len + 1 + n, depth + 1);
-        struct dormer_create_file del = {DORMER_DELETE | DORMER_FILE_WRITE_ATTRIBUTES, 7,
-                                         DORMER_FILE_OPEN, 0, 0, 0};
-        dormer_handle_t e;
-        if (DmCreateFile(&e, dir, len + 1 + n, &del) >= 0) {
-            struct dormer_file_basic basic = {0};
-            basic.attributes = DORMER_FILE_ATTRIBUTE_NORMAL;
-            DmSetInformationFile(e, DORMER_FILE_BASIC_INFO, &basic, sizeof basic);
-            struct dormer_file_disposition disp = {1, {0}};
-            DmSetInformationFile(e, DORMER_FILE_DISPOSITION_INFO, &disp, sizeof disp);
-            NtClose(e);
-        }
+        delete_name(dir, len + 1 + n, depth + 1);
         dir[len] = 0;
     }
     NtClose(h);
@@ -578,6 +595,41 @@ static int clean_sf(void)
     }
     NtClose(h);
     return left;
+}
+
+/* A dictionary path handed over with a random length names a prefix of itself, so a
+ * child may create "C:\\s", "C:\\Windows\\Sys" or "C:\\Windows\\System32\\hel" (a
+ * program may add files there). Deletes every such prefix of the dictionary's paths that
+ * lies outside C:\\sf and is not one of the tree's own names; returns how many it found. */
+static int clean_outside(void)
+{
+    static const uint16_t *const own[] = {u"C:\\Windows", u"C:\\Windows\\System32",
+                                          u"C:\\Windows\\System32\\hello.exe"};
+    static uint16_t name[272];
+    int found = 0;
+
+    for (size_t p = 0; p < NPATHS; p++) {
+        const uint16_t *path = paths[p];
+        size_t full = wlen(path);
+        if (full > 4 && path[0] == '\\' && path[1] == '\\' && path[2] == '?')
+            path += 4, full -= 4; /* \\?\C:\... */
+        if (full < 4 || full + 1 >= sizeof name / 2 || path[1] != ':')
+            continue;
+        for (size_t len = full; len > 3; len--) {
+            int sep = path[len - 1] == '\\' || path[len - 1] == '/';
+            int inside = len >= 5 && path[3] == 's' && path[4] == 'f' &&
+                         (len == 5 || path[5] == '\\' || path[5] == '/');
+            int keep = sep || inside;
+            for (size_t i = 0; i < sizeof own / sizeof own[0] && !keep; i++)
+                keep = wlen(own[i]) == len && memcmp(own[i], path, 2 * len) == 0;
+            if (keep)
+                continue;
+            memcpy(name, path, 2 * len);
+            name[len] = 0;
+            found += delete_name(name, len, 1);
+        }
+    }
+    return found;
 }
 
 static uint64_t parse_u64(const char *s)
@@ -683,6 +735,7 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
     for (int i = 0; i < 300 && process_count() > procs0; i++)
         DmDelayExecution(10);
     int left = clean_sf();
+    int outside = clean_outside();
     struct dormer_create_file del = {DORMER_DELETE, 7, DORMER_FILE_OPEN, 0, 0, 0};
     if (DmCreateFile(&h, u"C:\\sf", 5, &del) >= 0) {
         struct dormer_file_disposition disp = {1, {0}};
@@ -693,9 +746,10 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
     int ok = k1.used_frames == k0.used_frames && k1.heap_blocks == k0.heap_blocks &&
              k1.objects == k0.objects && k1.handles == k0.handles &&
              process_count() == procs0 && left == 0;
-    uprintf("sysfuzz: %llu calls in %llu children (%llu killed, %llu stuck and ended)\n",
+    uprintf("sysfuzz: %llu calls in %llu children (%llu killed, %llu stuck and ended), "
+            "%d names made outside C:\\sf deleted\n",
             (unsigned long long)done, (unsigned long long)children, (unsigned long long)killed,
-            (unsigned long long)stuck);
+            (unsigned long long)stuck, outside);
     uprintf("sysfuzz: counters frames %llu -> %llu, heap blocks %llu -> %llu (bytes %llu -> "
             "%llu), objects %llu -> %llu, handles %llu -> %llu, processes %llu -> %llu: %s\n",
             (unsigned long long)k0.used_frames, (unsigned long long)k1.used_frames,
