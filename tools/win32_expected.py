@@ -27,11 +27,27 @@ def find_wine():
     sys.exit('win32_expected: Wine not found (apt-get install wine64)')
 
 
+def runtime_path():
+    """WINEPATH for the mingw runtime DLLs a C++ or -pthread program imports (Dormer has
+    them in System32): the default g++'s directories, as Wine's Z: drive paths."""
+    dirs = []
+    for dll in ('libstdc++-6.dll', 'libgcc_s_seh-1.dll', 'libwinpthread-1.dll'):
+        try:
+            where = subprocess.check_output(['x86_64-w64-mingw32-g++', '-print-file-name=' + dll],
+                                            universal_newlines=True).strip()
+        except OSError:
+            continue
+        d = os.path.dirname(os.path.normpath(where))
+        if os.path.isabs(where) and d not in dirs:
+            dirs.append(d)
+    return ';'.join('Z:' + d.replace('/', '\\') for d in dirs)
+
+
 def run(wine, name):
     exe = os.path.join(BUILD, name, name + '.exe')
     if not os.path.exists(exe):
         sys.exit('win32_expected: %s not built (run scons first)' % exe)
-    env = dict(os.environ, WINEDEBUG='-all')
+    env = dict(os.environ, WINEDEBUG='-all', WINEPATH=runtime_path())
     env.setdefault('WINEPREFIX', os.path.join(TOP, 'build', 'wineprefix'))
     p = subprocess.run([wine, exe], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                        stdin=subprocess.DEVNULL, env=env, timeout=300,
