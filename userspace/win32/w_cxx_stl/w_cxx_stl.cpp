@@ -106,8 +106,6 @@ static void formatting()
     std::ostringstream os;
     os << "built " << 7 << '/' << 2.5;
     std::cout << os.str() << " (" << os.str().size() << ")" << std::endl;
-    std::cerr << "to stderr" << std::endl;
-    std::clog << "to clog" << std::endl;
     std::printf("printf after cout\n");
     std::cout << "cout after printf" << std::endl;
 }
