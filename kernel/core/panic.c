@@ -25,13 +25,13 @@ static void print_frame(int depth, uintptr_t addr, bool is_return)
 {
     struct ksym_info info;
     /* A return address points after the call; its line is the call's line. */
-    uintptr_t lookup = is_return ? addr - 1 : addr;
+    int err = is_return ? ksym_lookup_ret(addr, &info) : ksym_lookup(addr, &info);
 
-    if (ksym_lookup(lookup, &info) != 0) {
+    if (err != 0) {
         kprintf("  #%d 0x%016llx ?\n", depth, (unsigned long long)addr);
         return;
     }
-    unsigned long long off = (unsigned long long)(addr - info.sym_addr);
+    unsigned long long off = (unsigned long long)info.offset;
     if (info.file && info.line)
         kprintf("  #%d 0x%016llx %s+0x%llx (%s:%u)\n", depth, (unsigned long long)addr,
                 info.name, off, info.file, (unsigned)info.line);

@@ -2,12 +2,13 @@
  * PE32+ parsing, plus base relocations and TLS on a mapped image. The parser validates
  * the file header by header, in file order, so the first broken field names the
  * rejection; every sum of untrusted values is done in 64 bits from 32-bit operands (or
- * checked as `a > limit - b`), so nothing wraps. Error text comes from a tiny printf
- * subset (pe_error) rather than lib/fmt, keeping the PE code free of kernel dependencies.
+ * checked as `a > limit - b`), so nothing wraps. Error text is formatted by lib/fmt
+ * (pe_error), which is pure like this file.
  */
 #include <loader/pe.h>
 #include <lib/bytes.h>
 #include <lib/errno.h>
+#include <lib/fmt.h>
 #include <lib/string.h>
 #include <stdarg.h>
 
@@ -32,62 +33,14 @@
 
 /* ---- Error text ---------------------------------------------------------------------- */
 
-struct pe_msg {
-    char *buf;
-    size_t cap;
-    size_t len;
-};
-
-static void msg_putc(struct pe_msg *m, char c)
-{
-    if (m->len + 1 < m->cap)
-        m->buf[m->len++] = c;
-}
-
-static void msg_putu(struct pe_msg *m, uint64_t v, unsigned radix)
-{
-    char digits[20];
-    int n = 0;
-
-    do {
-        digits[n++] = "0123456789abcdef"[v % radix];
-        v /= radix;
-    } while (v != 0);
-    while (n > 0)
-        msg_putc(m, digits[--n]);
-}
-
 int pe_error(char *err, size_t errlen, const char *fmt, ...)
 {
-    struct pe_msg m = { .buf = err, .cap = err != NULL ? errlen : 0, .len = 0 };
     va_list ap;
 
     va_start(ap, fmt);
-    for (const char *p = fmt; *p != '\0'; p++) {
-        if (*p != '%') {
-            msg_putc(&m, *p);
-            continue;
-        }
-        p++;
-        bool wide = *p == 'l' || *p == 'z';
-        if (wide)
-            p++;
-        if (*p == 's') {
-            const char *s = va_arg(ap, const char *);
-            for (s = s != NULL ? s : "(null)"; *s != '\0'; s++)
-                msg_putc(&m, *s);
-        } else if (*p == 'u' || *p == 'x') {
-            uint64_t v = wide ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-            msg_putu(&m, v, *p == 'u' ? 10 : 16);
-        } else if (*p == '%') {
-            msg_putc(&m, '%');
-        } else {
-            break; /* unsupported: never used, stop rather than misread arguments */
-        }
-    }
+    if (err != NULL && errlen > 0)
+        fmt_vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-    if (m.cap > 0)
-        m.buf[m.len] = '\0';
     return K_ENOEXEC;
 }
 
@@ -293,8 +246,8 @@ static int pe_check_base(struct pe_parser *p)
 
     if (base % IMAGE_BASE_ALIGN != 0)
         return pe_error(p->err, p->errlen, "image base 0x%lx is not 64 KiB aligned", base);
-    out->base_outside = base < PE_USER_MIN || base >= PE_USER_END ||
-                        out->size_of_image > PE_USER_END - base;
+    out->base_outside = base < PE_USER_MIN || base >= PE_WINDOWS_USER_END ||
+                        out->size_of_image > PE_WINDOWS_USER_END - base;
     if (out->base_outside && !pe_relocatable(out))
         return pe_error(p->err, p->errlen,
                        "image base 0x%lx is outside user space and the image cannot be "

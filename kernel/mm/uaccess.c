@@ -26,19 +26,3 @@ int clear_user(uptr_t dst, size_t len)
         return K_EFAULT;
     return arch_clear_user((void *)dst.va, len) ? K_EFAULT : 0;
 }
-
-long strncpy_from_user(char *dst, uptr_t src, size_t size)
-{
-    size_t n = 0;
-
-    /* Byte by byte: the string may end just before an unmapped page. */
-    while (n < size) {
-        if (!uaccess_range_ok(uptr_add(src, n), 1) ||
-            arch_copy_user(dst + n, (const void *)(src.va + n), 1))
-            return K_EFAULT;
-        if (dst[n] == '\0')
-            return (long)n;
-        n++;
-    }
-    return K_ERANGE;
-}

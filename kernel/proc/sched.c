@@ -239,7 +239,7 @@ static void block_locked(uint64_t deadline)
         list_remove(&current->run_node); /* woken before the deadline */
 }
 
-/* Deadlines are on the same clock NtQuerySystemTime reads, so a program never sees
+/* Deadlines are on the same clock DmQueryUptime reads, so a program never sees
  * a sleep or a timeout end early by its own measure (the tick and the cycle counter
  * can drift apart under emulation). 0 = none. */
 static uint64_t deadline_for(uint64_t timeout_ms)

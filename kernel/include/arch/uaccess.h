@@ -38,10 +38,6 @@ static inline bool uaccess_range_ok(uptr_t p, size_t len)
 int copy_from_user(void *dst, uptr_t src, size_t len);
 int copy_to_user(uptr_t dst, const void *src, size_t len);
 
-/* Copy a NUL-terminated string of at most size-1 bytes. Returns its length, or
- * K_EFAULT, or K_ERANGE when it does not fit (dst is then not usable). */
-long strncpy_from_user(char *dst, uptr_t src, size_t size);
-
 /* Fill len bytes of user memory with zero. */
 int clear_user(uptr_t dst, size_t len);
 

@@ -45,6 +45,10 @@
 /* Where an image may live: must agree with USER_BASE / USER_END in <mm/layout.h>. */
 #define PE_USER_MIN 0x0000000000010000ull
 #define PE_USER_END 0x00007ffffffff000ull
+/* Where Windows x64's user space ends (MmHighestUserAddress is 0x7FFFFFFEFFFF, the last
+ * 64 KiB below 0x7FFFFFFF0000 are never mapped): an image reaching past it is "outside
+ * user space" for the loader's verdicts, as on Windows, though Dormer could map it. */
+#define PE_WINDOWS_USER_END 0x00007fffffff0000ull
 
 /* COFF file header Characteristics */
 #define PE_FILE_RELOCS_STRIPPED 0x0001
@@ -189,9 +193,9 @@ uint32_t pe_section_count(const uint8_t *file, size_t size);
 /*
  * Formats a one-line error into err (cut to errlen - 1 characters and terminated; nothing
  * is written if err is NULL or errlen 0) and returns K_ENOEXEC, so a check reads
- * `return pe_error(err, errlen, "...", ...)`. Only %s, %u, %x and %% are understood, with
- * an optional l or z for 64-bit values; gcc checks the arguments as for printf. Shared by
- * the PE code and the loader so that all rejections read alike.
+ * `return pe_error(err, errlen, "...", ...)`. The text is formatted by lib/fmt (pure, so
+ * the host tests and fuzz harnesses link it too); gcc checks the arguments as for printf.
+ * Shared by the PE code and the loader so that all rejections read alike.
  */
 __attribute__((format(printf, 3, 4)))
 int pe_error(char *err, size_t errlen, const char *fmt, ...);

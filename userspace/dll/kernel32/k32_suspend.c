@@ -35,7 +35,7 @@ static struct suspension *suspension_new(void)
         k32_set_error(ERROR_NOT_ENOUGH_MEMORY);
         return NULL;
     }
-    dormer_status_t st = NtCreateEvent(&s->resumed, 1, 0);
+    dormer_status_t st = DmCreateEvent(&s->resumed, 1, 0);
     if (!NT_SUCCESS(st)) {
         HeapFree(k32_process_heap(), 0, s);
         k32_fail(st);
@@ -56,7 +56,7 @@ static void suspension_free(struct suspension *s)
 static void wait_resumed(struct suspension *s)
 {
     dormer_handle_t h = s->resumed;
-    NtWaitForMultipleObjects(1, &h, 0, DORMER_INFINITE);
+    DmWaitForMultipleObjects(1, &h, 0, DORMER_INFINITE);
     DormerAcquireLock(&suspensions_lock);
     for (struct suspension **p = &suspensions; *p; p = &(*p)->next) {
         if (*p == s) {
@@ -121,7 +121,7 @@ DWORD WINAPI ResumeThread(HANDLE thread)
     if (s && s->count > 0) {
         previous = s->count--;
         if (s->count == 0)
-            NtSetEvent(s->resumed);
+            DmSetEvent(s->resumed);
     }
     DormerReleaseLock(&suspensions_lock);
     return previous;
