@@ -156,12 +156,19 @@ BOOT_TESTS = [
     ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
      [r'KERNEL PANIC: .*double free: the frame is already free', r'Backtrace:',
       r'crash_inner\+0x']),
+    ('boot/crash_lock_twice', 'crash=lock_twice', 100,
+     [r'KERNEL PANIC: lock crash=lock_twice taken twice: at crash_inner\+0x[0-9a-f]+, already '
+      r'held from crash_inner\+0x[0-9a-f]+', r'Backtrace:', r'crash_inner\+0x']),
+    ('boot/crash_lock_order', 'crash=lock_order', 100,
+     [r'KERNEL PANIC: lock order: crash-outer \(rank 20\) taken at crash_inner\+0x[0-9a-f]+ '
+      r'while holding crash-inner \(rank 50\) taken at crash_inner\+0x[0-9a-f]+',
+      r'Backtrace:', r'crash_inner\+0x']),
     ('boot/poweroff_acpi', 'poweroff=acpi noshell', 0, [r'acpi: S5 via PM1a_CNT', r'acpi: powering off']),
     ('boot/loglevel_warn', 'loglevel=warn crash=nosuchkind noshell', 0,
      [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
 ]
 # Checks only debug kernels make (canaries, poisoning).
-DEBUG_ONLY = {'boot/crash_heap_overflow'}
+DEBUG_ONLY = {'boot/crash_heap_overflow', 'boot/crash_lock_twice', 'boot/crash_lock_order'}
 # Things that must NOT appear (name -> pattern).
 BOOT_ABSENT = {
     'boot/loglevel_warn': r'\[INFO\]',

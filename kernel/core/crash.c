@@ -4,9 +4,11 @@
  * not tail-called) so the backtrace shows every step by name.
  */
 #include <core/console.h>
+#include <core/lock_order.h>
 #include <core/crash.h>
 #include <core/panic.h>
 #include <core/printk.h>
+#include <lib/spinlock.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
@@ -78,6 +80,19 @@ static NO_INLINE void crash_inner(const char *kind)
     } else if (strcmp(kind, "nested") == 0) {
         console_register(&crash_console);
         panic("first panic of crash=nested");
+#ifdef DORMER_DEBUG /* release kernels do not check locks: these would just hang */
+    } else if (strcmp(kind, "lock_twice") == 0) {
+        static struct spinlock l = SPINLOCK_INIT("crash=lock_twice");
+        spin_lock(&l);
+        spin_lock(&l); /* a debug kernel panics naming both places; release spins */
+    } else if (strcmp(kind, "lock_order") == 0) {
+        static struct spinlock inner = SPINLOCK_INIT_RANKED("crash-inner", LOCK_RANK_PMM);
+        static struct spinlock outer = SPINLOCK_INIT_RANKED("crash-outer", LOCK_RANK_SCHED);
+        spin_lock(&inner);
+        spin_lock(&outer); /* against the written order */
+        spin_unlock(&outer);
+        spin_unlock(&inner);
+#endif
     } else if (strcmp(kind, "assert") == 0) {
         ASSERT(crash_zero == 1);
     } else {
@@ -104,5 +119,5 @@ void crash_run(const char *kind)
     crash_outer(kind);
     pr_error("crash=%s: unknown kind (try ud, pagefault, divide, gp, breakpoint, panic, "
              "assert, nested, stackoverflow, heap_double_free, heap_overflow, "
-             "frame_double_free)\n", kind);
+             "frame_double_free, lock_twice, lock_order)\n", kind);
 }

@@ -7,6 +7,7 @@
 #include <core/printk.h>
 #include <core/time.h>
 #include <lib/fmt.h>
+#include <core/lock_order.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <stdbool.h>
@@ -14,7 +15,7 @@
 
 #define PRINTK_LINE_MAX 512
 
-static struct spinlock printk_lock = SPINLOCK_INIT("printk");
+static struct spinlock printk_lock = SPINLOCK_INIT_RANKED("printk", LOCK_RANK_PRINTK);
 static int printk_threshold = LOG_INFO; /* protected by printk_lock */
 static bool printk_panicking;
 

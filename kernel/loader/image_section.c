@@ -16,6 +16,7 @@ static uint64_t view_frames;           /* protected by table_lock */
 
 static struct image_section *find_locked(const struct bootfs_file *f)
 {
+    spin_assert_held(&table_lock);
     for (struct image_section *s = sections; s; s = s->next) {
         if (s->file == f)
             return s;

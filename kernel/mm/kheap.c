@@ -469,11 +469,12 @@ void kheap_core_stats(const struct kheap *h, struct kheap_stats *out)
 #if !__STDC_HOSTED__
 #include <core/panic.h>
 #include <core/printk.h>
+#include <core/lock_order.h>
 #include <lib/spinlock.h>
 #include <mm/fault_inject.h>
 #include <mm/pmm.h>
 
-static struct spinlock kheap_lock = SPINLOCK_INIT("kheap");
+static struct spinlock kheap_lock = SPINLOCK_INIT_RANKED("kheap", LOCK_RANK_KHEAP);
 /* protected by kheap_lock */
 static struct kheap kheap_global;
 static paddr_t kheap_phys_limit = (paddr_t)BOOT_DIRECT_MAP_GIB << 30;

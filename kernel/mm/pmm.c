@@ -496,10 +496,11 @@ int pmm_core_modules_target(const struct mb2_info *mb, const struct pmm_range *e
 #if !__STDC_HOSTED__
 #include <core/panic.h>
 #include <core/printk.h>
+#include <core/lock_order.h>
 #include <lib/spinlock.h>
 #include <mm/fault_inject.h>
 
-static struct spinlock pmm_lock = SPINLOCK_INIT("pmm");
+static struct spinlock pmm_lock = SPINLOCK_INIT_RANKED("pmm", LOCK_RANK_PMM);
 static struct pmm pmm_global; /* protected by pmm_lock */
 
 static void *pmm_map_direct(void *ctx, paddr_t pa, size_t len)

@@ -5,6 +5,7 @@
  * edges, change the whole pieces, then merge neighbours that became identical.
  */
 #include <arch/mmu.h>
+#include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/errno.h>
@@ -60,6 +61,7 @@ static size_t page_round_up(size_t size)
 /* Index of the first region whose end is above addr (count if none). */
 static size_t find_index_locked(const vmm_space_t *s, vaddr_t addr)
 {
+    spin_assert_held(&s->lock);
     size_t lo = 0, hi = s->count;
 
     while (lo < hi) {
@@ -75,6 +77,7 @@ static size_t find_index_locked(const vmm_space_t *s, vaddr_t addr)
 /* The region containing addr, or NULL. Tries the fault hint first. */
 static struct vm_region *find_locked(vmm_space_t *s, vaddr_t addr)
 {
+    spin_assert_held(&s->lock);
     if (s->hint < s->count) {
         struct vm_region *r = &s->regions[s->hint];
         if (addr >= r->start && addr < r->end)
@@ -91,6 +94,7 @@ static struct vm_region *find_locked(vmm_space_t *s, vaddr_t addr)
 /* Open a gap of n entries at index `at` (contents undefined; count includes them). */
 static int open_gap_locked(vmm_space_t *s, size_t at, size_t n)
 {
+    spin_assert_held(&s->lock);
     if (s->count + n > s->capacity) {
         size_t cap = s->capacity ? s->capacity : 16;
         while (cap < s->count + n)
@@ -108,6 +112,7 @@ static int open_gap_locked(vmm_space_t *s, size_t at, size_t n)
 
 static int insert_locked(vmm_space_t *s, size_t at, const struct vm_region *r)
 {
+    spin_assert_held(&s->lock);
     int rc = open_gap_locked(s, at, 1);
 
     if (!rc)
@@ -118,6 +123,7 @@ static int insert_locked(vmm_space_t *s, size_t at, const struct vm_region *r)
 /* Remove regions[at .. at + n - 1]. */
 static void remove_n_locked(vmm_space_t *s, size_t at, size_t n)
 {
+    spin_assert_held(&s->lock);
     memmove(&s->regions[at], &s->regions[at + n], (s->count - at - n) * sizeof s->regions[0]);
     s->count -= n;
     s->hint = 0;
@@ -125,12 +131,14 @@ static void remove_n_locked(vmm_space_t *s, size_t at, size_t n)
 
 static void remove_locked(vmm_space_t *s, size_t at)
 {
+    spin_assert_held(&s->lock);
     remove_n_locked(s, at, 1);
 }
 
 /* Make addr a region boundary (no-op if it already is, or lies outside regions). */
 static int split_locked(vmm_space_t *s, vaddr_t addr)
 {
+    spin_assert_held(&s->lock);
     size_t i = find_index_locked(s, addr);
 
     if (i == s->count || s->regions[i].start >= addr)
@@ -163,6 +171,7 @@ static bool same_kind(const struct vm_region *a, const struct vm_region *b)
 /* Merge identical neighbours in regions[from .. to]. */
 static void merge_locked(vmm_space_t *s, size_t from, size_t to)
 {
+    spin_assert_held(&s->lock);
     if (from > 0)
         from--;
     for (size_t i = from; i + 1 < s->count && i <= to;) {
@@ -183,6 +192,7 @@ static void merge_locked(vmm_space_t *s, size_t from, size_t to)
 static int isolate_locked(vmm_space_t *s, vaddr_t addr, size_t size, size_t *first,
                           size_t *last)
 {
+    spin_assert_held(&s->lock);
     vaddr_t end = addr + size;
     int rc = split_locked(s, addr);
 
@@ -213,6 +223,7 @@ static void release_frame(paddr_t pa, void *ctx)
 
 static void unmap_locked(vmm_space_t *s, struct vm_region *r)
 {
+    spin_assert_held(&s->lock);
     if (!r->resident)
         return;
     size_t n = arch_mmu_unmap_range(s->root, r->start, r->end - r->start, release_frame, NULL);
@@ -223,6 +234,7 @@ static void unmap_locked(vmm_space_t *s, struct vm_region *r)
 /* Give every shared page of r a private copy: before r may become writable. */
 static int unshare_locked(vmm_space_t *s, struct vm_region *r)
 {
+    spin_assert_held(&s->lock);
     if (!r->resident || !s->user)
         return 0;
     for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
@@ -241,6 +253,7 @@ static int unshare_locked(vmm_space_t *s, struct vm_region *r)
 
 static int populate_locked(vmm_space_t *s, struct vm_region *r)
 {
+    spin_assert_held(&s->lock);
     for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
         if (arch_mmu_query(s->root, va, NULL, NULL))
             continue;
@@ -261,6 +274,7 @@ static int populate_locked(vmm_space_t *s, struct vm_region *r)
 /* Lowest free gap of `size` bytes at an ALLOC_GRANULARITY boundary. */
 static bool find_gap_locked(const vmm_space_t *s, size_t size, vaddr_t *out)
 {
+    spin_assert_held(&s->lock);
     vaddr_t cand = (s->lo + ALLOC_GRANULARITY - 1) & ~(vaddr_t)(ALLOC_GRANULARITY - 1);
 
     for (size_t i = 0; i <= s->count; i++) {
@@ -280,6 +294,7 @@ static bool find_gap_locked(const vmm_space_t *s, size_t size, vaddr_t *out)
 static int set_state_locked(vmm_space_t *s, vaddr_t addr, size_t size, uint8_t state,
                             unsigned prot)
 {
+    spin_assert_held(&s->lock);
     size_t first, last;
     int rc = isolate_locked(s, addr, size, &first, &last);
 
@@ -486,6 +501,7 @@ int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned pr
  */
 static int grow_stack_locked(vmm_space_t *s, struct vm_region *r, vaddr_t addr)
 {
+    spin_assert_held(&s->lock);
     size_t i = (size_t)(r - s->regions);
     struct vm_region *guard = r->state == VM_GUARD ? r : NULL;
 
@@ -588,6 +604,7 @@ out:
 /* Map the frames of one run (vmm_map_view). */
 static int map_run_locked(vmm_space_t *s, struct vm_region *r, const paddr_t *frames)
 {
+    spin_assert_held(&s->lock);
     unsigned flags = mmu_prot(s, r->prot);
     bool copy = r->prot & VM_WRITE;
 
@@ -676,7 +693,7 @@ int vmm_read_page(vmm_space_t *s, vaddr_t va, void *dst)
 static void space_init(vmm_space_t *s, mmu_root_t root, vaddr_t lo, vaddr_t hi, bool user)
 {
     memset(s, 0, sizeof *s);
-    s->lock = (struct spinlock)SPINLOCK_INIT("vmm_space");
+    s->lock = (struct spinlock)SPINLOCK_INIT_RANKED("vmm_space", LOCK_RANK_VMM_SPACE);
     s->root = root;
     s->lo = lo;
     s->hi = hi;
@@ -712,8 +729,11 @@ vmm_space_t *vmm_space_create(void)
 void vmm_space_destroy(vmm_space_t *s)
 {
     ASSERT(s != &kernel_space && s != active_user_space);
+    /* No one else can reach s any more; the lock is for the *_locked rules. */
+    spin_lock(&s->lock);
     for (size_t i = 0; i < s->count; i++)
         unmap_locked(s, &s->regions[i]);
+    spin_unlock(&s->lock);
     arch_mmu_destroy_root(s->root);
     kfree(s->regions);
     kfree(s);

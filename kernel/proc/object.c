@@ -123,6 +123,7 @@ int kmutex_release(struct kmutex *m)
 
 void kmutex_abandon_all_locked(struct thread *t)
 {
+    sched_assert_locked();
     while (!list_empty(&t->mutexes)) {
         struct kmutex *m = list_entry(list_first(&t->mutexes), struct kmutex, owner_node);
         list_remove(&m->owner_node);

@@ -11,6 +11,7 @@
 #include <arch/context.h>
 #include <arch/cpu.h>
 #include <arch/uaccess.h>
+#include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <fs/bootfs.h>
@@ -388,9 +389,9 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
         return NULL;
     }
     kobj_init(&p->obj, KOBJ_PROCESS, process_destroy);
-    p->handle_lock = (struct spinlock)SPINLOCK_INIT("handles");
+    p->handle_lock = (struct spinlock)SPINLOCK_INIT_RANKED("handles", LOCK_RANK_HANDLES);
     sleeplock_init(&p->loader_lock, "loader");
-    p->image_lock = (struct spinlock)SPINLOCK_INIT("images");
+    p->image_lock = (struct spinlock)SPINLOCK_INIT_RANKED("images", LOCK_RANK_IMAGES);
     *why = K_ENOMEM;
     list_init(&p->threads);
     strlcpy(p->name, name, sizeof p->name);

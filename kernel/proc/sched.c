@@ -7,8 +7,10 @@
 #include <abi/types.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/time.h>
+#include <lib/spinlock.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
 #include <proc/process.h>
@@ -19,7 +21,9 @@ struct wait_block {
     struct thread *thread;
 };
 
-static volatile uint32_t sched_lock_word;
+/* Taken with interrupts off by sched_lock_irq (the caller keeps the interrupt state:
+ * the lock is released by the thread switched to) and by the timer tick. */
+static struct spinlock sched_lock = SPINLOCK_INIT_RANKED("sched", LOCK_RANK_SCHED);
 /* protected by sched_lock */
 static struct list run_queues[SCHED_PRIORITIES];
 static struct list sleepers = LIST_INIT(sleepers);
@@ -31,16 +35,22 @@ static struct thread *idle_thread;
 bool sched_need_resched;
 #define need_resched sched_need_resched
 
-static void lock_raw(void)
+static inline __attribute__((always_inline)) void lock_raw(void)
 {
-    while (__atomic_exchange_n(&sched_lock_word, 1, __ATOMIC_ACQUIRE))
-        arch_cpu_relax();
+    spin_acquire(&sched_lock);
 }
 
-static void unlock_raw(void)
+static inline __attribute__((always_inline)) void unlock_raw(void)
 {
-    __atomic_store_n(&sched_lock_word, 0, __ATOMIC_RELEASE);
+    spin_release(&sched_lock);
 }
+
+#ifdef DORMER_DEBUG
+void sched_assert_locked_at(const char *file, int line)
+{
+    lockcheck_assert_held(&sched_lock, file, line);
+}
+#endif
 
 uint64_t sched_lock_irq(void)
 {
@@ -63,6 +73,7 @@ struct process *process_current(void)
 
 static void make_ready_locked(struct thread *t)
 {
+    sched_assert_locked();
     ASSERT(t->state != THREAD_DEAD && t->state != THREAD_READY && !list_linked(&t->run_node));
     t->state = THREAD_READY;
     t->ready_since = time_ticks();
@@ -75,6 +86,7 @@ static void make_ready_locked(struct thread *t)
  * thread of the highest non-empty queue, else idle. */
 static struct thread *pick_next_locked(void)
 {
+    sched_assert_locked();
     uint64_t now = time_ticks();
     struct thread *best = NULL;
 
@@ -95,6 +107,7 @@ static struct thread *pick_next_locked(void)
  * if it is still ready). Returns when current is switched back to. */
 static void schedule_locked(void)
 {
+    sched_assert_locked();
     struct thread *prev = current, *next = pick_next_locked();
 
     ASSERT(next == idle_thread || next->state == THREAD_READY);
@@ -219,6 +232,7 @@ void sched_yield(void)
 /* Block the current thread until woken or (deadline != 0) the uptime deadline (ns). */
 static void block_locked(uint64_t deadline)
 {
+    sched_assert_locked();
     current->state = THREAD_BLOCKED;
     current->timed_out = false;
     if (deadline) {
@@ -251,6 +265,7 @@ static uint64_t deadline_for(uint64_t timeout_ms)
 
 void kobj_wake_all_locked(struct kobject *obj)
 {
+    sched_assert_locked();
     struct list_node *n;
 
     list_for_each(n, &obj->waiters) {
@@ -286,6 +301,7 @@ int sched_wake_matching_locked(struct kobject *q, bool (*match)(struct thread *,
 
 int sched_block_on_locked(struct kobject *queue, uint64_t timeout_ms)
 {
+    sched_assert_locked();
     struct wait_block wb = { .thread = current };
 
     if (current->terminate)
@@ -302,6 +318,7 @@ int sched_block_on_locked(struct kobject *queue, uint64_t timeout_ms)
 
 int sched_block_uninterruptible_locked(struct kobject *queue, uint64_t timeout_ms)
 {
+    sched_assert_locked();
     struct wait_block wb = { .thread = current };
 
     if (timeout_ms == 0)
@@ -319,6 +336,7 @@ bool sched_started(void)
 
 static bool signaled_locked(struct kobject *obj, struct thread *t)
 {
+    sched_assert_locked();
     switch (obj->type) {
     case KOBJ_PROCESS:
         return ((struct process *)obj)->exited;
@@ -337,6 +355,7 @@ static bool signaled_locked(struct kobject *obj, struct thread *t)
 
 static void acquire_locked(struct kobject *obj, struct thread *t, bool *abandoned)
 {
+    sched_assert_locked();
     if (obj->type == KOBJ_EVENT) {
         struct kevent *e = (struct kevent *)obj;
         if (!e->manual_reset)
@@ -360,6 +379,7 @@ static void acquire_locked(struct kobject *obj, struct thread *t, bool *abandone
 static int try_satisfy_locked(struct kobject **objs, int count, bool wait_all,
                               bool *abandoned)
 {
+    sched_assert_locked();
     if (!wait_all) {
         for (int i = 0; i < count; i++) {
             if (signaled_locked(objs[i], current)) {
@@ -426,6 +446,7 @@ bool sched_sleep_ms(uint64_t ms)
 
 void sched_exit_locked(void)
 {
+    sched_assert_locked();
     struct thread *t = current;
 
     t->state = THREAD_DEAD;
@@ -479,6 +500,7 @@ void sched_set_priority(struct thread *t, uint8_t priority)
 
 bool sched_wake_thread_locked(struct thread *t)
 {
+    sched_assert_locked();
     if (t->state != THREAD_BLOCKED)
         return false;
     if (list_linked(&t->run_node))

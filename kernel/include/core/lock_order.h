@@ -28,8 +28,23 @@
  *   6. printk_lock       (core/printk.c) a leaf: may be taken under any of the above
  *
  * The panic path takes no lock at all (printk switches to lock-free output).
- * This header has no code; it is the one place the order is written down.
+ * This header is the one place the order is written down. The spinlocks in it carry
+ * the ranks below (SPINLOCK_INIT_RANKED), and debug builds check them on every
+ * acquire (core/lockcheck.c): taking a lock while one of a higher rank is held panics
+ * with both places. The sleeping locks are ordered by the same list but not checked.
  */
 #ifndef CORE_LOCK_ORDER_H
 #define CORE_LOCK_ORDER_H
+
+enum lock_rank {
+    LOCK_RANK_NONE = 0, /* not in the order: only recursion and release are checked */
+    LOCK_RANK_HANDLES = 10,
+    LOCK_RANK_IMAGES = 11,
+    LOCK_RANK_SCHED = 20,
+    LOCK_RANK_VMM_SPACE = 30,
+    LOCK_RANK_KHEAP = 40,
+    LOCK_RANK_PMM = 50,
+    LOCK_RANK_PRINTK = 60,
+};
+
 #endif

@@ -132,6 +132,15 @@ void kobj_wake_all_locked(struct kobject *obj);
 uint64_t sched_lock_irq(void);
 void sched_unlock_irq(uint64_t flags);
 
+/* A *_locked function's precondition: panics in debug builds unless this CPU holds
+ * sched_lock (core/lockcheck.c); nothing in release builds. */
+#ifdef DORMER_DEBUG
+void sched_assert_locked_at(const char *file, int line);
+#define sched_assert_locked() sched_assert_locked_at(__FILE__, __LINE__)
+#else
+#define sched_assert_locked() ((void)0)
+#endif
+
 /* Objects. */
 void kobj_init(struct kobject *obj, uint8_t type, void (*destroy)(struct kobject *));
 void kobj_ref(struct kobject *obj);
