@@ -230,7 +230,8 @@ USER_SKIP = ','.join([
     't_cmdline.exe', 't_disk.exe',  # want arguments: own boots (t_disk: dormer_disk_test)
     # Wait for exception dispatch (issue 15, the seh branch): libwinpthread's TLS callback
     # calls AddVectoredExceptionHandler, and a throw needs RtlUnwindEx and its kin.
-    'w_pthread.exe', 'w_cxx_throw.exe', 'w_cxx_terminate.exe',
+    'w_pthread.exe', 'w_cxx_throw.exe', 'w_cxx_terminate.exe', 'w_cxx_dll.exe',
+    'w_cxx_throw_o2.exe', 'w_cxx_throw_static.exe',
 ])
 # One program per boot: name -> (command line, exit status, patterns in order).
 USER_BOOTS = {
