@@ -429,11 +429,18 @@ KTEST_BOOTS = {'ktest': None, 'ktest@32M': 32, 'ktest@6G': 6144}
 
 MODULES = []  # programs and DLLs for every test ISO (set by main)
 
-# mingw's runtime DLLs (about 24 MiB) do not fit beside everything else in the 32 MiB
-# boot (GRUB runs out of memory loading them); boots with less than this much memory
-# go without them. The in-kernel tests do not need them.
+# mingw's runtime DLLs (about 24 MiB) and the stock test programs (win32/, several MiB
+# of C++ with debug information) do not fit beside everything else in the 32 MiB boot:
+# GRUB runs out of memory, or the in-kernel tests that need 16 MiB free find too little.
+# Boots with less than this much memory go without them; the in-kernel tests use only
+# Dormer's own programs.
 RUNTIME_DLLS = ('libgcc_s_seh-1.dll', 'libstdc++-6.dll', 'libwinpthread-1.dll')
-RUNTIME_DLLS_MIN_MIB = 128
+SMALL_BOOT_MIB = 128
+
+
+def small_boot_modules(modules):
+    return [m for m in modules if os.path.basename(m) not in RUNTIME_DLLS
+            and os.path.basename(os.path.dirname(os.path.dirname(m))) != 'win32']
 
 
 # Boots with a virtio-net NIC on QEMU user networking (restrict=on); the others have none.
@@ -443,8 +450,8 @@ NET_BOOTS = ('utest',)
 def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     iso = os.path.join(work, name.replace('/', '_') + '.iso')
     modules = MODULES
-    if mem and mem < RUNTIME_DLLS_MIN_MIB:
-        modules = [m for m in MODULES if os.path.basename(m) not in RUNTIME_DLLS]
+    if mem and mem < SMALL_BOOT_MIB:
+        modules = small_boot_modules(MODULES)
     dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline, modules=modules)
     if mem or name in NET_BOOTS:
         qemu = dormer_qemu.Options(qemu.accel, mem or qemu.mem, True, qemu.build_dir,
