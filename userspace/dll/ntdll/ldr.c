@@ -155,6 +155,7 @@ __declspec(dllexport) void DormerProcessStartup(struct dormer_peb *peb)
     struct dormer_ldr_data *ldr = (struct dormer_ldr_data *)(uintptr_t)peb->ldr;
     uint64_t head = peb->ldr + __builtin_offsetof(struct dormer_ldr_data, in_initialization_order);
 
+    ntdll_exceptions_init();
     tls_assign_indices();
     if (!NT_SUCCESS(tls_thread_init()))
         NtTerminateProcess(DORMER_CURRENT_PROCESS, STATUS_NO_MEMORY);

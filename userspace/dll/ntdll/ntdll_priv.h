@@ -16,4 +16,7 @@ void ntdll_memcpy(void *dst, const void *src, uint64_t n);
  * new thread before its function runs; ends the thread if its TLS cannot be made. */
 void ntdll_thread_attach(void);
 
+/* Registers KiUserExceptionDispatcher with the kernel (except.c); at start-up. */
+void ntdll_exceptions_init(void);
+
 #endif
