@@ -19,7 +19,8 @@ static LONG CALLBACK fix_av(EXCEPTION_POINTERS *e)
     printf("av: params %lu, kind %lu, at page+%ld\n", r->NumberParameters,
            (unsigned long)r->ExceptionInformation[0],
            (long)((char *)r->ExceptionInformation[1] - page));
-    VirtualProtect(page, 4096, PAGE_READWRITE, &old);
+    if (!VirtualProtect(page, 4096, PAGE_READWRITE, &old))
+        printf("VirtualProtect failed: %lu\n", GetLastError());
     return EXCEPTION_CONTINUE_EXECUTION;
 }
 
@@ -78,7 +79,7 @@ int main(void)
     volatile int zero = 0, result = 0;
 
     setvbuf(stdout, NULL, _IONBF, 0);
-    page = VirtualAlloc(NULL, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_NOACCESS);
+    page = VirtualAlloc(NULL, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READONLY);
     h1 = AddVectoredExceptionHandler(1, fix_av);
     h2 = AddVectoredExceptionHandler(0, on_raise);
     h3 = AddVectoredExceptionHandler(0, on_break);
