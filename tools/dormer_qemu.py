@@ -15,6 +15,7 @@ never a byte of UTF-8 text and the wrapper replaces any 0xFF in the forwarded da
 """
 import datetime
 import os
+import re
 import select
 import shutil
 import signal
@@ -40,7 +41,7 @@ INPUT_READY = b'[serial input ready]'  # the kernel reads the serial line from h
 
 class Options:
     def __init__(self, accel='auto', mem=256, headless=False, build_dir='build', timeout=0.0,
-                 disk=None, disk_readonly=False):
+                 disk=None, disk_readonly=False, net='none', hostfwd=(), guestfwd=()):
         self.accel = accel
         self.mem = mem
         self.headless = headless
@@ -48,6 +49,9 @@ class Options:
         self.timeout = timeout
         self.disk = disk                  # a disk image for a virtio-blk drive, or None
         self.disk_readonly = disk_readonly
+        self.net = net                    # 'user': a virtio-net NIC on QEMU user networking
+        self.hostfwd = list(hostfwd)      # (host port, guest port) pairs, TCP, on 127.0.0.1
+        self.guestfwd = list(guestfwd)    # (guest address:port, host port) pairs to 127.0.0.1
 
 
 def kvm_usable():
@@ -76,12 +80,28 @@ def accel_args(accel):
     return accel, ['-accel', 'tcg', '-cpu', 'max']
 
 
+def net_args(opts):
+    """QEMU user networking that no packet leaves: restrict=on isolates the guest from
+    the host's network; it reaches host services only through guestfwd (to 127.0.0.1),
+    and the host reaches it only through hostfwd (bound to 127.0.0.1). No option ROM, so
+    the NIC costs a boot nothing."""
+    if getattr(opts, 'net', 'none') != 'user':
+        return []
+    netdev = 'user,id=n0,restrict=on'
+    for host, guest in getattr(opts, 'hostfwd', ()):
+        netdev += ',hostfwd=tcp:127.0.0.1:%d-:%d' % (host, guest)
+    for guest, host in getattr(opts, 'guestfwd', ()):
+        netdev += ',guestfwd=tcp:%s-tcp:127.0.0.1:%d' % (guest, host)
+    return ['-netdev', netdev, '-device', 'virtio-net-pci,netdev=n0,romfile=']
+
+
 def base_command(iso, opts):
     accel, args = accel_args(opts.accel)
     cmd = ['qemu-system-x86_64', '-m', str(opts.mem), '-cdrom', iso, '-boot', 'd',
            '-no-reboot'] + args + DEBUG_EXIT
     if getattr(opts, 'disk', None):
         cmd += dormer_disk.drive_args(opts.disk, getattr(opts, 'disk_readonly', False))
+    cmd += net_args(opts)
     return accel, cmd
 
 
@@ -118,7 +138,11 @@ def run(iso, opts):
                                                   if scripted else ''), flush=True)
     if os.path.exists(log):
         os.unlink(log)  # forward_input looks for this boot's INPUT_READY in it
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if scripted else None)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if scripted else None,
+                            stderr=subprocess.PIPE)
+    ended_by = []  # the signal QEMU says it caught ("terminating on signal 15")
+    stderr_copy = threading.Thread(target=copy_stderr, args=(proc, ended_by), daemon=True)
+    stderr_copy.start()
     if scripted:
         threading.Thread(target=forward_input, args=(proc, log), daemon=True).start()
     try:
@@ -137,18 +161,37 @@ def run(iso, opts):
         name = signal.Signals(-rc).name if -rc in signal.Signals._value2member_map_ else str(-rc)
         print('\ndormer: QEMU was ended by signal %s' % name)
         return SIGNAL_STATUS_BASE - rc
+    stderr_copy.join(timeout=5)
     with open(log, 'rb') as f:
         output = f.read()
     status = decode_status(rc, output)
+    if status == NO_STATUS and ended_by:
+        # QEMU catches SIGTERM, SIGINT and SIGHUP and exits 0: that is no Dormer status.
+        sig = ended_by[0]
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        print('\ndormer: QEMU was ended by signal %s' % name)
+        return SIGNAL_STATUS_BASE + sig
     print('\ndormer: exit status %d (%s)' % (status, status_message(status)))
     return status
+
+
+def copy_stderr(proc, ended_by):
+    """Copies QEMU's error output to ours, noting a signal it says ended it."""
+    for line in iter(proc.stderr.readline, b''):
+        m = re.search(rb'terminating on signal (\d+)', line)
+        if m:
+            ended_by.append(int(m.group(1)))
+        sys.stderr.buffer.write(line)
+        sys.stderr.buffer.flush()
 
 
 def forward_input(proc, log):
     """Once the kernel reads the serial line (INPUT_READY in the log; GRUB would take
     earlier bytes as keystrokes), copy this process's stdin to it, then the end-of-input
     marker. Any 0xFF in the data becomes '?' so that only the marker is one."""
-    src = sys.stdin.buffer
+    # os.read, not sys.stdin: a daemon thread blocked in a buffered read holds its lock,
+    # and Python aborts at exit (QEMU ended by the timeout or a signal, stdin still open).
+    src = sys.stdin.fileno()
     while proc.poll() is None:
         try:
             with open(log, 'rb') as f:
@@ -159,7 +202,7 @@ def forward_input(proc, log):
         time.sleep(0.05)
     try:
         while True:
-            chunk = src.read1(4096) if hasattr(src, 'read1') else src.read(4096)
+            chunk = os.read(src, 4096)
             if not chunk:
                 break
             proc.stdin.write(chunk.replace(END_OF_INPUT, b'?'))
@@ -291,13 +334,16 @@ def monitor_command(mon, command, timeout=30.0):
 
 KEY_NAMES = {' ': 'spc', '\n': 'ret', '.': 'dot', ',': 'comma', '-': 'minus', '=': 'equal',
              '/': 'slash', ';': 'semicolon', '"': 'shift-apostrophe', "'": 'apostrophe',
-             '_': 'shift-minus', '!': 'shift-1', ':': 'shift-semicolon'}
+             '_': 'shift-minus', '!': 'shift-1', ':': 'shift-semicolon',
+             '\\': 'backslash', '*': 'shift-8', '>': 'shift-dot', '<': 'shift-comma',
+             '%': 'shift-5', '\x00': 'shift-backslash'}
 
 
 def text_to_keys(text):
-    """QEMU sendkey names for typing text on the keyboard; '|' stands for Enter."""
+    """QEMU sendkey names for typing text on the keyboard; '|' stands for Enter and
+    '^|' (cmd's escape) for the '|' key itself."""
     keys = []
-    for c in text.replace('|', '\n'):
+    for c in text.replace('^|', '\x00').replace('|', '\n'):
         if c.isalnum() and c.isascii():
             keys.append('shift-' + c.lower() if c.isupper() else c)
         elif c in KEY_NAMES:

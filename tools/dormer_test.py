@@ -170,6 +170,8 @@ BOOT_ABSENT = {
     'boot/shell_ctrl_c': r'(?m)^never|tick 1000 of',
     'boot/shell_redirect': r'PANIC|\[ERROR\]',
     'boot/shell_builtins': r'PANIC|\[ERROR\]',
+    'boot/shell_cmd': r'PANIC|\[ERROR\]|ECHO is on',
+    'boot/shell_tab': r'PANIC|\[ERROR\]',
 }
 # User programs: expected exit status of each t_*/f_* program in the utest=all boot
 # (t_* default to 0), and what a killed program's report must show.
@@ -268,7 +270,8 @@ BOOT_SCRIPTS = {
     'boot/shell': ('', 7,
                    [r'Dormer shell, started [\d.]+ ms after the kernel', r'C:\\>',
                     r'Built-in commands:', r'argv\[2\] = "b"',
-                    r'nosuch: no such program or command',
+                    r"'nosuch' is not recognized as an internal or external command,",
+                    r'operable program or batch file\.',
                     r'\d+\s+hello\.exe', r'\d+ files, \d+ bytes',
                     r'pid  parent threads', r'\d+\s+0\s+1\s+\d+\s+running\s+shell\.exe',
                     r'memory: \d+ frames of 4 KiB, \d+ free, \d+ used \(\d+ shared by images\)',
@@ -320,6 +323,43 @@ BOOT_SCRIPTS = {
                               'upper both 2>&1 | upper\recho echoed through a pipe | upper\r'
                               'w_hello > w.txt\rtype w.txt\rdir > list.txt\rtype list.txt\r'
                               'exit\r')]),
+    # cmd's forms: the name touching its argument (cd.., cd\\, echo., dir/b), the drive
+    # alone (C:, and a missing D:), cd /d and cd X:, the spelling of the file system in
+    # the prompt, md of a path whose parents are missing, a built-in's errors through 2>
+    # and 2>&1, an unknown program's message into 2>, del's full path, set's list and
+    # %NAME%, exit N.
+    'boot/shell_cmd': ('', 9,
+                       [r'C:\\>md deep\\er\\est', r'C:\\>cd deep\\er\\est',
+                        r'C:\\deep\\er\\est>cd\.\.', r'C:\\deep\\er>cd\\',
+                        r'C:\\>echo\.\r?\n\r?\nC:\\>', r'(?m)^dotted text',
+                        r'C:\\>dir/b deep', r'(?m)^er\r?$', r'C:\\>C:',
+                        r'C:\\>D:', r'The system cannot find the drive specified\.',
+                        r'C:\\>cd /d C:\\windows\\system32', r'C:\\Windows\\System32>cd C:',
+                        r'(?m)^C:\\Windows\\System32\r?$', r'C:\\Windows\\System32>cd \\',
+                        r'C:\\>type err\.txt', r'(?m)^File Not Found',
+                        r'C:\\>type both\.txt', r'(?m)^The system cannot find the file specified\.',
+                        r'C:\\>type prog\.txt', r"'nosuch' is not recognized",
+                        r'Could Not Find C:\\deep\\gone\.txt',
+                        r'(?m)^ONE=1\r?\nONETWO=12', r'(?m)^1-12-%NOPE%',
+                        r'Invalid switch - "q"\.',
+                        r'process shell\.exe \(pid 1\) exited with status 0x00000009'],
+                       [('C:\\>', 'md deep\\er\\est\rcd deep\\er\\est\rcd..\rcd\\\r'
+                         'echo.\recho.dotted text\rdir/b deep\rC:\rD:\r'
+                         'cd /d C:\\windows\\system32\rcd C:\rcd \\\r'
+                         'dir nosuch.txt 2> err.txt\rtype err.txt\r'
+                         'type nosuch.txt > both.txt 2>&1\rtype both.txt\r'
+                         'nosuch 2> prog.txt\rtype prog.txt\rdel deep\\gone.txt\r'
+                         'set ONE=1\rset ONETWO=12\rset ONE\recho %ONE%-%ONETWO%-%NOPE%\r'
+                         'dir /q\rexit 9\r')]),
+    # Tab cycles through the matches in alphabetical order (Shift+Tab back), as cmd:
+    # tab-b.txt, tab-a.txt and tab-c.txt made in that order; a directory for cd only.
+    'boot/shell_tab': ('', 0,
+                       [r'(?m)^cycled tab-c\.txt', r'(?m)^back tab-a\.txt',
+                        r'C:\\tabdir2>',
+                        r'process shell\.exe \(pid 1\) exited with status 0x00000000'],
+                       [('C:\\>', 'echo b > tab-b.txt\recho a > tab-a.txt\recho c > tab-c.txt\r'
+                         'mkdir tabdir2\recho cycled tab-\t\t\t\r'
+                         'echo back tab-\t\t\x1b[Z\rcd tab\t\rcd \\\rexit\r')]),
     # The line editor: left, home, delete, end, backspace; history (up, down) and Tab
     # completion of a file, a directory and a program.
     'boot/shell_editing': ('', 0,
@@ -377,11 +417,16 @@ KTEST_BOOTS = {'ktest': None, 'ktest@32M': 32, 'ktest@6G': 6144}
 MODULES = []  # programs and DLLs for every test ISO (set by main)
 
 
+# Boots with a virtio-net NIC on QEMU user networking (restrict=on); the others have none.
+NET_BOOTS = ('utest',)
+
+
 def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     iso = os.path.join(work, name.replace('/', '_') + '.iso')
     dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline, modules=MODULES)
-    if mem:
-        qemu = dormer_qemu.Options(qemu.accel, mem, True, qemu.build_dir, qemu.timeout)
+    if mem or name in NET_BOOTS:
+        qemu = dormer_qemu.Options(qemu.accel, mem or qemu.mem, True, qemu.build_dir,
+                                   qemu.timeout, net='user' if name in NET_BOOTS else 'none')
     return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT, script)
 
 
@@ -435,7 +480,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
     for name in KTEST_BOOTS:
         cases.append((name, 'ktest=all loglevel=warn', None, None, ()))
     cases += [(n, c, st, p, ()) for n, (c, st, p) in USER_BOOTS.items()]
-    cases.append(('utest', 'utest=all utest_skip=%s loglevel=warn' % USER_SKIP, None, None, ()))
+    # The utest boot also checks the network first (DHCP, pings: see check_network).
+    cases.append(('utest', 'utest=all utest_skip=%s loglevel=warn netcheck=%s'
+                  % (USER_SKIP, NET_PEER), None, None, ()))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for name, cmdline, status, patterns, script in cases:
             jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script,
@@ -502,10 +549,31 @@ def compare_stock_output(prog, body):
     return 'output differs from %s.expected:\n%s' % (prog[:-4], '\n'.join(list(diff)[:40]))
 
 
+NET_PEER = '10.0.2.2'  # QEMU user networking's host side, which answers ICMP echo
+
+
+def check_network(text, results):
+    """The NET lines of net_boot_check in the utest boot: DHCP bound QEMU's 10.0.2.15,
+    every ping was answered, and the NIC dropped nothing."""
+    m = re.search(r'^NET dhcp (\S+) (\S+)$', text, re.M)
+    results.record('net/dhcp_bound', bool(m) and m.group(1) == 'bound' and
+                   m.group(2) == '10.0.2.15', m.group(0) if m else 'no NET dhcp line')
+    for what in ('loopback', 'self', 'peer'):
+        m = re.search(r'^NET ping %s (\S+) replies=(\d+)/(\d+)' % what, text, re.M)
+        results.record('net/ping_' + what, bool(m) and m.group(2) == m.group(3),
+                       m.group(0) if m else 'no NET ping %s line' % what)
+    m = re.search(r'^NET counters en0 rx=(\d+) rx_dropped=(\d+) tx=(\d+) tx_dropped=(\d+)',
+                  text, re.M)
+    results.record('net/virtio_net_counters', bool(m) and int(m.group(1)) > 0 and
+                   m.group(2) == '0' and int(m.group(3)) > 0 and m.group(4) == '0',
+                   m.group(0) if m else 'no NET counters line')
+
+
 def check_user_tests(status, output, results):
     """The utest=all boot: each program's exit status, its own checks, the kill
     report of the faulting ones, and the frame counts around it all."""
     text = ANSI_ESCAPE.sub('', output.decode(errors='replace')).replace('\r', '')
+    check_network(text, results)
     seen = 0
     for m in re.finditer(r'^UTEST BEGIN (\S+)\n(.*?)^UTEST END \1 status=0x([0-9A-F]+)$',
                          text, re.M | re.S):

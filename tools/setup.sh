@@ -16,6 +16,7 @@ packages=(
     clang libclang-rt-14-dev   # libFuzzer harnesses (clang -fsanitize=fuzzer)
     gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64   # user programs and DLLs (PE32+)
     gnuplot-nox         # scons bench's chart
+    dpkg-dev            # dpkg-source, which unpacks lwIP's Debian source package
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
@@ -30,8 +31,45 @@ for p in "${packages[@]}"; do
     fi
 done
 
+fetch_lwip() {
+    # lwIP 2.1.3 (the TCP/IP stack) from Debian's source package, into build/third_party/lwip.
+    # A private apt configuration under build/apt keeps the system's own package lists untouched.
+    local root build apt dest
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    build="$root/build"
+    apt="$build/apt"
+    dest="$build/third_party/lwip"
+    if [ -f "$dest/src/include/lwip/init.h" ]; then
+        echo "setup: lwIP is in build/third_party/lwip."
+        return 0
+    fi
+    mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$build/third_party"
+    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main" \
+        >"$apt/sources.list"
+    local opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+                -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+                -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+    echo "setup: fetching lwIP's Debian source package"
+    apt-get "${opts[@]}" -q update
+    local work="$build/third_party/lwip.fetch"
+    rm -rf "$work"
+    mkdir -p "$work"
+    (cd "$work" && apt-get "${opts[@]}" -q source lwip=2.1.3+dfsg1-2)
+    local src
+    src="$(find "$work" -maxdepth 1 -mindepth 1 -type d -name 'lwip-*' | head -1)"
+    if [ -z "$src" ] || [ ! -f "$src/src/include/lwip/init.h" ]; then
+        echo "setup: lwIP's source did not unpack as expected" >&2
+        return 1
+    fi
+    rm -rf "$dest"
+    mv "$src" "$dest"
+    rm -rf "$work"
+    echo "setup: lwIP is in build/third_party/lwip."
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
     echo "setup: everything Dormer needs is installed."
+    fetch_lwip
     exit 0
 fi
 
@@ -49,4 +87,5 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/d
     "${sudo[@]}" apt-get update -q
 fi
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fetch_lwip
 echo "setup: done."

@@ -26,6 +26,10 @@ LINES = [
     'a|b|c|d|e|f|g|h|i',
     'set NAME=value with spaces',
     'type "C:\\Windows\\System32\\hello.exe"',
+    'cd..',
+    'cd\\windows | echo.',
+    'echo:%A%',
+    'dir/b *.txt 2>&1',
 ]
 
 

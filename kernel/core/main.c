@@ -28,6 +28,7 @@
 #include <mm/layout.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
+#include <net/net.h>
 #include <proc/process.h>
 #include <proc/sched.h>
 #include <abi/types.h>
@@ -166,7 +167,8 @@ static int64_t run_program(const char *cmdline)
     name[n] = '\0';
     /* faultinject= fails allocations only while a program runs, never during boot. */
     fault_inject_arm(true);
-    struct process *p = process_create(name, cmdline, err, sizeof err);
+    int why;
+    struct process *p = process_create(name, cmdline, err, sizeof err, &why);
     if (!p) {
         fault_inject_arm(false);
         pr_error("cannot start %s\n", err);
@@ -293,6 +295,9 @@ void kmain(uint32_t magic, uint32_t info_pa)
     time_start_scheduler_ticks();
     bootfs_init(&boot_info);
     fs_init();
+    net_init();
+    if (cmdline_get("netcheck"))
+        net_boot_check(cmdline_get("netcheck"));
     loader_set_force_relocate(cmdline_flag("loader_relocate"));
     if (cmdline_get("utest")) {
         run_user_tests();

@@ -12,6 +12,8 @@
 #include <dev/irq.h>
 #include <dev/pci.h>
 #include <dev/virtio_blk.h>
+#include <dev/virtio_legacy.h>
+#include <dev/virtio_ring.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
@@ -19,24 +21,8 @@
 #include <mm/pmm.h>
 #include <proc/sleeplock.h>
 
-#define VIRTIO_VENDOR          0x1AF4
 #define VIRTIO_BLK_TRANSITIONAL 0x1001
-
-/* Legacy registers, offsets into the I/O BAR (no MSI-X: device config at 0x14). */
-#define VIO_DEVICE_FEATURES 0x00
-#define VIO_GUEST_FEATURES  0x04
-#define VIO_QUEUE_PFN       0x08
-#define VIO_QUEUE_SIZE      0x0C
-#define VIO_QUEUE_SELECT    0x0E
-#define VIO_QUEUE_NOTIFY    0x10
-#define VIO_STATUS          0x12
-#define VIO_ISR             0x13
-#define VIO_BLK_CAPACITY    0x14
-
-#define VIO_STATUS_ACK       1
-#define VIO_STATUS_DRIVER    2
-#define VIO_STATUS_DRIVER_OK 4
-#define VIO_STATUS_FAILED    128
+#define VIO_BLK_CAPACITY VIO_DEVICE_CONFIG
 
 #define VIRTIO_BLK_F_RO    (1u << 5)
 #define VIRTIO_BLK_F_FLUSH (1u << 9)
@@ -46,25 +32,11 @@
 #define VIRTIO_BLK_T_FLUSH 4
 #define VIRTIO_BLK_S_OK    0
 
-#define VRING_DESC_F_NEXT  1
-#define VRING_DESC_F_WRITE 2
-#define VRING_ALIGN        4096u
+#define VRING_ALIGN        VQ_ALIGN
 
 #define DMA_DATA_FRAMES 16 /* 64 KiB of data per request */
 #define DMA_DATA_BYTES  (DMA_DATA_FRAMES * PAGE_SIZE)
 #define REQUEST_TIMEOUT_MS 30000
-
-struct vring_desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags;
-    uint16_t next;
-};
-
-struct vring_used_elem {
-    uint32_t id;
-    uint32_t len;
-};
 
 struct blk_req_header {
     uint32_t type;
@@ -269,20 +241,10 @@ static int vblk_flush(struct blkdev *d)
 /* Sets up one device; false (logged, device left failed) if it cannot be used. */
 static bool vblk_setup(struct vblk *v, const struct pci_device *pd, unsigned index)
 {
-    struct pci_bar bar;
+    int64_t features = virtio_legacy_start(pd, "virtio-blk", &v->io);
 
-    if (pci_read_bar(pd, 0, &bar) != 0 || !bar.io || bar.base == 0 || bar.size < 0x20 ||
-        bar.base + bar.size > 0x10000) {
-        pr_warn("virtio-blk: %02x:%02x.%u has no usable I/O BAR 0\n", pd->bus, pd->slot,
-                pd->func);
+    if (features < 0)
         return false;
-    }
-    v->io = (uint16_t)bar.base;
-    pci_enable(pd);
-    pio_write8((uint16_t)(v->io + VIO_STATUS), 0); /* reset */
-    pio_write8((uint16_t)(v->io + VIO_STATUS), VIO_STATUS_ACK);
-    pio_write8((uint16_t)(v->io + VIO_STATUS), VIO_STATUS_ACK | VIO_STATUS_DRIVER);
-    uint32_t features = pio_read32((uint16_t)(v->io + VIO_DEVICE_FEATURES));
     uint32_t want = features & (VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH);
     pio_write32((uint16_t)(v->io + VIO_GUEST_FEATURES), want);
     pio_write16((uint16_t)(v->io + VIO_QUEUE_SELECT), 0);

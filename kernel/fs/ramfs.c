@@ -1,9 +1,10 @@
 /*
  * The RAM file system. A node is a directory (children in creation order, each with a
  * sequence number that enumeration cookies follow, so removals never make it skip or
- * repeat an entry) or a file (a growable array of page pointers; NULL is a hole).
- * Every operation runs under the vfs lock. A removed node stays allocated while the vfs
- * still references it and is freed by put.
+ * repeat an entry; and a hash table of the children by case-folded name) or a file (a
+ * growable array of page pointers; NULL is a hole). Every operation runs under the vfs
+ * lock. A removed node stays allocated while the vfs still references it and is freed
+ * by put.
  */
 #include <abi/file.h>
 #include <fs/path.h>
@@ -18,15 +19,26 @@
 
 enum { T_CREATE, T_ACCESS, T_WRITE, T_CHANGE };
 
+#define INLINE_NAME 24 /* names up to this many units live in the node */
+#define MIN_BUCKETS 16u
+
 struct ramfs_node {
     struct vfs_node vn; /* first: the vfs's node is this node */
     struct ramfs_node *parent;
     struct ramfs_node *first, *last;  /* children, by seq */
     struct ramfs_node *prev, *next;   /* siblings */
+    struct ramfs_node *hnext;         /* the next in its parent's hash bucket */
+    /* The entry the last enumeration of this directory returned (or one before it):
+     * a place to resume from instead of the first child. Moved back by unlink_child. */
+    struct ramfs_node *cursor;
+    struct ramfs_node **buckets;      /* a directory with children: nbuckets chains */
+    uint32_t nbuckets;                /* a power of two, or 0 without children */
+    uint32_t hash;                    /* of the case-folded name */
     uint64_t seq, next_seq;
     uint32_t children;      /* entries of a directory */
-    uint16_t *name;
+    uint16_t *name;         /* inline_name or kmalloc'd */
     uint32_t name_len;
+    uint16_t inline_name[INLINE_NAME];
     uint32_t attributes;
     int64_t times[4];
     bool linked;   /* has a name in a directory (the root always) */
@@ -34,6 +46,7 @@ struct ramfs_node {
     uint64_t size;
     uint8_t **pages;
     uint64_t slots;         /* entries in pages */
+    uint64_t held;          /* of those, not NULL */
     const uint8_t *data;    /* a static file's bytes */
 };
 
@@ -54,13 +67,60 @@ static struct ramfs *fs_of(struct vfs_mount *m)
     return m->fs;
 }
 
-static struct ramfs_node *find_child(struct ramfs_node *dir, const uint16_t *name, size_t len)
+/* FNV-1a over the case-folded units: names equal under path_name_equal hash alike. */
+static uint32_t name_hash(const uint16_t *name, size_t len)
 {
-    for (struct ramfs_node *c = dir->first; c; c = c->next) {
-        if (path_name_equal(c->name, c->name_len, name, len))
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++) {
+        uint16_t c = path_fold(name[i]);
+        h = (h ^ (c & 0xff)) * 16777619u;
+        h = (h ^ (c >> 8)) * 16777619u;
+    }
+    return h;
+}
+
+static struct ramfs_node *find_child_hashed(struct ramfs_node *dir, const uint16_t *name,
+                                            size_t len, uint32_t h)
+{
+    if (!dir->nbuckets)
+        return NULL;
+    for (struct ramfs_node *c = dir->buckets[h & (dir->nbuckets - 1)]; c; c = c->hnext) {
+        if (c->hash == h && path_name_equal(c->name, c->name_len, name, len))
             return c;
     }
     return NULL;
+}
+
+static struct ramfs_node *find_child(struct ramfs_node *dir, const uint16_t *name, size_t len)
+{
+    return find_child_hashed(dir, name, len, name_hash(name, len));
+}
+
+/*
+ * Makes dir's table ready for one more child: the first table, or a larger one once
+ * the chains would average two. 0, or K_ENOMEM only when dir has no table at all (a
+ * table that cannot grow still works, with longer chains).
+ */
+static int reserve_child(struct ramfs_node *dir)
+{
+    uint32_t want = dir->nbuckets ? dir->nbuckets : MIN_BUCKETS;
+
+    while (dir->children + 1 > 2 * want && want < RAMFS_MAX_ENTRIES)
+        want *= 2;
+    if (want == dir->nbuckets)
+        return 0;
+    struct ramfs_node **b = kcalloc(want, sizeof *b);
+    if (!b)
+        return dir->nbuckets ? 0 : K_ENOMEM;
+    for (struct ramfs_node *c = dir->first; c; c = c->next) {
+        c->hnext = b[c->hash & (want - 1)];
+        b[c->hash & (want - 1)] = c;
+    }
+    kfree(dir->buckets);
+    dir->buckets = b;
+    dir->nbuckets = want;
+    return 0;
 }
 
 static int ram_lookup(struct vfs_mount *m, struct vfs_node *dir, const uint16_t *name,
@@ -74,6 +134,35 @@ static int ram_lookup(struct vfs_mount *m, struct vfs_node *dir, const uint16_t 
     return 0;
 }
 
+static void bucket_insert(struct ramfs_node *dir, struct ramfs_node *c)
+{
+    struct ramfs_node **b = &dir->buckets[c->hash & (dir->nbuckets - 1)];
+
+    c->hnext = *b;
+    *b = c;
+}
+
+static void bucket_remove(struct ramfs_node *dir, struct ramfs_node *c)
+{
+    struct ramfs_node **b = &dir->buckets[c->hash & (dir->nbuckets - 1)];
+
+    while (*b != c)
+        b = &(*b)->hnext;
+    *b = c->hnext;
+    c->hnext = NULL;
+}
+
+/* An empty directory holds no table (callers trim once they are done changing it). */
+static void trim_table(struct ramfs_node *dir)
+{
+    if (dir->children == 0) {
+        kfree(dir->buckets);
+        dir->buckets = NULL;
+        dir->nbuckets = 0;
+    }
+}
+
+/* Appends c to dir (reserve_child(dir) succeeded since dir last changed). */
 static void link_child(struct ramfs_node *dir, struct ramfs_node *c)
 {
     c->parent = dir;
@@ -86,6 +175,7 @@ static void link_child(struct ramfs_node *dir, struct ramfs_node *c)
     else
         dir->first = c;
     dir->last = c;
+    bucket_insert(dir, c);
     c->linked = true;
 }
 
@@ -93,6 +183,9 @@ static void unlink_child(struct ramfs_node *c)
 {
     struct ramfs_node *dir = c->parent;
 
+    bucket_remove(dir, c);
+    if (dir->cursor == c)
+        dir->cursor = c->prev; /* still before every entry not yet returned */
     dir->children--;
     if (c->prev)
         c->prev->next = c->next;
@@ -104,6 +197,26 @@ static void unlink_child(struct ramfs_node *c)
         dir->last = c->prev;
     c->prev = c->next = NULL;
     c->linked = false;
+}
+
+/* Room for a name of len units: n's inline buffer, or a new allocation (NULL). */
+static uint16_t *name_buffer(struct ramfs_node *n, size_t len)
+{
+    return len <= INLINE_NAME ? n->inline_name : kmalloc(len * sizeof(uint16_t) + 1);
+}
+
+/* n's name becomes name, in buf (from name_buffer); frees the old one if allocated.
+ * n is in no bucket meanwhile: its hash changes. */
+static void set_name(struct ramfs_node *n, uint16_t *buf, const uint16_t *name, size_t len)
+{
+    uint16_t *old = n->name != n->inline_name ? n->name : NULL;
+
+    memcpy(buf, name, len * sizeof *buf);
+    n->name = buf;
+    n->name_len = (uint32_t)len;
+    n->hash = name_hash(name, len);
+    if (old != buf)
+        kfree(old);
 }
 
 static void touch(struct ramfs_node *n, bool write)
@@ -119,18 +232,23 @@ static void touch(struct ramfs_node *n, bool write)
 static struct ramfs_node *new_node(struct vfs_mount *m, const uint16_t *name, size_t len,
                                    bool directory)
 {
-    struct ramfs_node *n = kcalloc(1, sizeof *n);
-    uint16_t *copy = kmalloc(len * sizeof *copy + 1);
+    struct ramfs_node *n = kmalloc(sizeof *n);
+    uint16_t *buf = NULL;
 
-    if (!n || !copy) {
+    if (n) {
+        /* The inline name is written by set_name, not zeroed first. */
+        memset(n, 0, offsetof(struct ramfs_node, inline_name));
+        memset((uint8_t *)n + offsetof(struct ramfs_node, attributes), 0,
+               sizeof *n - offsetof(struct ramfs_node, attributes));
+        buf = name_buffer(n, len);
+    }
+    if (!buf) {
         kfree(n);
-        kfree(copy);
         return NULL;
     }
     vfs_node_init(&n->vn, m, directory);
-    memcpy(copy, name, len * sizeof *copy);
-    n->name = copy;
-    n->name_len = (uint32_t)len;
+    n->name = n->inline_name;
+    set_name(n, buf, name, len);
     int64_t now = vfs_now();
     for (int i = 0; i < 4; i++)
         n->times[i] = now;
@@ -146,9 +264,13 @@ static int ram_create(struct vfs_mount *m, struct vfs_node *dir, const uint16_t 
         return K_ECOLLIDE;
     if (d->children >= RAMFS_MAX_ENTRIES)
         return K_EFULL;
-    struct ramfs_node *n = new_node(m, name, len, directory);
-    if (!n)
+    if (reserve_child(d))
         return K_ENOMEM;
+    struct ramfs_node *n = new_node(m, name, len, directory);
+    if (!n) {
+        trim_table(d); /* the table reserve_child may have made for n */
+        return K_ENOMEM;
+    }
     n->attributes = attributes & ATTR_SETTABLE;
     link_child(d, n);
     touch(d, true);
@@ -195,6 +317,7 @@ static void drop_pages_past(struct ramfs *fs, struct ramfs_node *n, uint64_t siz
         if (n->pages[p]) {
             fs->pages.free(n->pages[p]);
             n->pages[p] = NULL;
+            n->held--;
             pages_in_use--;
         }
     }
@@ -248,6 +371,7 @@ static int ram_write(struct vfs_mount *m, struct vfs_node *vn, uint64_t off, con
             drop_pages_past(fs, n, n->size);
             return K_ENOMEM;
         }
+        n->held++;
         pages_in_use++;
     }
     for (size_t i = 0; i < len;) {
@@ -293,14 +417,17 @@ static void free_node(struct ramfs *fs, struct ramfs_node *n)
 {
     drop_pages_past(fs, n, 0);
     kfree(n->pages);
-    kfree(n->name);
+    if (n->name != n->inline_name)
+        kfree(n->name);
+    kfree(n->buckets);
     kfree(n);
 }
 
 static int ram_rename(struct vfs_mount *m, struct vfs_node *vn, struct vfs_node *new_dir,
                       const uint16_t *name, size_t len, bool replace)
 {
-    struct ramfs_node *n = rn(vn), *d = rn(new_dir);
+    struct ramfs_node *n = rn(vn), *d = rn(new_dir), *from = n->parent;
+    bool moving = from != d;
 
     if (n->fixed)
         return K_EACCES;
@@ -309,29 +436,35 @@ static int ram_rename(struct vfs_mount *m, struct vfs_node *vn, struct vfs_node 
     struct ramfs_node *old = find_child(d, name, len);
     if (old && old != n && !replace)
         return K_ECOLLIDE;
-    if (!old && n->parent != d && d->children >= RAMFS_MAX_ENTRIES)
+    if (old && old != n && (old->fixed || old->vn.directory))
+        return K_EACCES;
+    if (!old && moving && d->children >= RAMFS_MAX_ENTRIES)
         return K_EFULL;
-    uint16_t *copy = kmalloc(len * sizeof *copy + 1);
-    if (!copy)
+    if (moving && reserve_child(d))
         return K_ENOMEM;
-    memcpy(copy, name, len * sizeof *copy);
+    uint16_t *buf = name_buffer(n, len);
+    if (!buf) {
+        trim_table(d);
+        return K_ENOMEM;
+    }
     if (old && old != n) {
-        if (old->fixed || old->vn.directory) {
-            kfree(copy);
-            return K_EACCES;
-        }
         unlink_child(old);
         if (old->vn.refs == 0)
             free_node(fs_of(m), old);
     }
-    touch(n->parent, true);
-    if (n->parent != d) {
+    touch(from, true);
+    /* Out of its bucket while the name (and so the hash) changes; a rename within the
+     * directory keeps its place in the listing order. */
+    if (moving)
         unlink_child(n);
+    else
+        bucket_remove(d, n);
+    set_name(n, buf, name, len);
+    if (moving)
         link_child(d, n);
-    }
-    kfree(n->name);
-    n->name = copy;
-    n->name_len = (uint32_t)len;
+    else
+        bucket_insert(d, n);
+    trim_table(from);
     touch(d, true);
     touch(n, false);
     return 0;
@@ -345,8 +478,10 @@ static int ram_remove(struct vfs_mount *m, struct vfs_node *vn)
         return K_EACCES;
     if (n->first)
         return K_ENOTEMPTY;
-    touch(n->parent, true);
+    struct ramfs_node *dir = n->parent;
+    touch(dir, true);
     unlink_child(n);
+    trim_table(dir);
     if (n->vn.refs == 0)
         free_node(fs_of(m), n);
     return 0;
@@ -355,13 +490,10 @@ static int ram_remove(struct vfs_mount *m, struct vfs_node *vn)
 static void ram_stat(struct vfs_mount *m, struct vfs_node *vn, struct vfs_stat *out)
 {
     struct ramfs_node *n = rn(vn);
-    uint64_t held = 0;
 
     (void)m;
-    for (uint64_t p = 0; p < n->slots; p++)
-        held += n->pages[p] != NULL;
     out->size = n->vn.directory ? 0 : n->size;
-    out->allocation = n->fixed ? n->size : held * RAMFS_PAGE_SIZE;
+    out->allocation = n->fixed ? n->size : n->held * RAMFS_PAGE_SIZE;
     out->attributes = n->attributes | (n->vn.directory ? DORMER_FILE_ATTRIBUTE_DIRECTORY : 0);
     if (out->attributes == 0)
         out->attributes = DORMER_FILE_ATTRIBUTE_NORMAL;
@@ -371,20 +503,30 @@ static void ram_stat(struct vfs_mount *m, struct vfs_node *vn, struct vfs_stat *
     out->change = n->times[T_CHANGE];
 }
 
+/*
+ * The first child after *cookie. Children are in seq order, so the walk starts at the
+ * directory's cursor (the entry last returned, or one before it) instead of the first
+ * child, stepping back while an earlier enumeration of the same directory is behind it.
+ * One listing at a time costs O(1) per entry, however entries come and go.
+ */
 static int ram_enumerate(struct vfs_mount *m, struct vfs_node *dir, uint64_t *cookie,
                          struct vfs_dirent *out)
 {
-    for (struct ramfs_node *c = rn(dir)->first; c; c = c->next) {
-        if (c->seq <= *cookie)
-            continue;
-        memset(out, 0, sizeof *out);
-        memcpy(out->name, c->name, c->name_len * sizeof out->name[0]);
-        out->name_len = c->name_len;
-        ram_stat(m, &c->vn, &out->st);
-        *cookie = c->seq;
-        return 1;
-    }
-    return 0;
+    struct ramfs_node *d = rn(dir), *c = d->cursor ? d->cursor : d->first;
+
+    while (c && c->prev && c->prev->seq > *cookie)
+        c = c->prev;
+    while (c && c->seq <= *cookie)
+        c = c->next;
+    if (!c)
+        return 0;
+    d->cursor = c;
+    memcpy(out->name, c->name, c->name_len * sizeof out->name[0]);
+    out->name_len = c->name_len;
+    out->short_name[0] = '\0';
+    ram_stat(m, &c->vn, &out->st);
+    *cookie = c->seq;
+    return 1;
 }
 
 static int ram_flush(struct vfs_mount *m, struct vfs_node *n)

@@ -631,10 +631,10 @@ int vfs_flush(struct vfs_file *f)
 
 static void dot_entry(struct vfs_node *n, size_t dots, struct vfs_dirent *out)
 {
-    memset(out, 0, sizeof *out);
     n->mount->ops->stat(n->mount, n, &out->st);
     out->name[0] = out->name[1] = '.';
     out->name_len = (uint32_t)dots;
+    out->short_name[0] = '\0';
 }
 
 /* The next entry, dots first; 1 or 0 at the end. */
@@ -651,10 +651,11 @@ static int next_entry(struct vfs_file *f, struct vfs_dirent *out)
     return n->mount->ops->enumerate(n->mount, n, &f->enum_cookie, out);
 }
 
-int vfs_enumerate(struct vfs_file *f, const uint16_t *pattern, size_t plen, bool restart,
-                  struct vfs_dirent *out)
+int vfs_enumerate_each(struct vfs_file *f, const uint16_t *pattern, size_t plen, bool restart,
+                       struct vfs_dirent *e, int (*emit)(void *ctx, const struct vfs_dirent *e),
+                       void *ctx)
 {
-    int rc;
+    int rc, count = 0;
 
     vfs_lock_acquire();
     if (!f->node->directory) {
@@ -670,17 +671,48 @@ int vfs_enumerate(struct vfs_file *f, const uint16_t *pattern, size_t plen, bool
         f->enum_stage = 0;
         f->enum_found = false;
     }
-    while ((rc = next_entry(f, out)) == 1) {
-        if (path_match(pattern, plen, out->name, out->name_len)) {
-            f->enum_found = true;
+    for (;;) {
+        uint64_t cookie = f->enum_cookie;
+        uint8_t stage = f->enum_stage;
+        rc = next_entry(f, e);
+        if (rc != 1)
+            break;
+        if (!path_match(pattern, plen, e->name, e->name_len))
+            continue;
+        int more = emit(ctx, e);
+        if (more < 0) { /* no room: the entry stays next */
+            f->enum_cookie = cookie;
+            f->enum_stage = stage;
             break;
         }
+        f->enum_found = true;
+        count++;
+        if (more == 0)
+            break;
     }
-    if (rc == 0 && !f->enum_found)
+    if (count > 0)
+        rc = count; /* an error after some entries comes with the next call */
+    else if (rc == 1)
+        rc = K_ERANGE;
+    else if (rc == 0 && !f->enum_found)
         rc = K_ENOENT;
 out:
     vfs_lock_release();
     return rc;
+}
+
+/* vfs_enumerate's emit: the entry is already in the caller's buffer; one is enough. */
+static int emit_one(void *ctx, const struct vfs_dirent *e)
+{
+    (void)ctx;
+    (void)e;
+    return 0;
+}
+
+int vfs_enumerate(struct vfs_file *f, const uint16_t *pattern, size_t plen, bool restart,
+                  struct vfs_dirent *out)
+{
+    return vfs_enumerate_each(f, pattern, plen, restart, out, emit_one, NULL);
 }
 
 int vfs_stat_path(const uint16_t *path, size_t len, bool dir_only, struct vfs_stat *out)

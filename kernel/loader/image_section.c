@@ -23,17 +23,10 @@ static struct image_section *find_locked(const struct bootfs_file *f)
     return NULL;
 }
 
-struct image_section *image_section_get(const struct bootfs_file *f, char *reason,
-                                        size_t reason_len)
+/* A fresh, unpublished section holding f's parse, or NULL (reason says why). */
+static struct image_section *parse_section(const struct bootfs_file *f, char *reason,
+                                           size_t reason_len)
 {
-    spin_lock(&table_lock);
-    struct image_section *sec = find_locked(f);
-    spin_unlock(&table_lock);
-    if (sec)
-        return sec;
-
-    /* Parse outside the lock; if another thread published the file meanwhile, its
-     * section wins and this one goes. */
     struct image_section *fresh = kcalloc(1, sizeof *fresh);
     if (!fresh) {
         strlcpy(reason, "out of memory", reason_len);
@@ -57,6 +50,23 @@ struct image_section *image_section_get(const struct bootfs_file *f, char *reaso
         kfree(fresh);
         return NULL; /* not kept: a bad file is refused (and re-read) every time */
     }
+    return fresh;
+}
+
+struct image_section *image_section_get(const struct bootfs_file *f, char *reason,
+                                        size_t reason_len)
+{
+    spin_lock(&table_lock);
+    struct image_section *sec = find_locked(f);
+    spin_unlock(&table_lock);
+    if (sec)
+        return sec;
+
+    /* Parse outside the lock; if another thread published the file meanwhile, its
+     * section wins and this one goes. */
+    struct image_section *fresh = parse_section(f, reason, reason_len);
+    if (!fresh)
+        return NULL;
     spin_lock(&table_lock);
     sec = find_locked(f);
     if (!sec) {
@@ -70,6 +80,24 @@ struct image_section *image_section_get(const struct bootfs_file *f, char *reaso
         kfree(fresh->extra_sections);
     kfree(fresh);
     return sec;
+}
+
+struct image_section *image_section_private(const struct bootfs_file *f, char *reason,
+                                            size_t reason_len)
+{
+    struct image_section *sec = parse_section(f, reason, reason_len);
+
+    if (sec)
+        sec->is_private = true;
+    return sec;
+}
+
+void image_section_free_private(struct image_section *sec)
+{
+    if (!sec || !sec->is_private)
+        return;
+    kfree(sec->extra_sections);
+    kfree(sec);
 }
 
 static unsigned vm_prot(unsigned pe_prot)
@@ -147,7 +175,8 @@ void image_section_prepare(struct image_section *sec, vmm_space_t *space,
     size_t pages = (pe->size_of_image + PAGE_SIZE - 1) / PAGE_SIZE;
     size_t run_count = 0, held = 0;
 
-    if (__atomic_load_n(&sec->prepared, __ATOMIC_ACQUIRE) || dep_count > IMAGE_SECTION_MAX_DEPS)
+    if (sec->is_private || __atomic_load_n(&sec->prepared, __ATOMIC_ACQUIRE) ||
+        dep_count > IMAGE_SECTION_MAX_DEPS)
         return;
     paddr_t *frames = kcalloc(pages, sizeof *frames);
     struct vm_view_run *runs = kmalloc(IMAGE_SECTION_MAX_RUNS(pe) * sizeof *runs);

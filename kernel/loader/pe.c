@@ -293,8 +293,8 @@ static int pe_check_base(struct pe_parser *p)
 
     if (base % IMAGE_BASE_ALIGN != 0)
         return pe_error(p->err, p->errlen, "image base 0x%lx is not 64 KiB aligned", base);
-    out->base_outside = base < PE_USER_MIN || base >= PE_USER_END ||
-                        out->size_of_image > PE_USER_END - base;
+    out->base_outside = base < PE_USER_MIN || base >= PE_WINDOWS_USER_END ||
+                        out->size_of_image > PE_WINDOWS_USER_END - base;
     if (out->base_outside && !pe_relocatable(out))
         return pe_error(p->err, p->errlen,
                        "image base 0x%lx is outside user space and the image cannot be "

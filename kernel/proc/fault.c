@@ -18,12 +18,18 @@
  * byte before, which belongs to the call. */
 static void format_user_address(char *buf, size_t len, uint64_t addr, bool is_return)
 {
-    const struct loaded_image *img = process_image_at(process_current(), addr);
+    struct process *p = process_current();
+
+    /* Counted as a reader: an image unloaded meanwhile keeps its file (see loader.c). */
+    __atomic_add_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
+    struct loaded_image copy;
+    const struct loaded_image *img = process_image_at(p, addr, &copy) ? &copy : NULL;
     char name[96];
     uint32_t off;
 
     if (!img) {
         fmt_snprintf(buf, len, "?");
+        __atomic_sub_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
         return;
     }
     uint32_t rva = (uint32_t)(addr - img->base);
@@ -32,6 +38,7 @@ static void format_user_address(char *buf, size_t len, uint64_t addr, bool is_re
         fmt_snprintf(buf, len, "%s+0x%x (%s)", name, off + (rva - lookup), img->name);
     else
         fmt_snprintf(buf, len, "%s+0x%x", img->name, rva);
+    __atomic_sub_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
 }
 
 void process_print_user_frame(int depth, uint64_t addr)
@@ -53,14 +60,17 @@ static int read_user_u64(void *ctx, uint64_t addr, uint64_t *value)
  * corrupt stack just ends the walk. */
 static void print_user_backtrace(const struct arch_regs *regs)
 {
+    struct process *p = process_current();
     struct pe_unwind_regs r;
 
+    __atomic_add_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
     r.rip = arch_regs_pc(regs);
     arch_regs_to_gpr(regs, r.gpr);
     kprintf("User backtrace:\n");
     for (int depth = 0; depth < USER_BACKTRACE_DEPTH && r.rip; depth++) {
         process_print_user_frame(depth, r.rip);
-        const struct loaded_image *img = process_image_at(process_current(), r.rip);
+        struct loaded_image copy;
+        const struct loaded_image *img = process_image_at(p, r.rip, &copy) ? &copy : NULL;
         if (!img && depth == 0) {
             /* A call to a bad address: the return address is on top of the stack. */
             if (read_user_u64(NULL, r.gpr[4], &r.rip) != 0)
@@ -72,6 +82,7 @@ static void print_user_backtrace(const struct arch_regs *regs)
                                    read_user_u64, NULL) != 0)
             break;
     }
+    __atomic_sub_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
 }
 
 void process_fault(const struct arch_regs *regs, const struct user_fault *in)

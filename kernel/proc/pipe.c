@@ -2,10 +2,11 @@
  * Pipes. The ring and its counters live under sched_lock (so a state change and the
  * wake-up of the waiters it concerns are one step); data moves between the ring and
  * user memory through a small bounce buffer outside the lock, because a user copy
- * may fault.
+ * may fault. A reader peeks, copies out and only then consumes, so a faulting copy
+ * consumes nothing; while it copies, the pipe is marked as being read and other
+ * readers of it wait (killably), so two readers never take the same bytes.
  */
 #include <lib/errno.h>
-#include <lib/string.h>
 #include <mm/kheap.h>
 #include <proc/pipe.h>
 
@@ -17,6 +18,7 @@ struct pipe {
     /* protected by sched_lock */
     size_t head, count;
     uint32_t readers, writers, ends;
+    bool reading; /* a reader is between its peek and its consume */
 };
 
 struct pipe_end {
@@ -77,7 +79,7 @@ long pipe_read(struct kobject *read_end, uptr_t buf, size_t len)
     if (len == 0)
         return 0;
     uint64_t flags = sched_lock_irq();
-    while (p->count == 0 && p->writers > 0) {
+    while (p->reading || (p->count == 0 && p->writers > 0)) {
         if (sched_block_on_locked(&p->queue, (uint64_t)-1) == WAIT_TERMINATED) {
             sched_unlock_irq(flags);
             return K_EINTR;
@@ -86,22 +88,29 @@ long pipe_read(struct kobject *read_end, uptr_t buf, size_t len)
     size_t n = p->count < len ? p->count : len;
     if (n > PIPE_CHUNK)
         n = PIPE_CHUNK;
+    if (n == 0) {
+        sched_unlock_irq(flags);
+        return 0; /* end of pipe */
+    }
     for (size_t i = 0; i < n; i++)
         chunk[i] = p->buf[(p->head + i) % PIPE_CAPACITY];
+    p->reading = true;
     sched_unlock_irq(flags);
-    if (n == 0)
-        return 0; /* end of pipe */
-    if (copy_to_user(buf, chunk, n) != 0)
-        return K_EFAULT; /* nothing consumed */
+
+    bool copied = copy_to_user(buf, chunk, n) == 0;
+
     flags = sched_lock_irq();
-    p->head = (p->head + n) % PIPE_CAPACITY;
-    p->count -= n;
+    if (copied) { /* nothing but this reader consumes, so the bytes are still there */
+        p->head = (p->head + n) % PIPE_CAPACITY;
+        p->count -= n;
+    }
+    p->reading = false;
     kobj_wake_all_locked(&p->queue);
     sched_unlock_irq(flags);
-    return (long)n;
+    return copied ? (long)n : K_EFAULT; /* a fault consumes nothing */
 }
 
-long pipe_write(struct kobject *write_end, const void *buf, size_t len, bool user)
+long pipe_write(struct kobject *write_end, uptr_t buf, size_t len)
 {
     struct pipe *p = ((struct pipe_end *)write_end)->pipe;
     uint8_t chunk[PIPE_CHUNK];
@@ -109,12 +118,8 @@ long pipe_write(struct kobject *write_end, const void *buf, size_t len, bool use
 
     while (done < len) {
         size_t n = len - done < PIPE_CHUNK ? len - done : PIPE_CHUNK;
-        if (user) {
-            if (copy_from_user(chunk, uptr((uint64_t)(uintptr_t)buf + done), n) != 0)
-                return K_EFAULT;
-        } else {
-            memcpy(chunk, (const uint8_t *)buf + done, n);
-        }
+        if (copy_from_user(chunk, uptr_add(buf, done), n) != 0)
+            return K_EFAULT;
         uint64_t flags = sched_lock_irq();
         size_t put = 0;
         while (put < n) {

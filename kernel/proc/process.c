@@ -20,6 +20,7 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
+#include <loader/image_section.h>
 #include <proc/process.h>
 
 static uint64_t handles_open; /* atomic: the handle_count of every process together */
@@ -28,7 +29,9 @@ static uint64_t handles_open; /* atomic: the handle_count of every process toget
 #define MIN_STACK_RESERVE    (64 * 1024)
 #define DEFAULT_THREAD_STACK (1024 * 1024)
 #define MAX_CMDLINE          1024
-#define PEB_AREA_PAGES       5 /* TEB (2 pages), PEB + loader data, parameters (2 pages) */
+#define PEB_AREA_PAGES       7 /* TEB (2 pages), PEB + loader data, parameters (2 pages),
+                                  * the images' full paths (2 pages) */
+#define PATHS_OFFSET         (5 * PAGE_SIZE)
 #define NTDLL_NAME           "ntdll.dll"
 #define NTDLL_STARTUP        "DormerProcessStartup" /* void (struct dormer_peb *) */
 
@@ -36,6 +39,10 @@ static uint64_t handles_open; /* atomic: the handle_count of every process toget
 _Static_assert(sizeof(struct dormer_peb) + sizeof(struct dormer_ldr_data) +
                    PROCESS_MAX_IMAGES * sizeof(struct dormer_ldr_entry) <= PAGE_SIZE,
                "loader data fits beside the PEB");
+_Static_assert(PROCESS_MAX_IMAGES == DORMER_MAX_IMAGES, "one slot per loader entry");
+_Static_assert(DORMER_IMAGE_PATH_CHARS == IMAGE_PATH_MAX, "a path fits its entry");
+_Static_assert(PROCESS_MAX_IMAGES * DORMER_IMAGE_PATH_CHARS * 2 <= 2 * PAGE_SIZE,
+               "the paths fit their two pages");
 
 static struct list all_processes = LIST_INIT(all_processes); /* protected by sched_lock */
 static uint64_t next_pid = 1, next_tid = 1;                   /* protected by sched_lock */
@@ -182,6 +189,52 @@ static int build_peb(struct process *p, const struct loaded_image *exe, const ch
     return rc ? K_EFAULT : 0;
 }
 
+/* Loader entry i (at user address ue) of slot i, links left zero, and its full path
+ * written to the paths area. */
+static int fill_entry(struct process *p, size_t i, struct dormer_ldr_entry *e, uint64_t ue)
+{
+    const struct loaded_image *img = &p->images[i];
+    uint16_t path[IMAGE_PATH_MAX];
+    size_t len = strlen(img->name), plen = strlen(img->path);
+    uint64_t upath = p->image_paths + i * IMAGE_PATH_MAX * sizeof(uint16_t);
+
+    *e = (struct dormer_ldr_entry){ 0 };
+    if (len >= sizeof e->name / 2)
+        len = sizeof e->name / 2 - 1;
+    for (size_t c = 0; c < len; c++)
+        e->name[c] = (uint8_t)img->name[c];
+    e->base_dll_name = (struct dormer_unicode_string){
+        .length = (uint16_t)(2 * len), .maximum_length = (uint16_t)(2 * len + 2),
+        .buffer = ue + offsetof(struct dormer_ldr_entry, name),
+    };
+    if (plen >= IMAGE_PATH_MAX)
+        plen = IMAGE_PATH_MAX - 1;
+    for (size_t c = 0; c < plen; c++)
+        path[c] = (uint8_t)img->path[c];
+    path[plen] = 0;
+    e->full_dll_name = (struct dormer_unicode_string){
+        .length = (uint16_t)(2 * plen), .maximum_length = (uint16_t)(2 * plen + 2),
+        .buffer = upath,
+    };
+    e->dll_base = img->base;
+    e->size_of_image = (uint32_t)img->size;
+    e->entry_point = img->pe->entry_rva ? img->base + img->pe->entry_rva : 0;
+    e->flags = pe_is_dll(img->pe) ? DORMER_LDR_IMAGE_DLL : 0;
+    return copy_to_user(uptr(upath), path, (plen + 1) * sizeof *path) ? K_EFAULT : 0;
+}
+
+int process_publish_image(struct process *p, size_t i)
+{
+    struct dormer_ldr_entry e;
+    uint64_t ue = p->peb + sizeof(struct dormer_peb) + sizeof(struct dormer_ldr_data) +
+                  i * sizeof e;
+
+    if (i >= PROCESS_MAX_IMAGES || fill_entry(p, i, &e, ue) != 0)
+        return K_EFAULT;
+    e.load_count = 0; /* ntdll counts LoadLibrary's references */
+    return copy_to_user(uptr(ue), &e, sizeof e) ? K_EFAULT : 0;
+}
+
 /* The loader data (PEB+0x18): one entry per image in three lists, as Windows' ntdll
  * keeps them, built in a kernel buffer and copied out at `at` in one piece. */
 static int build_loader_data(struct process *p, uint64_t at)
@@ -202,22 +255,11 @@ static int build_loader_data(struct process *p, uint64_t at)
 
     ldr->length = sizeof *ldr;
     for (size_t i = 0; i < n; i++) {
-        const struct loaded_image *img = &p->images[i];
-        size_t len = strlen(img->name);
-        if (len >= sizeof e[i].name / 2)
-            len = sizeof e[i].name / 2 - 1;
-        for (size_t c = 0; c < len; c++)
-            e[i].name[c] = (uint8_t)img->name[c];
-        e[i].base_dll_name = (struct dormer_unicode_string){
-            .length = (uint16_t)(2 * len), .maximum_length = (uint16_t)(2 * len + 2),
-            .buffer = USER_ENTRY(i, name),
-        };
-        e[i].full_dll_name = e[i].base_dll_name; /* no directories in the boot file system */
-        e[i].dll_base = img->base;
-        e[i].size_of_image = (uint32_t)img->size;
-        e[i].entry_point = img->pe->entry_rva ? img->base + img->pe->entry_rva : 0;
-        e[i].flags = pe_is_dll(img->pe) ? DORMER_LDR_IMAGE_DLL : 0;
-        e[i].load_count = 1;
+        if (fill_entry(p, i, &e[i], ue + i * sizeof *e) != 0) {
+            kfree(buf);
+            return K_EFAULT;
+        }
+        e[i].load_count = DORMER_LDR_STATIC_COUNT;
         e[i].in_load_order_links.flink = i + 1 < n ? USER_ENTRY(i + 1, in_load_order_links)
                                                    : load_head;
         e[i].in_load_order_links.blink = i > 0 ? USER_ENTRY(i - 1, in_load_order_links)
@@ -263,7 +305,7 @@ static int load_ntdll(struct process *p, struct loaded_image **out, char *err, s
     *out = loader_find_image(p, NTDLL_NAME);
     if (*out || !bootfs_find(NTDLL_NAME))
         return 0;
-    *out = loader_load_image(p, NTDLL_NAME, err, errlen);
+    *out = loader_load_image(p, NTDLL_NAME, NULL, err, errlen, NULL);
     return *out ? 0 : K_ENOEXEC;
 }
 
@@ -305,6 +347,13 @@ static void process_release(struct process *p)
         p->space = NULL;
         vmm_space_destroy(space);
     }
+    for (size_t i = 0; p->images && i < p->image_count; i++) {
+        if (!p->images[i].name[0])
+            continue;
+        image_section_free_private(p->images[i].section);
+        image_file_free_owned(p->images[i].owned);
+    }
+    loader_free_retired(p, true);
     kfree(p->images);
     p->images = NULL;
     p->image_count = 0;
@@ -325,8 +374,10 @@ static void process_destroy(struct kobject *obj)
     kfree(p);
 }
 
-struct process *process_create(const char *name, const char *cmdline, char *err, size_t errlen)
+struct process *process_create(const char *name, const char *cmdline, char *err, size_t errlen,
+                               int *why)
 {
+    char search[2 * IMAGE_PATH_MAX + 32];
     struct process *p = kcalloc(1, sizeof *p);
     vmm_space_t *previous = vmm_current_user_space();
     struct process *parent = process_current();
@@ -338,6 +389,9 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     }
     kobj_init(&p->obj, KOBJ_PROCESS, process_destroy);
     p->handle_lock = (struct spinlock)SPINLOCK_INIT("handles");
+    sleeplock_init(&p->loader_lock, "loader");
+    p->image_lock = (struct spinlock)SPINLOCK_INIT("images");
+    *why = K_ENOMEM;
     list_init(&p->threads);
     strlcpy(p->name, name, sizeof p->name);
     p->parent_pid = parent ? parent->pid : 0;
@@ -360,9 +414,17 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     }
 
     vmm_space_activate(p->space);
-    struct loaded_image *exe = loader_load_image(p, name, err, errlen);
+    /* A bare program name, as CreateProcess looks for it: the directory of the parent's
+     * program, the current directory, System32, the Windows directory. */
+    if (parent && parent->exe_dir[0])
+        fmt_snprintf(search, sizeof search, "%s;.;%s;%s", parent->exe_dir, IMAGE_SYSTEM_DIR,
+                     IMAGE_WINDOWS_DIR);
+    else
+        fmt_snprintf(search, sizeof search, "%s", IMAGE_SYSTEM_DIR);
+    struct loaded_image *exe = loader_load_image(p, name, search, err, errlen, why);
     if (!exe)
         goto fail_active;
+    *why = K_ENOEXEC;
     if (pe_is_dll(exe->pe)) {
         fmt_snprintf(err, errlen, "%s: is a DLL, not a program", exe->name);
         goto fail_active;
@@ -371,6 +433,7 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     struct loaded_image *ntdll = NULL;
     if (load_ntdll(p, &ntdll, err, errlen) != 0)
         goto fail_active;
+    *why = K_ENOMEM;
     uint64_t reserve = exe->pe->stack_reserve, commit = exe->pe->stack_commit;
     if (reserve < MIN_STACK_RESERVE)
         reserve = MIN_STACK_RESERVE;
@@ -388,7 +451,8 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     if (vmm_reserve_stack(p->space, reserve, commit, VM_READ | VM_WRITE, &top) != 0 ||
         vmm_reserve(p->space, &area, PEB_AREA_PAGES * PAGE_SIZE, VM_READ | VM_WRITE,
                     VM_COMMIT) != 0 ||
-        build_peb(p, exe, cmdline, area) != 0 || build_teb(p, t, top, reserve, area) != 0 ||
+        (p->image_paths = area + PATHS_OFFSET, build_peb(p, exe, cmdline, area) != 0) ||
+        build_teb(p, t, top, reserve, area) != 0 ||
         build_loader_data(p, p->peb + sizeof(struct dormer_peb)) != 0) {
         fmt_snprintf(err, errlen, "%s: cannot set up its stack and environment", exe->name);
         goto fail_active;
@@ -540,14 +604,21 @@ void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
     sched_unlock_irq(flags);
 }
 
-const struct loaded_image *process_image_at(const struct process *p, uint64_t addr)
+bool process_image_at(struct process *p, uint64_t addr, struct loaded_image *copy)
 {
-    for (size_t i = 0; p->images && i < p->image_count; i++) {
+    bool found = false;
+
+    spin_lock(&p->image_lock);
+    for (size_t i = 0; p->images && i < p->image_count && !found; i++) {
         const struct loaded_image *img = &p->images[i];
-        if (addr >= img->base && addr - img->base < img->size)
-            return img;
+        if (img->name[0] && addr >= img->base && addr - img->base < img->size) {
+            found = true;
+            if (copy)
+                *copy = *img;
+        }
     }
-    return NULL;
+    spin_unlock(&p->image_lock);
+    return found;
 }
 
 uint64_t handle_open_count(void)

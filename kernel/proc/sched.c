@@ -239,7 +239,7 @@ static void block_locked(uint64_t deadline)
         list_remove(&current->run_node); /* woken before the deadline */
 }
 
-/* Deadlines are on the same clock NtQuerySystemTime reads, so a program never sees
+/* Deadlines are on the same clock DmQueryUptime reads, so a program never sees
  * a sleep or a timeout end early by its own measure (the tick and the cycle counter
  * can drift apart under emulation). 0 = none. */
 static uint64_t deadline_for(uint64_t timeout_ms)
@@ -463,9 +463,12 @@ void sched_set_priority(struct thread *t, uint8_t priority)
     uint64_t flags = sched_lock_irq();
 
     if (t->state == THREAD_READY) {
+        /* To the new level's queue; it has waited since ready_since all the same. */
         list_remove(&t->run_node);
         t->priority = priority;
-        make_ready_locked(t);
+        list_push_back(&run_queues[priority], &t->run_node);
+        if (current == idle_thread || priority > current->priority)
+            need_resched = true;
     } else {
         t->priority = priority;
     }

@@ -36,7 +36,7 @@ static dormer_status_t write_std(struct kobject *out, uptr_t buf, uint64_t len)
 
     if (f)
         return status_from_errno(sys_file_io(f, true, VFS_AT_POSITION, 0, buf, len, &done));
-    long put = pipe_write(out, (const void *)(uintptr_t)buf.va, len, true);
+    long put = pipe_write(out, buf, len);
     if (put == K_EINTR)
         return STATUS_PROCESS_IS_TERMINATING;
     return put < 0 ? status_from_errno((int)put) : STATUS_SUCCESS;
@@ -64,7 +64,7 @@ static dormer_status_t write_console(struct kobject *out, uptr_t buf, uint64_t l
     return STATUS_SUCCESS;
 }
 
-dormer_status_t sys_NtWriteConsole(const uint64_t *args)
+dormer_status_t sys_DmWriteConsole(const uint64_t *args)
 {
     return write_console(process_current()->std_out, uptr(args[0]), args[1]);
 }
@@ -166,7 +166,7 @@ static dormer_status_t read_console(const uint64_t *args, bool raw)
     return read_status(n);
 }
 
-dormer_status_t sys_NtReadConsole(const uint64_t *args)
+dormer_status_t sys_DmReadConsole(const uint64_t *args)
 {
     return read_console(args, false);
 }

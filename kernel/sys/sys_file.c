@@ -20,7 +20,7 @@ static void kfile_destroy(struct kobject *obj)
     kfree(obj);
 }
 
-dormer_status_t sys_NtOpenFile(const uint64_t *args)
+dormer_status_t sys_DmOpenBootFile(const uint64_t *args)
 {
     char name[BOOTFS_NAME_MAX];
     uint64_t len = args[2], handle = 0;
@@ -71,7 +71,7 @@ static dormer_status_t read_boot_file(struct kfile *kf, const uint64_t *args)
     return STATUS_SUCCESS;
 }
 
-dormer_status_t sys_NtReadFile(const uint64_t *args)
+dormer_status_t sys_DmReadBootFile(const uint64_t *args)
 {
     struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
     uint64_t len = args[2], n = 0;
@@ -100,7 +100,7 @@ out:
     return st;
 }
 
-dormer_status_t sys_NtWriteFile(const uint64_t *args)
+dormer_status_t sys_DmWritePipe(const uint64_t *args)
 {
     struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_PIPE_WRITE);
     uint64_t n = 0;
@@ -122,7 +122,7 @@ out:
     return st;
 }
 
-dormer_status_t sys_NtQueryInformationFile(const uint64_t *args)
+dormer_status_t sys_DmQueryBootFile(const uint64_t *args)
 {
     struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_FILE);
     struct dormer_file_info info;
@@ -141,7 +141,7 @@ dormer_status_t sys_NtQueryInformationFile(const uint64_t *args)
     return st;
 }
 
-dormer_status_t sys_NtQueryDirectoryFile(const uint64_t *args)
+dormer_status_t sys_DmQueryBootDirectory(const uint64_t *args)
 {
     struct dormer_dir_entry entry;
 
@@ -173,7 +173,7 @@ dormer_status_t sys_pipe_read(struct kobject *read_end, uptr_t buf, uint64_t len
 
 dormer_status_t sys_pipe_write(struct kobject *write_end, uptr_t buf, uint64_t len, uint64_t *n)
 {
-    long put = pipe_write(write_end, (const void *)(uintptr_t)buf.va, len, true);
+    long put = pipe_write(write_end, buf, len);
 
     *n = 0;
     if (put < 0)
@@ -187,7 +187,7 @@ dormer_status_t sys_NtClose(const uint64_t *args)
     return status_from_errno(handle_close(process_current(), args[0]));
 }
 
-dormer_status_t sys_NtCreatePipe(const uint64_t *args)
+dormer_status_t sys_DmCreatePipe(const uint64_t *args)
 {
     struct process *p = process_current();
     struct kobject *r, *w;

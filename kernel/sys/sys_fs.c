@@ -1,5 +1,5 @@
 /*
- * The native file calls (DmCreateFile .. DmQueryAttributesFile, 35-45) over the file-
+ * The native file calls (DmCreateFile .. DmQueryDirectoryEntries, 35-46) over the file-
  * system layer. Each handler copies in and checks every argument first (lengths bounded
  * before any allocation), then acts. Data moves between user memory and the file system
  * through a kernel bounce buffer, never under the vfs lock, so a faulting user buffer
@@ -19,6 +19,7 @@
 #include "sys_io.h"
 
 #define BOUNCE_MAX (64 * 1024)
+#define UPATH_SMALL 64 /* units of a path copied in on the stack */
 
 /* What a DmCreateFile handle names. */
 struct file_obj {
@@ -57,13 +58,17 @@ struct upath {
  * path_normalize's errors. */
 static int upath_get(uptr_t src, uint64_t chars, struct upath *out)
 {
+    uint16_t small[UPATH_SMALL];
+
     if (chars == 0 || chars > PATH_MAX_CHARS)
         return K_EBADNAME;
-    uint16_t *raw = kmalloc(chars * sizeof *raw);
+    /* Most paths are short: those are copied in on the stack, not the heap. */
+    uint16_t *raw = chars <= UPATH_SMALL ? small : kmalloc(chars * sizeof *raw);
     if (!raw)
         return K_ENOMEM;
     if (copy_from_user(raw, src, chars * sizeof *raw) != 0) {
-        kfree(raw);
+        if (raw != small)
+            kfree(raw);
         return K_EFAULT;
     }
     struct vfs_cwd *c = cwd_get(process_current());
@@ -76,7 +81,8 @@ static int upath_get(uptr_t src, uint64_t chars, struct upath *out)
     long n = out->path ? path_normalize(raw, chars, cwd, cwd_len, out->path, cap, &out->dir_only)
                        : K_ENOMEM;
     vfs_cwd_drop(c);
-    kfree(raw);
+    if (raw != small)
+        kfree(raw);
     if (n < 0) {
         kfree(out->path);
         out->path = NULL;
@@ -467,6 +473,26 @@ static void find_from_dirent(const struct vfs_dirent *e, struct dormer_find_data
         d->short_name[i] = (uint8_t)e->short_name[i];
 }
 
+/* Copies a pattern of chars units into buf (PATH_MAX_NAME units) and checks it. */
+static dormer_status_t get_pattern(uint64_t upattern, uint64_t chars, uint16_t *buf)
+{
+    if (chars > PATH_MAX_NAME)
+        return STATUS_OBJECT_NAME_INVALID;
+    if (copy_from_user(buf, uptr(upattern), chars * sizeof buf[0]) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    for (size_t i = 0; i < chars; i++) {
+        if (buf[i] == '\\' || buf[i] == '/' || buf[i] < 0x20)
+            return STATUS_OBJECT_NAME_INVALID;
+    }
+    return STATUS_SUCCESS;
+}
+
+static dormer_status_t enum_status(int rc)
+{
+    return rc == 0 ? STATUS_NO_MORE_FILES : rc == K_ENOENT ? STATUS_NO_SUCH_FILE
+                                                           : status_from_errno(rc);
+}
+
 dormer_status_t sys_DmQueryDirectoryFile(const uint64_t *args)
 {
     struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
@@ -489,20 +515,9 @@ dormer_status_t sys_DmQueryDirectoryFile(const uint64_t *args)
         st = STATUS_ACCESS_VIOLATION;
         goto out;
     }
-    if (plen > PATH_MAX_NAME) {
-        st = STATUS_OBJECT_NAME_INVALID;
+    st = get_pattern(args[2], plen, pattern);
+    if (st != STATUS_SUCCESS)
         goto out;
-    }
-    if (copy_from_user(pattern, uptr(args[2]), plen * sizeof pattern[0]) != 0) {
-        st = STATUS_ACCESS_VIOLATION;
-        goto out;
-    }
-    for (size_t i = 0; i < plen; i++) {
-        if (pattern[i] == '\\' || pattern[i] == '/' || pattern[i] < 0x20) {
-            st = STATUS_OBJECT_NAME_INVALID;
-            goto out;
-        }
-    }
     e = kmalloc(sizeof *e);
     d = kmalloc(sizeof *d);
     if (!e || !d) {
@@ -514,12 +529,101 @@ dormer_status_t sys_DmQueryDirectoryFile(const uint64_t *args)
         find_from_dirent(e, d);
         st = status_from_errno(copy_to_user(out, d, sizeof *d));
     } else {
-        st = rc == 0 ? STATUS_NO_MORE_FILES : rc == K_ENOENT ? STATUS_NO_SUCH_FILE
-                                                             : status_from_errno(rc);
+        st = enum_status(rc);
     }
 out:
     kfree(e);
     kfree(d);
+    kobj_unref(obj);
+    return st;
+}
+
+/* Where DmQueryDirectoryEntries builds its entries (kernel memory, then one copy out). */
+struct entry_sink {
+    uint8_t *buf;
+    size_t cap, used;
+    struct dormer_dir_info *last;
+};
+
+static int emit_info(void *ctx, const struct vfs_dirent *e)
+{
+    struct entry_sink *s = ctx;
+    size_t need = offsetof(struct dormer_dir_info, name) + e->name_len * sizeof(uint16_t);
+    size_t size = (need + 7) & ~(size_t)7; /* records stay 8-byte aligned */
+
+    if (size > s->cap - s->used)
+        return -1;
+    struct dormer_dir_info *d = (struct dormer_dir_info *)(s->buf + s->used);
+    *(uint64_t *)(s->buf + s->used + size - 8) = 0; /* the padding after the name */
+    *d = (struct dormer_dir_info){ .attributes = e->st.attributes,
+                                   .creation = e->st.creation,
+                                   .last_access = e->st.last_access,
+                                   .last_write = e->st.last_write,
+                                   .size = e->st.size,
+                                   .name_chars = (uint16_t)e->name_len };
+    size_t n = 0;
+    for (; n < sizeof d->short_name / 2 && e->short_name[n]; n++)
+        d->short_name[n] = (uint8_t)e->short_name[n];
+    d->short_chars = (uint16_t)n;
+    memcpy(d->name, e->name, e->name_len * sizeof(uint16_t));
+    if (s->last)
+        s->last->next = (uint32_t)((uint8_t *)d - (uint8_t *)s->last);
+    s->used += size;
+    s->last = d;
+    return 1;
+}
+
+dormer_status_t sys_DmQueryDirectoryEntries(const uint64_t *args)
+{
+    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    uptr_t out = uptr(args[1]);
+    uint64_t size = args[2];
+    struct dormer_dir_query q = { 0, 0, 0 };
+    uint16_t pattern[PATH_MAX_NAME];
+    struct entry_sink sink = { NULL, 0, 0, NULL };
+    struct vfs_dirent *e = NULL;
+    dormer_status_t st;
+
+    if (!obj)
+        return STATUS_INVALID_HANDLE;
+    struct vfs_file *f = sys_vfs_file_of(obj);
+    if (!f) {
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+        goto out;
+    }
+    if (size < sizeof(struct dormer_dir_info)) {
+        st = STATUS_INFO_LENGTH_MISMATCH;
+        goto out;
+    }
+    if (!uaccess_range_ok(out, size) ||
+        (args[3] && copy_from_user(&q, uptr(args[3]), sizeof q) != 0)) {
+        st = STATUS_ACCESS_VIOLATION;
+        goto out;
+    }
+    if (q.flags & ~DORMER_DIR_RESTART) {
+        st = STATUS_INVALID_PARAMETER;
+        goto out;
+    }
+    uint64_t plen = q.pattern ? q.pattern_chars : 0;
+    st = get_pattern(q.pattern, plen, pattern);
+    if (st != STATUS_SUCCESS)
+        goto out;
+    sink.cap = (size < BOUNCE_MAX ? (size_t)size : BOUNCE_MAX) & ~(size_t)7;
+    sink.buf = kmalloc(sink.cap);
+    e = kmalloc(sizeof *e);
+    if (!sink.buf || !e) {
+        st = STATUS_NO_MEMORY;
+        goto out;
+    }
+    int rc = vfs_enumerate_each(f, pattern, (size_t)plen, q.flags & DORMER_DIR_RESTART, e,
+                                emit_info, &sink);
+    if (rc > 0)
+        st = status_from_errno(copy_to_user(out, sink.buf, sink.used));
+    else
+        st = rc == K_ERANGE ? STATUS_BUFFER_TOO_SMALL : enum_status(rc);
+out:
+    kfree(sink.buf);
+    kfree(e);
     kobj_unref(obj);
     return st;
 }

@@ -1,5 +1,5 @@
 /*
- * Virtual-memory calls with Windows semantics (NtAllocateVirtualMemory and
+ * Virtual-memory calls with Windows semantics (DmAllocateVirtualMemory and
  * friends) on top of the region layer. Each call copies in and checks every
  * argument, acts, then copies the results out; the pointers are in/out as on
  * Windows (base and size are rounded and written back).
@@ -62,7 +62,7 @@ static int write_range(const uint64_t *args, uint64_t base, uint64_t size)
     return 0;
 }
 
-dormer_status_t sys_NtAllocateVirtualMemory(const uint64_t *args)
+dormer_status_t sys_DmAllocateVirtualMemory(const uint64_t *args)
 {
     vmm_space_t *s = process_current()->space;
     uint32_t type = (uint32_t)args[2];
@@ -92,7 +92,7 @@ dormer_status_t sys_NtAllocateVirtualMemory(const uint64_t *args)
     return status_from_errno(rc);
 }
 
-dormer_status_t sys_NtFreeVirtualMemory(const uint64_t *args)
+dormer_status_t sys_DmFreeVirtualMemory(const uint64_t *args)
 {
     vmm_space_t *s = process_current()->space;
     uint32_t type = (uint32_t)args[2];
@@ -124,7 +124,7 @@ dormer_status_t sys_NtFreeVirtualMemory(const uint64_t *args)
     return status_from_errno(rc);
 }
 
-dormer_status_t sys_NtProtectVirtualMemory(const uint64_t *args)
+dormer_status_t sys_DmProtectVirtualMemory(const uint64_t *args)
 {
     vmm_space_t *s = process_current()->space;
     unsigned prot = prot_from_page((uint32_t)args[2]);
@@ -153,7 +153,7 @@ dormer_status_t sys_NtProtectVirtualMemory(const uint64_t *args)
     return status_from_errno(rc);
 }
 
-dormer_status_t sys_NtQueryVirtualMemory(const uint64_t *args)
+dormer_status_t sys_DmQueryVirtualMemory(const uint64_t *args)
 {
     vmm_space_t *s = process_current()->space;
     struct dormer_memory_info info = { 0 };
@@ -176,7 +176,7 @@ dormer_status_t sys_NtQueryVirtualMemory(const uint64_t *args)
         info.protect = r.state == VM_RESERVED ? 0 : page_from_prot(r.prot);
         if (r.state == VM_GUARD)
             info.protect |= PAGE_GUARD;
-        info.type = process_image_at(process_current(), addr) ? MEM_IMAGE : MEM_PRIVATE;
+        info.type = process_image_at(process_current(), addr, NULL) ? MEM_IMAGE : MEM_PRIVATE;
     }
     return status_from_errno(copy_to_user(uptr(args[1]), &info, sizeof info));
 }

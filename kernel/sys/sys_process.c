@@ -14,14 +14,14 @@
 #include <proc/process.h>
 #include <sys/syscall.h>
 
-dormer_status_t sys_NtDelayExecution(const uint64_t *args)
+dormer_status_t sys_DmDelayExecution(const uint64_t *args)
 {
     if (args[0] > 24ull * 3600 * 1000)
         return STATUS_INVALID_PARAMETER;
     return sched_sleep_ms(args[0]) ? STATUS_SUCCESS : STATUS_PROCESS_IS_TERMINATING;
 }
 
-dormer_status_t sys_NtQuerySystemTime(const uint64_t *args)
+dormer_status_t sys_DmQueryUptime(const uint64_t *args)
 {
     uint64_t ns = time_uptime_ns();
 
@@ -53,7 +53,7 @@ void sys_kernel_counters(struct dormer_kernel_counters *out)
     out->injected_faults = fault_inject_failures();
 }
 
-dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
+dormer_status_t sys_DmQuerySystemInformation(const uint64_t *args)
 {
     struct dormer_memory_counters c = { 0 };
     struct dormer_kernel_counters k;
@@ -81,7 +81,7 @@ dormer_status_t sys_NtQuerySystemInformation(const uint64_t *args)
     return status_from_errno(copy_to_user(uptr(args[1]), &c, sizeof c));
 }
 
-dormer_status_t sys_NtNop(const uint64_t *args)
+dormer_status_t sys_DmNop(const uint64_t *args)
 {
     (void)args;
     return STATUS_SUCCESS;

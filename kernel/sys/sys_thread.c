@@ -17,7 +17,7 @@
 #include "sys_io.h"
 
 #define CMDLINE_MAX_USER 1023
-#define NAME_MAX_USER    63
+#define NAME_MAX_USER    255 /* a program path (IMAGE_PATH_MAX - 1) */
 
 /* Insert obj as a new handle and store it at user pointer out. */
 static dormer_status_t return_handle(struct kobject *obj, uint64_t out)
@@ -98,9 +98,11 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
     if (!handle_out_ok(out_handle) || copy_from_user(cmdline, uptr(cmdline_va), len) != 0)
         return STATUS_ACCESS_VIOLATION;
     cmdline[len] = '\0';
-    size_t n = 0;
-    while (cmdline[n] && cmdline[n] != ' ' && n < NAME_MAX_USER) {
-        name[n] = cmdline[n];
+    /* The program is the first word, or what the first pair of quotes holds. */
+    size_t n = 0, at = cmdline[0] == '"' ? 1 : 0;
+    char stop = at ? '"' : ' ';
+    while (cmdline[at + n] && cmdline[at + n] != stop && n < NAME_MAX_USER) {
+        name[n] = cmdline[at + n];
         n++;
     }
     name[n] = '\0';
@@ -119,14 +121,14 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
         err_console = true;
     else if (std_handles[2] == 0 && std_handles[1] == 0)
         err_console = process_current()->std_err_console;
-    struct process *child = process_create(name, cmdline, err, sizeof err);
+    int why = 0;
+    struct process *child = process_create(name, cmdline, err, sizeof err, &why);
     if (!child) {
         /* The reason, for whoever watches the console at loglevel=info (the caller gets
          * the status; Windows prints nothing). */
         pr_info("cannot start %s\n", err);
-        st = strstr(err, "file not found")       ? STATUS_OBJECT_NAME_NOT_FOUND
-             : strstr(err, "which is not there") ? STATUS_DLL_NOT_FOUND
-                                                 : STATUS_INVALID_IMAGE_FORMAT;
+        st = status_from_errno(why == K_ENOENT || why == K_ENODLL || why == K_ENOMEM
+                                   ? why : K_ENOEXEC);
         goto fail;
     }
     child->std_in = std[0]; /* the child's references, released when it ends */
@@ -147,7 +149,7 @@ fail:
     return st;
 }
 
-dormer_status_t sys_NtCreateProcess(const uint64_t *args)
+dormer_status_t sys_DmCreateProcess(const uint64_t *args)
 {
     const uint64_t std[3] = { 0, args[3], 0 };
 
@@ -168,7 +170,7 @@ dormer_status_t sys_DmCreateProcessStd(const uint64_t *args)
     return create_process(args[0], args[1], args[2], std);
 }
 
-dormer_status_t sys_NtCreateThread(const uint64_t *args)
+dormer_status_t sys_DmCreateThread(const uint64_t *args)
 {
     int err;
 
@@ -184,7 +186,7 @@ dormer_status_t sys_NtCreateThread(const uint64_t *args)
     return st;
 }
 
-dormer_status_t sys_NtExitThread(const uint64_t *args)
+dormer_status_t sys_DmExitThread(const uint64_t *args)
 {
     thread_exit_current((dormer_status_t)args[0]);
 }
@@ -207,7 +209,7 @@ static bool waitable(uint8_t type)
            type == KOBJ_MUTEX || type == KOBJ_SEMAPHORE;
 }
 
-dormer_status_t sys_NtWaitForMultipleObjects(const uint64_t *args)
+dormer_status_t sys_DmWaitForMultipleObjects(const uint64_t *args)
 {
     uint64_t count = args[0], handles[DORMER_MAX_WAIT_OBJECTS];
     struct kobject *objs[DORMER_MAX_WAIT_OBJECTS];
@@ -241,7 +243,7 @@ out:
     return st;
 }
 
-dormer_status_t sys_NtQueryExitStatus(const uint64_t *args)
+dormer_status_t sys_DmQueryExitStatus(const uint64_t *args)
 {
     struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
     dormer_status_t status, st = STATUS_SUCCESS;
@@ -286,7 +288,7 @@ dormer_status_t sys_DmQueryObjectId(const uint64_t *args)
     return st;
 }
 
-dormer_status_t sys_NtCreateEvent(const uint64_t *args)
+dormer_status_t sys_DmCreateEvent(const uint64_t *args)
 {
     if (!handle_out_ok(args[0]))
         return STATUS_ACCESS_VIOLATION;
@@ -312,17 +314,17 @@ static dormer_status_t event_op(uint64_t handle, bool set)
     return STATUS_SUCCESS;
 }
 
-dormer_status_t sys_NtSetEvent(const uint64_t *args)
+dormer_status_t sys_DmSetEvent(const uint64_t *args)
 {
     return event_op(args[0], true);
 }
 
-dormer_status_t sys_NtResetEvent(const uint64_t *args)
+dormer_status_t sys_DmResetEvent(const uint64_t *args)
 {
     return event_op(args[0], false);
 }
 
-dormer_status_t sys_NtCreateMutex(const uint64_t *args)
+dormer_status_t sys_DmCreateMutex(const uint64_t *args)
 {
     if (!handle_out_ok(args[0]))
         return STATUS_ACCESS_VIOLATION;
@@ -334,7 +336,7 @@ dormer_status_t sys_NtCreateMutex(const uint64_t *args)
     return st;
 }
 
-dormer_status_t sys_NtReleaseMutex(const uint64_t *args)
+dormer_status_t sys_DmReleaseMutex(const uint64_t *args)
 {
     struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_MUTEX);
 
@@ -345,7 +347,7 @@ dormer_status_t sys_NtReleaseMutex(const uint64_t *args)
     return rc ? STATUS_MUTANT_NOT_OWNED : STATUS_SUCCESS;
 }
 
-dormer_status_t sys_NtCreateSemaphore(const uint64_t *args)
+dormer_status_t sys_DmCreateSemaphore(const uint64_t *args)
 {
     int64_t initial = (int64_t)args[1], maximum = (int64_t)args[2];
 
@@ -361,7 +363,7 @@ dormer_status_t sys_NtCreateSemaphore(const uint64_t *args)
     return st;
 }
 
-dormer_status_t sys_NtReleaseSemaphore(const uint64_t *args)
+dormer_status_t sys_DmReleaseSemaphore(const uint64_t *args)
 {
     int32_t prev32 = 0;
 
@@ -388,7 +390,7 @@ dormer_status_t sys_NtYieldExecution(const uint64_t *args)
     return STATUS_SUCCESS;
 }
 
-dormer_status_t sys_NtSetThreadPriority(const uint64_t *args)
+dormer_status_t sys_DmSetThreadPriority(const uint64_t *args)
 {
     if (args[1] > DORMER_PRIORITY_REALTIME)
         return STATUS_INVALID_PARAMETER;
@@ -416,7 +418,7 @@ static bool same_address(struct thread *t, void *ctx)
     return t->process == k->p && t->wait_key == k->addr;
 }
 
-dormer_status_t sys_NtWaitOnAddress(const uint64_t *args)
+dormer_status_t sys_DmWaitOnAddress(const uint64_t *args)
 {
     uint64_t addr = args[0], expected = args[1], size = args[2], value = 0;
 
@@ -444,7 +446,7 @@ dormer_status_t sys_NtWaitOnAddress(const uint64_t *args)
     return st;
 }
 
-dormer_status_t sys_NtWakeAddress(const uint64_t *args)
+dormer_status_t sys_DmWakeAddress(const uint64_t *args)
 {
     struct address_key key = { process_current(), args[0] };
 
@@ -479,7 +481,7 @@ static void collect_process(struct process *p, void *ctx)
     l->total++;
 }
 
-dormer_status_t sys_NtQuerySystemProcesses(const uint64_t *args)
+dormer_status_t sys_DmQuerySystemProcesses(const uint64_t *args)
 {
     uint64_t room = args[1] > 256 ? 256 : args[1];
     struct process_list l = { NULL, room, 0 };

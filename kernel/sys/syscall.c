@@ -116,6 +116,8 @@ dormer_status_t status_from_errno(int err)
         return STATUS_FILE_CORRUPT_ERROR;
     case K_EIO:
         return STATUS_IO_DEVICE_ERROR;
+    case K_ENODLL:
+        return STATUS_DLL_NOT_FOUND;
     case K_EINVAL:
     default:
         return STATUS_INVALID_PARAMETER;

@@ -37,29 +37,29 @@ typedef uint64_t dormer_handle_t;
  * uses only the low 32 bits of them.
  */
 NTAPI_IMPORT dormer_status_t NtTerminateProcess(dormer_handle_t process, uint32_t exit_status);
-NTAPI_IMPORT dormer_status_t NtWriteConsole(const char *buf, uint64_t len);
-NTAPI_IMPORT dormer_status_t NtReadConsole(char *buf, uint64_t len, uint64_t *read);
-NTAPI_IMPORT dormer_status_t NtDelayExecution(uint64_t milliseconds);
-NTAPI_IMPORT dormer_status_t NtQuerySystemTime(uint64_t *ns_since_boot);
-NTAPI_IMPORT dormer_status_t NtAllocateVirtualMemory(uint64_t *base, uint64_t *size, uint32_t type,
+NTAPI_IMPORT dormer_status_t DmWriteConsole(const char *buf, uint64_t len);
+NTAPI_IMPORT dormer_status_t DmReadConsole(char *buf, uint64_t len, uint64_t *read);
+NTAPI_IMPORT dormer_status_t DmDelayExecution(uint64_t milliseconds);
+NTAPI_IMPORT dormer_status_t DmQueryUptime(uint64_t *ns_since_boot);
+NTAPI_IMPORT dormer_status_t DmAllocateVirtualMemory(uint64_t *base, uint64_t *size, uint32_t type,
                                                      uint32_t protect);
-NTAPI_IMPORT dormer_status_t NtFreeVirtualMemory(uint64_t *base, uint64_t *size, uint32_t type);
-NTAPI_IMPORT dormer_status_t NtProtectVirtualMemory(uint64_t *base, uint64_t *size,
+NTAPI_IMPORT dormer_status_t DmFreeVirtualMemory(uint64_t *base, uint64_t *size, uint32_t type);
+NTAPI_IMPORT dormer_status_t DmProtectVirtualMemory(uint64_t *base, uint64_t *size,
                                                     uint32_t protect, uint32_t *old_protect);
-NTAPI_IMPORT dormer_status_t NtQueryVirtualMemory(uint64_t address, struct dormer_memory_info *out,
+NTAPI_IMPORT dormer_status_t DmQueryVirtualMemory(uint64_t address, struct dormer_memory_info *out,
                                                   uint64_t out_size);
-NTAPI_IMPORT dormer_status_t NtOpenFile(dormer_handle_t *handle, const char *name,
+NTAPI_IMPORT dormer_status_t DmOpenBootFile(dormer_handle_t *handle, const char *name,
                                         uint64_t name_len);
-NTAPI_IMPORT dormer_status_t NtReadFile(dormer_handle_t file, void *buf, uint64_t len,
+NTAPI_IMPORT dormer_status_t DmReadBootFile(dormer_handle_t file, void *buf, uint64_t len,
                                         uint64_t *read);
 NTAPI_IMPORT dormer_status_t NtClose(dormer_handle_t handle);
-NTAPI_IMPORT dormer_status_t NtQuerySystemInformation(uint32_t info_class, void *buf,
+NTAPI_IMPORT dormer_status_t DmQuerySystemInformation(uint32_t info_class, void *buf,
                                                       uint64_t size);
-NTAPI_IMPORT dormer_status_t NtQueryInformationFile(dormer_handle_t file,
+NTAPI_IMPORT dormer_status_t DmQueryBootFile(dormer_handle_t file,
                                                     struct dormer_file_info *out, uint64_t size);
-NTAPI_IMPORT dormer_status_t NtNop(void);
+NTAPI_IMPORT dormer_status_t DmNop(void);
 /* The index-th file of the boot file system (0, 1, ...); STATUS_NO_MORE_FILES past the end. */
-NTAPI_IMPORT dormer_status_t NtQueryDirectoryFile(uint64_t index, struct dormer_dir_entry *out,
+NTAPI_IMPORT dormer_status_t DmQueryBootDirectory(uint64_t index, struct dormer_dir_entry *out,
                                                   uint64_t size);
 
 /*
@@ -79,17 +79,17 @@ typedef uint32_t (*dormer_thread_fn)(uint64_t arg);
  * output (the child holds its own reference). The child inherits the caller's standard
  * input (see DmCreateProcessStd). *handle is signaled when the process has ended.
  */
-NTAPI_IMPORT dormer_status_t NtCreateProcess(dormer_handle_t *handle, const char *cmdline,
+NTAPI_IMPORT dormer_status_t DmCreateProcess(dormer_handle_t *handle, const char *cmdline,
                                              uint64_t len, dormer_handle_t stdout_handle);
 /*
  * The raw call: the thread starts at entry with rcx = arg and a return address of 0, so
- * entry must end with NtExitThread and never return. Use DormerCreateThread instead.
+ * entry must end with DmExitThread and never return. Use DormerCreateThread instead.
  * stack_reserve 0 means 1 MiB.
  */
-NTAPI_IMPORT dormer_status_t NtCreateThread(dormer_handle_t *handle, dormer_thread_fn entry,
+NTAPI_IMPORT dormer_status_t DmCreateThread(dormer_handle_t *handle, dormer_thread_fn entry,
                                             uint64_t arg, uint64_t stack_reserve);
 /* Ends the calling thread; the process ends with its last thread (and that exit status). */
-NTAPI_IMPORT dormer_status_t NtExitThread(uint32_t exit_status);
+NTAPI_IMPORT dormer_status_t DmExitThread(uint32_t exit_status);
 /*
  * Waits for count (1..DORMER_MAX_WAIT_OBJECTS) handles: any one (wait_all 0) or all at
  * once. Returns STATUS_WAIT_0 + i (wait-any: the lowest signaled index; wait-all: 0),
@@ -97,31 +97,31 @@ NTAPI_IMPORT dormer_status_t NtExitThread(uint32_t exit_status);
  * it, or STATUS_TIMEOUT. timeout_ms 0 polls, DORMER_INFINITE waits forever. A satisfied
  * wait resets auto-reset events, takes one from semaphores and acquires mutexes.
  */
-NTAPI_IMPORT dormer_status_t NtWaitForMultipleObjects(uint64_t count,
+NTAPI_IMPORT dormer_status_t DmWaitForMultipleObjects(uint64_t count,
                                                       const dormer_handle_t *handles,
                                                       uint64_t wait_all, uint64_t timeout_ms);
 /* *status = the exit status of a process or thread, STATUS_PENDING while it runs. */
-NTAPI_IMPORT dormer_status_t NtQueryExitStatus(dormer_handle_t handle, int32_t *status);
-NTAPI_IMPORT dormer_status_t NtCreateEvent(dormer_handle_t *handle, uint64_t manual_reset,
+NTAPI_IMPORT dormer_status_t DmQueryExitStatus(dormer_handle_t handle, int32_t *status);
+NTAPI_IMPORT dormer_status_t DmCreateEvent(dormer_handle_t *handle, uint64_t manual_reset,
                                            uint64_t initially_set);
-NTAPI_IMPORT dormer_status_t NtSetEvent(dormer_handle_t event);
-NTAPI_IMPORT dormer_status_t NtResetEvent(dormer_handle_t event);
+NTAPI_IMPORT dormer_status_t DmSetEvent(dormer_handle_t event);
+NTAPI_IMPORT dormer_status_t DmResetEvent(dormer_handle_t event);
 /* Recursive: the owner may acquire again and must release as many times. */
-NTAPI_IMPORT dormer_status_t NtCreateMutex(dormer_handle_t *handle, uint64_t initially_owned);
+NTAPI_IMPORT dormer_status_t DmCreateMutex(dormer_handle_t *handle, uint64_t initially_owned);
 /* STATUS_MUTANT_NOT_OWNED unless the calling thread owns the mutex. */
-NTAPI_IMPORT dormer_status_t NtReleaseMutex(dormer_handle_t mutex);
-NTAPI_IMPORT dormer_status_t NtCreateSemaphore(dormer_handle_t *handle, uint64_t initial,
+NTAPI_IMPORT dormer_status_t DmReleaseMutex(dormer_handle_t mutex);
+NTAPI_IMPORT dormer_status_t DmCreateSemaphore(dormer_handle_t *handle, uint64_t initial,
                                                uint64_t maximum);
 /* Adds count; past the maximum: STATUS_SEMAPHORE_LIMIT_EXCEEDED and nothing added.
  * *previous (may be NULL) gets the count before the call. */
-NTAPI_IMPORT dormer_status_t NtReleaseSemaphore(dormer_handle_t semaphore, uint64_t count,
+NTAPI_IMPORT dormer_status_t DmReleaseSemaphore(dormer_handle_t semaphore, uint64_t count,
                                                 int32_t *previous);
-/* A 64 KiB pipe. NtReadFile on the read end blocks while it is empty and returns what is
+/* A 64 KiB pipe. DmReadBootFile on the read end blocks while it is empty and returns what is
  * there; empty with every write end closed: STATUS_PIPE_BROKEN. */
-NTAPI_IMPORT dormer_status_t NtCreatePipe(dormer_handle_t *read_handle,
+NTAPI_IMPORT dormer_status_t DmCreatePipe(dormer_handle_t *read_handle,
                                           dormer_handle_t *write_handle);
 /* Blocks while the pipe is full; no read end left: STATUS_PIPE_BROKEN. */
-NTAPI_IMPORT dormer_status_t NtWriteFile(dormer_handle_t handle, const void *buf, uint64_t len,
+NTAPI_IMPORT dormer_status_t DmWritePipe(dormer_handle_t handle, const void *buf, uint64_t len,
                                          uint64_t *written);
 NTAPI_IMPORT dormer_status_t NtYieldExecution(void);
 /*
@@ -129,19 +129,19 @@ NTAPI_IMPORT dormer_status_t NtYieldExecution(void);
  * to them are open); *needed = how many there are. STATUS_INFO_LENGTH_MISMATCH when count
  * is too small (the first count entries are still filled).
  */
-NTAPI_IMPORT dormer_status_t NtQuerySystemProcesses(struct dormer_process_info *buf,
+NTAPI_IMPORT dormer_status_t DmQuerySystemProcesses(struct dormer_process_info *buf,
                                                     uint64_t count, uint64_t *needed);
 /*
  * If the size-byte (1, 2, 4 or 8) value at addr equals expected, sleeps until
- * NtWakeAddress(addr) or the timeout (STATUS_TIMEOUT); otherwise returns STATUS_SUCCESS
- * at once. The compare and the sleep are atomic with respect to NtWakeAddress.
+ * DmWakeAddress(addr) or the timeout (STATUS_TIMEOUT); otherwise returns STATUS_SUCCESS
+ * at once. The compare and the sleep are atomic with respect to DmWakeAddress.
  */
-NTAPI_IMPORT dormer_status_t NtWaitOnAddress(const volatile void *addr, uint64_t expected,
+NTAPI_IMPORT dormer_status_t DmWaitOnAddress(const volatile void *addr, uint64_t expected,
                                              uint64_t size, uint64_t timeout_ms);
 /* Wakes one thread sleeping on addr, or all of them. */
-NTAPI_IMPORT dormer_status_t NtWakeAddress(const volatile void *addr, uint64_t wake_all);
+NTAPI_IMPORT dormer_status_t DmWakeAddress(const volatile void *addr, uint64_t wake_all);
 /* priority: DORMER_PRIORITY_IDLE..DORMER_PRIORITY_REALTIME. */
-NTAPI_IMPORT dormer_status_t NtSetThreadPriority(dormer_handle_t thread, uint64_t priority);
+NTAPI_IMPORT dormer_status_t DmSetThreadPriority(dormer_handle_t thread, uint64_t priority);
 
 /*
  * Native file calls (35-45), over C:\ (a RAM volume; the boot files are read-only in
@@ -184,6 +184,15 @@ NTAPI_IMPORT dormer_status_t DmQueryDirectoryFile(dormer_handle_t directory,
                                                   struct dormer_find_data *out,
                                                   const uint16_t *pattern,
                                                   uint64_t pattern_chars, uint64_t restart);
+/* As many of the next entries as fit in buf (size bytes), chained struct dormer_dir_info
+ * records, in one call: what DmQueryDirectoryFile returns one at a time. q NULL: all
+ * entries, continuing; q->flags DORMER_DIR_RESTART: from the first. STATUS_NO_MORE_FILES,
+ * STATUS_NO_SUCH_FILE as there; STATUS_BUFFER_TOO_SMALL when the next entry does not fit
+ * (nothing written; DORMER_DIR_INFO_MAX bytes always fit one); STATUS_INFO_LENGTH_MISMATCH
+ * below sizeof(struct dormer_dir_info). */
+NTAPI_IMPORT dormer_status_t DmQueryDirectoryEntries(dormer_handle_t directory, void *buf,
+                                                     uint64_t size,
+                                                     const struct dormer_dir_query *q);
 /* Needs write access (pipe write ends: always succeeds). */
 NTAPI_IMPORT dormer_status_t DmFlushBuffersFile(dormer_handle_t handle);
 /* A second handle to the same object (for a file: the same position). */
@@ -207,7 +216,7 @@ NTAPI_IMPORT dormer_status_t DmQuerySystemTime(int64_t *filetime);
 
 /* ntdll's Dormer helpers. */
 
-/* Writes the NUL-terminated string s to the console; returns NtWriteConsole's status. */
+/* Writes the NUL-terminated string s to the console; returns DmWriteConsole's status. */
 NTAPI_IMPORT dormer_status_t DormerWrite(const char *s);
 
 /* The process's ANSI command line (program name first, as on Windows), never NULL. */
@@ -230,6 +239,43 @@ NTAPI_IMPORT __attribute__((noreturn)) void DormerExitProcess(uint32_t status);
 NTAPI_IMPORT int DormerDisableThreadCalls(uint64_t base);
 
 /*
+ * The loader at run time (LoadLibrary's kernel half). DmLoadImage maps `name` (a path,
+ * or a bare name looked for in `search`: ';'-separated directories, NULL for the
+ * process's default order) and the DLLs it needs that are not loaded yet; out says where
+ * and which loader entries it filled (abi/peb.h). STATUS_DLL_NOT_FOUND (it, or a DLL it
+ * imports, is not there), STATUS_INVALID_IMAGE_FORMAT, STATUS_NO_MEMORY. DmUnloadImage
+ * unmaps an image DmLoadImage loaded (STATUS_ACCESS_DENIED for one loaded with the
+ * program). ntdll's DormerLoadLibrary and DormerFreeLibrary wrap them with the loader
+ * lock, the reference counts and the entry points: call those.
+ */
+NTAPI_IMPORT dormer_status_t DmLoadImage(const char *name, uint64_t name_len,
+                                         const char *search, uint64_t search_len,
+                                         struct dormer_load_result *out);
+NTAPI_IMPORT dormer_status_t DmUnloadImage(uint64_t base);
+
+/*
+ * LdrLoadDll's part: the image's base in *base, after (for a new one) its DLLs' and its
+ * own TLS callbacks and DLL_PROCESS_ATTACH ran. flags: DORMER_LOAD_NO_ENTRY (Windows'
+ * DONT_RESOLVE_DLL_REFERENCES: the entry points are not called). Each successful call
+ * counts one reference. STATUS_DLL_INIT_FAILED when an entry point returned FALSE
+ * (everything this call loaded is unloaded again), or DmLoadImage's statuses.
+ */
+#define DORMER_LOAD_NO_ENTRY 1u
+NTAPI_IMPORT dormer_status_t DormerLoadLibrary(const char *name, const char *search,
+                                               uint32_t flags, uint64_t *base);
+/* One reference fewer; at the last, DLL_PROCESS_DETACH, then the same for the DLLs it
+ * alone kept, then unmapped. An image loaded with the program is never unloaded.
+ * STATUS_DLL_NOT_FOUND when no image starts at base. */
+NTAPI_IMPORT dormer_status_t DormerFreeLibrary(uint64_t base);
+/* Windows' loader lock calls (LdrLockLoaderLock's flags: 1 raise on errors, which
+ * Dormer answers with the status instead; 2 try only, *disposition 1 taken, 2 busy). */
+NTAPI_IMPORT dormer_status_t LdrLockLoaderLock(uint32_t flags, uint32_t *disposition,
+                                               uint64_t *cookie);
+NTAPI_IMPORT dormer_status_t LdrUnlockLoaderLock(uint32_t flags, uint64_t cookie);
+/* GetModuleHandleEx's count: one reference more, or (pin) never unloaded. */
+NTAPI_IMPORT dormer_status_t DormerAddRefLibrary(uint64_t base, int pin);
+
+/*
  * Issues system call `number` with arguments 1-4 (a5-a8 read from the stack are
  * whatever the caller left there). For tests of the dispatcher only: everything else
  * goes through the named stubs.
@@ -239,8 +285,8 @@ NTAPI_IMPORT dormer_status_t DormerRawSyscall(uint64_t number, uint64_t a1, uint
 
 /*
  * Starts a thread running fn(arg) whose return value becomes its exit status (ntdll's
- * own entry routine calls fn, then NtExitThread). stack_reserve 0 means 1 MiB.
- * Returns NtCreateThread's status (or STATUS_NO_MEMORY); *handle is waitable.
+ * own entry routine calls fn, then DmExitThread). stack_reserve 0 means 1 MiB.
+ * Returns DmCreateThread's status (or STATUS_NO_MEMORY); *handle is waitable.
  */
 NTAPI_IMPORT dormer_status_t DormerCreateThread(dormer_handle_t *handle, dormer_thread_fn fn,
                                                 uint64_t arg, uint64_t stack_reserve);
@@ -248,13 +294,13 @@ NTAPI_IMPORT dormer_status_t DormerCreateThread(dormer_handle_t *handle, dormer_
 /* Raw console input for a line editor: blocks for the first byte, then returns what
  * else is waiting (up to len), without echo. STATUS_END_OF_FILE once the input has
  * ended (headless: the host's stdin reached its end). A process started with an input
- * pipe reads the pipe instead, here and in NtReadConsole. */
+ * pipe reads the pipe instead, here and in DmReadConsole. */
 NTAPI_IMPORT dormer_status_t DmReadConsoleInput(char *buf, uint64_t len, uint64_t *read);
 /* The processes Ctrl+C ends (with STATUS_CONTROL_C_EXIT) instead of queueing 0x03;
  * count 0..8, 0 clears the list. The console keeps a reference to each. */
 NTAPI_IMPORT dormer_status_t DmSetConsoleForeground(const dormer_handle_t *processes,
                                                     uint64_t count);
-/* NtCreateProcess with an input too: stdin_handle a pipe read end or a file opened for
+/* DmCreateProcess with an input too: stdin_handle a pipe read end or a file opened for
  * reading (0: inherit the caller's); stdout_handle a pipe write end or a file opened for
  * writing. */
 NTAPI_IMPORT dormer_status_t DmCreateProcessIo(dormer_handle_t *handle, const char *cmdline,
@@ -267,12 +313,12 @@ NTAPI_IMPORT dormer_status_t DmCreateProcessIo(dormer_handle_t *handle, const ch
  * read access, standard output and error a pipe write end or a file with write or
  * append access (a directory or the wrong pipe end is STATUS_ACCESS_DENIED). stderr 0
  * with a stdout given sends error output with the output. The child's console output
- * (NtWriteConsole) goes to its stdout, DmWriteConsoleError to its stderr, and its
- * console reads (NtReadConsole: one line at a time from a file; DmReadConsoleInput: the
+ * (DmWriteConsole) goes to its stdout, DmWriteConsoleError to its stderr, and its
+ * console reads (DmReadConsole: one line at a time from a file; DmReadConsoleInput: the
  * bytes) come from its stdin, STATUS_END_OF_FILE at the end. A file is read and written
  * at its position, shared with the caller's handle (so `>>` appends when the handle has
  * append access only). The child holds its own references until it ends: the caller
- * may close its handles at once. NtCreateProcess and DmCreateProcessIo are this call
+ * may close its handles at once. DmCreateProcess and DmCreateProcessIo are this call
  * with stdin (and stderr) 0.
  */
 NTAPI_IMPORT dormer_status_t DmCreateProcessStd(dormer_handle_t *handle, const char *cmdline,
@@ -291,7 +337,7 @@ NTAPI_IMPORT dormer_status_t NtRaiseException(const struct dormer_exception_reco
                                               const struct dormer_context *ctx,
                                               uint64_t first_chance);
 NTAPI_IMPORT dormer_status_t DmSetExceptionDispatcher(uint64_t dispatcher);
-/* NtCreateProcess with a NUL-terminated command line. */
+/* DmCreateProcess with a NUL-terminated command line. */
 NTAPI_IMPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
                                          dormer_handle_t *handle);
 
@@ -299,7 +345,7 @@ NTAPI_IMPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t st
 NTAPI_IMPORT dormer_status_t DormerWait(dormer_handle_t handle, uint64_t timeout_ms);
 
 /*
- * A lock for threads of one process, on NtWaitOnAddress/NtWakeAddress: taking it free
+ * A lock for threads of one process, on DmWaitOnAddress/DmWakeAddress: taking it free
  * and releasing it without waiters are one atomic instruction each and never enter the
  * kernel. Not recursive; not shared between processes. Zero-initialised is unlocked.
  */

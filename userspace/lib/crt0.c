@@ -58,7 +58,7 @@ static int crt_buffers(size_t len, char **line, char ***argv, int *max_args)
         return 0;
     }
     size = len + 1 + (words + 1) * sizeof(char *);
-    if (!NT_SUCCESS(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    if (!NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                             PAGE_READWRITE)))
         return -1;
     *argv = (char **)(uintptr_t)base;

@@ -2,7 +2,7 @@
  * ulib: the freestanding helpers linked statically into every Dormer image (strings,
  * a printf subset, command-line splitting, constructors, test reporting). There is no
  * C library underneath, so everything is written out here, small and without state
- * beyond the check counters; output goes through ntdll's NtWriteConsole.
+ * beyond the check counters; output goes through ntdll's DmWriteConsole.
  */
 #include <dormer.h>
 
@@ -128,13 +128,13 @@ struct sink {
     size_t cap;     /* bytes usable for text (the buffer is cap + 1 with the NUL) */
     size_t len;     /* bytes in buf */
     size_t total;   /* bytes the whole output has so far */
-    int console;    /* flush to NtWriteConsole when full instead of dropping */
+    int console;    /* flush to DmWriteConsole when full instead of dropping */
 };
 
 static void sink_flush(struct sink *s)
 {
     if (s->console && s->len)
-        NtWriteConsole(s->buf, s->len);
+        DmWriteConsole(s->buf, s->len);
     if (s->console)
         s->len = 0;
 }

@@ -18,16 +18,16 @@ static inline uint64_t threads_now_ns(void)
 {
     uint64_t ns = 0;
 
-    NtQuerySystemTime(&ns);
+    DmQueryUptime(&ns);
     return ns;
 }
 
 /* The exit status of a process or thread (STATUS_PENDING while it runs), or the failing
- * NtQueryExitStatus status. */
+ * DmQueryExitStatus status. */
 static inline int32_t threads_exit_status(dormer_handle_t h)
 {
     int32_t status = 0x5a5a5a5a;
-    dormer_status_t st = NtQueryExitStatus(h, &status);
+    dormer_status_t st = DmQueryExitStatus(h, &status);
 
     return NT_SUCCESS(st) ? status : st;
 }
@@ -39,7 +39,7 @@ static inline dormer_status_t threads_wait_all(const dormer_handle_t *h, uint64_
 {
     for (uint64_t i = 0; i < n; i += DORMER_MAX_WAIT_OBJECTS) {
         uint64_t chunk = n - i < DORMER_MAX_WAIT_OBJECTS ? n - i : DORMER_MAX_WAIT_OBJECTS;
-        dormer_status_t st = NtWaitForMultipleObjects(chunk, h + i, 1, timeout_ms);
+        dormer_status_t st = DmWaitForMultipleObjects(chunk, h + i, 1, timeout_ms);
 
         if (st != STATUS_WAIT_0)
             return st;

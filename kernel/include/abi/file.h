@@ -8,6 +8,7 @@
 #ifndef ABI_FILE_H
 #define ABI_FILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Access rights (dormer_create_file.access). Generic rights map as on NT:
@@ -158,6 +159,39 @@ struct dormer_find_data {
     uint16_t short_name[14]; /* 560: NUL-terminated 8.3 alias; empty when there is none */
 };
 _Static_assert(sizeof(struct dormer_find_data) == 592, "dormer_find_data layout");
+
+/*
+ * DmQueryDirectoryEntries: as many entries as fit in the caller's buffer, each at an
+ * 8-byte aligned offset, chained by next (bytes from this entry to the following one;
+ * 0 on the last). Windows' FILE_BOTH_DIR_INFORMATION in Dormer's shape.
+ */
+struct dormer_dir_info {
+    uint32_t next;           /*  0 */
+    uint32_t attributes;     /*  4 */
+    int64_t creation;        /*  8 */
+    int64_t last_access;     /* 16 */
+    int64_t last_write;      /* 24 */
+    uint64_t size;           /* 32 */
+    uint16_t name_chars;     /* 40: units of name, no NUL */
+    uint16_t short_chars;    /* 42: units of short_name (0: no 8.3 alias) */
+    uint16_t short_name[12]; /* 44: no NUL */
+    uint16_t name[];         /* 68 */
+};
+_Static_assert(sizeof(struct dormer_dir_info) == 72, "dormer_dir_info layout");
+_Static_assert(offsetof(struct dormer_dir_info, name) == 68, "dormer_dir_info name");
+
+/* The largest entry: a 255-unit name, aligned. Buffers this size always take one. */
+#define DORMER_DIR_INFO_MAX ((offsetof(struct dormer_dir_info, name) + 255 * 2 + 7) & ~7ull)
+
+/* DmQueryDirectoryEntries' query (NULL: every entry, continuing). */
+struct dormer_dir_query {
+    uint64_t pattern;        /*  0: const uint16_t * (0: all) */
+    uint32_t pattern_chars;  /*  8 */
+    uint32_t flags;          /* 12: DORMER_DIR_* */
+};
+_Static_assert(sizeof(struct dormer_dir_query) == 16, "dormer_dir_query layout");
+
+#define DORMER_DIR_RESTART 1u /* from the first entry (and this pattern) */
 
 /* DmReadFile / DmWriteFile special offsets (Windows' values): write at the end of the
  * file, or at the handle's position as if the offset were NULL. */

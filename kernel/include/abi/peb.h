@@ -67,6 +67,26 @@ _Static_assert(sizeof(struct dormer_ldr_data) == 0x58, "PEB_LDR_DATA size");
 #define DORMER_LDR_ENTRY_PROCESSED        0x00004000u
 #define DORMER_LDR_PROCESS_ATTACH_CALLED  0x00080000u
 
+/* LoadCount of an image loaded with the program: it stays until the process ends (as
+ * Windows' static imports do). */
+#define DORMER_LDR_STATIC_COUNT 0xffffu
+
+/* A process holds at most this many images; the loader entries are an array of this
+ * many after PEB_LDR_DATA (slot i of the kernel's table is entry i), and each entry's
+ * full path has DORMER_IMAGE_PATH_CHARS UTF-16 units in the paths area. */
+#define DORMER_MAX_IMAGES       16
+#define DORMER_IMAGE_PATH_CHARS 256
+
+/* DmLoadImage's answer. The kernel has filled the loader entry of each new slot (all
+ * but its links); ntdll links them into its lists and runs their entry points. */
+struct dormer_load_result {
+    uint64_t base;       /* 0x00: the image asked for */
+    uint32_t slot;       /* 0x08: its entry's index */
+    uint32_t count;      /* 0x0c: images this call loaded (0: it was loaded already) */
+    uint8_t new_slots[DORMER_MAX_IMAGES]; /* 0x10: theirs, in initialization order */
+};
+_Static_assert(sizeof(struct dormer_load_result) == 0x20, "dormer_load_result");
+
 /* LDR_DATA_TABLE_ENTRY up to TlsIndex, then Dormer's room for the name. */
 struct dormer_ldr_entry {
     struct dormer_list_entry in_load_order_links;           /* 0x00 */

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-/* NtAllocateVirtualMemory / NtFreeVirtualMemory `type` (Windows values). */
+/* DmAllocateVirtualMemory / DmFreeVirtualMemory `type` (Windows values). */
 #define MEM_COMMIT      0x00001000u
 #define MEM_RESERVE     0x00002000u
 #define MEM_DECOMMIT    0x00004000u
@@ -28,7 +28,7 @@
 
 #define DORMER_CURRENT_PROCESS  ((uint64_t)-1)
 
-/* NtQueryVirtualMemory: the shape of Windows' MEMORY_BASIC_INFORMATION. */
+/* DmQueryVirtualMemory: the shape of Windows' MEMORY_BASIC_INFORMATION. */
 struct dormer_memory_info {
     uint64_t base_address;       /*  0: page containing the address */
     uint64_t allocation_base;    /*  8: start of its reservation */
@@ -42,7 +42,7 @@ struct dormer_memory_info {
 };
 _Static_assert(sizeof(struct dormer_memory_info) == 48, "MEMORY_BASIC_INFORMATION layout");
 
-/* NtQuerySystemInformation classes. */
+/* DmQuerySystemInformation classes. */
 #define DORMER_INFO_MEMORY 1
 #define DORMER_INFO_KERNEL 2 /* struct dormer_kernel_counters */
 
@@ -70,14 +70,14 @@ struct dormer_kernel_counters {
 };
 _Static_assert(sizeof(struct dormer_kernel_counters) == 48, "layout");
 
-/* NtQueryInformationFile. */
+/* DmQueryBootFile. */
 struct dormer_file_info {
     uint64_t size;     /* 0 */
     uint64_t position; /* 8 */
 };
 _Static_assert(sizeof(struct dormer_file_info) == 16, "layout");
 
-/* NtQueryDirectoryFile: one boot file. */
+/* DmQueryBootDirectory: one boot file. */
 struct dormer_dir_entry {
     uint64_t size;  /* 0: bytes */
     char name[64];  /* 8: NUL-terminated, as the boot file system spells it */
@@ -100,7 +100,7 @@ _Static_assert(sizeof(struct dormer_dir_entry) == 72, "layout");
 #define DORMER_PRIORITY_HIGH     3
 #define DORMER_PRIORITY_REALTIME 4
 
-/* NtQuerySystemProcesses entries. */
+/* DmQuerySystemProcesses entries. */
 #define DORMER_PROCESS_RUNNING 1
 #define DORMER_PROCESS_EXITED  2 /* ended; its record stays while handles to it exist */
 

@@ -4,6 +4,9 @@
  * a spinlock that disables interrupts (lib/spinlock.h), so an interrupt handler
  * that takes a lock can never interrupt its own holder on this CPU.
  *
+ *   -1. process.loader_lock (loader/loader.c, sys/sys_loader.c) a sleeping lock: one
+ *                        run-time load or unload in a process; the vfs lock, user copies
+ *                        and everything below are taken under it
  *   0. vfs_lock          (fs/vfs_glue.c) a sleeping lock: every file-system call and
  *                                        open-file state, the block cache; under it
  *                                        the heap, the frame allocator and disk
@@ -13,6 +16,8 @@
  *   1. process.handle_lock (proc/process.c) a handle table and the current directory
  *                                          pointer; nothing is taken under it but a
  *                                          reference count
+ *   1a. process.image_lock (loader/loader.c) a process's image slots, for fault
+ *                          reports that copy one; a leaf
  *   2. sched_lock        (proc/sched.c)  thread states, run queues, every waitable
  *                                        object's state; held across a context switch.
  *                                        Under it a user copy may fault (address waits),

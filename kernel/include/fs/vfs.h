@@ -78,7 +78,10 @@ struct vfs_fs_ops {
     /* Removes n's name now (the node lives on while referenced); K_ENOTEMPTY. */
     int (*remove)(struct vfs_mount *m, struct vfs_node *n);
     /* The entry after *cookie (0: the first) in dir: 1 with *out and *cookie moved,
-     * 0 at the end. Entries created or removed meanwhile are seen or not, never twice. */
+     * 0 at the end. Entries created or removed meanwhile are seen or not, never twice.
+     * The same *cookie must give the same entry again (the vfs steps back by restoring
+     * a cookie). *out need not be cleared first: the file system sets name, name_len,
+     * short_name (NUL-terminated) and st; the rest of name is undefined. */
     int (*enumerate)(struct vfs_mount *m, struct vfs_node *dir, uint64_t *cookie,
                      struct vfs_dirent *out);
     int (*flush)(struct vfs_mount *m, struct vfs_node *n);
@@ -206,6 +209,18 @@ int vfs_flush(struct vfs_file *f);
  */
 int vfs_enumerate(struct vfs_file *f, const uint16_t *pattern, size_t plen, bool restart,
                   struct vfs_dirent *out);
+
+/*
+ * The same for as many entries as the caller takes, under one taking of the lock: each
+ * matching entry is built in *e and passed to emit (called under the vfs lock: it must
+ * not sleep or touch user memory), which returns 1 for more, 0 to stop after this one,
+ * or -1 when it has no room for it (the entry stays the next one). Returns the number of
+ * entries emit took, 0 at the end, K_ERANGE when the first did not fit, or
+ * vfs_enumerate's errors.
+ */
+int vfs_enumerate_each(struct vfs_file *f, const uint16_t *pattern, size_t plen, bool restart,
+                       struct vfs_dirent *e, int (*emit)(void *ctx, const struct vfs_dirent *e),
+                       void *ctx);
 
 /* The attributes and times of the file at path without opening it (no share check).
  * K_EDELPEND, K_ENOENT, K_ENOPATH. */

@@ -41,5 +41,6 @@
 #define K_EEOF      (-207) /* a read at an explicit offset at or past the end of file */
 #define K_EFULL     (-208) /* the volume has no room left (a full disk) */
 #define K_ECORRUPT  (-209) /* the volume's structures are damaged (a bad chain or entry) */
+#define K_ENODLL    (-210) /* an image needs a DLL that is not there */
 
 #endif /* LIB_ERRNO_H */

@@ -29,6 +29,8 @@ struct image_section {
     struct pe_image pe;              /* immutable once the section is published */
     struct pe_section *extra_sections; /* pe.sections when there are more than
                                           PE_INLINE_SECTIONS, else NULL */
+    bool is_private;                 /* one image's own (a file-system file): never in
+                                        the table, never prepared */
 
     /* The prepared view: set once, before `prepared` is (then immutable). */
     bool prepared;
@@ -49,6 +51,16 @@ struct image_section {
  */
 struct image_section *image_section_get(const struct bootfs_file *f, char *reason,
                                         size_t reason_len);
+
+/*
+ * A section of its own for a file that is not a boot file (read from the file system:
+ * it may change, so it is parsed at every load and never shared). NULL as above. The
+ * image that loaded it frees it with image_section_free_private, before the file.
+ */
+struct image_section *image_section_private(const struct bootfs_file *f, char *reason,
+                                            size_t reason_len);
+/* Free a private section (does nothing for a shared one or NULL). */
+void image_section_free_private(struct image_section *sec);
 
 /* Room image_section_runs needs: each section adds at most a gap and itself. */
 #define IMAGE_SECTION_MAX_RUNS(pe) (2 * (size_t)(pe)->num_sections + 1)

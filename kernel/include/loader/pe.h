@@ -45,6 +45,10 @@
 /* Where an image may live: must agree with USER_BASE / USER_END in <mm/layout.h>. */
 #define PE_USER_MIN 0x0000000000010000ull
 #define PE_USER_END 0x00007ffffffff000ull
+/* Where Windows x64's user space ends (MmHighestUserAddress is 0x7FFFFFFEFFFF, the last
+ * 64 KiB below 0x7FFFFFFF0000 are never mapped): an image reaching past it is "outside
+ * user space" for the loader's verdicts, as on Windows, though Dormer could map it. */
+#define PE_WINDOWS_USER_END 0x00007fffffff0000ull
 
 /* COFF file header Characteristics */
 #define PE_FILE_RELOCS_STRIPPED 0x0001

@@ -17,12 +17,12 @@
 int pipe_create(struct kobject **read_end, struct kobject **write_end);
 
 /* Read up to len bytes into user memory (at least 1; blocks while empty). Returns the
- * count, 0 at end of pipe (every write end closed), or K_EFAULT / K_EINTR(killed). */
+ * count, 0 at end of pipe (every write end closed), or K_EFAULT (nothing consumed) /
+ * K_EINTR (killed). Readers of one pipe take turns: no two get the same bytes. */
 long pipe_read(struct kobject *read_end, uptr_t buf, size_t len);
 
-/* Write all len bytes (blocks while full). Returns len, K_EPIPE when no read end is
- * open, K_EFAULT, or K_EINTR when the thread is being killed. user: buf is a user
- * address, else a kernel pointer. */
-long pipe_write(struct kobject *write_end, const void *buf, size_t len, bool user);
+/* Write all len bytes from user memory (blocks while full). Returns len, K_EPIPE when
+ * no read end is open, K_EFAULT, or K_EINTR when the thread is being killed. */
+long pipe_write(struct kobject *write_end, uptr_t buf, size_t len);
 
 #endif

@@ -12,7 +12,9 @@
 #include <arch/context.h>
 #include <lib/list.h>
 #include <lib/spinlock.h>
+#include <loader/image_file.h>
 #include <loader/pe.h>
+#include <proc/sleeplock.h>
 #include <proc/sched.h>
 #include <mm/vmm.h>
 #include <stdbool.h>
@@ -20,7 +22,7 @@
 #include <stdint.h>
 
 #define PROCESS_NAME_MAX   64
-#define PROCESS_MAX_IMAGES 16
+#define PROCESS_MAX_IMAGES 16 /* DORMER_MAX_IMAGES: slot i is loader entry i */
 #define PROCESS_MAX_HANDLES 256
 
 struct kstack;
@@ -49,7 +51,7 @@ struct thread {
     struct list_node proc_node;  /* in process->threads */
     struct list_node zombie_node;
     struct vmm_space *space_active; /* the user space this thread runs with */
-    uint64_t wait_key;           /* NtWaitOnAddress: the address waited on */
+    uint64_t wait_key;           /* DmWaitOnAddress: the address waited on */
     dormer_status_t exit_status;
     /* user threads */
     uint64_t teb, user_entry, user_stack, user_arg;
@@ -58,14 +60,27 @@ struct thread {
     struct arch_fpu fpu;         /* saved FPU/SSE registers while not running */
 };
 
+/* An image in a process: a slot of p->images, free when name is empty. */
 struct loaded_image {
-    char name[PROCESS_NAME_MAX];
+    char name[PROCESS_NAME_MAX];   /* the file's name, as the file system spells it */
     uint64_t base, size;
-    const uint8_t *file; /* the file's bytes (bootfs), for symbols */
+    const uint8_t *file; /* the file's bytes (a boot file or `owned`), for symbols */
     size_t file_size;
-    struct image_section *section; /* shared by every process that loads the file */
+    struct image_section *section; /* shared by every process that loads the file, or
+                                      private (section->is_private) with `owned` */
     const struct pe_image *pe;     /* the section's parse */
+    struct bootfs_file *owned;     /* a file-system file's private copy, or NULL */
+    char path[IMAGE_PATH_MAX];     /* full path ("C:\Windows\System32\x.dll") */
     bool ready;          /* imports resolved: used to catch circular dependencies */
+    bool dynamic;        /* loaded at run time (LoadLibrary): may be unloaded */
+};
+
+/* The private file copy and section of an unloaded image, kept until no fault report
+ * can be reading them (see loader_free_retired). */
+struct retired_image {
+    struct bootfs_file *owned;
+    struct image_section *section;
+    struct retired_image *next;
 };
 
 /* An open boot file. */
@@ -87,10 +102,22 @@ struct process {
     char name[PROCESS_NAME_MAX];
     vmm_space_t *space;          /* NULL once it has ended (memory freed at exit) */
     struct thread *main_thread;
+    /* The images, protected by loader_lock once the process runs (before, only its
+     * creator touches them). Fault reports read them without it, counted in
+     * image_readers (atomic) so that nothing they might read is freed meanwhile. */
+    struct sleeplock loader_lock;
+    /* The slots' pointer fields (file, pe, section, owned, name) change only under
+     * image_lock, so a reader that copies a slot under it gets a consistent image. */
+    struct spinlock image_lock;
     struct loaded_image *images; /* PROCESS_MAX_IMAGES, kmalloc'd */
     size_t image_count;
     uint8_t init_order[PROCESS_MAX_IMAGES]; /* image indices, each after its DLLs */
     size_t init_count;
+    struct retired_image *retired;
+    uint32_t image_readers;
+    char exe_dir[IMAGE_PATH_MAX]; /* the program's directory, searched first for DLLs */
+    uint64_t image_paths;        /* user address of the full paths, IMAGE_PATH_MAX
+                                    UTF-16 units per slot (the loader entries' FullDllName) */
     struct spinlock handle_lock;
     struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
     uint32_t handle_count;       /* open handles; protected by handle_lock */
@@ -116,12 +143,15 @@ struct process {
 };
 
 /*
- * Create a process from the boot file `name` with the command line `cmdline`
- * (the whole line, program name first). On failure returns NULL and writes a
- * one-line reason (naming the file) into err. Boot/kernel thread only.
+ * Create a process from the program `name` (a path, or a bare name looked for in the
+ * directory of the caller's program, the current directory, System32 and the Windows
+ * directory) with the command line `cmdline` (the whole line, program name first). On
+ * failure returns NULL, writes a one-line reason (naming the file) into err and the
+ * cause into *why: K_ENOENT (no such program), K_ENODLL (a DLL it imports is not
+ * there), K_ENOEXEC (not a valid program), K_ENOMEM. Thread context.
  */
 struct process *process_create(const char *name, const char *cmdline, char *err,
-                               size_t errlen);
+                               size_t errlen, int *why);
 
 /* Let p's main thread run. The caller keeps the reference process_create returned
  * (drop it with kobj_unref once done with the record). */
@@ -157,7 +187,7 @@ static inline bool sched_exit_work_pending(void)
     return sched_need_resched || thread_current()->terminate;
 }
 
-/* Every process, for NtQuerySystemProcesses: calls fn for each (sched_lock held). */
+/* Every process, for DmQuerySystemProcesses: calls fn for each (sched_lock held). */
 void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
 
 /* The running thread's process (NULL for kernel threads). */
@@ -178,10 +208,38 @@ void loader_set_force_relocate(bool on);
 
 /*
  * Map `name` (and, recursively, the DLLs it imports) into p's space, which must be
- * active. Returns the image or NULL with a reason in err.
+ * active, while p is being created. Bare names are looked for in search (';'-separated
+ * directories), or, when it is NULL and the program is loaded, in the program's
+ * directory, System32, the Windows directory and the current directory. Returns the
+ * image, or NULL with a reason in err and in *why (may be NULL): K_ENOENT (no such
+ * file), K_ENODLL (a DLL it imports is not there), K_ENOEXEC, K_ENOMEM. Nothing it
+ * mapped stays mapped on failure.
  */
-struct loaded_image *loader_load_image(struct process *p, const char *name, char *err,
-                                       size_t errlen);
+struct loaded_image *loader_load_image(struct process *p, const char *name, const char *search,
+                                       char *err, size_t errlen, int *why);
+
+struct dormer_load_result;
+/*
+ * LoadLibrary's kernel half: load `name` and the DLLs it needs that are not loaded yet
+ * into the running process p (the caller's; its space active), with p->loader_lock held.
+ * res gets the image's slot and base and the slots of the images this call loaded, in
+ * initialization order (none when it was loaded already). Errors as loader_load_image;
+ * nothing stays on failure.
+ */
+int loader_load_dll(struct process *p, const char *name, const char *search,
+                    struct dormer_load_result *res, char *err, size_t errlen);
+
+/* Write the loader entry of slot i (its links zero) and its full path into p's loader
+ * data, for an image loaded at run time (p's space active). 0 or K_EFAULT. */
+int process_publish_image(struct process *p, size_t i);
+
+/* Unmap the image at base, loaded at run time (p->loader_lock held). K_EPERM for an
+ * image loaded with the program, K_EINVAL if there is none at base. */
+int loader_unload(struct process *p, uint64_t base);
+
+/* Free the retired file copies: all of them (the process has ended), or only if no
+ * fault report is reading images. */
+void loader_free_retired(struct process *p, bool all);
 
 /* The image of p loaded from the file `name` (case-insensitive), or NULL. */
 struct loaded_image *loader_find_image(struct process *p, const char *name);
@@ -193,7 +251,9 @@ uint64_t loader_find_export(const struct loaded_image *img, const char *name);
  * faulted there), or NULL if addr is not one of them. */
 const char *loader_unimplemented_at(const struct process *p, uint64_t addr);
 
-/* The image containing a user address, or NULL. */
-const struct loaded_image *process_image_at(const struct process *p, uint64_t addr);
+/* Is there an image at the user address? If so and copy is not NULL, *copy is a
+ * consistent copy of it (taken under p->image_lock). What its pointers reach stays valid
+ * only while the caller counts itself in p->image_readers. Any thread context. */
+bool process_image_at(struct process *p, uint64_t addr, struct loaded_image *copy);
 
 #endif

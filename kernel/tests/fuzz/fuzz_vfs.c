@@ -72,6 +72,18 @@ static uint64_t size_of(struct vfs_file *f)
     return st.size;
 }
 
+/* vfs_enumerate_each's sink: takes *room entries (each checked), then has no room. */
+static int take_some(void *ctx, const struct vfs_dirent *e)
+{
+    int *room = ctx;
+    if (e->name_len == 0 || e->name_len > VFS_NAME_MAX)
+        __builtin_trap();
+    if (*room == 0)
+        return -1;
+    --*room;
+    return 1;
+}
+
 static void run_op(const uint8_t *op)
 {
     struct vfs_file **f = &slot[op[1] % SLOTS];
@@ -136,7 +148,14 @@ static void run_op(const uint8_t *op)
             size_t n = strlen(s);
             for (size_t i = 0; i < n; i++)
                 p[i] = (uint8_t)s[i];
-            rc = vfs_enumerate(*f, p, n, (arg >> 2) & 1, &e);
+            if ((arg >> 3) & 1) { /* a batch of up to room entries */
+                int room = (arg >> 4) & 3;
+                rc = vfs_enumerate_each(*f, p, n, (arg >> 2) & 1, &e, take_some, &room);
+                if (rc > 3 || (rc == K_ERANGE && ((arg >> 4) & 3) != 0))
+                    __builtin_trap();
+            } else {
+                rc = vfs_enumerate(*f, p, n, (arg >> 2) & 1, &e);
+            }
             if (rc == 1 && (e.name_len == 0 || e.name_len > VFS_NAME_MAX))
                 __builtin_trap();
         }

@@ -571,7 +571,17 @@ static void test_image_base(void **state)
     expect_reject("image base 0xffff800000000000 is outside user space and the image cannot "
                   "be relocated (relocations stripped)");
     build();
-    w64(OPT + 24, 0x7fffffff0000ull); /* the last 64 KiB slot, image fits below USER_END */
+    w64(OPT + 24, 0x7fffffff0000ull); /* Windows' never-mapped last 64 KiB: outside */
+    w32(OPT + 56, 0x5000);
+    expect_ok();
+    assert_true(g_pe.base_outside);
+    build();
+    w64(OPT + 24, 0x7fffffff0000ull);
+    w16(FH + 18, 0x0023); /* ... so it cannot be loaded without relocations */
+    expect_reject("image base 0x7fffffff0000 is outside user space and the image cannot "
+                  "be relocated (relocations stripped)");
+    build();
+    w64(OPT + 24, 0x7fffffff0000ull - 0x10000); /* the last slot below Windows' end */
     w32(OPT + 56, 0x5000);
     expect_ok();
     assert_false(g_pe.base_outside);

@@ -69,6 +69,40 @@ static void test_echo_text(void **state)
     assert_string_equal(pl.cmds[0].text, "a b");
 }
 
+/* cmd's internal names end at . \\ / : and the like; programs' names do not. */
+static void test_name_split(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("cd.."), SHELL_PARSE_OK);
+    assert_int_equal(pl.cmds[0].argc, 2);
+    assert_string_equal(pl.cmds[0].argv[0], "cd");
+    assert_string_equal(pl.cmds[0].argv[1], "..");
+    assert_int_equal(parse("CD\\windows"), SHELL_PARSE_OK);
+    assert_string_equal(pl.cmds[0].argv[0], "CD");
+    assert_string_equal(pl.cmds[0].argv[1], "\\windows");
+    assert_int_equal(parse("dir/b *.txt"), SHELL_PARSE_OK);
+    assert_int_equal(pl.cmds[0].argc, 3);
+    assert_string_equal(pl.cmds[0].argv[1], "/b");
+    assert_int_equal(parse("echo."), SHELL_PARSE_OK);
+    assert_int_equal(pl.cmds[0].argc, 1);
+    assert_true(pl.cmds[0].echo_blank);
+    assert_string_equal(pl.cmds[0].text, "");
+    assert_int_equal(parse("echo:two  words"), SHELL_PARSE_OK);
+    assert_string_equal(pl.cmds[0].text, "two  words");
+    assert_int_equal(parse("echo hi"), SHELL_PARSE_OK);
+    assert_false(pl.cmds[0].echo_blank);
+    assert_int_equal(parse("exit.5"), SHELL_PARSE_OK);
+    assert_string_equal(pl.cmds[0].argv[1], ".5");
+    assert_false(pl.cmds[0].echo_blank);
+    assert_int_equal(parse("hello.exe a"), SHELL_PARSE_OK);
+    assert_int_equal(pl.cmds[0].argc, 2);
+    assert_string_equal(pl.cmds[0].argv[0], "hello.exe");
+    assert_int_equal(parse("echo x | cd.."), SHELL_PARSE_OK);
+    assert_string_equal(pl.cmds[1].argv[1], "..");
+    assert_int_equal(parse("cdrom.exe"), SHELL_PARSE_OK);
+    assert_string_equal(pl.cmds[0].argv[0], "cdrom.exe");
+}
+
 static void test_redirections(void **state)
 {
     (void)state;
@@ -182,7 +216,7 @@ int main(void)
         cmocka_unit_test(test_words_and_quotes), cmocka_unit_test(test_echo_text),
         cmocka_unit_test(test_redirections),     cmocka_unit_test(test_pipes),
         cmocka_unit_test(test_expansion),        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_word_start),
+        cmocka_unit_test(test_word_start),       cmocka_unit_test(test_name_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,19 @@ static int del(const char *path)
     return rc;
 }
 
+/* Renames from to to (no replace). */
+static int ren(const char *from, const char *to)
+{
+    struct vfs_file *f;
+    int rc = op(from, DORMER_DELETE, SHARE_ALL, DORMER_FILE_OPEN, 0, &f, NULL);
+    if (rc)
+        return rc;
+    P(to);
+    rc = vfs_rename(f, pbuf, plen, false);
+    vfs_close(f);
+    return rc;
+}
+
 static bool there(const char *path)
 {
     struct vfs_stat st;
@@ -385,6 +398,217 @@ static void test_enumerate(void **state)
     assert_int_equal(del("C:\\e"), 0);
 }
 
+/* Names differing only in case are one entry; every one of a full directory is found
+ * through its chain (40 names over 16, then 32 buckets: chains of several), also
+ * after removals from the middle of chains and renames that change the hash; an
+ * emptied directory gives its table back. */
+static void test_lookup_table(void **state)
+{
+    (void)state;
+    char name[48], other[48];
+    struct vfs_file *f;
+    int live = heap_live;
+
+    assert_int_equal(op("C:\\h", DORMER_FILE_READ_DATA, 7, DORMER_FILE_CREATE,
+                        DORMER_FILE_DIRECTORY_FILE, NULL, NULL),
+                     0);
+    assert_int_equal(op("C:\\h\\MixedCase.Txt", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
+    assert_int_equal(op("C:\\h\\mixedcase.txt", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL),
+                     K_ECOLLIDE);
+    assert_true(there("C:\\H\\MIXEDCASE.TXT"));
+    assert_int_equal(del("C:\\h\\mixedCASE.txt"), 0);
+    assert_false(there("C:\\h\\MixedCase.Txt"));
+    /* Latin-1 letters fold too: "\xe9" (e acute) and "\xc9" are one name. */
+    uint16_t lower[2] = { 'x', 0xe9 }, upper[2] = { 'X', 0xc9 };
+    static const uint16_t dir[] = { 'C', ':', '\\', 'h', '\\' };
+    uint16_t path[8];
+    memcpy(path, dir, sizeof dir);
+    memcpy(path + 5, lower, sizeof lower);
+    struct vfs_open_args a = { RW, 7, DORMER_FILE_CREATE, 0, 0 };
+    uint32_t act;
+    assert_int_equal(vfs_open(path, 7, false, &a, &f, &act), 0);
+    vfs_close(f);
+    memcpy(path + 5, upper, sizeof upper);
+    assert_int_equal(vfs_open(path, 7, false, &a, &f, &act), K_ECOLLIDE);
+    a.disposition = DORMER_FILE_OPEN;
+    a.access = DORMER_DELETE;
+    assert_int_equal(vfs_open(path, 7, false, &a, &f, &act), 0);
+    assert_int_equal(vfs_set_disposition(f, true), 0);
+    vfs_close(f);
+    for (unsigned i = 0; i < RAMFS_MAX_ENTRIES; i++) {
+        snprintf(name, sizeof name, "C:\\h\\Entry%u", i);
+        assert_int_equal(op(name, RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
+    }
+    for (unsigned i = 0; i < RAMFS_MAX_ENTRIES; i++) {
+        snprintf(name, sizeof name, "C:\\H\\eNTRY%u", i);
+        assert_true(there(name));
+    }
+    assert_false(there("C:\\h\\Entry"));
+    assert_false(there("C:\\h\\Entry40x"));
+    /* Every third goes; every other of the rest is renamed (a long name: kept off the
+     * node) within the directory. */
+    for (unsigned i = 0; i < RAMFS_MAX_ENTRIES; i += 3) {
+        snprintf(name, sizeof name, "C:\\h\\entry%u", i);
+        assert_int_equal(del(name), 0);
+    }
+    for (unsigned i = 1; i < RAMFS_MAX_ENTRIES; i += 3) {
+        snprintf(name, sizeof name, "C:\\h\\entry%u", i);
+        snprintf(other, sizeof other, "C:\\h\\a-much-longer-name-than-fits-inline-%u", i);
+        assert_int_equal(ren(name, other), 0);
+    }
+    for (unsigned i = 0; i < RAMFS_MAX_ENTRIES; i++) {
+        snprintf(name, sizeof name, "C:\\h\\entry%u", i);
+        snprintf(other, sizeof other, "C:\\h\\A-MUCH-LONGER-NAME-THAN-FITS-INLINE-%u", i);
+        assert_int_equal(there(name), i % 3 == 2);
+        assert_int_equal(there(other), i % 3 == 1);
+    }
+    /* Renamed back, into a new directory (its first table), and removed. */
+    assert_int_equal(op("C:\\h2", DORMER_FILE_READ_DATA, 7, DORMER_FILE_CREATE,
+                        DORMER_FILE_DIRECTORY_FILE, NULL, NULL),
+                     0);
+    for (unsigned i = 1; i < RAMFS_MAX_ENTRIES; i += 3) {
+        snprintf(other, sizeof other, "C:\\h\\a-much-longer-name-than-fits-inline-%u", i);
+        snprintf(name, sizeof name, "C:\\h2\\e%u", i);
+        assert_int_equal(ren(other, name), 0);
+        assert_true(there(name));
+        assert_int_equal(del(name), 0);
+    }
+    for (unsigned i = 2; i < RAMFS_MAX_ENTRIES; i += 3) {
+        snprintf(name, sizeof name, "C:\\h\\ENTRY%u", i);
+        assert_int_equal(del(name), 0);
+    }
+    assert_int_equal(del("C:\\h2"), 0);
+    assert_int_equal(del("C:\\h"), 0);
+    assert_int_equal(heap_live, live);
+}
+
+/* vfs_enumerate_each's sink for the tests: up to room entries' names, concatenated;
+ * -1 once full. */
+struct names {
+    char got[256];
+    size_t len;
+    int n, room;
+};
+
+static int take(void *ctx, const struct vfs_dirent *e)
+{
+    struct names *s = ctx;
+    if (s->n >= s->room)
+        return -1;
+    for (uint32_t i = 0; i < e->name_len && s->len + 1 < sizeof s->got; i++)
+        s->got[s->len++] = (char)e->name[i];
+    s->got[s->len] = 0;
+    s->n++;
+    return 1;
+}
+
+/* Lists d (from the start) into out as "name,name,...", in batches of room entries. */
+static int list_batches(struct vfs_file *d, int room, char *out, size_t cap)
+{
+    struct vfs_dirent e;
+    bool restart = true;
+    int total = 0, rc;
+
+    out[0] = 0;
+    for (;;) {
+        struct names s;
+        memset(&s, 0, sizeof s);
+        s.room = room;
+        rc = vfs_enumerate_each(d, NULL, 0, restart, &e, take, &s);
+        restart = false;
+        if (rc <= 0)
+            break;
+        total += rc;
+        strncat(out, s.got, cap - strlen(out) - 1);
+    }
+    assert_int_equal(rc, 0);
+    return total;
+}
+
+/* What a listing sees while the directory changes (docs/files.md): each entry there
+ * throughout once, in creation order; entries created meanwhile at the end; removed
+ * ones not yet returned never; two listings at once do not disturb each other. */
+static void test_enumerate_changes(void **state)
+{
+    (void)state;
+    struct vfs_file *d, *d2, *f;
+    struct vfs_dirent e;
+    char name[32], seen[64];
+    int live = heap_live;
+
+    assert_int_equal(op("C:\\c", DORMER_FILE_READ_DATA, 7, DORMER_FILE_CREATE,
+                        DORMER_FILE_DIRECTORY_FILE, &d, NULL),
+                     0);
+    assert_int_equal(op("C:\\c", DORMER_FILE_READ_DATA, 7, DORMER_FILE_OPEN,
+                        DORMER_FILE_DIRECTORY_FILE, &d2, NULL),
+                     0);
+    for (char c = 'a'; c <= 'j'; c++) {
+        snprintf(name, sizeof name, "C:\\c\\%c", c);
+        assert_int_equal(op(name, RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
+    }
+    /* Batches of every size give the same listing, dots first. */
+    for (int room = 1; room <= 13; room++) {
+        assert_int_equal(list_batches(d, room, seen, sizeof seen), 12);
+        assert_string_equal(seen, "...abcdefghij");
+    }
+    /* A batch that stops for room leaves its next entry next. */
+    struct names s;
+    memset(&s, 0, sizeof s);
+    s.room = 0;
+    assert_int_equal(vfs_enumerate_each(d, NULL, 0, true, &e, take, &s), K_ERANGE);
+    assert_int_equal(vfs_enumerate(d, NULL, 0, false, &e), 1);
+    assert_int_equal(e.name_len, 1); /* "." */
+    /* Deleting each entry just returned, as "del *" does, with a second listing
+     * interleaved half as fast: neither skips or repeats one. */
+    assert_int_equal(vfs_enumerate(d, NULL, 0, false, &e), 1); /* .. */
+    assert_int_equal(vfs_enumerate(d2, NULL, 0, true, &e), 1);
+    assert_int_equal(vfs_enumerate(d2, NULL, 0, false, &e), 1);
+    char d2seen[16] = "";
+    int k = 0;
+    for (char c = 'a'; c <= 'e'; c++) {
+        assert_int_equal(vfs_enumerate(d, NULL, 0, false, &e), 1);
+        assert_int_equal(e.name[0], c);
+        if (k++ % 2 == 0) {
+            assert_int_equal(vfs_enumerate(d2, NULL, 0, false, &e), 1);
+            d2seen[strlen(d2seen)] = (char)e.name[0];
+        }
+        snprintf(name, sizeof name, "C:\\c\\%c", c);
+        assert_int_equal(del(name), 0);
+    }
+    assert_string_equal(d2seen, "ace"); /* b and d were gone when it got there */
+    /* Removed ahead of both (g), created (k), renamed in place (h to H2), moved in from
+     * elsewhere (m): seen as the order says. */
+    assert_int_equal(del("C:\\c\\g"), 0);
+    assert_int_equal(op("C:\\c\\k", RW, 7, DORMER_FILE_CREATE, 0, NULL, NULL), 0);
+    assert_int_equal(op("C:\\c\\h", DORMER_DELETE, 7, DORMER_FILE_OPEN, 0, &f, NULL), 0);
+    P("C:\\c\\H2");
+    assert_int_equal(vfs_rename(f, pbuf, plen, false), 0);
+    vfs_close(f);
+    assert_int_equal(op("C:\\m", RW | DORMER_DELETE, 7, DORMER_FILE_CREATE, 0, &f, NULL), 0);
+    P("C:\\c\\m");
+    assert_int_equal(vfs_rename(f, pbuf, plen, false), 0);
+    vfs_close(f);
+    char rest[16] = ""; /* (zero-filled: each name's letter goes at strlen) */
+    while (vfs_enumerate(d, NULL, 0, false, &e) == 1)
+        rest[strlen(rest)] = (char)e.name[0];
+    assert_string_equal(rest, "fHijkm");
+    memset(rest, 0, sizeof rest);
+    while (vfs_enumerate(d2, NULL, 0, false, &e) == 1)
+        rest[strlen(rest)] = (char)e.name[0];
+    assert_string_equal(rest, "fHijkm");
+    assert_int_equal(list_batches(d2, 4, seen, sizeof seen), 8);
+    assert_string_equal(seen, "...fH2ijkm");
+    vfs_close(d2);
+    vfs_close(d);
+    static const char *const left[] = { "f", "h2", "i", "j", "k", "m" };
+    for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+        snprintf(name, sizeof name, "C:\\c\\%s", left[i]);
+        assert_int_equal(del(name), 0);
+    }
+    assert_int_equal(del("C:\\c"), 0);
+    assert_int_equal(heap_live, live);
+}
+
 static void test_static_files(void **state)
 {
     (void)state;
@@ -468,6 +692,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delete_on_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enumerate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_enumerate_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_directory_entry_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_static_files, setup, teardown),
     };

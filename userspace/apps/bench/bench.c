@@ -8,7 +8,7 @@
 #include <cpuid.h>
 #include <dormer.h>
 
-/* BENCH_NR_NtNop and friends, from the one list of system calls. */
+/* BENCH_NR_DmNop and friends, from the one list of system calls. */
 enum {
 #define SYSCALL(number, name, nargs) BENCH_NR_##name = (number),
 #include <abi/syscalls.def>
@@ -39,7 +39,7 @@ static const struct bench_counts quick_counts = {100000, 100000, 3, 20000, 20000
 static const struct bench_counts full_counts = {100000, 1000000, 6, 200000, 100000, 100000, 300, 400};
 static struct bench_counts counts;
 
-/* TSC calibration: cal_ticks TSC ticks elapsed in cal_ns of NtQuerySystemTime. */
+/* TSC calibration: cal_ticks TSC ticks elapsed in cal_ns of DmQueryUptime. */
 static uint64_t cal_ticks = 1, cal_ns = 1;
 static uint64_t tsc_overhead;
 
@@ -61,7 +61,7 @@ static uint64_t now_ns(void)
 {
     uint64_t ns = 0;
 
-    NtQuerySystemTime(&ns);
+    DmQueryUptime(&ns);
     return ns;
 }
 
@@ -154,7 +154,7 @@ static void calibrate_tsc(void)
 {
     uint64_t n0 = now_ns(), t0 = tsc(), n1, t1;
 
-    /* 50 ms of NtQuerySystemTime (the peer spins 200 ms on clock_gettime). */
+    /* 50 ms of DmQueryUptime (the peer spins 200 ms on clock_gettime). */
     do {
         n1 = now_ns();
     } while (n1 - n0 < 50000000ull);
@@ -217,7 +217,7 @@ static void print_cpuid_info(void)
 static int memory_counters(struct dormer_memory_counters *m)
 {
     memset(m, 0, sizeof(*m));
-    return NT_SUCCESS(NtQuerySystemInformation(DORMER_INFO_MEMORY, m, sizeof(*m)));
+    return NT_SUCCESS(DmQuerySystemInformation(DORMER_INFO_MEMORY, m, sizeof(*m)));
 }
 
 /* --------------------------------------------------------- 1. null syscall ---- */
@@ -235,7 +235,7 @@ static inline uint64_t raw_nop(void)
 
     __asm__ volatile("syscall"
                      : "=a"(ret)
-                     : "0"((uint64_t)BENCH_NR_NtNop)
+                     : "0"((uint64_t)BENCH_NR_DmNop)
                      : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory");
     return ret;
 }
@@ -246,12 +246,12 @@ static void bench_null_syscall(void)
     uint64_t t0, t1, n0, n1;
 
     for (int i = 0; i < 10000; i++) /* warm-up */
-        NtNop();
+        DmNop();
 
     /* (a) through ntdll's stub (call, mov, mov, syscall, ret), each call timed alone. */
     for (uint64_t i = 0; i < n; i++) {
         uint64_t a = tsc();
-        NtNop();
+        DmNop();
         uint64_t b = tsc();
 
         samples[i] = b - a;
@@ -274,7 +274,7 @@ static void bench_null_syscall(void)
     n0 = now_ns();
     t0 = tsc();
     for (uint64_t i = 0; i < n; i++)
-        NtNop();
+        DmNop();
     t1 = tsc();
     n1 = now_ns();
     put_ratio("null_syscall_avg_cycles", t1 - t0, n, 1);
@@ -292,9 +292,9 @@ static void bench_null_syscall(void)
 /* ------------------------------------------- 2. demand-zero faults, release ---- */
 
 /*
- * mmap(MAP_ANONYMOUS) is NtAllocateVirtualMemory(MEM_RESERVE | MEM_COMMIT): committed
+ * mmap(MAP_ANONYMOUS) is DmAllocateVirtualMemory(MEM_RESERVE | MEM_COMMIT): committed
  * pages are demand-zero, so the first touch of each takes the fault the peer measures.
- * munmap is NtFreeVirtualMemory(MEM_RELEASE) of the whole region.
+ * munmap is DmFreeVirtualMemory(MEM_RELEASE) of the whole region.
  */
 static void bench_pagefault(void)
 {
@@ -305,7 +305,7 @@ static void bench_pagefault(void)
     for (uint64_t p = 0; p < passes; p++) {
         uint64_t base = 0, size = PF_BYTES, zero = 0;
         dormer_status_t st =
-            NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+            DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
         volatile char *m = (volatile char *)(uintptr_t)base;
         uint64_t n0, n1, t0, prev, u0, u1;
 
@@ -329,7 +329,7 @@ static void bench_pagefault(void)
         if (p > 0)
             pf_ns += n1 - n0;
         u0 = tsc();
-        st = NtFreeVirtualMemory(&base, &zero, MEM_RELEASE);
+        st = DmFreeVirtualMemory(&base, &zero, MEM_RELEASE);
         u1 = tsc();
         if (!NT_SUCCESS(st)) {
             put_error("pf_release", st);
@@ -399,10 +399,10 @@ static void bench_yield(void)
             return;
         }
     }
-    NtDelayExecution(20);
+    DmDelayExecution(20);
     t0 = tsc();
     __atomic_store_n(&yield_go, 1, __ATOMIC_RELEASE);
-    st = NtWaitForMultipleObjects(2, h, 1, DORMER_INFINITE);
+    st = DmWaitForMultipleObjects(2, h, 1, DORMER_INFINITE);
     t1 = tsc();
     NtClose(h[0]);
     NtClose(h[1]);
@@ -417,7 +417,7 @@ static void bench_yield(void)
     put_ratio("yield_switch_cycles", t1 - t0, switches, 0);
 }
 
-/* The peer's futex ping-pong, on NtWaitOnAddress / NtWakeAddress. */
+/* The peer's futex ping-pong, on DmWaitOnAddress / DmWakeAddress. */
 static volatile uint32_t ftx;
 
 static uint32_t futex_partner(uint64_t arg)
@@ -425,9 +425,9 @@ static uint32_t futex_partner(uint64_t arg)
     (void)arg;
     for (uint64_t i = 0; i < counts.futex; i++) {
         while (__atomic_load_n(&ftx, __ATOMIC_ACQUIRE) != 1)
-            NtWaitOnAddress(&ftx, 0, sizeof(ftx), DORMER_INFINITE);
+            DmWaitOnAddress(&ftx, 0, sizeof(ftx), DORMER_INFINITE);
         __atomic_store_n(&ftx, 0, __ATOMIC_RELEASE);
-        NtWakeAddress(&ftx, 0);
+        DmWakeAddress(&ftx, 0);
     }
     return 0;
 }
@@ -445,13 +445,13 @@ static void bench_futex(void)
         put_error("futex_thread", st);
         return;
     }
-    NtDelayExecution(10);
+    DmDelayExecution(10);
     t0 = tsc();
     for (uint64_t i = 0; i < n; i++) {
         __atomic_store_n(&ftx, 1, __ATOMIC_RELEASE);
-        NtWakeAddress(&ftx, 0);
+        DmWakeAddress(&ftx, 0);
         while (__atomic_load_n(&ftx, __ATOMIC_ACQUIRE) != 0)
-            NtWaitOnAddress(&ftx, 1, sizeof(ftx), DORMER_INFINITE);
+            DmWaitOnAddress(&ftx, 1, sizeof(ftx), DORMER_INFINITE);
     }
     t1 = tsc();
     DormerWait(h, DORMER_INFINITE);
@@ -476,9 +476,9 @@ static uint32_t pipe_partner(uint64_t arg)
 
     (void)arg;
     for (uint64_t i = 0; i < counts.pipe; i++) {
-        if (NtReadFile(ping_r, &c, 1, &n) != STATUS_SUCCESS || n != 1)
+        if (DmReadBootFile(ping_r, &c, 1, &n) != STATUS_SUCCESS || n != 1)
             return 1;
-        if (NtWriteFile(pong_w, &c, 1, &n) != STATUS_SUCCESS || n != 1)
+        if (DmWritePipe(pong_w, &c, 1, &n) != STATUS_SUCCESS || n != 1)
             return 2;
     }
     return 0;
@@ -492,17 +492,17 @@ static void bench_pipe(void)
     dormer_status_t st;
     char c = 'x';
 
-    if (!NT_SUCCESS(st = NtCreatePipe(&ping_r, &ping_w)) ||
-        !NT_SUCCESS(st = NtCreatePipe(&pong_r, &pong_w)) ||
+    if (!NT_SUCCESS(st = DmCreatePipe(&ping_r, &ping_w)) ||
+        !NT_SUCCESS(st = DmCreatePipe(&pong_r, &pong_w)) ||
         !NT_SUCCESS(st = DormerCreateThread(&h, pipe_partner, 0, 0))) {
         put_error("pipe_setup", st);
         return;
     }
     t0 = tsc();
     for (; done < n; done++) {
-        if (NtWriteFile(ping_w, &c, 1, &got) != STATUS_SUCCESS || got != 1)
+        if (DmWritePipe(ping_w, &c, 1, &got) != STATUS_SUCCESS || got != 1)
             break;
-        if (NtReadFile(pong_r, &c, 1, &got) != STATUS_SUCCESS || got != 1)
+        if (DmReadBootFile(pong_r, &c, 1, &got) != STATUS_SUCCESS || got != 1)
             break;
     }
     t1 = tsc();
@@ -537,7 +537,7 @@ static dormer_status_t drain(dormer_handle_t r)
 
     do {
         n = 0;
-        st = NtReadFile(r, buf, sizeof(buf), &n);
+        st = DmReadBootFile(r, buf, sizeof(buf), &n);
     } while (st == STATUS_SUCCESS);
     return st;
 }
@@ -549,7 +549,7 @@ static dormer_status_t run_child(const char *cmdline, int quiet, int32_t *exit_s
     dormer_status_t st;
 
     if (quiet) {
-        st = NtCreatePipe(&r, &w);
+        st = DmCreatePipe(&r, &w);
         if (!NT_SUCCESS(st))
             return st;
     }
@@ -564,7 +564,7 @@ static dormer_status_t run_child(const char *cmdline, int quiet, int32_t *exit_s
         return st;
     st = DormerWait(h, DORMER_INFINITE);
     if (st == STATUS_WAIT_0)
-        st = NtQueryExitStatus(h, exit_status);
+        st = DmQueryExitStatus(h, exit_status);
     NtClose(h);
     return st;
 }
@@ -604,9 +604,9 @@ static void measure_hello_frames(void)
     uint64_t n = 0;
 
     memset(fill, 'x', sizeof(fill));
-    st = NtCreatePipe(&r, &w);
+    st = DmCreatePipe(&r, &w);
     if (NT_SUCCESS(st))
-        st = NtWriteFile(w, fill, sizeof(fill), &n); /* exactly the pipe's capacity */
+        st = DmWritePipe(w, fill, sizeof(fill), &n); /* exactly the pipe's capacity */
     if (!NT_SUCCESS(st) || n != sizeof(fill) || !memory_counters(&before)) {
         put_error("hello_frames_setup", st);
         return;
@@ -652,7 +652,7 @@ static void bench_spawn(void)
 
     /*
      * vfork+exec+wait and posix_spawn are two roads to one place on Linux; Dormer has
-     * one (NtCreateProcess), so both keys carry the same measurement.
+     * one (DmCreateProcess), so both keys carry the same measurement.
      */
     if (time_spawns("vfork_exec_wait_us", MIN_EXE, 0))
         put_cycles_as_us("posix_spawn_us", samples[n / 2], 1, 1);
@@ -749,13 +749,30 @@ static void bench_files(void)
         }
     }
     put_u64("file_open_read_close_cycles", median(samples, n));
-    /* One listing of the whole directory, per entry ("." and ".." included, as readdir). */
-    struct dormer_find_data fd;
+    /*
+     * One listing of the whole directory, per entry ("." and ".." included, as readdir).
+     * The peer takes entries from getdents64 8 KiB at a time into a buffer on its
+     * stack; this takes them from DmQueryDirectoryEntries the same way (into a buffer
+     * touched before the timing, as a stack in use is).
+     */
+    static uint64_t list_buf[8192 / 8];
+    struct dormer_dir_query q = {0, 0, DORMER_DIR_RESTART};
+    memset(list_buf, 0, sizeof list_buf);
     uint64_t entries = 0, a = tsc();
-    for (st = DmQueryDirectoryFile(dir, &fd, NULL, 0, 1); NT_SUCCESS(st);
-         st = DmQueryDirectoryFile(dir, &fd, NULL, 0, 0))
-        entries++;
+    while (NT_SUCCESS(st = DmQueryDirectoryEntries(dir, list_buf, sizeof list_buf, &q))) {
+        const uint8_t *at = (const uint8_t *)list_buf;
+        for (;;) {
+            const struct dormer_dir_info *e = (const struct dormer_dir_info *)at;
+            entries++;
+            if (!e->next)
+                break;
+            at += e->next;
+        }
+        q.flags = 0;
+    }
     uint64_t listed = tsc() - a;
+    if (st != STATUS_NO_MORE_FILES)
+        put_error("dir_list", st);
     if (entries)
         put_u64("dir_list_cycles_per_entry", listed / entries);
     for (uint64_t i = 0; i < n; i++) {
@@ -847,7 +864,7 @@ static int alloc_samples(void)
         n = counts.spawns;
     size = n * sizeof(uint64_t);
     if (!NT_SUCCESS(
-            NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)))
+            DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)))
         return 0;
     samples = (uint64_t *)(uintptr_t)base;
     memset(samples, 0, size);

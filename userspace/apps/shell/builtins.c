@@ -2,7 +2,7 @@
  * The shell's built-in commands, cmd's where cmd has one (cd, dir, type, copy, del, ren,
  * mkdir, rmdir, cls, set, echo, exit) plus Dormer's own (help, ls, ps, mem). Each writes
  * through sh_printf/sh_write, so `>`, `>>` and `|` apply to built-ins as to programs;
- * errors go to the console as cmd's messages and make the status 1.
+ * errors go to sh_err (the console, or 2> FILE) as cmd's messages and make the status 1.
  */
 #include <lib/civil.h>
 
@@ -11,22 +11,9 @@
 #define MAX_PROCS 32
 #define IO_CHUNK  4096
 
-/* Errors go to the console whatever the output is redirected to (cmd's stderr). */
-__attribute__((format(gnu_printf, 1, 2))) static int fail(const char *fmt, ...)
-{
-    char buf[300];
-    va_list ap;
-
-    va_start(ap, fmt);
-    int n = uvsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    DmWriteConsoleError(buf, n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-    return 1;
-}
-
 static int fail_status(dormer_status_t st)
 {
-    return fail("%s\n", sh_status_text(st));
+    return sh_error("%s\n", sh_status_text(st));
 }
 
 static int cmd_help(struct shell_command *c, struct sh_context *ctx)
@@ -58,7 +45,7 @@ static int cmd_ls(struct shell_command *c, struct sh_context *ctx)
     uint64_t i = 0, bytes = 0;
 
     (void)c, (void)ctx;
-    while (NtQueryDirectoryFile(i, &e, sizeof e) == STATUS_SUCCESS) {
+    while (DmQueryBootDirectory(i, &e, sizeof e) == STATUS_SUCCESS) {
         sh_printf("  %8llu  %s\n", (unsigned long long)e.size, e.name);
         bytes += e.size;
         i++;
@@ -71,11 +58,11 @@ static int cmd_ps(struct shell_command *c, struct sh_context *ctx)
 {
     static struct dormer_process_info list[MAX_PROCS];
     uint64_t total = 0;
-    dormer_status_t st = NtQuerySystemProcesses(list, MAX_PROCS, &total);
+    dormer_status_t st = DmQuerySystemProcesses(list, MAX_PROCS, &total);
 
     (void)c, (void)ctx;
     if (!NT_SUCCESS(st) && st != STATUS_INFO_LENGTH_MISMATCH)
-        return fail("ps: cannot list processes (0x%08x)\n", (uint32_t)st);
+        return sh_error("ps: cannot list processes (0x%08x)\n", (uint32_t)st);
     sh_printf("  pid  parent threads  pages  state    name\n");
     for (uint64_t i = 0; i < total && i < MAX_PROCS; i++)
         sh_printf("  %3u  %6u %7u %6u  %-8s %s\n", (unsigned)list[i].pid,
@@ -90,11 +77,11 @@ static int cmd_ps(struct shell_command *c, struct sh_context *ctx)
 static int cmd_mem(struct shell_command *c, struct sh_context *ctx)
 {
     struct dormer_memory_counters m;
-    dormer_status_t st = NtQuerySystemInformation(DORMER_INFO_MEMORY, &m, sizeof m);
+    dormer_status_t st = DmQuerySystemInformation(DORMER_INFO_MEMORY, &m, sizeof m);
 
     (void)c, (void)ctx;
     if (!NT_SUCCESS(st))
-        return fail("mem: cannot read the counters (0x%08x)\n", (uint32_t)st);
+        return sh_error("mem: cannot read the counters (0x%08x)\n", (uint32_t)st);
     sh_printf("memory: %llu frames of %u KiB, %llu free, %llu used (%llu shared by images)\n"
               "this shell maps %llu pages\n",
               (unsigned long long)m.total_frames, (unsigned)(m.page_size / 1024),
@@ -106,7 +93,7 @@ static int cmd_mem(struct shell_command *c, struct sh_context *ctx)
 static int cmd_echo(struct shell_command *c, struct sh_context *ctx)
 {
     (void)ctx;
-    if (!*c->text)
+    if (!*c->text && !c->echo_blank)
         sh_printf("ECHO is on.\n");
     else
         sh_printf("%s\n", c->text);
@@ -128,7 +115,7 @@ static int cmd_exit(struct shell_command *c, struct sh_context *ctx)
         ok = true;
     }
     if (!ok || *s)
-        return fail("exit: not a number: %s\n", c->argv[1]);
+        return sh_error("exit: not a number: %s\n", c->argv[1]);
     ctx->quit = true;
     ctx->exit_status = sign * v;
     return 0;
@@ -148,32 +135,119 @@ static int cmd_set(struct shell_command *c, struct sh_context *ctx)
 
     if (!eq) {
         if (sh_var_list(c->text) == 0 && *c->text)
-            return fail("Environment variable %s not defined\n", c->text);
+            return sh_error("Environment variable %s not defined\n", c->text);
         return 0;
     }
     if (eq == c->text)
-        return fail("The syntax of the command is incorrect.\n");
+        return sh_error("The syntax of the command is incorrect.\n");
     if (sh_var_set(c->text, (size_t)(eq - c->text), eq + 1) != 0)
-        return fail("set: no room for another variable (or the name is too long)\n");
+        return sh_error("set: no room for another variable (or the name is too long)\n");
     return 0;
 }
 
+/* Is s a drive alone ("C:")? */
+static bool is_drive(const char *s)
+{
+    return ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) && s[1] == ':' &&
+           !s[2];
+}
+
+static bool drive_exists(char letter)
+{
+    char root[4] = { letter, ':', '\\', '\0' };
+    return (sh_attributes(root) & DORMER_FILE_ATTRIBUTE_DIRECTORY) != 0;
+}
+
+/* Makes path the current directory, spelled as the file system spells its names
+ * (`cd windows` shows C:\Windows>, as cmd does): each component is looked up in its
+ * parent. */
+static dormer_status_t set_cwd(const char *path)
+{
+    uint16_t wide[SHELL_PATH_MAX + 1], pattern[SHELL_PATH_MAX + 1];
+    char cwd[SHELL_PATH_MAX + 1], fixed[SHELL_PATH_MAX + 1], name[SHELL_PATH_MAX + 1];
+    struct dormer_find_data fd;
+    dormer_handle_t h;
+
+    size_t n = sh_to_wide(wide, sizeof wide / sizeof wide[0], path);
+    dormer_status_t st = DmSetCurrentDirectory(wide, n);
+    if (!NT_SUCCESS(st))
+        return st;
+    sh_cwd(cwd, sizeof cwd);
+    if (strlen(cwd) < 3)
+        return STATUS_SUCCESS;
+    memcpy(fixed, cwd, 3); /* "C:\" */
+    size_t flen = 3, i = 3;
+    while (cwd[i]) {
+        size_t j = i;
+        while (cwd[j] && cwd[j] != '\\')
+            j++;
+        memcpy(name, cwd + i, j - i);
+        name[j - i] = '\0';
+        fixed[flen] = '\0';
+        size_t plen = sh_to_wide(pattern, sizeof pattern / sizeof pattern[0], name);
+        if (NT_SUCCESS(sh_open(&h, fixed, DORMER_FILE_READ_DATA, 7, DORMER_FILE_OPEN,
+                               DORMER_FILE_DIRECTORY_FILE))) {
+            if (NT_SUCCESS(DmQueryDirectoryFile(h, &fd, pattern, plen, 1)))
+                sh_from_wide(name, sizeof name, fd.name);
+            NtClose(h);
+        }
+        flen += (size_t)usnprintf(fixed + flen, sizeof fixed - flen, "%s%s",
+                                  flen > 3 ? "\\" : "", name);
+        if (flen >= sizeof fixed - 1)
+            return STATUS_SUCCESS;
+        i = cwd[j] ? j + 1 : j;
+    }
+    if (ulib_strcasecmp(fixed, cwd) == 0) {
+        n = sh_to_wide(wide, sizeof wide / sizeof wide[0], fixed);
+        DmSetCurrentDirectory(wide, n);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* `C:`: the current directory of that drive becomes the shell's. */
+static int cmd_drive(struct shell_command *c, struct sh_context *ctx)
+{
+    (void)ctx;
+    if (c->argc > 1)
+        return sh_error("The syntax of the command is incorrect.\n");
+    if (!drive_exists(c->argv[0][0]))
+        return sh_error("The system cannot find the drive specified.\n");
+    dormer_status_t st = set_cwd(c->argv[0]); /* "X:" is X's directory */
+    return NT_SUCCESS(st) ? 0 : fail_status(st);
+}
+
+/* cd [/d] [PATH]: PATH may hold blanks without quotes, as in cmd. */
 static int cmd_cd(struct shell_command *c, struct sh_context *ctx)
 {
-    uint16_t wide[SHELL_PATH_MAX + 1];
-    char cwd[SHELL_PATH_MAX + 1];
+    char cwd[SHELL_PATH_MAX + 1], to[SHELL_PATH_MAX + 1];
+    int first = 1;
 
     (void)ctx;
-    if (c->argc < 2) {
+    if (c->argc > 1 && ulib_strcasecmp(c->argv[1], "/d") == 0)
+        first = 2;
+    if (c->argc <= first) {
         sh_cwd(cwd, sizeof cwd);
         sh_printf("%s\n", cwd);
         return 0;
     }
-    const char *to = c->argv[1];
-    if (ulib_strcasecmp(to, "/d") == 0 && c->argc > 2)
-        to = c->argv[2];
-    size_t n = sh_to_wide(wide, sizeof wide / sizeof wide[0], to);
-    dormer_status_t st = DmSetCurrentDirectory(wide, n);
+    size_t n = 0;
+    to[0] = '\0';
+    for (int i = first; i < c->argc && n < sizeof to; i++)
+        n += (size_t)usnprintf(to + n, sizeof to - n, "%s%s", i > first ? " " : "", c->argv[i]);
+    if (n >= sizeof to)
+        return fail_status(STATUS_OBJECT_NAME_INVALID);
+    if (is_drive(to)) { /* cd X: shows X's directory */
+        sh_cwd(cwd, sizeof cwd);
+        if ((to[0] | 0x20) == (cwd[0] | 0x20)) {
+            sh_printf("%s\n", cwd);
+            return 0;
+        }
+        if (!drive_exists(to[0]))
+            return sh_error("The system cannot find the drive specified.\n");
+        sh_printf("%c:\\\n", to[0] & ~0x20);
+        return 0;
+    }
+    dormer_status_t st = set_cwd(to);
     if (st == STATUS_OBJECT_NAME_NOT_FOUND)
         st = STATUS_OBJECT_PATH_NOT_FOUND; /* cmd's wording for a missing directory */
     return NT_SUCCESS(st) ? 0 : fail_status(st);
@@ -246,12 +320,21 @@ static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
 {
     char dir[SHELL_PATH_MAX + 1], shown[SHELL_PATH_MAX + 1], name[SHELL_PATH_MAX + 1];
     uint16_t pattern[SHELL_PATH_MAX + 1];
-    const char *arg = c->argc > 1 ? c->argv[1] : ".";
-    const char *pat = NULL;
+    const char *arg = ".", *pat = NULL;
     struct dormer_find_data fd;
     dormer_handle_t h;
+    bool bare = false;
 
     (void)ctx;
+    for (int i = 1; i < c->argc; i++) {
+        const char *a = c->argv[i];
+        if (a[0] != '/')
+            arg = a;
+        else if ((a[1] == 'b' || a[1] == 'B') && !a[2])
+            bare = true; /* dir /b: the names only */
+        else
+            return sh_error("Invalid switch - \"%s\".\n", a + 1);
+    }
     uint32_t attrs = sh_attributes(arg);
     if (attrs & DORMER_FILE_ATTRIBUTE_DIRECTORY) {
         usnprintf(dir, sizeof dir, "%s", arg);
@@ -281,12 +364,20 @@ static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
     }
     size_t plen = pat ? sh_to_wide(pattern, sizeof pattern / sizeof pattern[0], pat) : 0;
     uint64_t files = 0, dirs = 0, bytes = 0;
-    sh_printf(" Directory of %s\n\n", shown);
+    if (!bare)
+        sh_printf(" Directory of %s\n\n", shown);
     for (uint64_t restart = 1;; restart = 0) {
         st = DmQueryDirectoryFile(h, &fd, pat ? pattern : NULL, plen, restart);
         if (!NT_SUCCESS(st))
             break;
         sh_from_wide(name, sizeof name, fd.name);
+        if (bare) {
+            if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
+                sh_printf("%s\n", name);
+                files++;
+            }
+            continue;
+        }
         print_time(fd.last_write);
         if (fd.attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY) {
             sh_printf("    <DIR>          %s\n", name);
@@ -300,10 +391,15 @@ static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
     }
     NtClose(h);
     if (st == STATUS_NO_SUCH_FILE || (files == 0 && dirs == 0))
-        return fail("File Not Found\n");
-    sh_printf("%16llu File(s) ", (unsigned long long)files);
+        return sh_error("File Not Found\n");
+    if (bare)
+        return 0;
+    print_number(files, 16);
+    sh_printf(" File(s) ");
     print_number(bytes, 14);
-    sh_printf(" bytes\n%16llu Dir(s)\n", (unsigned long long)dirs);
+    sh_printf(" bytes\n");
+    print_number(dirs, 16);
+    sh_printf(" Dir(s)\n");
     return 0;
 }
 
@@ -338,7 +434,7 @@ static int each_arg(struct shell_command *c, int (*one)(const char *arg))
     int rc = 0;
 
     if (c->argc < 2)
-        return fail("The syntax of the command is incorrect.\n");
+        return sh_error("The syntax of the command is incorrect.\n");
     for (int i = 1; i < c->argc; i++)
         rc |= one(c->argv[i]);
     return rc;
@@ -371,7 +467,7 @@ static int cmd_copy(struct shell_command *c, struct sh_context *ctx)
 
     (void)ctx;
     if (c->argc != 3)
-        return fail("The syntax of the command is incorrect.\n");
+        return sh_error("The syntax of the command is incorrect.\n");
     usnprintf(to, sizeof to, "%s", c->argv[2]);
     if (sh_attributes(to) & DORMER_FILE_ATTRIBUTE_DIRECTORY) {
         const char *base = split_path(c->argv[1], dir, sizeof dir);
@@ -414,6 +510,22 @@ static dormer_status_t delete_path(const char *path, bool dir)
     return st;
 }
 
+/* arg as an absolute path, for messages (cmd names the file it could not find so). */
+static void full_path(const char *arg, char *out, size_t cap)
+{
+    char cwd[SHELL_PATH_MAX + 1];
+
+    sh_cwd(cwd, sizeof cwd);
+    if (!cwd[0])
+        usnprintf(cwd, sizeof cwd, "C:\\");
+    if (arg[0] && arg[1] == ':')
+        usnprintf(out, cap, "%s", arg);
+    else if (arg[0] == '\\' || arg[0] == '/')
+        usnprintf(out, cap, "%c:%s", cwd[0], arg);
+    else
+        usnprintf(out, cap, "%s%s%s", cwd, cwd[strlen(cwd) - 1] == '\\' ? "" : "\\", arg);
+}
+
 /* Deletes the files matching pattern arg (with * or ?), one at a time: the listing
  * changes under each deletion, so it starts over after each. */
 static int del_pattern(const char *arg)
@@ -444,10 +556,13 @@ static int del_pattern(const char *arg)
         sh_from_wide(name, sizeof name, fd.name);
         usnprintf(path, sizeof path, "%s\\%s", dir, name);
         if (!NT_SUCCESS(delete_path(path, false)))
-            return fail("Could Not Delete %s\n", path);
+            return sh_error("Could Not Delete %s\n", path);
         deleted++;
     }
-    return deleted ? 0 : fail("Could Not Find %s\n", arg);
+    if (deleted)
+        return 0;
+    full_path(arg, path, sizeof path);
+    return sh_error("Could Not Find %s\n", path);
 }
 
 static int del_one(const char *arg)
@@ -457,7 +572,12 @@ static int del_one(const char *arg)
     dormer_status_t st = delete_path(arg, false);
     if (st == STATUS_FILE_IS_A_DIRECTORY)
         st = STATUS_ACCESS_DENIED;
-    return NT_SUCCESS(st) ? 0 : fail("Could Not Find %s: %s\n", arg, sh_status_text(st));
+    if (st == STATUS_OBJECT_NAME_NOT_FOUND || st == STATUS_OBJECT_PATH_NOT_FOUND) {
+        char full[SHELL_PATH_MAX + 1];
+        full_path(arg, full, sizeof full);
+        return sh_error("Could Not Find %s\n", full);
+    }
+    return NT_SUCCESS(st) ? 0 : sh_error("%s\n%s\n", arg, sh_status_text(st));
 }
 
 static int cmd_del(struct shell_command *c, struct sh_context *ctx)
@@ -477,7 +597,7 @@ static int cmd_ren(struct shell_command *c, struct sh_context *ctx)
 
     (void)ctx;
     if (c->argc != 3 || strchr(c->argv[2], '\\') || strchr(c->argv[2], '/'))
-        return fail("The syntax of the command is incorrect.\n");
+        return sh_error("The syntax of the command is incorrect.\n");
     split_path(c->argv[1], dir, sizeof dir);
     bool same_dir = strcmp(dir, ".") == 0;
     usnprintf(to, sizeof to, "%s%s%s", same_dir ? "" : dir,
@@ -497,18 +617,46 @@ static int cmd_ren(struct shell_command *c, struct sh_context *ctx)
     return NT_SUCCESS(st) ? 0 : fail_status(st);
 }
 
-static int mkdir_one(const char *path)
+static dormer_status_t make_directory(const char *path)
 {
     dormer_handle_t h;
     dormer_status_t st = sh_open(&h, path, DORMER_FILE_READ_ATTRIBUTES,
                                  DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE,
                                  DORMER_FILE_CREATE, DORMER_FILE_DIRECTORY_FILE);
-    if (NT_SUCCESS(st)) {
+    if (NT_SUCCESS(st))
         NtClose(h);
-        return 0;
+    return st;
+}
+
+/* mkdir a\b\c makes a and a\b first when they are missing, as cmd does. */
+static int mkdir_one(const char *path)
+{
+    char part[SHELL_PATH_MAX + 1];
+    dormer_status_t st = make_directory(path);
+
+    if (st == STATUS_OBJECT_PATH_NOT_FOUND) {
+        size_t n = strlen(path);
+        if (n > SHELL_PATH_MAX)
+            return fail_status(STATUS_OBJECT_NAME_INVALID);
+        for (size_t i = 1; i < n; i++) {
+            if ((path[i] != '\\' && path[i] != '/') || path[i - 1] == ':' ||
+                path[i - 1] == '\\' || path[i - 1] == '/')
+                continue;
+            memcpy(part, path, i);
+            part[i] = '\0';
+            dormer_status_t p = make_directory(part);
+            if (!NT_SUCCESS(p) && p != STATUS_OBJECT_NAME_COLLISION) {
+                st = p;
+                break;
+            }
+        }
+        if (st == STATUS_OBJECT_PATH_NOT_FOUND)
+            st = make_directory(path);
     }
+    if (NT_SUCCESS(st))
+        return 0;
     if (st == STATUS_OBJECT_NAME_COLLISION)
-        return fail("A subdirectory or file %s already exists.\n", path);
+        return sh_error("A subdirectory or file %s already exists.\n", path);
     return fail_status(st);
 }
 
@@ -545,6 +693,8 @@ static const struct {
 
 sh_builtin_fn sh_find_builtin(const char *name)
 {
+    if (is_drive(name))
+        return cmd_drive;
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
         if (ulib_strcasecmp(name, builtins[i].name) == 0)
             return builtins[i].fn;

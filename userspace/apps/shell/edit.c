@@ -3,13 +3,14 @@
  * arrive as VT100 escape sequences from the serial terminal and, translated by the
  * keyboard driver, from the PS/2 arrows. The screen is redrawn with backspaces, text
  * and blanks only, which the serial terminal and the VGA console both understand.
- * History is a ring of the last lines; Tab completes a file name (or, in a command's
- * place, a program of C:\Windows\System32).
+ * History is a ring of the last lines; Tab cycles through the file names that complete
+ * the word before the cursor (in a command's place, programs of C:\Windows\System32 too).
  */
 #include "shell.h"
 
 #define HISTORY_MAX  32
-#define MATCH_SHOW   64 /* names listed when Tab finds several */
+#define MATCH_MAX    128 /* names Tab cycles through */
+#define MATCH_NAME   64  /* the longest name Tab offers */
 #define KEY_EOF      (-1)
 #define KEY_UP       0x101
 #define KEY_DOWN     0x102
@@ -18,6 +19,7 @@
 #define KEY_HOME     0x105
 #define KEY_END      0x106
 #define KEY_DELETE   0x107
+#define KEY_BACKTAB  0x108 /* Shift+Tab */
 #define KEY_IGNORED  0x1ff
 #define CTRL(c)      ((c) & 0x1f)
 
@@ -40,7 +42,7 @@ struct editor {
 static void out(const char *s, size_t n)
 {
     if (n)
-        NtWriteConsole(s, n);
+        DmWriteConsole(s, n);
 }
 
 static void out_str(const char *s)
@@ -117,6 +119,8 @@ static int next_key(void)
         return KEY_HOME;
     case 'F':
         return KEY_END;
+    case 'Z':
+        return KEY_BACKTAB;
     case '~':
         return param == 1 || param == 7   ? KEY_HOME
                : param == 4 || param == 8 ? KEY_END
@@ -198,17 +202,49 @@ static char lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-struct completion {
-    char common[SHELL_PATH_MAX + 1]; /* what every match starts with */
-    size_t common_len;
-    int matches;
-    bool directory;                 /* the only match is a directory */
-    char shown[MATCH_SHOW][40];     /* names to list when there are several */
-};
+static int compare_nocase(const char *a, const char *b)
+{
+    for (; *a && lower(*a) == lower(*b); a++, b++)
+        ;
+    return (unsigned char)lower(*a) - (unsigned char)lower(*b);
+}
 
-/* Adds the names in dir starting with prefix (plen bytes) to c. */
+/*
+ * Tab completion as cmd does it: the first Tab replaces the word before the cursor with
+ * the first name (in alphabetical order) that starts with it, each further Tab with the
+ * next (Shift+Tab: the previous), round and round, until another key is pressed. A name
+ * with a blank is put in quotes. cd, rd and md complete directories only.
+ */
+static struct {
+    bool active;            /* the last key was Tab or Shift+Tab */
+    size_t start;           /* where the replaced text begins in the line */
+    size_t dir_len;         /* the directory part of the word, kept as typed */
+    char dir[SHELL_PATH_MAX + 1];
+    int count, index;
+    char names[MATCH_MAX][MATCH_NAME + 1];
+} tab;
+
+static void add_match(const char *name)
+{
+    int i = tab.count;
+
+    for (int k = 0; k < tab.count; k++)
+        if (compare_nocase(tab.names[k], name) == 0)
+            return; /* a program found in both places */
+    if (tab.count == MATCH_MAX)
+        return;
+    while (i > 0 && compare_nocase(tab.names[i - 1], name) > 0) {
+        memcpy(tab.names[i], tab.names[i - 1], sizeof tab.names[0]);
+        i--;
+    }
+    usnprintf(tab.names[i], sizeof tab.names[0], "%s", name);
+    tab.count++;
+}
+
+/* Adds the names in dir starting with prefix (plen bytes); directories only when
+ * dirs_only, and with .exe appended to the pattern when programs. */
 static void collect(const char *dir, const char *prefix, size_t plen, bool programs,
-                    struct completion *c)
+                    bool dirs_only)
 {
     uint16_t pattern[SHELL_PATH_MAX + 1];
     char pat[SHELL_PATH_MAX + 1], name[SHELL_PATH_MAX + 1];
@@ -226,77 +262,106 @@ static void collect(const char *dir, const char *prefix, size_t plen, bool progr
     for (uint64_t restart = 1; NT_SUCCESS(DmQueryDirectoryFile(h, &fd, pattern, n, restart));
          restart = 0) {
         size_t len = sh_from_wide(name, sizeof name, fd.name);
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || len > MATCH_NAME)
             continue;
-        if (c->matches < MATCH_SHOW)
-            usnprintf(c->shown[c->matches], sizeof c->shown[0], "%s", name);
-        if (c->matches++ == 0) {
-            memcpy(c->common, name, len + 1);
-            c->common_len = len;
-            c->directory = (fd.attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY) != 0;
+        if (dirs_only && !(fd.attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY))
             continue;
-        }
-        size_t k = 0;
-        while (k < c->common_len && k < len && lower(c->common[k]) == lower(name[k]))
-            k++;
-        c->common_len = k;
-        c->directory = false;
+        add_match(name);
     }
     NtClose(h);
 }
 
-static void complete(struct editor *e)
+/* Is the first word of the command that ends at start one of cd's family? */
+static bool wants_directories(const char *line, size_t start)
 {
-    static struct completion c;
-    char word[SHELL_PATH_MAX + 1], dir[SHELL_PATH_MAX + 1];
+    static const char *const names[] = { "cd", "chdir", "rd", "rmdir", "md", "mkdir" };
+    size_t b = start;
+    char word[8];
+
+    while (b > 0 && line[b - 1] != '|')
+        b--;
+    while (b < start && (line[b] == ' ' || line[b] == '\t'))
+        b++;
+    size_t n = 0;
+    while (b + n < start && n + 1 < sizeof word && line[b + n] != ' ' && line[b + n] != '\t')
+        n++;
+    memcpy(word, line + b, n);
+    word[n] = '\0';
+    if (b + n == start) /* the word being completed is the command itself */
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (ulib_strcasecmp(word, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Removes the n characters before the cursor. */
+static void erase_before(struct editor *e, size_t n)
+{
+    if (n > e->cursor)
+        n = e->cursor;
+    if (n == 0)
+        return;
+    backspaces(n);
+    e->cursor -= n;
+    memmove(e->buf + e->cursor, e->buf + e->cursor + n, e->len - e->cursor - n);
+    e->len -= n;
+    redraw_tail(e, e->cursor, n);
+}
+
+/* Collects the matches of the word before the cursor; false when there are none. */
+static bool tab_begin(struct editor *e)
+{
+    char word[SHELL_PATH_MAX + 1];
     size_t start = shell_word_start(e->buf, e->len, e->cursor);
     size_t wlen = e->cursor - start;
 
-    if (wlen > SHELL_PATH_MAX)
-        return;
+    if (wlen > SHELL_PATH_MAX - 8)
+        return false;
     memcpy(word, e->buf + start, wlen);
     word[wlen] = '\0';
     size_t base = 0; /* where the name being completed starts in word */
     for (size_t i = 0; i < wlen; i++)
         if (word[i] == '\\' || word[i] == '/' || word[i] == ':')
             base = i + 1;
-    memcpy(dir, word, base);
-    dir[base] = '\0';
-    if (base == 0)
-        usnprintf(dir, sizeof dir, ".");
-    memset(&c, 0, sizeof c);
-    collect(dir, word + base, wlen - base, false, &c);
+    tab.count = 0;
+    tab.start = start;
+    tab.dir_len = base;
+    memcpy(tab.dir, word, base);
+    tab.dir[base] = '\0';
+    bool dirs_only = wants_directories(e->buf, start);
+    collect(base ? tab.dir : ".", word + base, wlen - base, false, dirs_only);
     /* In a command's place: the programs too. */
     size_t first = 0;
     while (first < start && (e->buf[first] == ' ' || e->buf[first] == '\t'))
         first++;
-    bool command = base == 0 && (first == start || (start > 0 && e->buf[start - 1] == '|'));
+    bool quoted = start > 0 && e->buf[start - 1] == '"';
+    bool command = base == 0 && !quoted &&
+                   (first == start || (start > 0 && e->buf[start - 1] == '|'));
     if (command)
-        collect(system32, word, wlen, true, &c);
-    if (c.matches == 0)
-        return;
-    size_t have = wlen - base;
-    if (c.common_len > have) {
-        insert(e, c.common + have, c.common_len - have);
-        if (c.matches == 1 && c.directory)
-            insert(e, "\\", 1);
-        return;
+        collect(system32, word, wlen, true, false);
+    return tab.count > 0;
+}
+
+static void complete(struct editor *e, int step)
+{
+    char text[SHELL_PATH_MAX + MATCH_NAME + 4];
+
+    if (!tab.active) {
+        if (!tab_begin(e))
+            return;
+        tab.index = step > 0 ? 0 : tab.count - 1;
+        tab.active = true;
+    } else {
+        tab.index = (tab.index + step + tab.count) % tab.count;
     }
-    if (c.matches == 1) {
-        if (c.directory && (wlen == 0 || (word[wlen - 1] != '\\' && word[wlen - 1] != '/')))
-            insert(e, "\\", 1);
-        return;
-    }
-    /* Several, and nothing more in common: list them, then redraw the line. */
-    out_str("\n");
-    for (int i = 0; i < c.matches && i < MATCH_SHOW; i++) {
-        out_str(c.shown[i]);
-        out_str("  ");
-    }
-    out_str("\n");
-    out_str(e->prompt);
-    out(e->buf, e->len);
-    backspaces(e->len - e->cursor);
+    /* The word typed (or the last match) goes; this match comes in its place. */
+    erase_before(e, e->cursor - tab.start);
+    const char *name = tab.names[tab.index];
+    bool quote = strchr(name, ' ') && (tab.start == 0 || e->buf[tab.start - 1] != '"');
+    usnprintf(text, sizeof text, "%s%s%s%s", quote ? "\"" : "", tab.dir, name,
+              quote ? "\"" : "");
+    insert(e, text, strlen(text));
 }
 
 long sh_read_line(const char *prompt, char *line, size_t cap)
@@ -306,8 +371,10 @@ long sh_read_line(const char *prompt, char *line, size_t cap)
     static char draft[SHELL_LINE_MAX + 1];
 
     out_str(prompt);
+    tab.active = false;
     for (;;) {
         int k = next_key();
+        tab.active = tab.active && (k == '\t' || k == KEY_BACKTAB);
         if (k == '\n' && last_was_cr) {
             last_was_cr = false;
             continue; /* the second half of a CR LF */
@@ -380,8 +447,11 @@ long sh_read_line(const char *prompt, char *line, size_t cap)
             }
             break;
         case '\t':
-            complete(&e);
-            break;
+            complete(&e, 1);
+            continue;
+        case KEY_BACKTAB:
+            complete(&e, -1);
+            continue;
         default:
             if (k >= ' ' && k < 0x7f) {
                 char ch = (char)k;

@@ -177,6 +177,42 @@ static enum shell_parse_result redirect(struct scanner *sc, struct shell_command
     return SHELL_PARSE_OK;
 }
 
+/*
+ * cmd's internal commands whose name may touch their first argument: `cd..`, `cd\`,
+ * `dir/b`, `echo.` (the name ends at one of these characters). Programs are not split:
+ * `hello.exe` stays one word.
+ */
+static const char *const split_names[] = {
+    "cd", "chdir", "cls", "copy", "del", "dir", "echo", "erase", "exit", "md",
+    "mkdir", "rd", "ren", "rename", "rmdir", "set", "type",
+};
+
+static bool name_delimiter(char c)
+{
+    return c == '.' || c == '\\' || c == '/' || c == ':' || c == '(' || c == '+' || c == '=' ||
+           c == ',' || c == ';';
+}
+
+static char fold(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The length of the internal command name p starts with when a delimiter follows it
+ * directly (0: none). */
+static size_t split_name_length(const char *p)
+{
+    for (size_t i = 0; i < sizeof split_names / sizeof split_names[0]; i++) {
+        const char *n = split_names[i];
+        size_t k = 0;
+        while (n[k] && fold(p[k]) == n[k])
+            k++;
+        if (!n[k] && name_delimiter(p[k]))
+            return k;
+    }
+    return 0;
+}
+
 static void command_init(struct shell_command *c, char *text)
 {
     *c = (struct shell_command){ .argc = 0, .text = text };
@@ -237,6 +273,23 @@ enum shell_parse_result shell_parse(const char *line, size_t len, shell_lookup_f
             for (const char *b = blanks; b < sc.p; b++)
                 if (!sink_put(text, *b))
                     return SHELL_PARSE_TOO_LONG;
+        }
+        size_t split = c->argc == 0 ? split_name_length(sc.p) : 0;
+        if (split) { /* the name alone; its argument is the next word */
+            char *w = sc.words.buf + sc.words.len;
+            for (size_t k = 0; k < split; k++)
+                if (!sink_put(&sc.words, sc.p[k]))
+                    return SHELL_PARSE_TOO_LONG;
+            if (!sink_put(&sc.words, '\0'))
+                return SHELL_PARSE_TOO_LONG;
+            sc.p += split;
+            /* echo's delimiter is not text: `echo.` prints an empty line */
+            if (split == 4 && fold(w[0]) == 'e' && fold(w[1]) == 'c') {
+                sc.p++;
+                c->echo_blank = true;
+            }
+            c->argv[c->argc++] = w;
+            continue;
         }
         bool open_quote;
         char *w = read_word(&sc, &open_quote, text);

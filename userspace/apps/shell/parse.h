@@ -37,6 +37,8 @@ struct shell_command {
     char *err_path;  /* 2> FILE or 2>> FILE, or NULL */
     bool err_append;
     bool err_to_out; /* 2>&1: error output goes where the output goes */
+    bool echo_blank; /* echo. (echo: echo/ ...): the name touched a delimiter, which is
+                      * not text, so an empty text prints an empty line */
 };
 
 struct shell_pipeline {
@@ -59,7 +61,9 @@ typedef const char *(*shell_lookup_fn)(void *ctx, const char *name, size_t len);
  * replaced through lookup (NULL: none are), then the line splits at | into commands, each
  * into words at blanks (spaces, tabs) outside double quotes, with the redirections
  * < > >> 1> 1>> 2> 2>> 2>&1 taken out (a later one of a kind wins, as in cmd; the operator
- * may touch its file name or the words around it). Returns SHELL_PARSE_OK or why not;
+ * may touch its file name or the words around it). The name of an internal command
+ * ends at . \ / : ( + = , ; as in cmd (`cd..` is cd with "..", `echo.` is echo with an
+ * empty text and echo_blank). Returns SHELL_PARSE_OK or why not;
  * out's contents are meaningful only on SHELL_PARSE_OK.
  */
 enum shell_parse_result shell_parse(const char *line, size_t len, shell_lookup_fn lookup,

@@ -19,7 +19,7 @@ static uint64_t uptime_us(void)
 {
     uint64_t ns = 0;
 
-    NtQuerySystemTime(&ns);
+    DmQueryUptime(&ns);
     return ns / 1000;
 }
 
@@ -106,13 +106,11 @@ static int open_redirections(struct shell_command *c, dormer_handle_t h[3])
 {
     const uint32_t share = DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE;
     dormer_status_t st = STATUS_SUCCESS;
-    const char *bad = NULL;
 
     h[0] = h[1] = h[2] = 0;
     if (c->in_path) {
         st = sh_open(&h[0], c->in_path, DORMER_GENERIC_READ, share, DORMER_FILE_OPEN,
                      DORMER_FILE_NON_DIRECTORY_FILE);
-        bad = c->in_path;
     }
     for (int i = 1; i < 3 && NT_SUCCESS(st); i++) {
         const char *path = i == 1 ? c->out_path : c->err_path;
@@ -125,11 +123,10 @@ static int open_redirections(struct shell_command *c, dormer_handle_t h[3])
                             : DORMER_GENERIC_WRITE,
                      share, append ? DORMER_FILE_OPEN_IF : DORMER_FILE_OVERWRITE_IF,
                      DORMER_FILE_NON_DIRECTORY_FILE);
-        bad = path;
     }
     if (NT_SUCCESS(st))
         return 0;
-    uprintf("%s: %s\n", bad, sh_status_text(st));
+    sh_error("%s\n", sh_status_text(st));
     for (int i = 0; i < 3; i++)
         if (h[i])
             NtClose(h[i]);
@@ -154,6 +151,12 @@ static void close_handle(dormer_handle_t *h)
     *h = 0;
 }
 
+/* Where the shell writes s's errors: its 2> file or 2>&1's handle, else its own. */
+static dormer_handle_t stage_error(const struct stage *s)
+{
+    return s->std[2] == DORMER_STD_CONSOLE ? 0 : s->std[2];
+}
+
 /* Starts stage s (a program); 0, or 1 after reporting why not. */
 static int start_program(struct stage *s, struct shell_command *c)
 {
@@ -162,18 +165,15 @@ static int start_program(struct stage *s, struct shell_command *c)
 
     switch (find_program(word, s->exe, sizeof s->exe)) {
     case FOUND_NOWHERE:
-        uprintf("%s: no such program or command (try help)\n", word);
-        return 1;
+        return sh_error("'%s' is not recognized as an internal or external command,\n"
+                        "operable program or batch file.\n", word);
     case FOUND_ELSEWHERE:
-        uprintf("%s: programs start only from C:\\Windows\\System32\n", word);
-        return 1;
+        return sh_error("%s: programs start only from C:\\Windows\\System32\n", word);
     case FOUND_SYSTEM32:
         break;
     }
-    if (!build_cmdline(s->exe, c, s->first, cmdline, sizeof cmdline)) {
-        uprintf("%s: the command line is too long\n", word);
-        return 1;
-    }
+    if (!build_cmdline(s->exe, c, s->first, cmdline, sizeof cmdline))
+        return sh_error("%s: the command line is too long\n", word);
     /* stderr: a 2> file, the output for 2>&1, else the console (cmd keeps error
      * output on the screen when only the output is redirected). */
     dormer_handle_t err = s->std[2] ? s->std[2] : DORMER_STD_CONSOLE;
@@ -181,8 +181,7 @@ static int start_program(struct stage *s, struct shell_command *c)
                                             s->std[1], err);
     if (!NT_SUCCESS(st)) {
         s->process = 0;
-        uprintf("%s: cannot start it (0x%08x)\n", s->exe, (uint32_t)st);
-        return 1;
+        return sh_error("%s: cannot start it (0x%08x)\n", s->exe, (uint32_t)st);
     }
     return 0;
 }
@@ -201,7 +200,7 @@ static int32_t wait_programs(struct stage *stages, int count, bool timed, uint64
     if (n == 0)
         return 0;
     DmSetConsoleForeground(procs, (uint64_t)n);
-    dormer_status_t st = NtWaitForMultipleObjects((uint64_t)n, procs, 1, DORMER_INFINITE);
+    dormer_status_t st = DmWaitForMultipleObjects((uint64_t)n, procs, 1, DORMER_INFINITE);
     DmSetConsoleForeground(NULL, 0);
     uint64_t t1 = uptime_us();
     bool interrupted = false;
@@ -213,7 +212,7 @@ static int32_t wait_programs(struct stage *stages, int count, bool timed, uint64
         if (st != STATUS_WAIT_0)
             uprintf("%s: wait failed (0x%08x)\n", s->exe, (uint32_t)st);
         else
-            NtQueryExitStatus(s->process, &status);
+            DmQueryExitStatus(s->process, &status);
         if (status == (int32_t)STATUS_CONTROL_C_EXIT)
             interrupted = true;
         else if (status != 0)
@@ -242,7 +241,7 @@ static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
 
     memset(stages, 0, sizeof stages);
     for (int i = 0; i + 1 < count; i++) {
-        if (!NT_SUCCESS(NtCreatePipe(&pipe_read[i], &pipe_write[i]))) {
+        if (!NT_SUCCESS(DmCreatePipe(&pipe_read[i], &pipe_write[i]))) {
             uprintf("cannot create a pipe\n");
             failed = 1;
             count = i + 1;
@@ -275,9 +274,13 @@ static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
     }
     /* Then the programs, all at once, so a pipeline's readers run while it writes. */
     uint64_t t0 = uptime_us();
-    for (int i = 0; i < count && !failed; i++)
-        if (!stages[i].builtin)
-            failed |= start_program(&stages[i], &pl->cmds[i]);
+    for (int i = 0; i < count && !failed; i++) {
+        if (stages[i].builtin)
+            continue;
+        sh_err = stage_error(&stages[i]);
+        failed |= start_program(&stages[i], &pl->cmds[i]);
+        sh_err = 0;
+    }
     /* The built-ins in order, each writing to its stage's output; closing that
      * output (below) ends the input of the next stage. */
     for (int i = 0; i < count && !failed; i++) {
@@ -285,8 +288,9 @@ static void run_pipeline(struct shell_pipeline *pl, struct sh_context *ctx)
         if (!s->builtin)
             continue;
         sh_out = s->std[1];
+        sh_err = stage_error(s);
         status = s->builtin(&pl->cmds[i], ctx);
-        sh_out = 0;
+        sh_out = sh_err = 0;
         if (s->std[1] == pipe_write[i])
             close_handle(&pipe_write[i]);
     }

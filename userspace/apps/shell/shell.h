@@ -15,10 +15,16 @@
 /* Where a built-in's output goes: 0 the console, else a file or pipe write end. */
 extern dormer_handle_t sh_out;
 
+/* Where error output goes: 0 the shell's own error output (the console), else a file or
+ * pipe write end (2> FILE, or the output's handle for 2>&1). */
+extern dormer_handle_t sh_err;
+
 /* Formats to sh_out (in pieces of at most 512 bytes); returns the length. */
 __attribute__((format(gnu_printf, 1, 2))) int sh_printf(const char *fmt, ...);
 /* Writes len bytes to sh_out; the status of the write. */
 dormer_status_t sh_write(const void *buf, uint64_t len);
+/* Formats an error message to sh_err (at most 511 bytes); returns 1, a failed status. */
+__attribute__((format(gnu_printf, 1, 2))) int sh_error(const char *fmt, ...);
 
 /* ASCII <-> UTF-16 for paths (other characters: '?'). Both return the length copied,
  * always NUL-terminating (cap >= 1). */

@@ -9,7 +9,7 @@
 #define VAR_NAME_MAX  32
 #define VAR_VALUE_MAX 256
 
-dormer_handle_t sh_out;
+dormer_handle_t sh_out, sh_err;
 int32_t sh_errorlevel;
 
 dormer_status_t sh_write(const void *buf, uint64_t len)
@@ -19,7 +19,7 @@ dormer_status_t sh_write(const void *buf, uint64_t len)
     if (len == 0)
         return STATUS_SUCCESS;
     if (!sh_out)
-        return NtWriteConsole(buf, len);
+        return DmWriteConsole(buf, len);
     return DmWriteFile(sh_out, buf, len, NULL, &done);
 }
 
@@ -34,6 +34,23 @@ int sh_printf(const char *fmt, ...)
     size_t len = n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
     sh_write(buf, len);
     return (int)len;
+}
+
+int sh_error(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    uint64_t done = 0;
+
+    va_start(ap, fmt);
+    int n = uvsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+    if (sh_err)
+        DmWriteFile(sh_err, buf, len, NULL, &done);
+    else
+        DmWriteConsoleError(buf, len);
+    return 1;
 }
 
 size_t sh_to_wide(uint16_t *dst, size_t cap, const char *src)

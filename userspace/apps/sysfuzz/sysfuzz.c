@@ -149,18 +149,18 @@ static void keep_handle(struct rng *r, dormer_status_t st, const dormer_handle_t
         pool[below(r, POOL)] = *out;
 }
 
-/* A thread entry that ends at once: the usual one for NtCreateThread. */
+/* A thread entry that ends at once: the usual one for DmCreateThread. */
 static uint32_t quick_thread(uint64_t arg)
 {
     NtYieldExecution();
     return (uint32_t)arg;
 }
 
-/* The same for the raw NtCreateThread, whose entry must not return. */
+/* The same for the raw DmCreateThread, whose entry must not return. */
 static uint32_t raw_thread(uint64_t arg)
 {
     NtYieldExecution();
-    NtExitThread((uint32_t)arg);
+    DmExitThread((uint32_t)arg);
     return 0;
 }
 
@@ -192,7 +192,7 @@ static dormer_status_t one_call(struct rng *r, uint64_t nr, int racer)
         if (a[0] == ~0ull)
             a[0] = gen_handle(r);
         return DormerRawSyscall(nr, a[0], a[1], 0, 0);
-    case 3: /* NtDelayExecution: short */
+    case 3: /* DmDelayExecution: short */
         return DormerRawSyscall(nr, below(r, 3) ? below(r, 3) : a[0] | (1ull << 40), 0, 0, 0);
     case 2: case 80: /* console input: stdin is a pipe whose writer is gone */
         return DormerRawSyscall(nr, gen_ptr(r), gen_len(r, 0), gen_ptr(r), 0);
@@ -219,7 +219,7 @@ static dormer_status_t one_call(struct rng *r, uint64_t nr, int racer)
         uint64_t p = below(r, 4) ? (uint64_t)(uintptr_t)c : gen_ptr(r);
         uint64_t len = below(r, 4) ? strlen(c) : gen_len(r, p);
         if (nr == 15)
-            st = NtCreateProcess(hout, (const char *)(uintptr_t)p, len,
+            st = DmCreateProcess(hout, (const char *)(uintptr_t)p, len,
                                  below(r, 2) ? 0 : gen_handle(r));
         else
             st = DmCreateProcessIo(hout, (const char *)(uintptr_t)p, len,
@@ -228,7 +228,7 @@ static dormer_status_t one_call(struct rng *r, uint64_t nr, int racer)
         keep_handle(r, st, hout);
         return st;
     }
-    case 16: { /* NtCreateThread: mostly a thread that ends at once */
+    case 16: { /* DmCreateThread: mostly a thread that ends at once */
         uint64_t entry = below(r, 64) ? (uint64_t)(uintptr_t)&quick_thread : gen_ptr(r);
         if (below(r, 2)) {
             st = DormerCreateThread(hout, (dormer_thread_fn)(uintptr_t)entry, a[2],
@@ -236,14 +236,14 @@ static dormer_status_t one_call(struct rng *r, uint64_t nr, int racer)
         } else {
             if (entry == (uint64_t)(uintptr_t)&quick_thread)
                 entry = (uint64_t)(uintptr_t)&raw_thread;
-            st = NtCreateThread(below(r, 8) ? hout : (dormer_handle_t *)(uintptr_t)a[0],
+            st = DmCreateThread(below(r, 8) ? hout : (dormer_handle_t *)(uintptr_t)a[0],
                                 (dormer_thread_fn)(uintptr_t)entry, a[2],
                                 below(r, 2) ? 0 : gen_len(r, 0));
         }
         keep_handle(r, st, hout);
         return st;
     }
-    case 17: /* NtExitThread: only the racer may end itself */
+    case 17: /* DmExitThread: only the racer may end itself */
         if (!racer)
             return 0;
         return DormerRawSyscall(nr, a[0], 0, 0, 0);
@@ -255,19 +255,19 @@ static dormer_status_t one_call(struct rng *r, uint64_t nr, int racer)
         return DormerRawSyscall(nr, n, below(r, 6) ? (uint64_t)(uintptr_t)hs : gen_ptr(r),
                                 below(r, 2), below(r, 3));
     }
-    case 31: /* NtWaitOnAddress: bounded */
+    case 31: /* DmWaitOnAddress: bounded */
         return DormerRawSyscall(nr, gen_ptr(r), a[1], 1ull << below(r, 5), below(r, 3));
     case 20: case 23: case 25: case 27: case 9: /* creators: keep what they return */
         st = DormerRawSyscall(nr, below(r, 8) ? (uint64_t)(uintptr_t)hout : a[0],
                               nr == 27 ? (uint64_t)(uintptr_t)&hout[1] : a[1], a[2], a[3]);
-        if (nr == 9 && below(r, 2)) { /* NtOpenFile by a real boot file name */
-            st = NtOpenFile(hout, "t_child.exe", 11);
+        if (nr == 9 && below(r, 2)) { /* DmOpenBootFile by a real boot file name */
+            st = DmOpenBootFile(hout, "t_child.exe", 11);
         }
         keep_handle(r, st, hout);
         if (nr == 27 && st >= 0)
             keep_handle(r, st, &hout[1]);
         if (nr == 27 && st >= 0 && below(r, 2)) /* something to read, so reads end */
-            NtWriteFile(hout[1], "xyz", 3, (uint64_t *)inout);
+            DmWritePipe(hout[1], "xyz", 3, (uint64_t *)inout);
         return st;
     case 35: { /* DmCreateFile */
         struct dormer_create_file *cf = (struct dormer_create_file *)(scratch + 256);
@@ -392,7 +392,7 @@ static uint32_t racer(uint64_t seed)
     while (racing) {
         uint64_t nr = pick_nr(&r);
         if (below(&r, 3) == 0)
-            nr = below(&r, 2) ? 11 /* NtClose */ : 10 /* NtReadFile */;
+            nr = below(&r, 2) ? 11 /* NtClose */ : 10 /* DmReadBootFile */;
         one_call(&r, nr, 1);
     }
     return 0;
@@ -411,13 +411,13 @@ static int run_child(uint64_t seed, uint64_t count, int trace)
     child_trace = trace;
 
     /* A read-only page, a reserved-only page, and the guard page below the stack. */
-    NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     readonly_page = base;
     uint64_t b = base, s = PAGE;
     uint32_t old;
-    NtProtectVirtualMemory(&b, &s, PAGE_READONLY, &old);
+    DmProtectVirtualMemory(&b, &s, PAGE_READONLY, &old);
     uint64_t rbase = 0, rsize = PAGE;
-    NtAllocateVirtualMemory(&rbase, &rsize, MEM_RESERVE, PAGE_READWRITE);
+    DmAllocateVirtualMemory(&rbase, &rsize, MEM_RESERVE, PAGE_READWRITE);
     reserved_page = rbase;
     guard_addr = DormerGetTeb()->stack_limit - PAGE;
     for (int i = 0; i < REGIONS; i++)
@@ -427,12 +427,12 @@ static int run_child(uint64_t seed, uint64_t count, int trace)
     for (int i = 0; i < POOL; i++) {
         dormer_handle_t h = 0;
         switch (i % 6) {
-        case 0: NtCreateEvent(&h, i & 1, 0); break;
-        case 1: NtCreateMutex(&h, i & 1); break;
-        case 2: NtCreateSemaphore(&h, 1, 4); break;
-        case 3: NtCreatePipe(&h, &last_w); NtWriteFile(last_w, "ab", 2, NULL); break;
+        case 0: DmCreateEvent(&h, i & 1, 0); break;
+        case 1: DmCreateMutex(&h, i & 1); break;
+        case 2: DmCreateSemaphore(&h, 1, 4); break;
+        case 3: DmCreatePipe(&h, &last_w); DmWritePipe(last_w, "ab", 2, NULL); break;
         case 4: h = last_w; break;
-        case 5: if (NtOpenFile(&h, "hello.exe", 9) < 0) h = 4 * (uint64_t)(i + 200); break;
+        case 5: if (DmOpenBootFile(&h, "hello.exe", 9) < 0) h = 4 * (uint64_t)(i + 200); break;
         }
         pool[i] = h;
     }
@@ -444,7 +444,7 @@ static int run_child(uint64_t seed, uint64_t count, int trace)
     for (uint64_t i = 0; i < count; i++) {
         uint64_t nr = pick_nr(&r);
         struct record rec = {RECORD_MAGIC, (uint32_t)i, (uint32_t)nr, (uint32_t)seed};
-        NtWriteConsole((const char *)&rec, sizeof rec);
+        DmWriteConsole((const char *)&rec, sizeof rec);
         dormer_status_t st = one_call(&r, nr, 0);
         if (trace)
             uprintf("\nsysfuzz: call #%llu nr %llu -> 0x%08x\n", (unsigned long long)i,
@@ -477,7 +477,7 @@ static uint32_t drain_thread(uint64_t arg)
         uint64_t n = carry + got, i = 0;
         d->bytes += got;
         if (parent_trace)
-            NtWriteConsole((const char *)buf + carry, got);
+            DmWriteConsole((const char *)buf + carry, got);
         for (; i + sizeof(struct record) <= n; i++) {
             struct record rec;
             memcpy(&rec, buf + i, sizeof rec);
@@ -499,8 +499,8 @@ static int query_counters(struct dormer_kernel_counters *k)
 {
     struct dormer_memory_counters m;
 
-    if (NtQuerySystemInformation(DORMER_INFO_KERNEL, k, sizeof *k) < 0 ||
-        NtQuerySystemInformation(DORMER_INFO_MEMORY, &m, sizeof m) < 0)
+    if (DmQuerySystemInformation(DORMER_INFO_KERNEL, k, sizeof *k) < 0 ||
+        DmQuerySystemInformation(DORMER_INFO_MEMORY, &m, sizeof m) < 0)
         return 0;
     k->used_frames -= m.process_pages;
     return 1;
@@ -509,7 +509,7 @@ static int query_counters(struct dormer_kernel_counters *k)
 static uint64_t process_count(void)
 {
     uint64_t needed = 0;
-    NtQuerySystemProcesses(NULL, 0, &needed);
+    DmQuerySystemProcesses(NULL, 0, &needed);
     return needed;
 }
 
@@ -599,7 +599,7 @@ static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status)
 
     usnprintf(cmd, sizeof cmd, "sysfuzz.exe %llu %llu child%s", (unsigned long long)seed,
               (unsigned long long)n, parent_trace ? " trace" : "");
-    if (NtCreatePipe(&out_r, &out_w) < 0 || NtCreatePipe(&in_r, &in_w) < 0) {
+    if (DmCreatePipe(&out_r, &out_w) < 0 || DmCreatePipe(&in_r, &in_w) < 0) {
         uprintf("sysfuzz: cannot create pipes\n");
         return -1;
     }
@@ -623,7 +623,7 @@ static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status)
     DormerWait(dt, 5000);
     NtClose(dt);
     NtClose(out_r);
-    NtQueryExitStatus(child, status);
+    DmQueryExitStatus(child, status);
     NtClose(child);
     *made = d.have_last ? (uint64_t)d.last.index + 1 : 0;
     uprintf("sysfuzz: child seed %llu: %llu calls, status 0x%08x, last call #%u nr %u%s\n",
@@ -681,7 +681,7 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
      * files under C:\sf, grandchildren still running. */
     DmSetConsoleForeground(NULL, 0);
     for (int i = 0; i < 300 && process_count() > procs0; i++)
-        NtDelayExecution(10);
+        DmDelayExecution(10);
     int left = clean_sf();
     struct dormer_create_file del = {DORMER_DELETE, 7, DORMER_FILE_OPEN, 0, 0, 0};
     if (DmCreateFile(&h, u"C:\\sf", 5, &del) >= 0) {
@@ -709,7 +709,7 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
     status = -1;
     if (DormerSpawn("t_child.exe 42", 0, &h) >= 0) {
         DormerWait(h, 10000);
-        NtQueryExitStatus(h, &status);
+        DmQueryExitStatus(h, &status);
         NtClose(h);
     }
     uprintf("sysfuzz: after the run t_child.exe 42 exited with %d\n", (int)status);

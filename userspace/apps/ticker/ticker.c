@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 
     for (uint64_t i = 1; i <= count; i++) {
         uprintf("%s: tick %u of %u\n", name, (unsigned)i, (unsigned)count);
-        NtDelayExecution(delay);
+        DmDelayExecution(delay);
     }
     return (int)count;
 }

@@ -12,7 +12,7 @@ static void show_processes(void)
     struct dormer_process_info list[16];
     uint64_t total = 0;
 
-    NtQuerySystemProcesses(list, 16, &total);
+    DmQuerySystemProcesses(list, 16, &total);
     uprintf("  pid  parent threads  pages  state    name\n");
     for (uint64_t i = 0; i < total && i < 16; i++)
         uprintf("  %3u  %6u %7u %6u  %-8s %s\n", (unsigned)list[i].pid,
@@ -37,12 +37,12 @@ int main(void)
             return 1;
         }
     }
-    NtDelayExecution(150);
+    DmDelayExecution(150);
     show_processes();
-    NtWaitForMultipleObjects(CHILDREN, children, 1, DORMER_INFINITE);
+    DmWaitForMultipleObjects(CHILDREN, children, 1, DORMER_INFINITE);
     for (int i = 0; i < CHILDREN; i++) {
         int32_t status = 0;
-        NtQueryExitStatus(children[i], &status);
+        DmQueryExitStatus(children[i], &status);
         uprintf("together: \"%s\" exited with %d\n", cmdlines[i], (int)status);
         NtClose(children[i]);
     }

@@ -30,7 +30,7 @@ int main(int argc, char **argv)
             else if (buf[i] == '\r')
                 buf[i] = '\n'; /* typed at the console: Enter */
         }
-        if (!NT_SUCCESS(NtWriteConsole(buf, got)))
+        if (!NT_SUCCESS(DmWriteConsole(buf, got)))
             break;
     }
     return 0;

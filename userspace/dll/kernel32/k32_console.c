@@ -2,7 +2,7 @@
  * The console and the standard handles. Standard input, output and error are console
  * handles (3, 7, 11) until a program sets others with SetStdHandle; a console handle's
  * output goes to the process's console (or the pipe or file its parent gave it) through
- * NtWriteConsole (DmWriteConsoleError for 11), and its input comes a line at a time, ending in "\r\n" as on
+ * DmWriteConsole (DmWriteConsoleError for 11), and its input comes a line at a time, ending in "\r\n" as on
  * Windows. ReadFile and WriteFile on other handles go to the native file calls.
  */
 #include "k32.h"
@@ -55,7 +55,7 @@ static BOOL console_write(HANDLE h, const void *buf, DWORD len, LPDWORD written)
     dormer_status_t st = STATUS_SUCCESS;
 
     if (len)
-        st = h == K32_CONSOLE_ERROR ? DmWriteConsoleError(buf, len) : NtWriteConsole(buf, len);
+        st = h == K32_CONSOLE_ERROR ? DmWriteConsoleError(buf, len) : DmWriteConsole(buf, len);
 
     if (written)
         *written = NT_SUCCESS(st) ? len : 0;
@@ -75,7 +75,7 @@ static BOOL console_read(void *buf, DWORD len, LPDWORD got)
     if (line_pos == line_len) {
         uint64_t n = 0;
         line_pos = line_len = 0;
-        dormer_status_t st = NtReadConsole(line_buf, sizeof line_buf - 2, &n);
+        dormer_status_t st = DmReadConsole(line_buf, sizeof line_buf - 2, &n);
         if (st == STATUS_END_OF_FILE) {
             n = 0; /* end of input: a read of 0 bytes, as Windows gives for Ctrl+Z */
         } else if (!NT_SUCCESS(st)) {

@@ -198,7 +198,7 @@ BOOL WINAPI CreatePipe(PHANDLE rd, PHANDLE wr, LPSECURITY_ATTRIBUTES sa, DWORD s
 
     (void)sa;
     (void)size;
-    dormer_status_t st = NtCreatePipe(&r, &w);
+    dormer_status_t st = DmCreatePipe(&r, &w);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
     *rd = (HANDLE)(uintptr_t)r;

@@ -86,7 +86,7 @@ static void *page_alloc(uint64_t size)
 {
     uint64_t base = 0;
 
-    if (!NT_SUCCESS(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    if (!NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                             PAGE_READWRITE)))
         return NULL;
     return (void *)(uintptr_t)base;
@@ -96,7 +96,7 @@ static void page_free(void *p)
 {
     uint64_t base = (uint64_t)(uintptr_t)p, size = 0;
 
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
 }
 
 static BOOL heap_register(struct heap *h)

@@ -14,7 +14,7 @@ LPVOID WINAPI VirtualAlloc(LPVOID address, SIZE_T size, DWORD type, DWORD protec
         k32_set_error(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    st = NtAllocateVirtualMemory(&base, &len, type, protect);
+    st = DmAllocateVirtualMemory(&base, &len, type, protect);
     if (!NT_SUCCESS(st)) {
         k32_fail(st);
         return NULL;
@@ -31,7 +31,7 @@ BOOL WINAPI VirtualFree(LPVOID address, SIZE_T size, DWORD type)
         k32_set_error(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    dormer_status_t st = NtFreeVirtualMemory(&base, &len, type);
+    dormer_status_t st = DmFreeVirtualMemory(&base, &len, type);
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
@@ -45,7 +45,7 @@ BOOL WINAPI VirtualProtect(LPVOID address, SIZE_T size, DWORD protect, PDWORD ol
         k32_set_error(ERROR_NOACCESS);
         return FALSE;
     }
-    dormer_status_t st = NtProtectVirtualMemory(&base, &len, protect, &old);
+    dormer_status_t st = DmProtectVirtualMemory(&base, &len, protect, &old);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
     *old_protect = old;
@@ -61,7 +61,7 @@ SIZE_T WINAPI VirtualQuery(LPCVOID address, PMEMORY_BASIC_INFORMATION info, SIZE
         k32_set_error(ERROR_BAD_LENGTH);
         return 0;
     }
-    dormer_status_t st = NtQueryVirtualMemory((uint64_t)(uintptr_t)address, &mi, sizeof mi);
+    dormer_status_t st = DmQueryVirtualMemory((uint64_t)(uintptr_t)address, &mi, sizeof mi);
     if (!NT_SUCCESS(st)) {
         k32_fail(st);
         return 0;
@@ -105,7 +105,7 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX status)
         k32_set_error(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    dormer_status_t st = NtQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof c);
+    dormer_status_t st = DmQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof c);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
     status->ullTotalPhys = c.total_frames * c.page_size;

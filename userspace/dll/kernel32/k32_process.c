@@ -1,8 +1,9 @@
 /*
  * The process: its command line and start-up information, ending it, starting others,
- * the modules the loader mapped (found through the PEB's loader lists, exports read
- * from the images in memory), and what the version calls report. Dormer has no
- * LoadLibrary of new images yet: LoadLibrary finds DLLs already in the process.
+ * the modules the loader mapped (found through the PEB's loader lists under the loader
+ * lock, exports read from the images in memory), LoadLibrary (the search path built here,
+ * as kernel32 builds it for LdrLoadDll; the loading in ntdll and the kernel), and what
+ * the version calls report.
  */
 #include "k32.h"
 
@@ -201,16 +202,31 @@ static struct dormer_ldr_entry *module_by_base(HMODULE base)
     return NULL;
 }
 
+/* The loader lock around a walk of the lists (a FreeLibrary may change them). */
+static uint64_t loader_lock(void)
+{
+    uint64_t cookie = 0;
+
+    LdrLockLoaderLock(0, NULL, &cookie);
+    return cookie;
+}
+
+static void loader_unlock(uint64_t cookie)
+{
+    LdrUnlockLoaderLock(0, cookie);
+}
+
 HMODULE WINAPI GetModuleHandleW(LPCWSTR name)
 {
     if (!name)
         return (HMODULE)(uintptr_t)DormerGetPeb()->image_base_address;
+    uint64_t cookie = loader_lock();
     struct dormer_ldr_entry *e = module_find(name);
-    if (!e) {
+    HMODULE m = e ? (HMODULE)(uintptr_t)e->dll_base : NULL;
+    loader_unlock(cookie);
+    if (!m)
         k32_set_error(ERROR_MOD_NOT_FOUND);
-        return NULL;
-    }
-    return (HMODULE)(uintptr_t)e->dll_base;
+    return m;
 }
 
 HMODULE WINAPI GetModuleHandleA(LPCSTR name)
@@ -231,18 +247,29 @@ BOOL WINAPI GetModuleHandleExW(DWORD flags, LPCWSTR name, HMODULE *out)
         k32_set_error(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
+    if ((flags & ~7u) || ((flags & GET_MODULE_HANDLE_EX_FLAG_PIN) &&
+                          (flags & GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT))) {
+        *out = NULL;
+        k32_set_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    uint64_t cookie = loader_lock();
     if (flags & GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS) {
         MEMORY_BASIC_INFORMATION mi;
         if (!VirtualQuery(name, &mi, sizeof mi) || mi.Type != MEM_IMAGE ||
-            !module_by_base((HMODULE)mi.AllocationBase)) {
+            !module_by_base((HMODULE)mi.AllocationBase))
             *out = NULL;
-            k32_set_error(ERROR_MOD_NOT_FOUND);
-            return FALSE;
-        }
-        *out = (HMODULE)mi.AllocationBase;
-        return TRUE;
+        else
+            *out = (HMODULE)mi.AllocationBase;
+    } else {
+        *out = GetModuleHandleW(name);
     }
-    *out = GetModuleHandleW(name);
+    /* Without UNCHANGED_REFCOUNT the handle counts as a LoadLibrary (PIN: for good). */
+    if (*out && !(flags & GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT))
+        DormerAddRefLibrary((uint64_t)(uintptr_t)*out, (flags & GET_MODULE_HANDLE_EX_FLAG_PIN) != 0);
+    loader_unlock(cookie);
+    if (!*out)
+        k32_set_error(ERROR_MOD_NOT_FOUND);
     return *out != NULL;
 }
 
@@ -260,20 +287,23 @@ BOOL WINAPI GetModuleHandleExA(DWORD flags, LPCSTR name, HMODULE *out)
 
 DWORD WINAPI GetModuleFileNameW(HMODULE module, LPWSTR buf, DWORD size)
 {
-    struct dormer_ldr_entry *e =
-        module_by_base(module ? module : GetModuleHandleW(NULL));
     WCHAR path[MAX_PATH];
     size_t n = 0;
+    uint64_t cookie = loader_lock();
+    struct dormer_ldr_entry *e =
+        module_by_base(module ? module : GetModuleHandleW(NULL));
 
+    if (e) { /* the full path the loader found it at */
+        const WCHAR *full = (const WCHAR *)(uintptr_t)e->full_dll_name.buffer;
+        for (size_t i = 0; full && i < e->full_dll_name.length / 2 && n + 1 < MAX_PATH; i++)
+            path[n++] = full[i];
+    }
+    loader_unlock(cookie);
+    path[n] = 0;
     if (!e) {
         k32_set_error(ERROR_MOD_NOT_FOUND);
         return 0;
     }
-    for (const WCHAR *s = SYSTEM_DIR L"\\"; *s; s++)
-        path[n++] = *s;
-    for (size_t i = 0; i < 32 && e->name[i]; i++)
-        path[n++] = e->name[i];
-    path[n] = 0;
     if (size == 0) {
         k32_set_error(ERROR_INSUFFICIENT_BUFFER);
         return 0;
@@ -350,6 +380,8 @@ static FARPROC forward(const char *target, int depth)
     dll[i] = 0;
     HMODULE m = GetModuleHandleA(dll);
     if (!m)
+        m = LoadLibraryA(dll); /* as Windows, a forwarder's DLL is loaded when needed */
+    if (!m)
         return NULL;
     const char *sym = target + i + 1;
     if (sym[0] == '#') {
@@ -409,44 +441,133 @@ FARPROC WINAPI GetProcAddress(HMODULE module, LPCSTR name)
 {
     if (!module)
         module = GetModuleHandleW(NULL);
-    if (!module_by_base(module)) {
+    uint64_t cookie = loader_lock();
+    FARPROC f = NULL;
+    BOOL known = module_by_base(module) != NULL;
+    if (known)
+        f = export_lookup(module, name, 0);
+    loader_unlock(cookie);
+    if (!known)
         k32_set_error(ERROR_MOD_NOT_FOUND);
-        return NULL;
-    }
-    FARPROC f = export_lookup(module, name, 0);
-    if (!f)
+    else if (!f)
         k32_set_error(ERROR_PROC_NOT_FOUND);
     return f;
 }
 
-HMODULE WINAPI LoadLibraryExW(LPCWSTR name, HANDLE file, DWORD flags)
+/* Appends "dir;" to the search list (a heap buffer, grown as needed). */
+static BOOL search_add(char **list, size_t *len, size_t *cap, const char *dir, size_t n)
 {
-    (void)file;
-    (void)flags;
-    if (!name) {
-        k32_set_error(ERROR_INVALID_PARAMETER);
-        return NULL;
+    if (n == 0)
+        return TRUE;
+    if (*len + n + 2 > *cap) {
+        size_t want = (*len + n + 2) * 2;
+        char *grown = HeapReAlloc(GetProcessHeap(), 0, *list, want);
+        if (!grown)
+            return FALSE;
+        *list = grown;
+        *cap = want;
     }
-    return GetModuleHandleW(name); /* ERROR_MOD_NOT_FOUND for one not loaded */
+    memcpy(*list + *len, dir, n);
+    *len += n;
+    (*list)[(*len)++] = ';';
+    (*list)[*len] = 0;
+    return TRUE;
 }
 
-HMODULE WINAPI LoadLibraryW(LPCWSTR name)
+/* The directory part of a path, as a length ("C:\a\b.dll" -> 4; "C:\b.dll" -> 3). */
+static size_t dir_len(const char *path)
 {
-    return LoadLibraryExW(name, NULL, 0);
+    size_t n = 0;
+
+    for (size_t i = 0; path[i]; i++)
+        if (path[i] == '\\' || path[i] == '/' || path[i] == ':')
+            n = i + 1;
+    return n > 3 && path[n - 1] != ':' ? n - 1 : n;
+}
+
+/*
+ * The directories LoadLibraryEx searches, Windows' safe DLL search mode: the program's
+ * directory (the DLL's own for LOAD_WITH_ALTERED_SEARCH_PATH and a path), System32, the
+ * Windows directory, the current directory, then PATH; with LOAD_LIBRARY_SEARCH_* flags
+ * only the ones they name. Heap-allocated, or NULL with the last error set.
+ */
+static char *search_path(const char *name, DWORD flags)
+{
+    char exe[MAX_PATH];
+    size_t len = 0, cap = 256;
+    char *list = HeapAlloc(GetProcessHeap(), 0, cap);
+    DWORD n = GetModuleFileNameA(NULL, exe, sizeof exe);
+    size_t exe_dir = n && n < sizeof exe ? dir_len(exe) : 0;
+    size_t own = dir_len(name);
+    BOOL ok = TRUE;
+
+    if (!list) {
+        k32_set_error(ERROR_NOT_ENOUGH_MEMORY);
+        return NULL;
+    }
+    list[0] = 0;
+    const DWORD only = LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_APPLICATION_DIR |
+                       LOAD_LIBRARY_SEARCH_USER_DIRS | LOAD_LIBRARY_SEARCH_SYSTEM32 |
+                       LOAD_LIBRARY_SEARCH_DEFAULT_DIRS;
+    if (flags & only) {
+        if (flags & LOAD_LIBRARY_SEARCH_DEFAULT_DIRS)
+            flags |= LOAD_LIBRARY_SEARCH_APPLICATION_DIR | LOAD_LIBRARY_SEARCH_SYSTEM32;
+        if (flags & LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR)
+            ok = search_add(&list, &len, &cap, name, own);
+        if (ok && (flags & LOAD_LIBRARY_SEARCH_APPLICATION_DIR))
+            ok = search_add(&list, &len, &cap, exe, exe_dir);
+        if (ok && (flags & LOAD_LIBRARY_SEARCH_SYSTEM32))
+            ok = search_add(&list, &len, &cap, "C:\\Windows\\System32", 19);
+    } else {
+        if ((flags & LOAD_WITH_ALTERED_SEARCH_PATH) && own)
+            ok = search_add(&list, &len, &cap, name, own);
+        else
+            ok = search_add(&list, &len, &cap, exe, exe_dir);
+        ok = ok && search_add(&list, &len, &cap, "C:\\Windows\\System32", 19) &&
+             search_add(&list, &len, &cap, "C:\\Windows", 10) &&
+             search_add(&list, &len, &cap, ".", 1);
+        char path[2048];
+        DWORD pn = GetEnvironmentVariableA("PATH", path, sizeof path);
+        if (ok && pn && pn < sizeof path)
+            ok = search_add(&list, &len, &cap, path, pn);
+    }
+    if (!ok) {
+        HeapFree(GetProcessHeap(), 0, list);
+        k32_set_error(ERROR_NOT_ENOUGH_MEMORY);
+        return NULL;
+    }
+    return list;
 }
 
 HMODULE WINAPI LoadLibraryExA(LPCSTR name, HANDLE file, DWORD flags)
 {
-    if (!name) {
+    const DWORD data = LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_AS_DATAFILE_EXCLUSIVE |
+                       LOAD_LIBRARY_AS_IMAGE_RESOURCE;
+    uint64_t base = 0;
+
+    if (!name || !name[0] || file) {
         k32_set_error(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    WCHAR *w = k32_to_wide(name);
-    if (!w)
+    if (flags & data) {
+        /* A data mapping of an image already loaded is the image itself; Dormer cannot
+         * map other files as data yet. */
+        HMODULE m = GetModuleHandleA(name);
+        if (!m)
+            k32_set_error(ERROR_NOT_SUPPORTED);
+        return m;
+    }
+    char *search = search_path(name, flags);
+    if (!search)
         return NULL;
-    HMODULE m = LoadLibraryExW(w, file, flags);
-    k32_free(w);
-    return m;
+    dormer_status_t st = DormerLoadLibrary(
+        name, search, (flags & DONT_RESOLVE_DLL_REFERENCES) ? DORMER_LOAD_NO_ENTRY : 0, &base);
+    HeapFree(GetProcessHeap(), 0, search);
+    if (!NT_SUCCESS(st)) {
+        k32_fail(st);
+        return NULL;
+    }
+    return (HMODULE)(uintptr_t)base;
 }
 
 HMODULE WINAPI LoadLibraryA(LPCSTR name)
@@ -454,13 +575,39 @@ HMODULE WINAPI LoadLibraryA(LPCSTR name)
     return LoadLibraryExA(name, NULL, 0);
 }
 
+HMODULE WINAPI LoadLibraryExW(LPCWSTR name, HANDLE file, DWORD flags)
+{
+    if (!name) {
+        k32_set_error(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    char *a = k32_to_ansi(name);
+    if (!a)
+        return NULL;
+    HMODULE m = LoadLibraryExA(a, file, flags);
+    k32_free(a);
+    return m;
+}
+
+HMODULE WINAPI LoadLibraryW(LPCWSTR name)
+{
+    return LoadLibraryExW(name, NULL, 0);
+}
+
 BOOL WINAPI FreeLibrary(HMODULE module)
 {
-    if (!module_by_base(module)) {
-        k32_set_error(ERROR_MOD_NOT_FOUND);
+    if (!module) {
+        k32_set_error(ERROR_INVALID_HANDLE);
         return FALSE;
     }
-    return TRUE; /* modules loaded with the program stay for its lifetime */
+    dormer_status_t st = DormerFreeLibrary((uint64_t)(uintptr_t)module);
+    return NT_SUCCESS(st) ? TRUE : k32_fail(st);
+}
+
+void WINAPI FreeLibraryAndExitThread(HMODULE module, DWORD code)
+{
+    FreeLibrary(module);
+    ExitThread(code);
 }
 
 BOOL WINAPI DisableThreadLibraryCalls(HMODULE module)

@@ -1,7 +1,7 @@
 /*
  * Synchronization: critical sections, slim reader/writer locks, condition variables
  * and one-time initialization live in user memory and sleep in the kernel only when
- * contended (NtWaitOnAddress on the lock word); events, mutexes and semaphores are
+ * contended (DmWaitOnAddress on the lock word); events, mutexes and semaphores are
  * kernel objects behind handles, so they work with WaitForMultipleObjects.
  */
 #include "k32.h"
@@ -116,14 +116,14 @@ void WINAPI AcquireSRWLockExclusive(PSRWLOCK l)
         if (v == 0 && TryAcquireSRWLockExclusive(l))
             return;
         if (v != 0)
-            NtWaitOnAddress(w, v, sizeof *w, DORMER_INFINITE);
+            DmWaitOnAddress(w, v, sizeof *w, DORMER_INFINITE);
     }
 }
 
 void WINAPI ReleaseSRWLockExclusive(PSRWLOCK l)
 {
     __atomic_store_n(srw_word(l), 0, __ATOMIC_RELEASE);
-    NtWakeAddress(srw_word(l), 1);
+    DmWakeAddress(srw_word(l), 1);
 }
 
 BOOLEAN WINAPI TryAcquireSRWLockShared(PSRWLOCK l)
@@ -144,14 +144,14 @@ void WINAPI AcquireSRWLockShared(PSRWLOCK l)
     while (!TryAcquireSRWLockShared(l)) {
         uint32_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
         if (v & SRW_WRITER)
-            NtWaitOnAddress(w, v, sizeof *w, DORMER_INFINITE);
+            DmWaitOnAddress(w, v, sizeof *w, DORMER_INFINITE);
     }
 }
 
 void WINAPI ReleaseSRWLockShared(PSRWLOCK l)
 {
     if (__atomic_sub_fetch(srw_word(l), SRW_READER, __ATOMIC_RELEASE) == 0)
-        NtWakeAddress(srw_word(l), 1);
+        DmWakeAddress(srw_word(l), 1);
 }
 
 /* ------------------------------------------------------- condition variables ---- */
@@ -170,7 +170,7 @@ void WINAPI InitializeConditionVariable(PCONDITION_VARIABLE cv)
 
 static BOOL cv_sleep(PCONDITION_VARIABLE cv, uint32_t seq, DWORD ms)
 {
-    dormer_status_t st = NtWaitOnAddress(cv_word(cv), seq, sizeof(uint32_t), k32_timeout(ms));
+    dormer_status_t st = DmWaitOnAddress(cv_word(cv), seq, sizeof(uint32_t), k32_timeout(ms));
 
     if (st == STATUS_TIMEOUT) {
         k32_set_error(ERROR_TIMEOUT);
@@ -212,13 +212,13 @@ BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE cv, PSRWLOCK l, DWORD 
 void WINAPI WakeConditionVariable(PCONDITION_VARIABLE cv)
 {
     __atomic_add_fetch(cv_word(cv), 1, __ATOMIC_RELEASE);
-    NtWakeAddress(cv_word(cv), 0);
+    DmWakeAddress(cv_word(cv), 0);
 }
 
 void WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE cv)
 {
     __atomic_add_fetch(cv_word(cv), 1, __ATOMIC_RELEASE);
-    NtWakeAddress(cv_word(cv), 1);
+    DmWakeAddress(cv_word(cv), 1);
 }
 
 /* ------------------------------------------------------------- init once ---- */
@@ -238,12 +238,12 @@ BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE once, PINIT_ONCE_FN fn, PVOID param, 
         if (__atomic_compare_exchange_n(w, &v, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
             BOOL ok = fn(once, param, context);
             __atomic_store_n(w, ok ? 2 : 0, __ATOMIC_RELEASE);
-            NtWakeAddress(w, 1);
+            DmWakeAddress(w, 1);
             return ok;
         }
         if (v == 2)
             return TRUE;
-        NtWaitOnAddress(w, 1, sizeof *w, DORMER_INFINITE);
+        DmWaitOnAddress(w, 1, sizeof *w, DORMER_INFINITE);
     }
 }
 
@@ -277,7 +277,7 @@ HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, 
     (void)sa;
     if (!unnamed(name))
         return NULL;
-    dormer_status_t st = NtCreateEvent(&h, manual ? 1 : 0, initial ? 1 : 0);
+    dormer_status_t st = DmCreateEvent(&h, manual ? 1 : 0, initial ? 1 : 0);
     return created(st, &h);
 }
 
@@ -290,13 +290,13 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, 
 
 BOOL WINAPI SetEvent(HANDLE h)
 {
-    dormer_status_t st = NtSetEvent(k32_handle(h));
+    dormer_status_t st = DmSetEvent(k32_handle(h));
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
 BOOL WINAPI ResetEvent(HANDLE h)
 {
-    dormer_status_t st = NtResetEvent(k32_handle(h));
+    dormer_status_t st = DmResetEvent(k32_handle(h));
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
@@ -307,7 +307,7 @@ HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCSTR name)
     (void)sa;
     if (!unnamed(name))
         return NULL;
-    dormer_status_t st = NtCreateMutex(&h, owned ? 1 : 0);
+    dormer_status_t st = DmCreateMutex(&h, owned ? 1 : 0);
     return created(st, &h);
 }
 
@@ -320,7 +320,7 @@ HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCWSTR name)
 
 BOOL WINAPI ReleaseMutex(HANDLE h)
 {
-    dormer_status_t st = NtReleaseMutex(k32_handle(h));
+    dormer_status_t st = DmReleaseMutex(k32_handle(h));
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
@@ -335,7 +335,7 @@ HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maxi
         k32_set_error(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    dormer_status_t st = NtCreateSemaphore(&h, (uint64_t)initial, (uint64_t)maximum);
+    dormer_status_t st = DmCreateSemaphore(&h, (uint64_t)initial, (uint64_t)maximum);
     return created(st, &h);
 }
 
@@ -355,7 +355,7 @@ BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG previous)
         k32_set_error(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    dormer_status_t st = NtReleaseSemaphore(k32_handle(h), (uint64_t)count, &prev);
+    dormer_status_t st = DmReleaseSemaphore(k32_handle(h), (uint64_t)count, &prev);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
     if (previous)

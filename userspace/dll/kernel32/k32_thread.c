@@ -69,7 +69,7 @@ BOOL WINAPI TerminateThread(HANDLE thread, DWORD code)
 static BOOL exit_code(HANDLE h, LPDWORD code)
 {
     int32_t status = 0;
-    dormer_status_t st = NtQueryExitStatus(k32_handle(h), &status);
+    dormer_status_t st = DmQueryExitStatus(k32_handle(h), &status);
 
     if (!NT_SUCCESS(st))
         return k32_fail(st);
@@ -131,7 +131,7 @@ BOOL WINAPI SetThreadPriority(HANDLE thread, int priority)
         level = DORMER_PRIORITY_HIGH;
     else
         level = DORMER_PRIORITY_REALTIME;
-    dormer_status_t st = NtSetThreadPriority(k32_handle(thread), level);
+    dormer_status_t st = DmSetThreadPriority(k32_handle(thread), level);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
     return TRUE;
@@ -144,7 +144,7 @@ void WINAPI Sleep(DWORD ms)
     if (ms == 0)
         NtYieldExecution();
     else
-        NtDelayExecution(k32_timeout(ms));
+        DmDelayExecution(k32_timeout(ms));
 }
 
 DWORD WINAPI SleepEx(DWORD ms, BOOL alertable)
@@ -180,14 +180,14 @@ DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE *handles, BOOL all
     }
     for (DWORD i = 0; i < count; i++)
         hs[i] = k32_handle(handles[i]);
-    return wait_result(NtWaitForMultipleObjects(count, hs, all ? 1 : 0, k32_timeout(ms)));
+    return wait_result(DmWaitForMultipleObjects(count, hs, all ? 1 : 0, k32_timeout(ms)));
 }
 
 DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD ms)
 {
     dormer_handle_t one = k32_handle(h);
 
-    return wait_result(NtWaitForMultipleObjects(1, &one, 0, k32_timeout(ms)));
+    return wait_result(DmWaitForMultipleObjects(1, &one, 0, k32_timeout(ms)));
 }
 
 DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD ms, BOOL alertable)

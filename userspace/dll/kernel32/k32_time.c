@@ -10,7 +10,7 @@ static uint64_t uptime_ns(void)
 {
     uint64_t ns = 0;
 
-    NtQuerySystemTime(&ns);
+    DmQueryUptime(&ns);
     return ns;
 }
 

@@ -146,6 +146,8 @@ static int dispatch_frames(struct dormer_exception_record *rec, struct dormer_co
             break;
         if (!fn) {
             /* A leaf (or code with no tables): the return address is on top. */
+            if (c.gpr[4] > DormerGetTeb()->stack_base - 8)
+                break;
             c.rip = *(const uint64_t *)(uintptr_t)c.gpr[4];
             c.gpr[4] += 8;
         } else {

@@ -58,7 +58,7 @@ static const struct tls_directory *image_tls(uint64_t base)
     return (const struct tls_directory *)(img + rva);
 }
 
-static void run_tls_callbacks(uint64_t base, uint32_t reason)
+void ntdll_run_tls_callbacks(uint64_t base, uint32_t reason)
 {
     const struct tls_directory *dir = image_tls(base);
 
@@ -92,7 +92,54 @@ static void tls_assign_indices(void)
         tls_images[tls_count++] = dir;
         tls_block_bytes += align16(dir->end - dir->start + dir->zero_fill);
     }
-    tls_block_bytes += align16(tls_count * sizeof(uint64_t));
+    tls_block_bytes += align16(TLS_MAX_IMAGES * sizeof(uint64_t));
+}
+
+/* Room for every slot: an image loaded at run time takes the next one. */
+#define TLS_SLOTS_BYTES align16(TLS_MAX_IMAGES * sizeof(uint64_t))
+
+/* An image loaded at run time with a TLS template: its index, and the calling thread's
+ * copy (threads started later get theirs at their start; threads already running
+ * others see NULL in its slot, see docs/loader.md). Loader lock held. */
+void ntdll_tls_add_image(struct dormer_ldr_entry *e)
+{
+    const struct tls_directory *dir = image_tls(e->dll_base);
+    uint32_t i = 0;
+
+    if (!dir || dir->end < dir->start)
+        return;
+    while (i < tls_count && tls_images[i])
+        i++;
+    if (i == TLS_MAX_IMAGES)
+        return;
+    uint64_t bytes = dir->end - dir->start, size = bytes + dir->zero_fill, base = 0;
+    uint64_t *slots = (uint64_t *)(uintptr_t)DormerGetTeb()->thread_local_storage;
+    if (slots && NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+                                                    PAGE_READWRITE))) {
+        ntdll_memcpy((void *)(uintptr_t)base, (const void *)(uintptr_t)dir->start, bytes);
+        slots[i] = base;
+    }
+    e->tls_index = (uint16_t)i;
+    if (dir->index_addr)
+        *(uint32_t *)(uintptr_t)dir->index_addr = i;
+    tls_images[i] = dir;
+    if (i == tls_count)
+        tls_count++;
+    tls_block_bytes += align16(bytes + dir->zero_fill);
+}
+
+/* An image unloaded at run time gives its TLS index back (its copies stay: a thread
+ * may still hold a pointer into one). Loader lock held. */
+void ntdll_tls_remove_image(const struct dormer_ldr_entry *e)
+{
+    const struct tls_directory *dir = image_tls(e->dll_base);
+
+    for (uint32_t i = 0; dir && i < tls_count; i++) {
+        if (tls_images[i] == dir) {
+            tls_images[i] = 0;
+            tls_block_bytes -= align16(dir->end - dir->start + dir->zero_fill);
+        }
+    }
 }
 
 /* This thread's copies of the templates, behind TEB.ThreadLocalStoragePointer. */
@@ -100,22 +147,27 @@ static dormer_status_t tls_thread_init(void)
 {
     uint64_t base = 0, size = tls_block_bytes;
 
-    if (tls_count == 0)
-        return STATUS_SUCCESS;
-    dormer_status_t st = NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    ntdll_loader_lock();
+    size = tls_block_bytes;
+    dormer_status_t st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                  PAGE_READWRITE);
-    if (!NT_SUCCESS(st))
+    if (!NT_SUCCESS(st)) {
+        ntdll_loader_unlock();
         return st;
+    }
     uint64_t *slots = (uint64_t *)(uintptr_t)base;
-    uint8_t *p = (uint8_t *)(uintptr_t)(base + align16(tls_count * sizeof(uint64_t)));
+    uint8_t *p = (uint8_t *)(uintptr_t)(base + TLS_SLOTS_BYTES);
     for (uint32_t i = 0; i < tls_count; i++) {
         const struct tls_directory *dir = tls_images[i];
+        if (!dir)
+            continue; /* unloaded */
         uint64_t bytes = dir->end - dir->start;
         ntdll_memcpy(p, (const void *)(uintptr_t)dir->start, bytes); /* fresh pages: zero fill done */
         slots[i] = (uint64_t)(uintptr_t)p;
         p += align16(bytes + dir->zero_fill);
     }
     DormerGetTeb()->thread_local_storage = base;
+    ntdll_loader_unlock();
     return STATUS_SUCCESS;
 }
 
@@ -126,7 +178,7 @@ static void tls_thread_free(void)
     if (!base)
         return;
     DormerGetTeb()->thread_local_storage = 0;
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
 }
 
 /* "ntdll: initialization of NAME failed ..." on the console (the name is UTF-16). */
@@ -140,7 +192,7 @@ static void report_init_failure(const struct dormer_ldr_entry *e)
         line[n++] = e->name[i] < 0x80 ? (char)e->name[i] : '?';
     for (int i = 0; tail[i] && n + 1 < sizeof line; i++)
         line[n++] = tail[i];
-    NtWriteConsole(line, n);
+    DmWriteConsole(line, n);
 }
 
 /*
@@ -156,6 +208,7 @@ __declspec(dllexport) void DormerProcessStartup(struct dormer_peb *peb)
     uint64_t head = peb->ldr + __builtin_offsetof(struct dormer_ldr_data, in_initialization_order);
 
     ntdll_exceptions_init();
+    ntdll_loader_lock(); /* entry points run under the loader lock, as on Windows */
     tls_assign_indices();
     if (!NT_SUCCESS(tls_thread_init()))
         NtTerminateProcess(DORMER_CURRENT_PROCESS, STATUS_NO_MEMORY);
@@ -165,7 +218,7 @@ __declspec(dllexport) void DormerProcessStartup(struct dormer_peb *peb)
         if (e->flags & DORMER_LDR_ENTRY_PROCESSED)
             continue;
         e->flags |= DORMER_LDR_ENTRY_PROCESSED;
-        run_tls_callbacks(e->dll_base, DLL_PROCESS_ATTACH);
+        ntdll_run_tls_callbacks(e->dll_base, DLL_PROCESS_ATTACH);
         if (!e->entry_point)
             continue;
         e->flags |= DORMER_LDR_PROCESS_ATTACH_CALLED;
@@ -177,8 +230,9 @@ __declspec(dllexport) void DormerProcessStartup(struct dormer_peb *peb)
         }
     }
     ldr->initialized = 1;
+    ntdll_loader_unlock();
     struct dormer_ldr_entry *exe = LDR_ENTRY(ldr->in_load_order.flink, in_load_order_links);
-    run_tls_callbacks(exe->dll_base, DLL_PROCESS_ATTACH);
+    ntdll_run_tls_callbacks(exe->dll_base, DLL_PROCESS_ATTACH);
     ((void (*)(struct dormer_peb *))(uintptr_t)exe->entry_point)(peb);
     DormerExitProcess(0); /* an entry point that returns */
 }
@@ -195,8 +249,9 @@ static void notify_threads(uint32_t reason)
 
     if (!ldr->initialized)
         return;
+    ntdll_loader_lock();
     if (!attach)
-        run_tls_callbacks(exe->dll_base, reason);
+        ntdll_run_tls_callbacks(exe->dll_base, reason);
     uint64_t l = attach ? ldr->in_initialization_order.flink : ldr->in_initialization_order.blink;
     while (l != head) {
         struct dormer_ldr_entry *e = LDR_ENTRY(l, in_initialization_order_links);
@@ -204,17 +259,18 @@ static void notify_threads(uint32_t reason)
         if (!(e->flags & DORMER_LDR_PROCESS_ATTACH_CALLED) ||
             (e->flags & LDR_DONT_CALL_FOR_THREADS))
             continue;
-        run_tls_callbacks(e->dll_base, reason);
+        ntdll_run_tls_callbacks(e->dll_base, reason);
         ((dll_entry_fn)(uintptr_t)e->entry_point)((void *)(uintptr_t)e->dll_base, reason, NULL);
     }
     if (attach)
-        run_tls_callbacks(exe->dll_base, reason);
+        ntdll_run_tls_callbacks(exe->dll_base, reason);
+    ntdll_loader_unlock();
 }
 
 void ntdll_thread_attach(void)
 {
     if (!NT_SUCCESS(tls_thread_init()))
-        NtExitThread((uint32_t)STATUS_NO_MEMORY);
+        DmExitThread((uint32_t)STATUS_NO_MEMORY);
     notify_threads(DLL_THREAD_ATTACH);
 }
 
@@ -223,7 +279,7 @@ __declspec(dllexport) void DormerExitThread(uint32_t status)
     if (!__atomic_load_n(&process_detaching, __ATOMIC_ACQUIRE))
         notify_threads(DLL_THREAD_DETACH);
     tls_thread_free();
-    NtExitThread(status);
+    DmExitThread(status);
     __builtin_trap();
 }
 
@@ -232,15 +288,19 @@ __declspec(dllexport) int DormerDisableThreadCalls(uint64_t base)
     struct dormer_ldr_data *ldr = ldr_data();
     uint64_t head = DormerGetPeb()->ldr + __builtin_offsetof(struct dormer_ldr_data, in_load_order);
 
-    for (uint64_t l = ldr->in_load_order.flink; l != head;) {
+    int found = 0;
+
+    ntdll_loader_lock();
+    for (uint64_t l = ldr->in_load_order.flink; l != head && !found;) {
         struct dormer_ldr_entry *e = LDR_ENTRY(l, in_load_order_links);
         l = e->in_load_order_links.flink;
         if (e->dll_base == base) {
             e->flags |= LDR_DONT_CALL_FOR_THREADS;
-            return 1;
+            found = 1;
         }
     }
-    return 0;
+    ntdll_loader_unlock();
+    return found;
 }
 
 /*
@@ -256,14 +316,15 @@ __declspec(dllexport) void DormerExitProcess(uint32_t status)
                     __builtin_offsetof(struct dormer_ldr_data, in_initialization_order);
 
     if (__atomic_exchange_n(&process_detaching, 1, __ATOMIC_ACQ_REL) == 0 && ldr->initialized) {
+        ntdll_loader_lock(); /* held to the end: no load or unload can start now */
         struct dormer_ldr_entry *exe = LDR_ENTRY(ldr->in_load_order.flink, in_load_order_links);
-        run_tls_callbacks(exe->dll_base, DLL_PROCESS_DETACH);
+        ntdll_run_tls_callbacks(exe->dll_base, DLL_PROCESS_DETACH);
         for (uint64_t l = ldr->in_initialization_order.blink; l != head;) {
             struct dormer_ldr_entry *e = LDR_ENTRY(l, in_initialization_order_links);
             l = e->in_initialization_order_links.blink;
             if (!(e->flags & DORMER_LDR_PROCESS_ATTACH_CALLED))
                 continue;
-            run_tls_callbacks(e->dll_base, DLL_PROCESS_DETACH);
+            ntdll_run_tls_callbacks(e->dll_base, DLL_PROCESS_DETACH);
             ((dll_entry_fn)(uintptr_t)e->entry_point)((void *)(uintptr_t)e->dll_base,
                                                      DLL_PROCESS_DETACH, (void *)1);
         }

@@ -78,7 +78,7 @@ EXPORT const char *DormerGetCommandLineA(void)
 
 EXPORT dormer_status_t DormerWrite(const char *s)
 {
-    return NtWriteConsole(s, ntdll_strlen(s));
+    return DmWriteConsole(s, ntdll_strlen(s));
 }
 
 /* ----------------------------------------------------------------- processes ---- */
@@ -86,12 +86,12 @@ EXPORT dormer_status_t DormerWrite(const char *s)
 EXPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
                                    dormer_handle_t *handle)
 {
-    return NtCreateProcess(handle, cmdline, ntdll_strlen(cmdline), stdout_handle);
+    return DmCreateProcess(handle, cmdline, ntdll_strlen(cmdline), stdout_handle);
 }
 
 EXPORT dormer_status_t DormerWait(dormer_handle_t handle, uint64_t timeout_ms)
 {
-    return NtWaitForMultipleObjects(1, &handle, 0, timeout_ms);
+    return DmWaitForMultipleObjects(1, &handle, 0, timeout_ms);
 }
 
 /* ------------------------------------------------------------------- threads ---- */
@@ -108,7 +108,7 @@ struct thread_start {
 /*
  * Every thread DormerCreateThread makes starts here, entered by the kernel with the
  * x64 ABI (rcx = the block, a return address of 0 above the home space): there is
- * nothing to return to, so the thread ends through NtExitThread.
+ * nothing to return to, so the thread ends through DmExitThread.
  */
 __attribute__((noreturn)) static uint32_t thread_entry(uint64_t block)
 {
@@ -116,7 +116,7 @@ __attribute__((noreturn)) static uint32_t thread_entry(uint64_t block)
     dormer_thread_fn fn = start->fn;
     uint64_t arg = start->arg, base = block, size = 0;
 
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
     ntdll_thread_attach();
     DormerExitThread(fn(arg));
 }
@@ -128,15 +128,15 @@ EXPORT dormer_status_t DormerCreateThread(dormer_handle_t *handle, dormer_thread
     struct thread_start *start;
     dormer_status_t st;
 
-    st = NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     if (!NT_SUCCESS(st))
         return st;
     start = (struct thread_start *)(uintptr_t)base;
     start->fn = fn;
     start->arg = arg;
-    st = NtCreateThread(handle, thread_entry, base, stack_reserve);
+    st = DmCreateThread(handle, thread_entry, base, stack_reserve);
     if (!NT_SUCCESS(st))
-        NtFreeVirtualMemory(&base, &zero, MEM_RELEASE);
+        DmFreeVirtualMemory(&base, &zero, MEM_RELEASE);
     return st;
 }
 
@@ -146,7 +146,7 @@ EXPORT dormer_status_t DormerCreateThread(dormer_handle_t *handle, dormer_thread
  * Drepper's three-state futex mutex ("Futexes Are Tricky", mutex3). A thread that finds
  * the lock held marks it CONTENDED before it sleeps, so the releaser knows to wake
  * someone; a woken thread takes it as CONTENDED too, as it cannot know whether others
- * still sleep (at worst one wake-up too many). NtWaitOnAddress only sleeps while the
+ * still sleep (at worst one wake-up too many). DmWaitOnAddress only sleeps while the
  * word still reads CONTENDED, so a release between the exchange and the sleep is not lost.
  */
 EXPORT void DormerAcquireLock(struct dormer_lock *lock)
@@ -159,7 +159,7 @@ EXPORT void DormerAcquireLock(struct dormer_lock *lock)
     if (old != DORMER_LOCK_CONTENDED)
         old = __atomic_exchange_n(&lock->state, DORMER_LOCK_CONTENDED, __ATOMIC_ACQUIRE);
     while (old != DORMER_LOCK_FREE) {
-        NtWaitOnAddress(&lock->state, DORMER_LOCK_CONTENDED, sizeof(lock->state),
+        DmWaitOnAddress(&lock->state, DORMER_LOCK_CONTENDED, sizeof(lock->state),
                         DORMER_INFINITE);
         old = __atomic_exchange_n(&lock->state, DORMER_LOCK_CONTENDED, __ATOMIC_ACQUIRE);
     }
@@ -177,5 +177,5 @@ EXPORT void DormerReleaseLock(struct dormer_lock *lock)
 {
     if (__atomic_exchange_n(&lock->state, DORMER_LOCK_FREE, __ATOMIC_RELEASE) ==
         DORMER_LOCK_CONTENDED)
-        NtWakeAddress(&lock->state, 0);
+        DmWakeAddress(&lock->state, 0);
 }

@@ -196,6 +196,18 @@ static uint32_t rd32(const uint8_t *p)
     return rd16(p) | rd16(p + 2) << 16;
 }
 
+/* One 8-byte word of the calling thread's stack (TEB StackLimit..StackBase): 0 if the
+ * address is outside it, so a corrupt frame ends a walk instead of faulting in it. */
+static int stack_read(uint64_t at, uint64_t *v)
+{
+    const struct dormer_teb *teb = DormerGetTeb();
+
+    if (at < teb->stack_limit || at >= teb->stack_base || teb->stack_base - at < 8 || (at & 7))
+        return 0;
+    *v = *(const uint64_t *)(uintptr_t)at;
+    return 1;
+}
+
 /* True if [rva, rva + len) lies in the image. */
 static int in_image(uint64_t base, uint64_t rva, uint64_t len)
 {
@@ -275,7 +287,8 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
                 continue;
             switch (op) {
             case UWOP_PUSH_NONVOL:
-                gpr[info] = *(const uint64_t *)(uintptr_t)rsp;
+                if (!stack_read(rsp, &gpr[info]))
+                    goto bad_stack;
                 rsp += 8;
                 break;
             case UWOP_ALLOC_SMALL:
@@ -289,12 +302,16 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
                 break;
             case UWOP_SAVE_NONVOL:
             case UWOP_SAVE_NONVOL_FAR:
-                gpr[info] = *(const uint64_t *)(uintptr_t)(
-                    fbase + (op == UWOP_SAVE_NONVOL ? 8ull * rd16(c + 2) : rd32(c + 2)));
+                if (!stack_read(fbase + (op == UWOP_SAVE_NONVOL ? 8ull * rd16(c + 2) : rd32(c + 2)),
+                                &gpr[info]))
+                    goto bad_stack;
                 break;
             case UWOP_SAVE_XMM128:
             case UWOP_SAVE_XMM128_FAR: {
                 uint64_t at = fbase + (op == UWOP_SAVE_XMM128 ? 16ull * rd16(c + 2) : rd32(c + 2));
+                uint64_t lo, hi;
+                if (!stack_read(at, &lo) || !stack_read(at + 8, &hi))
+                    goto bad_stack;
                 const uint8_t *src = (const uint8_t *)(uintptr_t)at;
                 for (int b = 0; b < 16; b++)
                     ctx->flt_save[0xa0 + 16 * info + b] = src[b];
@@ -302,8 +319,8 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
             }
             case UWOP_PUSH_MACHFRAME: {
                 uint64_t mb = rsp + (info ? 8 : 0);
-                ctx->rip = *(const uint64_t *)(uintptr_t)mb;
-                rsp = *(const uint64_t *)(uintptr_t)(mb + 24);
+                if (!stack_read(mb, &ctx->rip) || !stack_read(mb + 24, &rsp))
+                    goto bad_stack;
                 machframe = 1;
                 break;
             }
@@ -315,8 +332,14 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
         fn = (struct ntdll_runtime_function *)(uintptr_t)(codes + 2 * ((count + 1) & ~1u));
     }
     if (!machframe) {
-        ctx->rip = *(const uint64_t *)(uintptr_t)gpr[4];
+        if (!stack_read(gpr[4], &ctx->rip))
+            goto bad_stack;
         gpr[4] += 8;
     }
     return handler;
+bad_stack:
+    /* A frame outside the stack: the walk ends here (RIP 0), with no handler. */
+    ctx->rip = 0;
+    *handler_data = NULL;
+    return NULL;
 }

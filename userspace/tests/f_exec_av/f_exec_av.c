@@ -16,7 +16,7 @@ int main(void)
 {
     uint64_t base = 0, size = DORMER_PAGE_SIZE;
 
-    if (!NT_SUCCESS(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    if (!NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                             PAGE_READWRITE))) {
         uprintf("f_exec_av: FAIL: could not allocate a page\n");
         return 0;

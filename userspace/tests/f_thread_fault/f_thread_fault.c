@@ -31,8 +31,8 @@ int main(void)
     }
     /* Sleep in short naps; the kill should arrive during one of them. */
     for (int i = 0; i < 30 && status == STATUS_PENDING; i++) {
-        NtDelayExecution(100);
-        if (!NT_SUCCESS(NtQueryExitStatus(h, &status)))
+        DmDelayExecution(100);
+        if (!NT_SUCCESS(DmQueryExitStatus(h, &status)))
             break;
     }
     uprintf("f_thread_fault: FAIL: survived (thread status 0x%08x)\n", (uint32_t)status);

@@ -1,5 +1,5 @@
 /*
- * f_write_av: writes to a page it has made read-only with NtProtectVirtualMemory (after
+ * f_write_av: writes to a page it has made read-only with DmProtectVirtualMemory (after
  * checking it can read it). Expected: killed with STATUS_ACCESS_VIOLATION (0xC0000005).
  */
 #include "../fault.h"
@@ -16,9 +16,9 @@ int main(void)
     uint64_t base = 0, size = DORMER_PAGE_SIZE;
     uint32_t old;
 
-    if (!NT_SUCCESS(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    if (!NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                             PAGE_READWRITE)) ||
-        !NT_SUCCESS(NtProtectVirtualMemory(&base, &size, PAGE_READONLY, &old))) {
+        !NT_SUCCESS(DmProtectVirtualMemory(&base, &size, PAGE_READONLY, &old))) {
         uprintf("f_write_av: FAIL: could not set up a read-only page\n");
         return 0;
     }

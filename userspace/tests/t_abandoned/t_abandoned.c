@@ -12,11 +12,11 @@ static dormer_handle_t mutex, taken;
 /* Takes the mutex, says so, holds it for delay_ms, ends without releasing it. */
 static uint32_t owner_dies(uint64_t delay_ms)
 {
-    if (NtWaitForMultipleObjects(1, &mutex, 0, THREADS_TIMEOUT_MS) != STATUS_WAIT_0)
+    if (DmWaitForMultipleObjects(1, &mutex, 0, THREADS_TIMEOUT_MS) != STATUS_WAIT_0)
         return 1;
-    NtSetEvent(taken);
+    DmSetEvent(taken);
     if (delay_ms)
-        NtDelayExecution(delay_ms);
+        DmDelayExecution(delay_ms);
     return 7;
 }
 
@@ -27,7 +27,7 @@ static uint32_t poll_mutex(uint64_t arg)
 
     (void)arg;
     if (st == STATUS_WAIT_0 || st == STATUS_ABANDONED_WAIT_0)
-        NtReleaseMutex(mutex);
+        DmReleaseMutex(mutex);
     return (uint32_t)st;
 }
 
@@ -37,16 +37,16 @@ static void test_already_abandoned(void)
     CHECK_STATUS(DormerWait(mutex, THREADS_TIMEOUT_MS), STATUS_ABANDONED_WAIT_0,
                  "wait_reports_abandoned");
     CHECK(threads_run(poll_mutex, 0) == STATUS_TIMEOUT, "abandoned_mutex_now_owned");
-    CHECK_STATUS(NtReleaseMutex(mutex), STATUS_SUCCESS, "new_owner_releases");
+    CHECK_STATUS(DmReleaseMutex(mutex), STATUS_SUCCESS, "new_owner_releases");
     CHECK_STATUS(DormerWait(mutex, 0), STATUS_WAIT_0, "plain_acquire_after_abandon");
-    CHECK_STATUS(NtReleaseMutex(mutex), STATUS_SUCCESS, "plain_release_after_abandon");
+    CHECK_STATUS(DmReleaseMutex(mutex), STATUS_SUCCESS, "plain_release_after_abandon");
 }
 
 static void test_abandoned_while_waiting(void)
 {
     dormer_handle_t h = 0;
 
-    NtResetEvent(taken); /* set by the first owner */
+    DmResetEvent(taken); /* set by the first owner */
     CHECK_STATUS(DormerCreateThread(&h, owner_dies, 200, 0), STATUS_SUCCESS,
                  "create_sleeping_owner");
     CHECK_STATUS(DormerWait(taken, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "owner_took_mutex");
@@ -55,7 +55,7 @@ static void test_abandoned_while_waiting(void)
                  "sleeping_waiter_gets_abandoned");
     CHECK_STATUS(DormerWait(h, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "owner_ended");
     CHECK(threads_exit_status(h) == 7, "owner_status");
-    CHECK_STATUS(NtReleaseMutex(mutex), STATUS_SUCCESS, "release_after_sleeping_abandon");
+    CHECK_STATUS(DmReleaseMutex(mutex), STATUS_SUCCESS, "release_after_sleeping_abandon");
     NtClose(h);
 }
 
@@ -63,18 +63,18 @@ static void test_abandoned_wait_any(void)
 {
     dormer_handle_t objs[2] = {0, mutex};
 
-    CHECK_STATUS(NtCreateEvent(&objs[0], 1, 0), STATUS_SUCCESS, "create_unset_event");
+    CHECK_STATUS(DmCreateEvent(&objs[0], 1, 0), STATUS_SUCCESS, "create_unset_event");
     CHECK(threads_run(owner_dies, 0) == 7, "second_owner_thread_ends");
-    CHECK_STATUS(NtWaitForMultipleObjects(2, objs, 0, THREADS_TIMEOUT_MS),
+    CHECK_STATUS(DmWaitForMultipleObjects(2, objs, 0, THREADS_TIMEOUT_MS),
                  STATUS_ABANDONED_WAIT_0 + 1, "wait_any_abandoned_index_1");
-    CHECK_STATUS(NtReleaseMutex(mutex), STATUS_SUCCESS, "release_after_wait_any");
+    CHECK_STATUS(DmReleaseMutex(mutex), STATUS_SUCCESS, "release_after_wait_any");
     NtClose(objs[0]);
 }
 
 int main(void)
 {
-    CHECK_STATUS(NtCreateMutex(&mutex, 0), STATUS_SUCCESS, "create_mutex");
-    CHECK_STATUS(NtCreateEvent(&taken, 1, 0), STATUS_SUCCESS, "create_taken_event");
+    CHECK_STATUS(DmCreateMutex(&mutex, 0), STATUS_SUCCESS, "create_mutex");
+    CHECK_STATUS(DmCreateEvent(&taken, 1, 0), STATUS_SUCCESS, "create_taken_event");
     test_already_abandoned();
     test_abandoned_while_waiting();
     test_abandoned_wait_any();

@@ -65,7 +65,7 @@ static uint64_t alloc(uint64_t size, uint32_t type)
 {
     uint64_t base = 0;
 
-    if (!NT_SUCCESS(NtAllocateVirtualMemory(&base, &size, type, PAGE_READWRITE)))
+    if (!NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, type, PAGE_READWRITE)))
         return 0;
     return base;
 }
@@ -74,14 +74,14 @@ static void release(uint64_t base)
 {
     uint64_t size = 0;
 
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
 }
 
 static uint32_t protect_of(uint64_t addr)
 {
     struct dormer_memory_info mi;
 
-    if (!NT_SUCCESS(NtQueryVirtualMemory(addr, &mi, sizeof(mi))))
+    if (!NT_SUCCESS(DmQueryVirtualMemory(addr, &mi, sizeof(mi))))
         return 0xffffffffu;
     return mi.protect;
 }
@@ -90,7 +90,7 @@ static dormer_handle_t open_hello(void)
 {
     dormer_handle_t h = 0;
 
-    if (!NT_SUCCESS(NtOpenFile(&h, "HELLO.EXE", 9)))
+    if (!NT_SUCCESS(DmOpenBootFile(&h, "HELLO.EXE", 9)))
         return 0;
     return h;
 }
@@ -108,66 +108,66 @@ static void test_bad_pointers(void)
         uint32_t old;
         dormer_handle_t h;
 
-        expect_refused(NtWriteConsole((const char *)(uintptr_t)p, 16), "write_console_buf",
+        expect_refused(DmWriteConsole((const char *)(uintptr_t)p, 16), "write_console_buf",
                        what);
         /* Must be refused before the call waits for input. */
-        expect_refused(NtReadConsole((char *)(uintptr_t)p, 16, &n), "read_console_buf", what);
-        expect_refused(NtReadConsole(buf, 16, (uint64_t *)(uintptr_t)p), "read_console_count",
+        expect_refused(DmReadConsole((char *)(uintptr_t)p, 16, &n), "read_console_buf", what);
+        expect_refused(DmReadConsole(buf, 16, (uint64_t *)(uintptr_t)p), "read_console_count",
                        what);
-        expect_refused(NtQuerySystemTime((uint64_t *)(uintptr_t)p), "query_time", what);
+        expect_refused(DmQueryUptime((uint64_t *)(uintptr_t)p), "query_time", what);
 
         size = PAGE;
-        expect_refused(NtAllocateVirtualMemory((uint64_t *)(uintptr_t)p, &size, MEM_RESERVE,
+        expect_refused(DmAllocateVirtualMemory((uint64_t *)(uintptr_t)p, &size, MEM_RESERVE,
                                                PAGE_READWRITE),
                        "allocate_base_ptr", what);
         base = 0;
-        expect_refused(NtAllocateVirtualMemory(&base, (uint64_t *)(uintptr_t)p, MEM_RESERVE,
+        expect_refused(DmAllocateVirtualMemory(&base, (uint64_t *)(uintptr_t)p, MEM_RESERVE,
                                                PAGE_READWRITE),
                        "allocate_size_ptr", what);
 
         region = alloc(PAGE, MEM_RESERVE | MEM_COMMIT);
         size = 0;
-        expect_refused(NtFreeVirtualMemory((uint64_t *)(uintptr_t)p, &size, MEM_RELEASE),
+        expect_refused(DmFreeVirtualMemory((uint64_t *)(uintptr_t)p, &size, MEM_RELEASE),
                        "free_base_ptr", what);
         base = region;
-        expect_refused(NtFreeVirtualMemory(&base, (uint64_t *)(uintptr_t)p, MEM_RELEASE),
+        expect_refused(DmFreeVirtualMemory(&base, (uint64_t *)(uintptr_t)p, MEM_RELEASE),
                        "free_size_ptr", what);
         expect_true(protect_of(region) == PAGE_READWRITE, "free_refused_kept_region", what);
 
         size = PAGE;
-        expect_refused(NtProtectVirtualMemory((uint64_t *)(uintptr_t)p, &size, PAGE_READONLY,
+        expect_refused(DmProtectVirtualMemory((uint64_t *)(uintptr_t)p, &size, PAGE_READONLY,
                                               &old),
                        "protect_base_ptr", what);
         base = region;
-        expect_refused(NtProtectVirtualMemory(&base, (uint64_t *)(uintptr_t)p, PAGE_READONLY,
+        expect_refused(DmProtectVirtualMemory(&base, (uint64_t *)(uintptr_t)p, PAGE_READONLY,
                                               &old),
                        "protect_size_ptr", what);
         base = region;
         size = PAGE;
-        expect_refused(NtProtectVirtualMemory(&base, &size, PAGE_READONLY,
+        expect_refused(DmProtectVirtualMemory(&base, &size, PAGE_READONLY,
                                               (uint32_t *)(uintptr_t)p),
                        "protect_old_ptr", what);
         expect_true(protect_of(region) == PAGE_READWRITE, "protect_refused_kept_rw", what);
         release(region);
 
-        expect_refused(NtQueryVirtualMemory((uint64_t)(uintptr_t)buf,
+        expect_refused(DmQueryVirtualMemory((uint64_t)(uintptr_t)buf,
                                             (struct dormer_memory_info *)(uintptr_t)p,
                                             sizeof(struct dormer_memory_info)),
                        "query_vm_out", what);
 
-        expect_refused(NtOpenFile((dormer_handle_t *)(uintptr_t)p, "HELLO.EXE", 9),
+        expect_refused(DmOpenBootFile((dormer_handle_t *)(uintptr_t)p, "HELLO.EXE", 9),
                        "open_handle_ptr", what);
-        expect_refused(NtOpenFile(&h, (const char *)(uintptr_t)p, 9), "open_name", what);
+        expect_refused(DmOpenBootFile(&h, (const char *)(uintptr_t)p, 9), "open_name", what);
         if (file) {
-            expect_refused(NtReadFile(file, (void *)(uintptr_t)p, 16, &n), "read_file_buf",
+            expect_refused(DmReadBootFile(file, (void *)(uintptr_t)p, 16, &n), "read_file_buf",
                            what);
-            expect_refused(NtReadFile(file, buf, 16, (uint64_t *)(uintptr_t)p),
+            expect_refused(DmReadBootFile(file, buf, 16, (uint64_t *)(uintptr_t)p),
                            "read_file_count", what);
-            expect_refused(NtQueryInformationFile(file, (struct dormer_file_info *)(uintptr_t)p,
+            expect_refused(DmQueryBootFile(file, (struct dormer_file_info *)(uintptr_t)p,
                                                   sizeof(struct dormer_file_info)),
                            "query_file_out", what);
         }
-        expect_refused(NtQuerySystemInformation(DORMER_INFO_MEMORY, (void *)(uintptr_t)p,
+        expect_refused(DmQuerySystemInformation(DORMER_INFO_MEMORY, (void *)(uintptr_t)p,
                                                 sizeof(struct dormer_memory_counters)),
                        "query_system_out", what);
     }
@@ -181,18 +181,18 @@ static void test_readonly_outputs(void)
     uint64_t ro = readonly_page, n;
     dormer_handle_t file = open_hello();
 
-    expect_refused(NtQuerySystemTime((uint64_t *)(uintptr_t)ro), "query_time", "readonly");
-    expect_refused(NtQueryVirtualMemory((uint64_t)(uintptr_t)buf,
+    expect_refused(DmQueryUptime((uint64_t *)(uintptr_t)ro), "query_time", "readonly");
+    expect_refused(DmQueryVirtualMemory((uint64_t)(uintptr_t)buf,
                                         (struct dormer_memory_info *)(uintptr_t)ro,
                                         sizeof(struct dormer_memory_info)),
                    "query_vm_out", "readonly");
-    expect_refused(NtQuerySystemInformation(DORMER_INFO_MEMORY, (void *)(uintptr_t)ro,
+    expect_refused(DmQuerySystemInformation(DORMER_INFO_MEMORY, (void *)(uintptr_t)ro,
                                             sizeof(struct dormer_memory_counters)),
                    "query_system_out", "readonly");
-    expect_refused(NtReadConsole((char *)(uintptr_t)ro, 16, &n), "read_console_buf",
+    expect_refused(DmReadConsole((char *)(uintptr_t)ro, 16, &n), "read_console_buf",
                    "readonly");
     if (file) {
-        expect_refused(NtReadFile(file, (void *)(uintptr_t)ro, 16, &n), "read_file_buf",
+        expect_refused(DmReadBootFile(file, (void *)(uintptr_t)ro, 16, &n), "read_file_buf",
                        "readonly");
         NtClose(file);
     }
@@ -206,20 +206,20 @@ static void test_lengths(void)
     uint64_t wrap = 0 - b + 0x1000; /* b + wrap == 0x1000 */
     dormer_handle_t h, file = open_hello();
 
-    expect_refused(NtWriteConsole(buf, 1ull << 62), "write_console_len", "huge");
-    expect_refused(NtWriteConsole(buf, UINT64_MAX), "write_console_len", "max");
-    expect_refused(NtWriteConsole(buf, wrap), "write_console_len", "wraps");
-    expect_refused(NtWriteConsole((const char *)(uintptr_t)(USER_TOP - 0x1000), 0x2000),
+    expect_refused(DmWriteConsole(buf, 1ull << 62), "write_console_len", "huge");
+    expect_refused(DmWriteConsole(buf, UINT64_MAX), "write_console_len", "max");
+    expect_refused(DmWriteConsole(buf, wrap), "write_console_len", "wraps");
+    expect_refused(DmWriteConsole((const char *)(uintptr_t)(USER_TOP - 0x1000), 0x2000),
                    "write_console_range", "past_user_top");
-    expect_refused(NtWriteConsole((const char *)(uintptr_t)0xfffffffffffff000ull, 0x2000),
+    expect_refused(DmWriteConsole((const char *)(uintptr_t)0xfffffffffffff000ull, 0x2000),
                    "write_console_range", "wraps_at_top");
-    expect_refused(NtReadConsole(buf, 1ull << 62, &n), "read_console_len", "huge");
-    expect_refused(NtReadConsole(buf, wrap, &n), "read_console_len", "wraps");
-    expect_refused(NtOpenFile(&h, "HELLO.EXE", 1ull << 62), "open_name_len", "huge");
-    expect_refused(NtOpenFile(&h, "HELLO.EXE", UINT64_MAX), "open_name_len", "max");
+    expect_refused(DmReadConsole(buf, 1ull << 62, &n), "read_console_len", "huge");
+    expect_refused(DmReadConsole(buf, wrap, &n), "read_console_len", "wraps");
+    expect_refused(DmOpenBootFile(&h, "HELLO.EXE", 1ull << 62), "open_name_len", "huge");
+    expect_refused(DmOpenBootFile(&h, "HELLO.EXE", UINT64_MAX), "open_name_len", "max");
     if (file) {
-        expect_refused(NtReadFile(file, buf, 1ull << 62, &n), "read_file_len", "huge");
-        expect_refused(NtReadFile(file, buf, wrap, &n), "read_file_len", "wraps");
+        expect_refused(DmReadBootFile(file, buf, 1ull << 62, &n), "read_file_len", "huge");
+        expect_refused(DmReadBootFile(file, buf, wrap, &n), "read_file_len", "wraps");
         NtClose(file);
     }
 }
@@ -248,22 +248,22 @@ static void test_ranges(void)
 
         base = ranges[i].base;
         size = ranges[i].size;
-        expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
+        expect_refused(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
                        "allocate_range", what);
         base = ranges[i].base;
         size = ranges[i].size;
-        expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+        expect_refused(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                PAGE_READWRITE),
                        "allocate_commit_range", what);
         base = ranges[i].base;
         size = ranges[i].size;
-        expect_refused(NtProtectVirtualMemory(&base, &size, PAGE_READWRITE, &old),
+        expect_refused(DmProtectVirtualMemory(&base, &size, PAGE_READWRITE, &old),
                        "protect_range", what);
         base = ranges[i].base;
         size = ranges[i].size;
-        expect_refused(NtFreeVirtualMemory(&base, &size, MEM_DECOMMIT), "decommit_range", what);
+        expect_refused(DmFreeVirtualMemory(&base, &size, MEM_DECOMMIT), "decommit_range", what);
         if (ranges[i].base >= USER_TOP)
-            expect_refused(NtQueryVirtualMemory(ranges[i].base, &mi, sizeof(mi)),
+            expect_refused(DmQueryVirtualMemory(ranges[i].base, &mi, sizeof(mi)),
                            "query_vm_address", what);
     }
 
@@ -271,49 +271,49 @@ static void test_ranges(void)
     base = 0;
     size = 1ull << 62;
     {
-        dormer_status_t st = NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE);
+        dormer_status_t st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE);
 
         ulib_check(st == STATUS_INVALID_PARAMETER || st == STATUS_NO_MEMORY,
                    "allocate_anywhere_huge", "status 0x%08x", (uint32_t)st);
     }
     base = 0;
     size = 0;
-    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
+    expect_refused(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
                    "allocate_size", "zero");
     base = 0x100000000ull;
     size = 0;
-    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
+    expect_refused(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
                    "allocate_size", "zero_fixed");
 
     /* Types and protections that mean nothing. */
     base = 0;
     size = PAGE;
-    expect_refused(NtAllocateVirtualMemory(&base, &size, 0, PAGE_READWRITE), "allocate_type",
+    expect_refused(DmAllocateVirtualMemory(&base, &size, 0, PAGE_READWRITE), "allocate_type",
                    "zero");
     base = 0;
     size = PAGE;
-    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RELEASE, PAGE_READWRITE),
+    expect_refused(DmAllocateVirtualMemory(&base, &size, MEM_RELEASE, PAGE_READWRITE),
                    "allocate_type", "release");
     base = 0;
     size = PAGE;
-    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, 0), "allocate_protect",
+    expect_refused(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE, 0), "allocate_protect",
                    "zero");
     base = 0;
     size = PAGE;
-    expect_refused(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, 0x12345),
+    expect_refused(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE, 0x12345),
                    "allocate_protect", "garbage");
 
     region = alloc(PAGE, MEM_RESERVE | MEM_COMMIT);
     base = region;
     size = PAGE;
-    expect_refused(NtProtectVirtualMemory(&base, &size, 0x12345, &old), "protect_protect",
+    expect_refused(DmProtectVirtualMemory(&base, &size, 0x12345, &old), "protect_protect",
                    "garbage");
     base = region;
     size = 0;
-    expect_refused(NtFreeVirtualMemory(&base, &size, 0), "free_type", "zero");
+    expect_refused(DmFreeVirtualMemory(&base, &size, 0), "free_type", "zero");
     base = region;
     size = 0;
-    expect_refused(NtFreeVirtualMemory(&base, &size, MEM_RELEASE | MEM_DECOMMIT), "free_type",
+    expect_refused(DmFreeVirtualMemory(&base, &size, MEM_RELEASE | MEM_DECOMMIT), "free_type",
                    "both");
     CHECK(protect_of(region) == PAGE_READWRITE, "refused_calls_change_nothing");
     release(region);
@@ -322,7 +322,7 @@ static void test_ranges(void)
     base = 0x10000000ull;
     size = 0;
     {
-        dormer_status_t st = NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+        dormer_status_t st = DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
 
         ulib_check(st == STATUS_MEMORY_NOT_ALLOCATED || st == STATUS_INVALID_PARAMETER,
                    "free_unallocated", "status 0x%08x", (uint32_t)st);
@@ -339,24 +339,24 @@ static void test_handles_and_classes(void)
 
     expect_status(NtClose(0), STATUS_INVALID_HANDLE, "close", "zero");
     expect_status(NtClose(BOGUS_HANDLE), STATUS_INVALID_HANDLE, "close", "bogus");
-    expect_status(NtReadFile(BOGUS_HANDLE, buf, 16, &n), STATUS_INVALID_HANDLE, "read_file",
+    expect_status(DmReadBootFile(BOGUS_HANDLE, buf, 16, &n), STATUS_INVALID_HANDLE, "read_file",
                   "bogus_handle");
-    expect_status(NtQueryInformationFile(BOGUS_HANDLE, &fi, sizeof(fi)), STATUS_INVALID_HANDLE,
+    expect_status(DmQueryBootFile(BOGUS_HANDLE, &fi, sizeof(fi)), STATUS_INVALID_HANDLE,
                   "query_file", "bogus_handle");
     /* If this terminated us the exit status would be 77: the harness sees a failure. */
     expect_status(NtTerminateProcess(BOGUS_HANDLE, 77), STATUS_INVALID_HANDLE, "terminate",
                   "bogus_handle");
 
-    expect_status(NtQuerySystemInformation(0, &mc, sizeof(mc)), STATUS_INVALID_INFO_CLASS,
+    expect_status(DmQuerySystemInformation(0, &mc, sizeof(mc)), STATUS_INVALID_INFO_CLASS,
                   "query_system", "class_zero");
-    expect_status(NtQuerySystemInformation(0x12345, &mc, sizeof(mc)), STATUS_INVALID_INFO_CLASS,
+    expect_status(DmQuerySystemInformation(0x12345, &mc, sizeof(mc)), STATUS_INVALID_INFO_CLASS,
                   "query_system", "class_garbage");
-    expect_status(NtQuerySystemInformation(DORMER_INFO_MEMORY, &mc, 8),
+    expect_status(DmQuerySystemInformation(DORMER_INFO_MEMORY, &mc, 8),
                   STATUS_INFO_LENGTH_MISMATCH, "query_system", "short_buffer");
-    expect_status(NtQueryVirtualMemory((uint64_t)(uintptr_t)buf, &mi, 8),
+    expect_status(DmQueryVirtualMemory((uint64_t)(uintptr_t)buf, &mi, 8),
                   STATUS_INFO_LENGTH_MISMATCH, "query_vm", "short_buffer");
     if (file) {
-        expect_status(NtQueryInformationFile(file, &fi, 8), STATUS_INFO_LENGTH_MISMATCH,
+        expect_status(DmQueryBootFile(file, &fi, 8), STATUS_INFO_LENGTH_MISMATCH,
                       "query_file", "short_buffer");
         NtClose(file);
     }
@@ -492,7 +492,7 @@ static void test_unknown_syscalls(void)
                   "syscall", "int_max");
     expect_status(DormerRawSyscall(0xffffffff, 0, 0, 0, 0), STATUS_INVALID_SYSTEM_SERVICE,
                   "syscall", "minus_one");
-    /* The raw path itself works: NtNop by number. */
+    /* The raw path itself works: DmNop by number. */
     expect_status(DormerRawSyscall(14, 0, 0, 0, 0), STATUS_SUCCESS, "syscall", "nop_by_number");
 }
 
@@ -506,7 +506,7 @@ int main(void)
     bad_ptr[NUM_BAD - 1] = alloc(16 * PAGE, MEM_RESERVE) + 8 * PAGE;
     readonly_page = alloc(PAGE, MEM_RESERVE | MEM_COMMIT);
     base = readonly_page;
-    CHECK(NT_SUCCESS(NtProtectVirtualMemory(&base, &size, PAGE_READONLY, &old)) &&
+    CHECK(NT_SUCCESS(DmProtectVirtualMemory(&base, &size, PAGE_READONLY, &old)) &&
               bad_ptr[NUM_BAD - 1] > 8 * PAGE,
           "setup");
 

@@ -35,7 +35,7 @@ static uint64_t now_ns(void)
 {
     uint64_t ns = 0;
 
-    NtQuerySystemTime(&ns);
+    DmQueryUptime(&ns);
     return ns;
 }
 
@@ -53,7 +53,7 @@ static uint32_t busy(uint64_t ms, uint64_t start)
     if (start == 0)
         start = now;
     if (start > now + 1000000)
-        NtDelayExecution((start - now) / 1000000);
+        DmDelayExecution((start - now) / 1000000);
     while (now_ns() < start)
         NtYieldExecution();
     end = start + ms * 1000000;
@@ -71,13 +71,13 @@ static uint32_t busy(uint64_t ms, uint64_t start)
 
 static uint32_t late_thread(uint64_t arg)
 {
-    NtDelayExecution(100);
+    DmDelayExecution(100);
     return (uint32_t)arg;
 }
 
 static uint32_t killer_thread(uint64_t arg)
 {
-    NtDelayExecution(50);
+    DmDelayExecution(50);
     NtTerminateProcess(DORMER_CURRENT_PROCESS, (uint32_t)arg);
     return 0xbad; /* not reached */
 }
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
     if (strcmp(mode, "read") == 0) {
         char line[64];
         uint64_t got = 0;
-        NtReadConsole(line, sizeof line, &got);
+        DmReadConsole(line, sizeof line, &got);
         return 6;
     }
     if (strcmp(mode, "stderr") == 0) {
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
         char line[128];
         uint64_t got = 0;
         int count = 0;
-        while (NtReadConsole(line, sizeof line - 1, &got) == STATUS_SUCCESS) {
+        while (DmReadConsole(line, sizeof line - 1, &got) == STATUS_SUCCESS) {
             line[got] = '\0';
             uprintf("line: %s", line);
             count++;
@@ -124,11 +124,11 @@ int main(int argc, char **argv)
         if (!NT_SUCCESS(DormerSpawn("t_child.exe print", 0, &h)) ||
             DormerWait(h, DORMER_INFINITE) != STATUS_WAIT_0)
             return 0xbad;
-        NtQueryExitStatus(h, &status);
+        DmQueryExitStatus(h, &status);
         return status;
     }
     if (strcmp(mode, "sleep") == 0) {
-        NtDelayExecution(200);
+        DmDelayExecution(200);
         return 5;
     }
     if (strcmp(mode, "busy") == 0)
@@ -136,13 +136,13 @@ int main(int argc, char **argv)
     if (strcmp(mode, "lastthread") == 0) {
         if (!NT_SUCCESS(DormerCreateThread(&h, late_thread, 9, 0)))
             return 0xbad;
-        NtExitThread(3);
+        DmExitThread(3);
         return 0xbad; /* not reached: crt0 would end the whole process with it */
     }
     if (strcmp(mode, "threadkill") == 0) {
         dormer_handle_t never = 0;
 
-        if (!NT_SUCCESS(NtCreateEvent(&never, 1, 0)) ||
+        if (!NT_SUCCESS(DmCreateEvent(&never, 1, 0)) ||
             !NT_SUCCESS(DormerCreateThread(&h, killer_thread, 0x77, 0)))
             return 0xbad;
         DormerWait(never, DORMER_INFINITE);

@@ -15,11 +15,11 @@ extern const uint8_t __ImageBase[]; /* this image's DOS header, as mapped (GNU l
 int main(void)
 {
     uint64_t self = (uint64_t)(uintptr_t)__ImageBase;
-    uint64_t nop = (uint64_t)(uintptr_t)&NtNop; /* the IAT's value: where ntdll really is */
+    uint64_t nop = (uint64_t)(uintptr_t)&DmNop; /* the IAT's value: where ntdll really is */
     int32_t check;
 
     CHECK(nop < self || nop >= self + 0x10000, "ntdll_moved_away");
-    CHECK(NtNop() == STATUS_SUCCESS, "own_ntdll_imports_work");
+    CHECK(DmNop() == STATUS_SUCCESS, "own_ntdll_imports_work");
     CHECK(tdll_add(20, 22) == 42, "tdll_imports_work");
     check = tdll_self_check(); /* calls ntdll through tdll's own IAT */
     ulib_check(check == 0, "tdll_bound_to_moved_ntdll", "tdll_self_check() = %d", check);

@@ -1,5 +1,5 @@
 /*
- * t_console: console output through NtWriteConsole and DormerWrite (plain, empty, longer
+ * t_console: console output through DmWriteConsole and DormerWrite (plain, empty, longer
  * than a page, cut short by the length) and ulib's formatter, whose results are compared
  * as strings so a formatting bug fails a check rather than just looking odd. Exit 0 when
  * all pass.
@@ -17,18 +17,18 @@ static void check_format(const char *name, const char *got, const char *want)
 
 static void test_writes(void)
 {
-    static const char line[] = "t_console: a line written with NtWriteConsole\n";
+    static const char line[] = "t_console: a line written with DmWriteConsole\n";
     static const char cut[] = "t_console: only this is written|MUST NOT APPEAR\n";
     dormer_status_t st;
 
-    CHECK_STATUS(NtWriteConsole(line, sizeof(line) - 1), STATUS_SUCCESS, "write_line");
-    CHECK_STATUS(NtWriteConsole(line, 0), STATUS_SUCCESS, "write_len_0");
+    CHECK_STATUS(DmWriteConsole(line, sizeof(line) - 1), STATUS_SUCCESS, "write_line");
+    CHECK_STATUS(DmWriteConsole(line, 0), STATUS_SUCCESS, "write_len_0");
     CHECK_STATUS(DormerWrite("t_console: a line written with DormerWrite\n"), STATUS_SUCCESS,
                  "dormer_write");
     CHECK_STATUS(DormerWrite(""), STATUS_SUCCESS, "dormer_write_empty");
     /* Exactly `len` bytes go out: the harness checks that the tail never shows up. */
-    st = NtWriteConsole(cut, 31);
-    NtWriteConsole("\n", 1);
+    st = DmWriteConsole(cut, 31);
+    DmWriteConsole("\n", 1);
     CHECK_STATUS(st, STATUS_SUCCESS, "write_exact_length");
 
     /* More than a page in one call (four long lines), from .bss: the kernel's copy has to
@@ -41,7 +41,7 @@ static void test_writes(void)
         p[strlen(p)] = '.';
         p[LONG_LINE - 1] = '\n';
     }
-    CHECK_STATUS(NtWriteConsole(big, sizeof(big)), STATUS_SUCCESS, "write_over_a_page");
+    CHECK_STATUS(DmWriteConsole(big, sizeof(big)), STATUS_SUCCESS, "write_over_a_page");
 }
 
 static void test_format(void)

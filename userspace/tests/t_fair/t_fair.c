@@ -25,7 +25,7 @@ int main(void)
     CHECK(threads_now_ns() < start, "both_started_before_window");
     if (started != 2)
         return ulib_check_summary();
-    CHECK_STATUS(NtWaitForMultipleObjects(2, child, 1, THREADS_TIMEOUT_MS), STATUS_WAIT_0,
+    CHECK_STATUS(DmWaitForMultipleObjects(2, child, 1, THREADS_TIMEOUT_MS), STATUS_WAIT_0,
                  "both_children_end");
     for (int i = 0; i < 2; i++) {
         count[i] = threads_exit_status(child[i]);

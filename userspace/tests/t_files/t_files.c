@@ -382,6 +382,48 @@ static int list_dir(dormer_handle_t d, const char *pattern, uint32_t *mask,
     return count;
 }
 
+/* DmQueryDirectoryEntries over d from the start with a size-byte buffer and pattern:
+ * the names, "|"-separated, into out; the number of entries; *calls the calls that
+ * returned entries; *last the final status. Every record is checked for its shape. */
+static int list_batched(dormer_handle_t d, uint64_t size, const char *pattern, char *out,
+                        size_t cap, int *calls, dormer_status_t *last)
+{
+    static uint64_t buf[4096 / 8];
+    uint16_t pw[32];
+    struct dormer_dir_query q = { 0, 0, DORMER_DIR_RESTART };
+    size_t used = 0;
+    int count = 0;
+
+    if (pattern) {
+        for (; pattern[q.pattern_chars]; q.pattern_chars++)
+            pw[q.pattern_chars] = (uint8_t)pattern[q.pattern_chars];
+        q.pattern = (uint64_t)(uintptr_t)pw;
+    }
+    out[0] = 0;
+    *calls = 0;
+    while ((*last = DmQueryDirectoryEntries(d, buf, size, &q)) == STATUS_SUCCESS &&
+           *calls < 50) {
+        const uint8_t *at = (const uint8_t *)buf;
+        (*calls)++;
+        q.flags = 0;
+        for (;;) {
+            const struct dormer_dir_info *e = (const struct dormer_dir_info *)at;
+            if (((uintptr_t)at & 7) || at + sizeof *e + e->name_chars * 2u >
+                                             (const uint8_t *)buf + size + 4)
+                return -1;
+            for (uint16_t i = 0; i < e->name_chars && used + 2 < cap; i++)
+                out[used++] = (char)e->name[i];
+            out[used++] = '|';
+            out[used] = 0;
+            count++;
+            if (!e->next)
+                break;
+            at += e->next;
+        }
+    }
+    return count;
+}
+
 static void test_directories(void)
 {
     dormer_handle_t d = 0, h = 0;
@@ -415,6 +457,45 @@ static void test_directories(void)
                  STATUS_ACCESS_VIOLATION, "list_pattern_kernel_pointer");
     CHECK_STATUS(DmQueryDirectoryFile(d, &fd, pw, 1000, 1), STATUS_OBJECT_NAME_INVALID,
                  "list_pattern_too_long");
+    /* Many entries per call, in the same order; one per call in a buffer that takes
+     * one; the next entry stays next when it does not fit. */
+    char names[128];
+    int calls;
+    CHECK(list_batched(d, 4096, NULL, names, sizeof names, &calls, &last) == 6 &&
+              calls == 1 && last == STATUS_NO_MORE_FILES &&
+              !strcmp(names, ".|..|a.txt|b.txt|c.log|sub|"),
+          "batch_all_one_call");
+    CHECK(list_batched(d, 80, NULL, names, sizeof names, &calls, &last) == 6 && calls == 6 &&
+              !strcmp(names, ".|..|a.txt|b.txt|c.log|sub|"),
+          "batch_one_per_call");
+    CHECK(list_batched(d, 4096, "*.TXT", names, sizeof names, &calls, &last) == 2 &&
+              !strcmp(names, "a.txt|b.txt|"),
+          "batch_pattern");
+    CHECK(list_batched(d, 4096, "x*", names, sizeof names, &calls, &last) == 0 &&
+              last == STATUS_NO_SUCH_FILE,
+          "batch_no_match");
+    struct dormer_dir_query rq = { 0, 0, DORMER_DIR_RESTART };
+    static uint64_t small[10];
+    CHECK_STATUS(DmQueryDirectoryEntries(d, small, sizeof small, &rq), STATUS_SUCCESS,
+                 "batch_dot");
+    CHECK_STATUS(DmQueryDirectoryEntries(d, small, 71, NULL), STATUS_INFO_LENGTH_MISMATCH,
+                 "batch_below_header");
+    CHECK_STATUS(DmQueryDirectoryEntries(d, small, 72, NULL), STATUS_SUCCESS, "batch_dotdot");
+    CHECK_STATUS(DmQueryDirectoryEntries(d, small, 72, NULL), STATUS_BUFFER_TOO_SMALL,
+                 "batch_name_does_not_fit");
+    CHECK_STATUS(DmQueryDirectoryEntries(d, small, sizeof small, NULL), STATUS_SUCCESS,
+                 "batch_then_fits");
+    CHECK(((struct dormer_dir_info *)small)->name_chars == 5 &&
+              ((struct dormer_dir_info *)small)->name[0] == 'a',
+          "batch_nothing_skipped");
+    CHECK_STATUS(DmQueryDirectoryEntries(d, (void *)KERNEL_ADDR, 4096, &rq),
+                 STATUS_ACCESS_VIOLATION, "batch_kernel_pointer");
+    CHECK_STATUS(DmQueryDirectoryEntries(d, small, sizeof small,
+                                         (const struct dormer_dir_query *)KERNEL_ADDR),
+                 STATUS_ACCESS_VIOLATION, "batch_query_kernel_pointer");
+    struct dormer_dir_query bad = { 0, 0, 2 };
+    CHECK_STATUS(DmQueryDirectoryEntries(d, small, sizeof small, &bad),
+                 STATUS_INVALID_PARAMETER, "batch_bad_flags");
     /* The root lists no dots; a file is not a directory. */
     dormer_handle_t root = 0;
     open_ex("C:\\", DORMER_FILE_READ_DATA, SHARE_ALL, DORMER_FILE_OPEN,
@@ -426,6 +507,8 @@ static void test_directories(void)
                  STATUS_NOT_A_DIRECTORY, "file_as_directory");
     open_file("C:\\t_files\\dir\\a.txt", DORMER_GENERIC_READ, DORMER_FILE_OPEN, &h);
     CHECK_STATUS(DmQueryDirectoryFile(h, &fd, NULL, 0, 1), STATUS_NOT_A_DIRECTORY, "list_a_file");
+    CHECK_STATUS(DmQueryDirectoryEntries(h, small, sizeof small, NULL), STATUS_NOT_A_DIRECTORY,
+                 "batch_a_file");
     NtClose(h);
     CHECK_STATUS(open_ex("C:\\t_files\\dir", DORMER_GENERIC_READ, SHARE_ALL, DORMER_FILE_OPEN,
                          DORMER_FILE_NON_DIRECTORY_FILE, 0, NULL, NULL),
@@ -617,7 +700,7 @@ static void test_current_directory(void)
     int32_t status = -1;
     if (DormerSpawn("t_files.exe cwdchild", 0, &child) == STATUS_SUCCESS) {
         DormerWait(child, 30000);
-        NtQueryExitStatus(child, &status);
+        DmQueryExitStatus(child, &status);
         NtClose(child);
     }
     CHECK(status == 0, "child_inherits_cwd");
@@ -681,9 +764,9 @@ static void test_bad_pointers(void)
 
     /* An address that was committed and then released: unmapped. */
     uint64_t base = 0, size = 4096;
-    NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     size = 0;
-    NtFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
     void *gone = (void *)(uintptr_t)base;
 
     CHECK_STATUS(DmCreateFile(NULL, w, n, &a), STATUS_ACCESS_VIOLATION, "create_null_handle");
@@ -750,8 +833,8 @@ static void test_system32(void)
                  STATUS_SUCCESS, "system32_open");
     CHECK_STATUS(DmReadFile(h, mz, 2, NULL, &done), STATUS_SUCCESS, "system32_read");
     CHECK(done == 2 && mz[0] == 'M' && mz[1] == 'Z', "system32_is_pe");
-    NtOpenFile(&boot, "hello.exe", 9);
-    NtQueryInformationFile(boot, &fi, sizeof fi);
+    DmOpenBootFile(&boot, "hello.exe", 9);
+    DmQueryBootFile(boot, &fi, sizeof fi);
     NtClose(boot);
     CHECK(size_of(h) == fi.size, "system32_same_size_as_boot_file");
     struct dormer_file_basic b;
@@ -799,7 +882,7 @@ static void test_pipes(void)
     uint64_t done = 0;
     struct dormer_file_type t = { 0, 0 };
 
-    NtCreatePipe(&r, &w);
+    DmCreatePipe(&r, &w);
     CHECK_STATUS(DmWriteFile(w, "pipe", 4, NULL, &done), STATUS_SUCCESS, "pipe_write");
     CHECK_STATUS(DmReadFile(r, buf, sizeof buf, NULL, &done), STATUS_SUCCESS, "pipe_read");
     CHECK(done == 4 && memcmp(buf, "pipe", 4) == 0, "pipe_data");
@@ -817,7 +900,7 @@ static uint64_t free_frames(void)
     struct dormer_memory_counters c;
 
     memset(&c, 0, sizeof c);
-    NtQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof c);
+    DmQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof c);
     return c.free_frames;
 }
 
@@ -889,7 +972,7 @@ static void test_exit_closes_files(void)
     open_file("C:\\t_files\\held.txt", RW, DORMER_FILE_CREATE, NULL);
     if (DormerSpawn("t_files.exe holdopen", 0, &child) == STATUS_SUCCESS) {
         DormerWait(child, 30000);
-        NtQueryExitStatus(child, &status);
+        DmQueryExitStatus(child, &status);
         NtClose(child);
     }
     CHECK(status == 0, "child_held_files");

@@ -2,7 +2,7 @@
  * t_memory: the virtual-memory calls with Windows semantics: reserve, commit, protect,
  * query, decommit, release, reservations at a fixed address, and demand paging (64 MiB
  * committed costs nothing until touched; touching 1 page in 16 costs about that many
- * frames, as NtQuerySystemInformation(DORMER_INFO_MEMORY) shows). Exit 0 when all pass.
+ * frames, as DmQuerySystemInformation(DORMER_INFO_MEMORY) shows). Exit 0 when all pass.
  */
 #include <dormer.h>
 
@@ -13,17 +13,17 @@
 static int query(uint64_t addr, struct dormer_memory_info *mi)
 {
     memset(mi, 0xcc, sizeof(*mi));
-    return NT_SUCCESS(NtQueryVirtualMemory(addr, mi, sizeof(*mi)));
+    return NT_SUCCESS(DmQueryVirtualMemory(addr, mi, sizeof(*mi)));
 }
 
-/* Checks the state, size and allocation base NtQueryVirtualMemory reports at addr. */
+/* Checks the state, size and allocation base DmQueryVirtualMemory reports at addr. */
 static void check_region(const char *name, uint64_t addr, uint32_t state, uint64_t size,
                          uint64_t alloc_base)
 {
     struct dormer_memory_info mi;
 
     if (!query(addr, &mi)) {
-        ulib_check(0, name, "NtQueryVirtualMemory(%p) failed", (void *)(uintptr_t)addr);
+        ulib_check(0, name, "DmQueryVirtualMemory(%p) failed", (void *)(uintptr_t)addr);
         return;
     }
     ulib_check(mi.base_address == (addr & ~(PAGE - 1)) && mi.state == state &&
@@ -45,7 +45,7 @@ static uint64_t process_pages(void)
 {
     struct dormer_memory_counters c;
 
-    if (!NT_SUCCESS(NtQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof(c))))
+    if (!NT_SUCCESS(DmQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof(c))))
         return 0;
     return c.process_pages;
 }
@@ -58,7 +58,7 @@ static void test_reserve_commit(void)
     volatile uint8_t *p;
     int ok;
 
-    CHECK_STATUS(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
+    CHECK_STATUS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE, PAGE_READWRITE),
                  STATUS_SUCCESS, "reserve_1m");
     CHECK(base != 0 && base % PAGE == 0 && size == MIB, "reserve_out_params");
     CHECK(query(base, &mi) && mi.type == MEM_PRIVATE && mi.allocation_protect == PAGE_READWRITE,
@@ -67,7 +67,7 @@ static void test_reserve_commit(void)
 
     b = base;
     s = 2 * PAGE;
-    CHECK_STATUS(NtAllocateVirtualMemory(&b, &s, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS,
+    CHECK_STATUS(DmAllocateVirtualMemory(&b, &s, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS,
                  "commit_2_pages");
     CHECK(b == base && s == 2 * PAGE, "commit_out_params");
     check_region("query_committed", base, MEM_COMMIT, 2 * PAGE, base);
@@ -89,14 +89,14 @@ static void test_reserve_commit(void)
     /* An unaligned range covers every page it touches (Windows rounds out). */
     b = base + 2 * PAGE + 0x10;
     s = 0x10;
-    CHECK_STATUS(NtAllocateVirtualMemory(&b, &s, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS,
+    CHECK_STATUS(DmAllocateVirtualMemory(&b, &s, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS,
                  "commit_unaligned");
     CHECK(b == base + 2 * PAGE && s == PAGE, "commit_unaligned_rounds_out");
     check_region("query_three_committed", base, MEM_COMMIT, 3 * PAGE, base);
 
     b = base;
     s = 2 * PAGE;
-    CHECK_STATUS(NtProtectVirtualMemory(&b, &s, PAGE_READONLY, &old), STATUS_SUCCESS,
+    CHECK_STATUS(DmProtectVirtualMemory(&b, &s, PAGE_READONLY, &old), STATUS_SUCCESS,
                  "protect_readonly");
     CHECK(old == PAGE_READWRITE, "protect_old_rw");
     CHECK(protect_of(base) == PAGE_READONLY, "query_protect_ro");
@@ -104,7 +104,7 @@ static void test_reserve_commit(void)
     CHECK(p[PAGE + 5] == (uint8_t)((PAGE + 5) * 7 + 3), "readonly_still_readable");
     b = base;
     s = 2 * PAGE;
-    CHECK_STATUS(NtProtectVirtualMemory(&b, &s, PAGE_READWRITE, &old), STATUS_SUCCESS,
+    CHECK_STATUS(DmProtectVirtualMemory(&b, &s, PAGE_READWRITE, &old), STATUS_SUCCESS,
                  "protect_back_rw");
     CHECK(old == PAGE_READONLY, "protect_old_ro");
     p[PAGE + 5] = 0x5a;
@@ -112,17 +112,17 @@ static void test_reserve_commit(void)
 
     b = base + 8 * PAGE;
     s = PAGE;
-    CHECK(!NT_SUCCESS(NtProtectVirtualMemory(&b, &s, PAGE_READONLY, &old)),
+    CHECK(!NT_SUCCESS(DmProtectVirtualMemory(&b, &s, PAGE_READONLY, &old)),
           "protect_reserved_fails");
 
     b = base;
     s = PAGE;
-    CHECK_STATUS(NtFreeVirtualMemory(&b, &s, MEM_DECOMMIT), STATUS_SUCCESS, "decommit_page");
+    CHECK_STATUS(DmFreeVirtualMemory(&b, &s, MEM_DECOMMIT), STATUS_SUCCESS, "decommit_page");
     check_region("query_decommitted", base, MEM_RESERVE, PAGE, base);
     check_region("query_after_decommit", base + PAGE, MEM_COMMIT, 2 * PAGE, base);
     b = base;
     s = PAGE;
-    CHECK_STATUS(NtAllocateVirtualMemory(&b, &s, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS,
+    CHECK_STATUS(DmAllocateVirtualMemory(&b, &s, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS,
                  "recommit_page");
     ok = 1;
     for (uint64_t i = 0; i < PAGE; i++)
@@ -131,11 +131,11 @@ static void test_reserve_commit(void)
 
     b = base;
     s = 0;
-    CHECK_STATUS(NtFreeVirtualMemory(&b, &s, MEM_RELEASE), STATUS_SUCCESS, "release");
+    CHECK_STATUS(DmFreeVirtualMemory(&b, &s, MEM_RELEASE), STATUS_SUCCESS, "release");
     CHECK(query(base, &mi) && mi.state == MEM_FREE, "query_released_free");
     b = base;
     s = 0;
-    CHECK(!NT_SUCCESS(NtFreeVirtualMemory(&b, &s, MEM_RELEASE)), "release_twice_fails");
+    CHECK(!NT_SUCCESS(DmFreeVirtualMemory(&b, &s, MEM_RELEASE)), "release_twice_fails");
 }
 
 static void test_reserve_and_commit(void)
@@ -143,7 +143,7 @@ static void test_reserve_and_commit(void)
     uint64_t base = 0, size = 3 * PAGE, s = 0;
     volatile uint64_t *p;
 
-    CHECK_STATUS(NtAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+    CHECK_STATUS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                          PAGE_READWRITE),
                  STATUS_SUCCESS, "reserve_commit_one_call");
     check_region("query_reserve_commit", base, MEM_COMMIT, 3 * PAGE, base);
@@ -151,7 +151,7 @@ static void test_reserve_and_commit(void)
     p[0] = 1;
     p[3 * PAGE / 8 - 1] = 2;
     CHECK(p[0] + p[3 * PAGE / 8 - 1] == 3, "reserve_commit_usable");
-    CHECK_STATUS(NtFreeVirtualMemory(&base, &s, MEM_RELEASE), STATUS_SUCCESS,
+    CHECK_STATUS(DmFreeVirtualMemory(&base, &s, MEM_RELEASE), STATUS_SUCCESS,
                  "reserve_commit_release");
 }
 
@@ -165,29 +165,29 @@ static void test_fixed_address(void)
         want += 0x40000000ull;
     b = want;
     s = 64 * KIB;
-    CHECK_STATUS(NtAllocateVirtualMemory(&b, &s, MEM_RESERVE, PAGE_READWRITE), STATUS_SUCCESS,
+    CHECK_STATUS(DmAllocateVirtualMemory(&b, &s, MEM_RESERVE, PAGE_READWRITE), STATUS_SUCCESS,
                  "reserve_fixed");
     CHECK(b == want && s == 64 * KIB, "reserve_fixed_where_asked");
     check_region("query_fixed", want, MEM_RESERVE, 64 * KIB, want);
 
     b = want;
     s = 64 * KIB;
-    CHECK_STATUS(NtAllocateVirtualMemory(&b, &s, MEM_RESERVE, PAGE_READWRITE),
+    CHECK_STATUS(DmAllocateVirtualMemory(&b, &s, MEM_RESERVE, PAGE_READWRITE),
                  STATUS_CONFLICTING_ADDRESSES, "reserve_fixed_twice");
     b = want + 60 * KIB;
     s = 64 * KIB;
-    CHECK_STATUS(NtAllocateVirtualMemory(&b, &s, MEM_RESERVE, PAGE_READWRITE),
+    CHECK_STATUS(DmAllocateVirtualMemory(&b, &s, MEM_RESERVE, PAGE_READWRITE),
                  STATUS_CONFLICTING_ADDRESSES, "reserve_fixed_overlap");
 
     b = want + 4 * PAGE;
     s = PAGE;
-    CHECK_STATUS(NtAllocateVirtualMemory(&b, &s, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS,
+    CHECK_STATUS(DmAllocateVirtualMemory(&b, &s, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS,
                  "commit_inside_fixed");
     check_region("query_commit_inside", want + 4 * PAGE, MEM_COMMIT, PAGE, want);
     *(volatile uint32_t *)(uintptr_t)(want + 4 * PAGE) = 0xfeed;
 
     b = want;
-    CHECK_STATUS(NtFreeVirtualMemory(&b, &zero, MEM_RELEASE), STATUS_SUCCESS,
+    CHECK_STATUS(DmFreeVirtualMemory(&b, &zero, MEM_RELEASE), STATUS_SUCCESS,
                  "release_fixed");
     CHECK(query(want, &mi) && mi.state == MEM_FREE, "query_fixed_free");
 }
@@ -201,7 +201,7 @@ static void test_demand_paging(void)
 
     before = process_pages();
     CHECK(before > 0, "process_pages_counted");
-    CHECK_STATUS(NtAllocateVirtualMemory(&base, &s, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE),
+    CHECK_STATUS(DmAllocateVirtualMemory(&base, &s, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE),
                  STATUS_SUCCESS, "commit_64m");
     if (!base)
         return;
@@ -229,7 +229,7 @@ static void test_demand_paging(void)
             (unsigned long long)before, (unsigned long long)committed,
             (unsigned long long)after, (unsigned long long)touched);
 
-    CHECK_STATUS(NtFreeVirtualMemory(&base, &zero, MEM_RELEASE), STATUS_SUCCESS,
+    CHECK_STATUS(DmFreeVirtualMemory(&base, &zero, MEM_RELEASE), STATUS_SUCCESS,
                  "release_64m");
     released = process_pages();
     ulib_check(released + touched <= after, "release_returns_frames", "%llu -> %llu",
@@ -241,7 +241,7 @@ static void test_counters(void)
     struct dormer_memory_counters c;
 
     memset(&c, 0, sizeof(c));
-    CHECK_STATUS(NtQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof(c)), STATUS_SUCCESS,
+    CHECK_STATUS(DmQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof(c)), STATUS_SUCCESS,
                  "query_memory_counters");
     CHECK(c.page_size == PAGE && c.total_frames > 0 && c.free_frames <= c.total_frames &&
               c.used_frames <= c.total_frames,

@@ -4,7 +4,8 @@
  * reads until STATUS_PIPE_BROKEN and finds the child's line. Two threads stream 320 KiB
  * through one pipe (five times its 64 KiB, in uneven pieces and one 96 KiB write that
  * must wait for room), and every byte arrives in order. Also the rules at the pipe's
- * ends: short reads, data outliving the writer, writing with no reader.
+ * ends: short reads, data outliving the writer, writing with no reader. Four threads
+ * reading one pipe at once each get different bytes: together exactly what was written.
  */
 #include "../threads.h"
 
@@ -27,13 +28,13 @@ static void test_child_output(void)
     dormer_status_t st = STATUS_SUCCESS;
     uint64_t total = 0, n = 0;
 
-    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe");
+    CHECK_STATUS(DmCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe");
     CHECK_STATUS(DormerSpawn("t_child.exe print", w, &child), STATUS_SUCCESS,
                  "spawn_child_into_pipe");
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_parent_write_end");
     while (total < sizeof(child_text) - 1) {
         n = 0;
-        st = NtReadFile(r, child_text + total, sizeof(child_text) - 1 - total, &n);
+        st = DmReadBootFile(r, child_text + total, sizeof(child_text) - 1 - total, &n);
         if (st != STATUS_SUCCESS || n == 0 || n > sizeof(child_text) - 1 - total)
             break;
         total += n;
@@ -47,7 +48,7 @@ static void test_child_output(void)
                "got \"%.60s\"", child_text);
     CHECK_STATUS(DormerWait(child, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "child_ends");
     CHECK(threads_exit_status(child) == 0, "child_status");
-    CHECK_STATUS(NtReadFile(r, in_buf, 1, &n), STATUS_PIPE_BROKEN, "stays_broken");
+    CHECK_STATUS(DmReadBootFile(r, in_buf, 1, &n), STATUS_PIPE_BROKEN, "stays_broken");
     NtClose(child);
     NtClose(r);
 }
@@ -57,7 +58,7 @@ static dormer_status_t write_all(dormer_handle_t w, const uint8_t *buf, uint64_t
 {
     while (len) {
         uint64_t n = 0;
-        dormer_status_t st = NtWriteFile(w, buf, len, &n);
+        dormer_status_t st = DmWritePipe(w, buf, len, &n);
 
         if (st != STATUS_SUCCESS)
             return st;
@@ -106,14 +107,14 @@ static void test_stream(void)
     dormer_status_t st = STATUS_SUCCESS;
     uint64_t got = 0, n = 0, bad_at = ~0ull, reads = 0;
 
-    CHECK_STATUS(NtCreatePipe(&r, &stream_w), STATUS_SUCCESS, "create_stream_pipe");
+    CHECK_STATUS(DmCreatePipe(&r, &stream_w), STATUS_SUCCESS, "create_stream_pipe");
     CHECK_STATUS(DormerCreateThread(&h, stream_writer, 0, 0), STATUS_SUCCESS,
                  "create_writer_thread");
     /* Let the writer fill the pipe and block before the first read. */
-    NtDelayExecution(50);
+    DmDelayExecution(50);
     for (;;) {
         n = 0;
-        st = NtReadFile(r, in_buf, sizeof(in_buf), &n);
+        st = DmReadBootFile(r, in_buf, sizeof(in_buf), &n);
         if (st != STATUS_SUCCESS || n == 0 || n > sizeof(in_buf))
             break;
         reads++;
@@ -137,33 +138,110 @@ static void test_stream(void)
     NtClose(r);
 }
 
+#define SHARED_READERS 4
+#define SHARED_ROUNDS 1024 /* each byte value is written this many times */
+
+static dormer_handle_t shared_r;
+static uint64_t shared_seen[256]; /* atomic */
+static uint8_t shared_out[4096];
+
+#define SHARED_PAGES 2048
+
+/*
+ * One of the readers: odd-sized reads until the pipe is broken; every byte is counted.
+ * Each read lands on a page not touched before, so the kernel's copy-out takes a
+ * demand-zero fault: a long window in which another reader may run.
+ */
+static uint32_t shared_reader(uint64_t arg)
+{
+    uint64_t base = 0, size = SHARED_PAGES * 4096ull, page = 0, n, len = 97 - arg * 13;
+    dormer_status_t st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+                                                 PAGE_READWRITE);
+
+    if (st != STATUS_SUCCESS)
+        return (uint32_t)st;
+    for (;;) {
+        uint8_t *buf = (uint8_t *)(base + (page++ % SHARED_PAGES) * 4096 + 4096 - 8);
+        n = 0;
+        st = DmReadBootFile(shared_r, buf, len, &n);
+        if (st != STATUS_SUCCESS)
+            break;
+        for (uint64_t i = 0; i < n && i < len; i++)
+            __atomic_add_fetch(&shared_seen[buf[i]], 1, __ATOMIC_RELAXED);
+    }
+    size = 0;
+    DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    return st == STATUS_PIPE_BROKEN ? 0 : (uint32_t)st;
+}
+
+static void test_shared_readers(void)
+{
+    dormer_handle_t w = 0, h[SHARED_READERS] = { 0 };
+    dormer_status_t st = STATUS_SUCCESS;
+    uint64_t total = 0, wrong = 0;
+
+    CHECK_STATUS(DmCreatePipe(&shared_r, &w), STATUS_SUCCESS, "create_shared_pipe");
+    uint64_t created = 0;
+    for (uint64_t i = 0; i < SHARED_READERS; i++)
+        created += DormerCreateThread(&h[i], shared_reader, i, 0) == STATUS_SUCCESS;
+    CHECK(created == SHARED_READERS, "create_shared_readers");
+    for (uint64_t i = 0; i < sizeof shared_out; i++)
+        shared_out[i] = (uint8_t)i;
+    for (int round = 0; round < SHARED_ROUNDS * 256 / (int)sizeof shared_out; round++) {
+        st = write_all(w, shared_out, sizeof shared_out);
+        if (st != STATUS_SUCCESS)
+            break;
+    }
+    CHECK_STATUS(st, STATUS_SUCCESS, "shared_writes");
+    NtClose(w);
+    CHECK_STATUS(threads_wait_all(h, SHARED_READERS, THREADS_TIMEOUT_MS), STATUS_WAIT_0,
+                 "shared_readers_end");
+    int32_t bad_status = 0;
+    for (int i = 0; i < SHARED_READERS; i++) {
+        if (threads_exit_status(h[i]) != 0)
+            bad_status = threads_exit_status(h[i]);
+        NtClose(h[i]);
+    }
+    ulib_check(bad_status == 0, "shared_readers_status", "a reader ended with 0x%08x",
+               (uint32_t)bad_status);
+    for (int v = 0; v < 256; v++) {
+        total += shared_seen[v];
+        if (shared_seen[v] != SHARED_ROUNDS)
+            wrong++;
+    }
+    ulib_check(total == SHARED_ROUNDS * 256ull && wrong == 0, "shared_readers_each_byte_once",
+               "%llu bytes read (%u written), %llu byte values with the wrong count",
+               (unsigned long long)total, SHARED_ROUNDS * 256, (unsigned long long)wrong);
+    NtClose(shared_r);
+}
+
 static void test_ends(void)
 {
     dormer_handle_t r = 0, w = 0;
     uint64_t n = 0;
     char buf[100];
 
-    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_small_pipe");
-    CHECK_STATUS(NtWriteFile(w, "0123456789", 10, &n), STATUS_SUCCESS, "write_10");
+    CHECK_STATUS(DmCreatePipe(&r, &w), STATUS_SUCCESS, "create_small_pipe");
+    CHECK_STATUS(DmWritePipe(w, "0123456789", 10, &n), STATUS_SUCCESS, "write_10");
     CHECK(n == 10, "wrote_10");
     n = 0;
-    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "short_read");
+    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "short_read");
     CHECK(n == 10 && memcmp(buf, "0123456789", 10) == 0, "short_read_returns_what_is_there");
-    CHECK_STATUS(NtWriteFile(w, "abc", 3, &n), STATUS_SUCCESS, "write_before_close");
+    CHECK_STATUS(DmWritePipe(w, "abc", 3, &n), STATUS_SUCCESS, "write_before_close");
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_write_end");
     n = 0;
-    CHECK_STATUS(NtReadFile(r, buf, 2, &n), STATUS_SUCCESS, "data_outlives_writer");
+    CHECK_STATUS(DmReadBootFile(r, buf, 2, &n), STATUS_SUCCESS, "data_outlives_writer");
     CHECK(n == 2 && memcmp(buf, "ab", 2) == 0, "first_2_of_3");
     n = 0;
-    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "rest_outlives_writer");
+    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "rest_outlives_writer");
     CHECK(n == 1 && buf[0] == 'c', "last_byte");
-    CHECK_STATUS(NtReadFile(r, buf, sizeof(buf), &n), STATUS_PIPE_BROKEN, "empty_no_writer");
-    CHECK(!NT_SUCCESS(NtWriteFile(r, "x", 1, &n)), "write_to_read_end_refused");
+    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_PIPE_BROKEN, "empty_no_writer");
+    CHECK(!NT_SUCCESS(DmWritePipe(r, "x", 1, &n)), "write_to_read_end_refused");
     NtClose(r);
 
-    CHECK_STATUS(NtCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe_no_reader");
+    CHECK_STATUS(DmCreatePipe(&r, &w), STATUS_SUCCESS, "create_pipe_no_reader");
     CHECK_STATUS(NtClose(r), STATUS_SUCCESS, "close_read_end");
-    CHECK_STATUS(NtWriteFile(w, "x", 1, &n), STATUS_PIPE_BROKEN, "write_no_reader");
+    CHECK_STATUS(DmWritePipe(w, "x", 1, &n), STATUS_PIPE_BROKEN, "write_no_reader");
     NtClose(w);
 }
 
@@ -172,5 +250,6 @@ int main(void)
     test_ends();
     test_child_output();
     test_stream();
+    test_shared_readers();
     return ulib_check_summary();
 }

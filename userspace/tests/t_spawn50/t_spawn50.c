@@ -17,7 +17,7 @@ static uint64_t used_frames(void)
 {
     struct dormer_memory_counters c;
 
-    if (!NT_SUCCESS(NtQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof(c))))
+    if (!NT_SUCCESS(DmQuerySystemInformation(DORMER_INFO_MEMORY, &c, sizeof(c))))
         return 0;
     return c.used_frames;
 }
@@ -94,7 +94,7 @@ int main(void)
     /* Freeing an ended process's memory may trail its exit a little: give it a second. */
     after = used_frames();
     for (int i = 0; i < 100 && after > before + FRAME_SLACK; i++) {
-        NtDelayExecution(10);
+        DmDelayExecution(10);
         after = used_frames();
     }
     uprintf("t_spawn50: used frames before %llu, after %llu\n", (unsigned long long)before,

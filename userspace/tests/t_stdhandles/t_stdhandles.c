@@ -120,14 +120,14 @@ static void test_input_from_file(void)
     DmWriteFile(in, "first\nsecond\nthird", 18, NULL, &n);
     struct dormer_file_position zero = { 0 };
     DmSetInformationFile(in, DORMER_FILE_POSITION_INFO, &zero, sizeof zero);
-    NtCreatePipe(&r, &w);
+    DmCreatePipe(&r, &w);
     dormer_handle_t child = 0;
     const char *cmd = "t_child.exe lines";
     st = DmCreateProcessStd(&child, cmd, strlen(cmd), in, w, 0);
     CHECK_STATUS(st, STATUS_SUCCESS, "lines_start");
     NtClose(w);
     while (total + 1 < sizeof text &&
-           NtReadFile(r, text + total, sizeof text - 1 - total, &n) == STATUS_SUCCESS && n)
+           DmReadBootFile(r, text + total, sizeof text - 1 - total, &n) == STATUS_SUCCESS && n)
         total += n;
     text[total] = '\0';
     NtClose(r);
@@ -193,8 +193,8 @@ static void test_refused(void)
     const char *cmd = "t_child.exe print";
     uint64_t len = strlen(cmd);
 
-    NtCreatePipe(&r, &w);
-    NtCreateEvent(&ev, 1, 0);
+    DmCreatePipe(&r, &w);
+    DmCreateEvent(&ev, 1, 0);
     open_path("C:\\t_stdhandles\\out.txt", DORMER_GENERIC_READ, DORMER_FILE_OPEN, 0, &ro);
     open_path(dir, DORMER_FILE_READ_DATA, DORMER_FILE_OPEN, DORMER_FILE_DIRECTORY_FILE, &d);
     CHECK_STATUS(DmCreateProcessStd(&child, cmd, len, w, 0, 0), STATUS_ACCESS_DENIED,

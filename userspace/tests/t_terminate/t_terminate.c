@@ -1,7 +1,7 @@
 /*
  * t_terminate: ending processes from outside and from inside. A spinning child is
  * killed with NtTerminateProcess(child, 0x1234) and its handle reports that status;
- * NtQuerySystemProcesses lists this process and the ended child while the child's handle
+ * DmQuerySystemProcesses lists this process and the ended child while the child's handle
  * is open, and no longer lists the child once it is closed. Also: a child blocked in the
  * kernel (asleep, or waiting for a typed line) can be killed, a process whose main thread ends first takes its last thread's
  * status, and any thread can end its whole process.
@@ -20,7 +20,7 @@ static uint64_t list_processes(void)
     uint64_t needed = 0;
 
     memset(procs, 0xcc, sizeof(procs));
-    if (NtQuerySystemProcesses(procs, MAX_PROCESSES, &needed) != STATUS_SUCCESS)
+    if (DmQuerySystemProcesses(procs, MAX_PROCESSES, &needed) != STATUS_SUCCESS)
         return 0;
     return needed;
 }
@@ -87,7 +87,7 @@ static void test_kill_spinning(void)
     uint64_t n, needed = 0, child_pid = 0;
 
     CHECK_STATUS(DormerSpawn("t_child.exe spin", 0, &child), STATUS_SUCCESS, "spawn_spinner");
-    NtDelayExecution(100);
+    DmDelayExecution(100);
     CHECK(threads_exit_status(child) == STATUS_PENDING, "spinner_pending");
     CHECK_STATUS(DormerWait(child, 0), STATUS_TIMEOUT, "spinner_not_signaled");
 
@@ -117,12 +117,12 @@ static void test_kill_spinning(void)
                "lists_ended_child_while_open", "%s", p ? "wrong fields" : "not listed");
 
     memset(procs, 0xcc, sizeof(procs));
-    CHECK_STATUS(NtQuerySystemProcesses(procs, 1, &needed), STATUS_INFO_LENGTH_MISMATCH,
+    CHECK_STATUS(DmQuerySystemProcesses(procs, 1, &needed), STATUS_INFO_LENGTH_MISMATCH,
                  "list_into_one_entry");
     CHECK(needed == n && procs[0].pid != 0xccccccccccccccccull && procs[1].pid ==
           0xccccccccccccccccull, "one_entry_filled_needed_all");
     needed = 0;
-    CHECK_STATUS(NtQuerySystemProcesses(NULL, 0, &needed), STATUS_INFO_LENGTH_MISMATCH,
+    CHECK_STATUS(DmQuerySystemProcesses(NULL, 0, &needed), STATUS_INFO_LENGTH_MISMATCH,
                  "list_count_only");
     CHECK(needed == n, "count_only_needed");
 
@@ -147,7 +147,7 @@ static int32_t run_child(const char *cmdline, int kill, uint32_t kill_status)
     if (!NT_SUCCESS(st))
         return st;
     if (kill) {
-        NtDelayExecution(20); /* let it get into its sleep */
+        DmDelayExecution(20); /* let it get into its sleep */
         NtTerminateProcess(h, kill_status);
     }
     st = DormerWait(h, THREADS_TIMEOUT_MS);

@@ -1,9 +1,9 @@
 /*
  * t_threads64: 64 threads of one process add 1000 each to a shared counter, first under
- * a kernel mutex (NtWaitForMultipleObjects + NtReleaseMutex), then under a dormer_lock
- * (NtWaitOnAddress underneath). The increment is a read, a yield now and then, and a
+ * a kernel mutex (DmWaitForMultipleObjects + DmReleaseMutex), then under a dormer_lock
+ * (DmWaitOnAddress underneath). The increment is a read, a yield now and then, and a
  * write, so a lock that lets two threads in loses counts: the total must be exactly
- * 64000 both times. Also thread exit statuses (returned and through NtExitThread),
+ * 64000 both times. Also thread exit statuses (returned and through DmExitThread),
  * STATUS_PENDING while a thread runs, and thread priorities.
  */
 #include "../threads.h"
@@ -31,12 +31,12 @@ static void bump(int round)
 static uint32_t mutex_worker(uint64_t index)
 {
     for (int i = 0; i < ROUNDS; i++) {
-        if (NtWaitForMultipleObjects(1, &mutex, 0, THREADS_TIMEOUT_MS) != STATUS_WAIT_0) {
+        if (DmWaitForMultipleObjects(1, &mutex, 0, THREADS_TIMEOUT_MS) != STATUS_WAIT_0) {
             __atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
             continue;
         }
         bump(i + (int)index);
-        if (NtReleaseMutex(mutex) != STATUS_SUCCESS)
+        if (DmReleaseMutex(mutex) != STATUS_SUCCESS)
             __atomic_add_fetch(&lock_errors, 1, __ATOMIC_RELAXED);
     }
     return 1000 + (uint32_t)index;
@@ -108,7 +108,7 @@ static void test_lock_basics(void)
 
 DORMER_NOINLINE static void exit_from_deep_inside(uint32_t status)
 {
-    NtExitThread(status);
+    DmExitThread(status);
 }
 
 static uint32_t exiting_thread(uint64_t arg)
@@ -121,7 +121,7 @@ static uint32_t waiting_thread(uint64_t event)
 {
     dormer_handle_t h = event;
 
-    return (uint32_t)NtWaitForMultipleObjects(1, &h, 0, THREADS_TIMEOUT_MS) + 0x40;
+    return (uint32_t)DmWaitForMultipleObjects(1, &h, 0, THREADS_TIMEOUT_MS) + 0x40;
 }
 
 static void test_thread_basics(void)
@@ -129,21 +129,33 @@ static void test_thread_basics(void)
     dormer_handle_t event = 0, h = 0;
 
     CHECK(threads_run(exiting_thread, 77) == 77, "nt_exit_thread_status");
-    CHECK_STATUS(NtCreateEvent(&event, 1, 0), STATUS_SUCCESS, "create_event");
+    CHECK_STATUS(DmCreateEvent(&event, 1, 0), STATUS_SUCCESS, "create_event");
     CHECK_STATUS(DormerCreateThread(&h, waiting_thread, event, 0), STATUS_SUCCESS,
                  "create_waiting_thread");
-    NtDelayExecution(20);
+    DmDelayExecution(20);
     CHECK(threads_exit_status(h) == STATUS_PENDING, "running_thread_pending");
     CHECK_STATUS(DormerWait(h, 0), STATUS_TIMEOUT, "running_thread_not_signaled");
-    CHECK_STATUS(NtSetThreadPriority(h, DORMER_PRIORITY_HIGH), STATUS_SUCCESS,
+    CHECK_STATUS(DmSetThreadPriority(h, DORMER_PRIORITY_HIGH), STATUS_SUCCESS,
                  "set_other_thread_priority");
-    CHECK_STATUS(NtSetThreadPriority(DORMER_CURRENT_THREAD, DORMER_PRIORITY_LOW),
+    CHECK_STATUS(DmSetThreadPriority(DORMER_CURRENT_THREAD, DORMER_PRIORITY_LOW),
                  STATUS_SUCCESS, "set_own_priority_low");
-    CHECK_STATUS(NtSetThreadPriority(DORMER_CURRENT_THREAD, DORMER_PRIORITY_NORMAL),
+    CHECK_STATUS(DmSetThreadPriority(DORMER_CURRENT_THREAD, DORMER_PRIORITY_NORMAL),
                  STATUS_SUCCESS, "set_own_priority_normal");
-    CHECK(!NT_SUCCESS(NtSetThreadPriority(DORMER_CURRENT_THREAD, DORMER_PRIORITY_REALTIME + 1)),
+    CHECK(!NT_SUCCESS(DmSetThreadPriority(DORMER_CURRENT_THREAD, DORMER_PRIORITY_REALTIME + 1)),
           "priority_out_of_range_refused");
-    NtSetEvent(event);
+    /* A thread that is ready but has not run yet moves to its new level's queue
+     * (this once tripped an assertion in the kernel). */
+    dormer_handle_t ready = 0;
+    CHECK_STATUS(DormerCreateThread(&ready, exiting_thread, 5, 0), STATUS_SUCCESS,
+                 "create_ready_thread");
+    CHECK_STATUS(DmSetThreadPriority(ready, DORMER_PRIORITY_LOW), STATUS_SUCCESS,
+                 "set_ready_thread_priority_low");
+    CHECK_STATUS(DmSetThreadPriority(ready, DORMER_PRIORITY_HIGH), STATUS_SUCCESS,
+                 "set_ready_thread_priority_high");
+    CHECK_STATUS(DormerWait(ready, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "ready_thread_ran");
+    CHECK(threads_exit_status(ready) == 5, "ready_thread_status");
+    NtClose(ready);
+    DmSetEvent(event);
     CHECK_STATUS(DormerWait(h, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "thread_handle_signaled");
     CHECK(threads_exit_status(h) == 0x40, "thread_saw_its_event");
     CHECK_STATUS(NtClose(h), STATUS_SUCCESS, "close_thread_handle");
@@ -155,7 +167,7 @@ int main(void)
 {
     test_lock_basics();
     test_thread_basics();
-    CHECK_STATUS(NtCreateMutex(&mutex, 0), STATUS_SUCCESS, "create_mutex");
+    CHECK_STATUS(DmCreateMutex(&mutex, 0), STATUS_SUCCESS, "create_mutex");
     run_workers("mutex", mutex_worker, 1000);
     NtClose(mutex);
     run_workers("lock", lock_worker, 2000);

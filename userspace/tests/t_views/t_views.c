@@ -42,7 +42,7 @@ static uint32_t marker_protection(void)
 {
     struct dormer_memory_info info;
 
-    if (!NT_SUCCESS(NtQueryVirtualMemory((uint64_t)(uintptr_t)marker, &info, sizeof info)))
+    if (!NT_SUCCESS(DmQueryVirtualMemory((uint64_t)(uintptr_t)marker, &info, sizeof info)))
         return 0;
     return info.protect;
 }
@@ -58,7 +58,7 @@ static int32_t run(const char *cmdline)
         return (int32_t)st;
     st = DormerWait(h, WAIT_MS);
     if (st == STATUS_WAIT_0)
-        NtQueryExitStatus(h, &status);
+        DmQueryExitStatus(h, &status);
     NtClose(h);
     return st == STATUS_WAIT_0 ? status : (int32_t)st;
 }
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         return child(argv[1]);
 
     CHECK(marker_protection() == PAGE_READONLY, "marker_is_read_only");
-    CHECK_STATUS(NtProtectVirtualMemory(&page, &size, PAGE_READWRITE, &old), STATUS_SUCCESS,
+    CHECK_STATUS(DmProtectVirtualMemory(&page, &size, PAGE_READWRITE, &old), STATUS_SUCCESS,
                  "make_marker_writable");
     marker_bytes()[0] = 'X';
     CHECK(marker_is("Xristine marker"), "own_copy_written");
@@ -104,7 +104,7 @@ int main(int argc, char **argv)
                (uint32_t)status);
     CHECK(marker_is("Xristine marker") && counter == 6, "own_copy_kept");
 
-    CHECK(NT_SUCCESS(NtQuerySystemInformation(DORMER_INFO_MEMORY, &mem, sizeof mem)) &&
+    CHECK(NT_SUCCESS(DmQuerySystemInformation(DORMER_INFO_MEMORY, &mem, sizeof mem)) &&
               mem.shared_frames > 0 && mem.shared_frames < mem.used_frames,
           "shared_frames_counted");
     CHECK(tdll_add(1, 2) == 3, "tdll_loaded");

@@ -46,7 +46,7 @@ int32_t tdll_self_check(void)
         return 2;
     if (strcmp(greeting, "tdll") != 0)
         return 3;
-    if (NtNop() != STATUS_SUCCESS)
+    if (DmNop() != STATUS_SUCCESS)
         return 4; /* the DLL's own import of ntdll */
     return 0;
 }
