@@ -36,6 +36,11 @@ void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
                        struct ntdll_runtime_function *fn, struct dormer_context *ctx,
                        void **handler_data, uint64_t *frame, void *ctx_pointers);
 void RtlCaptureContext(struct dormer_context *ctx);
+void RtlUnwindEx(void *target_frame, void *target_ip, struct dormer_exception_record *rec,
+                 void *return_value, struct dormer_context *ctx, void *history);
+void RtlUnwind(void *target_frame, void *target_ip, struct dormer_exception_record *rec,
+               void *return_value);
+void RtlRestoreContext(struct dormer_context *ctx, struct dormer_exception_record *rec);
 
 /* EXCEPTION_POINTERS, and PVECTORED_EXCEPTION_HANDLER / the unhandled filter. */
 struct exception_pointers {
