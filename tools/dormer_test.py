@@ -228,10 +228,6 @@ USER_CHAIN_FOR = {
 }
 USER_SKIP = ','.join([
     't_cmdline.exe', 't_disk.exe',  # want arguments: own boots (t_disk: dormer_disk_test)
-    # Wait for the seh branch's RtlUnwindEx (issue 15): libgcc's _GCC_specific_handler
-    # calls it to reach the catch; today that is an unimplemented import.
-    'w_cxx_throw.exe', 'w_cxx_terminate.exe', 'w_cxx_dll.exe',
-    'w_cxx_throw_o2.exe', 'w_cxx_throw_static.exe',
 ])
 # One program per boot: name -> (command line, exit status, patterns in order).
 USER_BOOTS = {
