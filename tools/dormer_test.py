@@ -233,7 +233,9 @@ USER_CHAIN_FOR = {
     'f_exec_av.exe': [r'#0 0x[0-9a-f]+ \?', r'#1 0x[0-9a-f]+ fault_inner\+0x',
                       r'fault_middle\+0x', r'fault_outer\+0x', r'main\+0x'],
 }
-USER_SKIP = 't_cmdline.exe,t_disk.exe'  # want arguments: own boots (t_disk: dormer_disk_test)
+USER_SKIP = ','.join([
+    't_cmdline.exe', 't_disk.exe',  # want arguments: own boots (t_disk: dormer_disk_test)
+])
 # One program per boot: name -> (command line, exit status, patterns in order).
 USER_BOOTS = {
     'user/hello': ('init=hello.exe one two', 0,
@@ -430,6 +432,19 @@ KTEST_BOOTS = {'ktest': None, 'ktest@32M': 32, 'ktest@6G': 6144}
 
 MODULES = []  # programs and DLLs for every test ISO (set by main)
 
+# mingw's runtime DLLs (about 24 MiB) and the stock test programs (win32/, several MiB
+# of C++ with debug information) do not fit beside everything else in the 32 MiB boot:
+# GRUB runs out of memory, or the in-kernel tests that need 16 MiB free find too little.
+# Boots with less than this much memory go without them; the in-kernel tests use only
+# Dormer's own programs.
+RUNTIME_DLLS = ('libgcc_s_seh-1.dll', 'libstdc++-6.dll', 'libwinpthread-1.dll')
+SMALL_BOOT_MIB = 128
+
+
+def small_boot_modules(modules):
+    return [m for m in modules if os.path.basename(m) not in RUNTIME_DLLS
+            and os.path.basename(os.path.dirname(os.path.dirname(m))) != 'win32']
+
 
 # Boots with a virtio-net NIC on QEMU user networking (restrict=on); the others have none.
 NET_BOOTS = ('utest',)
@@ -437,7 +452,10 @@ NET_BOOTS = ('utest',)
 
 def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     iso = os.path.join(work, name.replace('/', '_') + '.iso')
-    dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline, modules=MODULES)
+    modules = MODULES
+    if mem and mem < SMALL_BOOT_MIB:
+        modules = small_boot_modules(MODULES)
+    dormer_iso.make_iso(iso, kernel_elf, 'headless ' + cmdline, modules=modules)
     if mem or name in NET_BOOTS:
         qemu = dormer_qemu.Options(qemu.accel, mem or qemu.mem, True, qemu.build_dir,
                                    qemu.timeout, net='user' if name in NET_BOOTS else 'none')

@@ -15,6 +15,9 @@ packages=(
     libcmocka-dev       # host unit tests
     clang libclang-rt-14-dev   # libFuzzer harnesses (clang -fsanitize=fuzzer)
     gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64   # user programs and DLLs (PE32+)
+    g++-mingw-w64-x86-64-win32   # x86_64-w64-mingw32-g++ (win32 threads): C++ tests, the ISO's libstdc++-6.dll
+    g++-mingw-w64-x86-64-posix   # x86_64-w64-mingw32-g++-posix: std::thread over libwinpthread
+    mingw-w64-x86-64-dev         # mingw-w64's headers, import libraries and libwinpthread-1.dll
     gnuplot-nox         # scons bench's chart
     dpkg-dev            # dpkg-source, which unpacks lwIP's Debian source package
 )

@@ -94,11 +94,13 @@ static paddr_t highest_ram(const struct mb2_info *mb)
 }
 
 /* Frames, the kernel's own page tables, the heap, kernel regions, stack guards. */
-static void memory_init(const struct mb2_info *mb, uint32_t info_pa)
+static void memory_init(struct mb2_info *mb, uint32_t info_pa)
 {
     uint32_t info_size = *(const uint32_t *)phys_to_virt(info_pa);
     paddr_t top = highest_ram(mb);
 
+    pmm_move_modules_high(mb, kimage_to_phys(__kernel_start), kimage_to_phys(__kernel_end),
+                          info_pa, (paddr_t)info_pa + info_size);
     pmm_init(mb, kimage_to_phys(__kernel_start), kimage_to_phys(__kernel_end), info_pa,
              (paddr_t)info_pa + info_size);
     arch_mmu_init(top);

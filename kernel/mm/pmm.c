@@ -419,6 +419,78 @@ int pmm_core_verify(const struct pmm *p)
     return set == p->free_frames ? 0 : K_EINVAL;
 }
 
+/* ---- Boot modules out of low memory ---------------------------------------------- */
+
+static bool overlaps(paddr_t a, paddr_t b, paddr_t c, paddr_t d)
+{
+    return a < d && c < b;
+}
+
+/* Would [start, end) collide with a module or an extra range, or leave available RAM? */
+static bool place_ok(const struct mb2_info *mb, const struct pmm_range *extra, size_t nextra,
+                     paddr_t start, paddr_t end)
+{
+    bool in_ram = false;
+
+    for (size_t i = 0; i < mb->mmap_count && i < MB2_MAX_MMAP; i++) {
+        const struct mb2_mmap_entry *e = &mb->mmap[i];
+        paddr_t e_end = e->base + e->len < e->base ? ~(paddr_t)0 : e->base + e->len;
+        if (e->type != MB2_MMAP_AVAILABLE) {
+            if (overlaps(start, end, e->base, e_end))
+                return false;
+        } else if (e->base <= start && end <= e_end) {
+            in_ram = true;
+        }
+    }
+    if (!in_ram)
+        return false;
+    for (size_t i = 0; i < mb->module_count && i < MB2_MAX_MODULES; i++)
+        if (overlaps(start, end, align_down(mb->modules[i].start), align_up(mb->modules[i].end)))
+            return false;
+    for (size_t i = 0; i < nextra; i++)
+        if (overlaps(start, end, align_down(extra[i].start), align_up(extra[i].end)))
+            return false;
+    return true;
+}
+
+int pmm_core_modules_target(const struct mb2_info *mb, const struct pmm_range *extra,
+                            size_t nextra, paddr_t low, paddr_t high, paddr_t *dest,
+                            paddr_t *bytes)
+{
+    paddr_t need = 0;
+
+    for (size_t i = 0; i < mb->module_count && i < MB2_MAX_MODULES; i++)
+        if (mb->modules[i].start < low)
+            need += align_up(mb->modules[i].end) - align_down(mb->modules[i].start);
+    *bytes = need;
+    *dest = 0;
+    if (need == 0)
+        return 0;
+    /* The lowest place that works starts at `low` or right after something in the way:
+     * the end of an available entry's predecessor, a module, or an extra range. */
+    paddr_t best = 0;
+    size_t ncand = 1 + mb->mmap_count + mb->module_count + nextra;
+    for (size_t c = 0; c < ncand; c++) {
+        paddr_t at;
+        if (c == 0)
+            at = low;
+        else if (c <= mb->mmap_count)
+            at = align_up(mb->mmap[c - 1].base);
+        else if (c <= mb->mmap_count + mb->module_count)
+            at = align_up(mb->modules[c - 1 - mb->mmap_count].end);
+        else
+            at = align_up(extra[c - 1 - mb->mmap_count - mb->module_count].end);
+        if (at < low || at + need < at || at + need > high || (best && at >= best))
+            continue;
+        if (place_ok(mb, extra, nextra, at, at + need))
+            best = at;
+    }
+    if (!best)
+        return K_ENOMEM;
+    *dest = best;
+    return 0;
+}
+
 /* ---- Kernel glue ------------------------------------------------------------------
  * Host unit tests compile this file as hosted C and use only the core above. */
 #if !__STDC_HOSTED__
@@ -436,6 +508,37 @@ static void *pmm_map_direct(void *ctx, paddr_t pa, size_t len)
     (void)ctx;
     (void)len;
     return phys_to_virt(pa);
+}
+
+void pmm_move_modules_high(struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_end,
+                           paddr_t info_start, paddr_t info_end)
+{
+    const struct pmm_range extra[] = { { kernel_start, kernel_end }, { info_start, info_end } };
+    paddr_t dest, bytes;
+
+    if (pmm_core_modules_target(mb, extra, 2, PMM_LOW_POOL_END,
+                                (paddr_t)BOOT_DIRECT_MAP_GIB << 30, &dest, &bytes) != 0) {
+        pr_warn("pmm: no room above %llu MiB for %llu KiB of boot modules; they stay low\n",
+                (unsigned long long)(PMM_LOW_POOL_END >> 20), (unsigned long long)(bytes >> 10));
+        return;
+    }
+    if (bytes == 0)
+        return;
+    /* The target overlaps no module, so the copies never read what they wrote. */
+    paddr_t at = dest;
+    for (size_t i = 0; i < mb->module_count && i < MB2_MAX_MODULES; i++) {
+        struct mb2_module *m = &mb->modules[i];
+        if (m->start >= PMM_LOW_POOL_END)
+            continue;
+        paddr_t off = m->start - align_down(m->start), len = m->end - m->start;
+        memcpy(phys_to_virt(at + off), phys_to_virt(m->start), (size_t)len);
+        m->start = (uint32_t)(at + off);
+        m->end = (uint32_t)(at + off + len);
+        at = align_up(at + off + len);
+    }
+    pr_info("pmm: %llu KiB of boot modules moved from below %llu MiB to %#llx\n",
+            (unsigned long long)(bytes >> 10), (unsigned long long)(PMM_LOW_POOL_END >> 20),
+            (unsigned long long)dest);
 }
 
 void pmm_init(const struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_end,

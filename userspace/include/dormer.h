@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <abi/exception.h>
 #include <abi/file.h>
 #include <abi/net.h>
 #include <abi/peb.h>
@@ -363,6 +364,16 @@ NTAPI_IMPORT dormer_status_t DmCreateProcessStd(dormer_handle_t *handle, const c
                                                 dormer_handle_t stderr_handle);
 /* Error output: to the process's stderr (its stdout, or the console, without one). */
 NTAPI_IMPORT dormer_status_t DmWriteConsoleError(const char *buf, uint64_t len);
+
+/* Exception dispatch (abi/exception.h, docs/exceptions.md). NtContinue resumes ctx (it
+ * returns only with an error: a CONTEXT that cannot be resumed ends the process);
+ * NtRaiseException with first_chance 1 delivers rec again to KiUserExceptionDispatcher
+ * on ctx's stack, with 0 ends the process with the kernel's report. */
+NTAPI_IMPORT dormer_status_t NtContinue(const struct dormer_context *ctx, uint64_t test_alert);
+NTAPI_IMPORT dormer_status_t NtRaiseException(const struct dormer_exception_record *rec,
+                                              const struct dormer_context *ctx,
+                                              uint64_t first_chance);
+NTAPI_IMPORT dormer_status_t DmSetExceptionDispatcher(uint64_t dispatcher);
 /* DmCreateProcess with a NUL-terminated command line. */
 NTAPI_IMPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
                                          dormer_handle_t *handle);

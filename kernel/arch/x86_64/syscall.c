@@ -163,3 +163,8 @@ void arch_set_user_gs_base(uint64_t base)
 {
     x86_wrmsr(MSR_KERNEL_GS_BASE, base);
 }
+
+struct arch_regs *arch_syscall_frame(void)
+{
+    return (struct arch_regs *)(uintptr_t)(boot_cpu.kernel_rsp - sizeof(struct trap_frame));
+}

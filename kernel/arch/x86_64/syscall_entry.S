@@ -93,4 +93,17 @@ x86_syscall_entry:
 1:  swapgs
     iretq
 
+/*
+ * void arch_syscall_return_full(struct arch_regs *frame): leave a system call through
+ * the interrupt return path, which reloads every register of the frame (NtContinue,
+ * exception delivery), instead of SYSRET's partial set. The frame is this thread's
+ * system-call frame at the top of its kernel stack; everything below it is dropped.
+ */
+    .section .text.arch_syscall_return_full, "ax"
+    .global arch_syscall_return_full
+arch_syscall_return_full:
+    cli
+    movq %rdi, %rsp
+    jmp isr_return
+
     .section .note.GNU-stack, "", @progbits

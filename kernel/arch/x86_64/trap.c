@@ -133,8 +133,10 @@ static void handle_page_fault(struct trap_frame *f)
             .has_address = true,
             .address = cr2,
             .access = access == VM_EXEC ? "executing" : access == VM_WRITE ? "writing" : "reading",
+            .access_code = access == VM_EXEC ? 8 : access == VM_WRITE ? 1 : 0,
         };
-        process_fault((struct arch_regs *)f, &uf);
+        process_user_exception((struct arch_regs *)f, &uf);
+        return;
     }
     if (fixup_kernel_fault(f, cr2))
         return;
@@ -203,7 +205,7 @@ static void handle_user_exception(struct trap_frame *f)
         uf.what = exception_names[f->vector];
         break;
     }
-    process_fault((struct arch_regs *)f, &uf);
+    process_user_exception((struct arch_regs *)f, &uf);
 }
 
 static void handle_exception(struct trap_frame *f)
@@ -214,8 +216,10 @@ static void handle_exception(struct trap_frame *f)
         handle_page_fault(f);
         return;
     }
-    if ((f->cs & 3) && f->vector != 8 && f->vector != 18 && f->vector != 2)
+    if ((f->cs & 3) && f->vector != 8 && f->vector != 18 && f->vector != 2) {
         handle_user_exception(f);
+        return;
+    }
     if (f->vector == 8) {
         /* Almost always a kernel stack running into its guard page: the CPU could
          * not push the page fault's frame, so it raised #DF on the IST stack. */

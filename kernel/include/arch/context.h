@@ -39,6 +39,31 @@ int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value);
 void arch_regs_to_gpr(const struct arch_regs *regs, uint64_t gpr[16]);
 
 
+/* ---- exception dispatch (abi/exception.h) ---- */
+struct dormer_context;
+
+/* The interrupted user state of a full (trap) frame, with the live FPU/SSE registers,
+ * as a Windows CONTEXT (CONTEXT_FULL | CONTEXT_SEGMENTS). */
+void arch_regs_save_context(const struct arch_regs *regs, struct dormer_context *ctx);
+
+/* Check a CONTEXT from user space and, only if all of it is acceptable, load the parts
+ * its ContextFlags name into the frame (and the FPU/SSE registers). K_EINVAL for a
+ * non-user RIP or RSP, wrong selectors, privileged RFLAGS bits or a bad MXCSR. */
+int arch_regs_load_context(struct arch_regs *regs, const struct dormer_context *ctx);
+
+/* Make the frame return to user mode at rip with stack rsp, rcx and rdx as given and
+ * every other register zero. */
+void arch_regs_enter_dispatcher(struct arch_regs *regs, uint64_t rip, uint64_t rsp,
+                                uint64_t rcx, uint64_t rdx);
+
+uintptr_t arch_regs_sp(const struct arch_regs *regs);
+
+/* The current thread's system-call frame (valid inside a system call only). */
+struct arch_regs *arch_syscall_frame(void);
+
+/* Return to user mode from a system call reloading every register of its frame. */
+__attribute__((noreturn)) void arch_syscall_return_full(struct arch_regs *frame);
+
 /* A thread's FPU/SSE registers (the kernel never uses them; user threads do). */
 struct arch_fpu {
     uint8_t area[512];

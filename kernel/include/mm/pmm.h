@@ -17,6 +17,9 @@ struct mb2_info;
 
 #define PMM_FRAME_SHIFT 12
 #define PMM_LOW_RESERVED 0x100000ull /* the first 1 MiB (BIOS, VGA) is never handed out */
+/* Memory below this is kept for what needs low frames (pmm_*_below, ISA-style DMA):
+ * boot modules are moved out of it at boot (pmm_move_modules_high). */
+#define PMM_LOW_POOL_END 0x1000000ull
 #define PMM_MAX_PHYS (1ull << 52)    /* x86_64 physical address width; RAM above is ignored */
 #define PMM_NO_LIMIT (~(paddr_t)0)   /* `limit` argument: any frame */
 
@@ -87,6 +90,18 @@ size_t pmm_core_meta_bytes(uint64_t frames);
 int pmm_core_build(struct pmm *p, const struct mb2_info *mb, const struct pmm_range *extra,
                    size_t nextra, paddr_t meta_limit, pmm_map_fn map_meta, void *ctx);
 
+/*
+ * Where the boot modules that start below `low` can be put, one after the other, each
+ * page-aligned and at its old offset in its page: the lowest address `dest` >= low with
+ * [dest, dest + *bytes) ending at or below `high`, inside one available map entry, and
+ * clear of every other-typed entry, every module (moved or not) and each `extra` range.
+ * *bytes is the room needed (0: nothing to move, *dest 0). Returns 0, or K_ENOMEM if
+ * no such place exists.
+ */
+int pmm_core_modules_target(const struct mb2_info *mb, const struct pmm_range *extra,
+                            size_t nextra, paddr_t low, paddr_t high, paddr_t *dest,
+                            paddr_t *bytes);
+
 /* The lowest free frame below `limit` (PMM_NO_LIMIT: any), now allocated; 0 if none. */
 paddr_t pmm_core_alloc(struct pmm *p, paddr_t limit);
 
@@ -136,6 +151,17 @@ int pmm_core_verify(const struct pmm *p);
  */
 void pmm_init(const struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_end,
               paddr_t info_start, paddr_t info_end);
+
+/*
+ * GRUB loads modules from the bottom of RAM up, so tens of MiB of programs and DLLs
+ * would fill the memory below PMM_LOW_POOL_END. Before pmm_init, this moves every
+ * module that starts there to the lowest place above it that holds them all (see
+ * pmm_core_modules_target; searched below the boot direct map) and updates mb->modules,
+ * so their old frames join the pool. Modules stay where they are, with a warning, if no
+ * place is found. Boot CPU, once, through the boot direct map.
+ */
+void pmm_move_modules_high(struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_end,
+                           paddr_t info_start, paddr_t info_end);
 
 /* One frame, the lowest free one; 0 when memory is exhausted (frame 0 is never handed
  * out). The frame may lie above the direct map: the caller maps it before use. */

@@ -19,12 +19,33 @@ struct user_fault {
     bool has_address;       /* memory faults: */
     uint64_t address;       /*   the address touched */
     const char *access;     /*   "reading", "writing", "executing" */
+    uint8_t access_code;    /*   EXCEPTION_RECORD.ExceptionInformation[0]: 0, 1, 8 */
+    bool report_only;       /* never offered to the program's handlers */
 };
 
 /* Report and end the current process. Called by the trap handler on the faulting
  * thread's kernel stack, for a fault taken in user mode. */
 __attribute__((noreturn)) void process_fault(const struct arch_regs *regs,
                                              const struct user_fault *fault);
+
+/* A fault taken in user mode (trap handler, full frame): offered to the program's
+ * exception dispatcher first (the frame is changed to enter it, and this returns);
+ * without a dispatcher, or when the exception frame does not fit on the user stack,
+ * reported and the process ended as process_fault does. */
+void process_user_exception(struct arch_regs *regs, const struct user_fault *fault);
+
+/* Push the exception frame (abi/exception.h) for rec and ctx on the user stack below
+ * ctx's RSP and point regs at the process's dispatcher. False (nothing changed in
+ * regs) without a dispatcher or if the stack cannot take the frame. */
+struct dormer_exception_record;
+struct dormer_context;
+bool process_deliver_exception(struct arch_regs *regs, const struct dormer_exception_record *rec,
+                               const struct dormer_context *ctx);
+
+/* The report and exit for an exception no handler took (NtRaiseException, second
+ * chance): the record names the exception, regs hold the CONTEXT it was raised in. */
+__attribute__((noreturn)) void process_unhandled_exception(const struct arch_regs *regs,
+                                                           const struct dormer_exception_record *rec);
 
 /* Print `  #N 0x... name+0xoff (image)` for a user address of the current process. */
 void process_print_user_frame(int depth, uint64_t addr);

@@ -133,6 +133,7 @@ struct process {
     struct kobject *std_in, *std_out, *std_err;
     bool std_err_console;
     uint64_t peb;
+    uint64_t exception_dispatcher; /* ntdll's KiUserExceptionDispatcher, 0: none */
     /* protected by sched_lock */
     struct list threads;
     uint32_t live_threads;

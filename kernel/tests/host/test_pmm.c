@@ -677,6 +677,54 @@ static void test_unbuilt(void **state)
     assert_int_equal(pmm_core_verify(&pmm), 0);
 }
 
+/* Boot modules out of the low 16 MiB: the lowest place above that clears everything,
+ * or none. */
+static void test_modules_target(void **state)
+{
+    (void)state;
+    paddr_t dest, bytes;
+
+    qemu_map(256 * MIB, 0); /* one module at 3 MiB, 64 KiB + 1 byte: 17 frames */
+    module_add(0x400000, 0x1200000);   /* 4 MiB .. 18 MiB: straddles the limit */
+    module_add(0x1200000, 0x1300000);  /* above the limit: stays, but is in the way */
+    extra_add(0x1300000, 0x1300800);   /* something else just above it */
+    assert_int_equal(pmm_core_modules_target(&mb, extra, nextra, 16 * MIB, 4 * GIB, &dest,
+                                             &bytes), 0);
+    assert_int_equal(bytes, 17 * FRAME + 14 * MIB);
+    assert_int_equal(dest, 0x1301000);
+
+    /* Right at the limit when it is free; nothing below it: nothing to do. */
+    setup(NULL);
+    qemu_map(256 * MIB, 0);
+    assert_int_equal(pmm_core_modules_target(&mb, extra, nextra, 4 * MIB, 4 * GIB, &dest,
+                                             &bytes), 0);
+    assert_int_equal(bytes, 17 * FRAME);
+    assert_int_equal(dest, 4 * MIB);
+    assert_int_equal(pmm_core_modules_target(&mb, extra, nextra, 2 * MIB, 4 * GIB, &dest,
+                                             &bytes), 0);
+    assert_int_equal(bytes, 0);
+    assert_int_equal(dest, 0);
+
+    /* No room: RAM ends before the modules fit above the limit, or above `high`. */
+    setup(NULL);
+    qemu_map(32 * MIB, 0);
+    module_add(0x400000, 0x1800000);
+    assert_int_equal(pmm_core_modules_target(&mb, extra, nextra, 16 * MIB, 4 * GIB, &dest,
+                                             &bytes), K_ENOMEM);
+    assert_int_equal(pmm_core_modules_target(&mb, extra, nextra, 24 * MIB, 28 * MIB, &dest,
+                                             &bytes), K_ENOMEM);
+
+    /* A reserved hole in the way is stepped over to the next available entry. */
+    setup(NULL);
+    map_add(0x100000, 0x1100000 - 0x100000, MB2_MMAP_AVAILABLE);
+    map_add(0x1100000, 0x100000, MB2_MMAP_RESERVED);
+    map_add(0x1200000, 0x1000000, MB2_MMAP_AVAILABLE);
+    module_add(0x200000, 0x400000);
+    assert_int_equal(pmm_core_modules_target(&mb, extra, nextra, 16 * MIB, 4 * GIB, &dest,
+                                             &bytes), 0);
+    assert_int_equal(dest, 0x1200000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -691,6 +739,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_random_against_model, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_table_overflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unbuilt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modules_target, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("pmm", tests, NULL, NULL);

@@ -51,6 +51,19 @@ DWORD k32_copy_out_ansi(const WCHAR *src, char *buf, DWORD size);
 size_t k32_wcslen(const WCHAR *s);
 WCHAR *k32_wcschr(const WCHAR *s, WCHAR c);
 
+/* CreateThread with CREATE_SUSPENDED (k32_suspend.c): the thread waits for ResumeThread
+ * before it runs start. Returns the handle, or NULL with the last error set. */
+HANDLE k32_create_suspended_thread(SIZE_T stack, LPTHREAD_START_ROUTINE start, LPVOID arg,
+                                   LPDWORD id);
+
+/* The id of a thread handle (or the pseudo-handle -2) in *tid; FALSE with the last
+ * error set for a bad handle (k32_thread.c). */
+BOOL k32_thread_id(HANDLE thread, DWORD *tid);
+
+/* Remembers the Windows priority SetThreadPriority gave thread, for GetThreadPriority
+ * (k32_affinity.c). */
+void k32_record_priority(HANDLE thread, int priority);
+
 /* The process heap, made on first use. */
 HANDLE k32_process_heap(void);
 

@@ -28,21 +28,6 @@ void WINAPI SetLastError(DWORD error)
 
 /* ------------------------------------------------------------ exception hooks ---- */
 
-static LPTOP_LEVEL_EXCEPTION_FILTER unhandled_filter;
-
-/* Kept for the dispatcher to come (structured exceptions): today a fault ends the
- * process with the kernel's report, before any filter could run. */
-LPTOP_LEVEL_EXCEPTION_FILTER WINAPI
-SetUnhandledExceptionFilter(LPTOP_LEVEL_EXCEPTION_FILTER filter)
-{
-    return __atomic_exchange_n(&unhandled_filter, filter, __ATOMIC_ACQ_REL);
-}
-
-LONG WINAPI UnhandledExceptionFilter(struct _EXCEPTION_POINTERS *info)
-{
-    (void)info;
-    return EXCEPTION_EXECUTE_HANDLER;
-}
 
 static UINT error_mode;
 
@@ -54,24 +39,6 @@ UINT WINAPI SetErrorMode(UINT mode)
 UINT WINAPI GetErrorMode(void)
 {
     return __atomic_load_n(&error_mode, __ATOMIC_ACQUIRE);
-}
-
-/*
- * Without exception dispatch a raised exception cannot be handled: the process ends
- * with the exception's code, as an unhandled exception does on Windows, after saying so.
- */
-void WINAPI RaiseException(DWORD code, DWORD flags, DWORD nargs, const ULONG_PTR *args)
-{
-    char line[80];
-
-    (void)flags;
-    (void)nargs;
-    (void)args;
-    usnprintf(line, sizeof line, "kernel32: unhandled exception 0x%08x raised\n",
-              (unsigned)code);
-    DormerWrite(line);
-    NtTerminateProcess(DORMER_CURRENT_PROCESS, code);
-    __builtin_trap();
 }
 
 BOOL WINAPI IsDebuggerPresent(void)

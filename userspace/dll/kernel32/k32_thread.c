@@ -33,10 +33,8 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES security, SIZE_T stack,
     uint64_t tid = 0;
 
     (void)security;
-    if (flags & CREATE_SUSPENDED) {
-        k32_set_error(ERROR_NOT_SUPPORTED); /* Dormer threads start at once */
-        return NULL;
-    }
+    if (flags & CREATE_SUSPENDED)
+        return k32_create_suspended_thread(stack, start, arg, id);
     /* STACK_SIZE_PARAM_IS_A_RESERVATION or not, the size is a reservation here: the
      * stack is committed as it grows. */
     dormer_status_t st = DormerCreateThread(&h, (dormer_thread_fn)(void *)start,
@@ -87,18 +85,26 @@ BOOL WINAPI GetExitCodeProcess(HANDLE process, LPDWORD code)
     return exit_code(process, code);
 }
 
-DWORD WINAPI GetThreadId(HANDLE thread)
+BOOL k32_thread_id(HANDLE thread, DWORD *tid)
 {
     uint64_t id = 0;
 
-    if (thread == GetCurrentThread())
-        return GetCurrentThreadId();
-    dormer_status_t st = DmQueryObjectId(k32_handle(thread), &id);
-    if (!NT_SUCCESS(st)) {
-        k32_fail(st);
-        return 0;
+    if (thread == GetCurrentThread()) {
+        *tid = GetCurrentThreadId();
+        return TRUE;
     }
-    return (DWORD)id;
+    dormer_status_t st = DmQueryObjectId(k32_handle(thread), &id);
+    if (!NT_SUCCESS(st))
+        return k32_fail(st);
+    *tid = (DWORD)id;
+    return TRUE;
+}
+
+DWORD WINAPI GetThreadId(HANDLE thread)
+{
+    DWORD tid = 0;
+
+    return k32_thread_id(thread, &tid) ? tid : 0;
 }
 
 DWORD WINAPI GetProcessId(HANDLE process)
@@ -134,6 +140,7 @@ BOOL WINAPI SetThreadPriority(HANDLE thread, int priority)
     dormer_status_t st = DmSetThreadPriority(k32_handle(thread), level);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
+    k32_record_priority(thread, priority);
     return TRUE;
 }
 

@@ -207,6 +207,7 @@ __declspec(dllexport) void DormerProcessStartup(struct dormer_peb *peb)
     struct dormer_ldr_data *ldr = (struct dormer_ldr_data *)(uintptr_t)peb->ldr;
     uint64_t head = peb->ldr + __builtin_offsetof(struct dormer_ldr_data, in_initialization_order);
 
+    ntdll_exceptions_init();
     ntdll_loader_lock(); /* entry points run under the loader lock, as on Windows */
     tls_assign_indices();
     if (!NT_SUCCESS(tls_thread_init()))

@@ -23,5 +23,7 @@ void ntdll_run_tls_callbacks(uint64_t base, uint32_t reason);
 /* TLS of an image loaded or unloaded at run time (ldr.c), loader lock held. */
 void ntdll_tls_add_image(struct dormer_ldr_entry *e);
 void ntdll_tls_remove_image(const struct dormer_ldr_entry *e);
+/* Registers KiUserExceptionDispatcher with the kernel (except.c); at start-up. */
+void ntdll_exceptions_init(void);
 
 #endif
