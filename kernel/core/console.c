@@ -28,7 +28,7 @@ static bool input_paused;              /* a source stopped feeding: the ring was
 static void (*input_resume)(void);     /* lets that source feed again */
 static bool (*control_hook)(void);     /* Ctrl+C handler (true: consumed) */
 static struct kobject input_waiters = {
-    .type = KOBJ_QUEUE, .refs = 1, .waiters = LIST_INIT(input_waiters.waiters),
+    .type = &kobj_queue_type, .refs = 1, .waiters = LIST_INIT(input_waiters.waiters),
 };
 
 void console_register(struct console *c)
@@ -151,7 +151,7 @@ static int wait_for_input(bool block)
             return checked_input(c);
         if (!block)
             return INPUT_NONE;
-        if (r == WAIT_TERMINATED)
+        if (r == K_EINTR)
             return CONSOLE_INPUT_KILLED;
     }
 }

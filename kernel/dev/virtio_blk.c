@@ -102,7 +102,7 @@ static bool wait_answer(struct vblk *v)
     uint64_t flags = sched_lock_irq();
     bool ok = true;
     while (!answered(v)) {
-        if (sched_block_uninterruptible_locked(&v->done, REQUEST_TIMEOUT_MS) == WAIT_TIMEOUT &&
+        if (sched_block_uninterruptible_locked(&v->done, REQUEST_TIMEOUT_MS) == K_ETIMEDOUT &&
             !answered(v)) {
             ok = false;
             break;
@@ -279,7 +279,7 @@ static bool vblk_setup(struct vblk *v, const struct pci_device *pd, unsigned ind
     v->has_flush = want & VIRTIO_BLK_F_FLUSH;
     v->last_used = 0;
     sleeplock_init(&v->lock, "virtio-blk");
-    kobj_init(&v->done, KOBJ_QUEUE, NULL);
+    kobj_init(&v->done, &kobj_queue_type);
     pio_write32((uint16_t)(v->io + VIO_QUEUE_PFN), (uint32_t)(ring >> 12));
     uint64_t cap = pio_read32((uint16_t)(v->io + VIO_BLK_CAPACITY)) |
                    (uint64_t)pio_read32((uint16_t)(v->io + VIO_BLK_CAPACITY + 4)) << 32;

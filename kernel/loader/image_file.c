@@ -79,9 +79,9 @@ static long normalize(struct process *p, const char *in, uint16_t *out, size_t c
         return K_EBADNAME;
     for (size_t i = 0; i < n; i++)
         wide[i] = (uint8_t)in[i];
-    spin_lock(&p->handle_lock);
+    spin_lock(&p->cwd_lock);
     struct vfs_cwd *c = vfs_cwd_hold(p->cwd);
-    spin_unlock(&p->handle_lock);
+    spin_unlock(&p->cwd_lock);
     long len = path_normalize(wide, n, c ? c->path : root_c, c ? c->len : 3, out, cap, NULL);
     vfs_cwd_drop(c);
     return len;

@@ -97,8 +97,8 @@ void net_init(void)
     struct kobject *obj;
     bool abandoned;
 
-    kobj_init(&bound_queue, KOBJ_QUEUE, NULL);
-    kobj_init(&ping_queue, KOBJ_QUEUE, NULL);
+    kobj_init(&bound_queue, &kobj_queue_type);
+    kobj_init(&ping_queue, &kobj_queue_type);
     ping_lock = kmutex_create(false);
     if (!done || !ping_lock) {
         pr_error("net: out of memory; no network\n");

@@ -79,7 +79,7 @@ err_t net_netif_init(struct netif *nif)
         return ERR_MEM;
     g->dev = d;
     g->nif = nif;
-    kobj_init(&g->wake, KOBJ_QUEUE, NULL);
+    kobj_init(&g->wake, &kobj_queue_type);
     nif->state = g;
     nif->name[0] = d->name[0];
     nif->name[1] = d->name[1];

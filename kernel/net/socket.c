@@ -5,6 +5,8 @@
  * WaitForSingleObject and DmSocketPoll need no lwIP thread or mailbox per socket.
  * State is protected by the core lock; `ready` and `gen` by sched_lock as well.
  */
+#include <abi/file.h>
+#include <abi/object.h>
 #include <core/time.h>
 #include <lib/errno.h>
 #include <lib/string.h>
@@ -141,7 +143,7 @@ static int wait_change(struct ksocket *s, uint64_t gen, uint64_t deadline)
         }
         if (ms == 0)
             rc = K_ENETTIMEDOUT;
-        else if (sched_block_on_locked(&s->obj, ms) == WAIT_TERMINATED)
+        else if (sched_block_on_locked(&s->obj, ms) == K_EINTR)
             rc = K_EINTR;
     }
     sched_unlock_irq(flags);
@@ -272,8 +274,9 @@ static void udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
 
 /* ---- object lifetime ---- */
 
-static bool sock_signaled(struct kobject *obj)
+static bool sock_signaled(struct kobject *obj, struct thread *waiter)
 {
+    (void)waiter;
     return ((struct ksocket *)obj)->ready & (DORMER_POLL_READ | DORMER_POLL_ERROR);
 }
 
@@ -298,6 +301,41 @@ static void sock_destroy(struct kobject *obj)
     kfree(s->bounce);
     kfree(s);
 }
+
+/* ReadFile and WriteFile work on a socket, as on Windows: a receive or a send to the
+ * connected peer. */
+static int sock_read_op(struct kobject *obj, struct kobj_io *io)
+{
+    size_t got = 0;
+    int rc = sock_recv(obj, io->buf, (size_t)io->len, 0, NULL, &got);
+
+    io->done = got;
+    return rc;
+}
+
+static int sock_write_op(struct kobject *obj, struct kobj_io *io)
+{
+    long sent = sock_send(obj, io->buf, (size_t)io->len, NULL);
+
+    if (sent < 0)
+        return (int)sent;
+    io->done = (uint64_t)sent;
+    return 0;
+}
+
+/* Waitable: signaled while readable (or in error), as WSAEventSelect-less Windows
+ * programs expect of WaitForSingleObject on a socket. */
+const struct kobj_type socket_type = {
+    .name = "File",
+    .valid_access = DORMER_FILE_ALL_ACCESS,
+    .generic = { DORMER_FILE_GENERIC_READ, DORMER_FILE_GENERIC_WRITE,
+                 DORMER_FILE_GENERIC_EXECUTE, DORMER_FILE_ALL_ACCESS },
+    .file_kind = DORMER_FILE_TYPE_PIPE, /* GetFileType reports sockets as pipes */
+    .destroy = sock_destroy,
+    .signaled = sock_signaled,
+    .read = sock_read_op,
+    .write = sock_write_op,
+};
 
 /* Detach from lwIP and free the queues. Core lock held. */
 static void sock_teardown(struct ksocket *s)
@@ -343,7 +381,7 @@ static struct ksocket *sock_alloc(uint32_t type)
         kfree(s);
         return NULL;
     }
-    kobj_init(&s->obj, KOBJ_SOCKET, sock_destroy);
+    kobj_init(&s->obj, &socket_type);
     s->type = type;
     s->rcvbuf = TCP_WND;
     s->sndbuf = TCP_SND_BUF;
@@ -352,8 +390,7 @@ static struct ksocket *sock_alloc(uint32_t type)
 
 void sock_init(void)
 {
-    kobj_init(&poll_queue, KOBJ_QUEUE, NULL);
-    kobj_register_signaled(KOBJ_SOCKET, sock_signaled);
+    kobj_init(&poll_queue, &kobj_queue_type);
 }
 
 int sock_create(uint32_t type, struct kobject **out)
@@ -385,7 +422,7 @@ int sock_create(uint32_t type, struct kobject **out)
     return 0;
 }
 
-/* The socket under obj, which the handle lookup typed KOBJ_SOCKET. */
+/* The socket under obj, which the handle lookup typed socket_type. */
 static struct ksocket *sock_of(struct kobject *obj)
 {
     return (struct ksocket *)obj;
@@ -953,7 +990,7 @@ int sock_poll(struct kobject **objs, const uint32_t *events, uint32_t *revents, 
                 break;
             ms = (deadline - now + 999999) / 1000000;
         }
-        if (sched_block_on_locked(&poll_queue, ms) == WAIT_TERMINATED) {
+        if (sched_block_on_locked(&poll_queue, ms) == K_EINTR) {
             ready = K_EINTR;
             break;
         }

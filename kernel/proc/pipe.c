@@ -6,6 +6,8 @@
  * consumes nothing; while it copies, the pipe is marked as being read and other
  * readers of it wait (killably), so two readers never take the same bytes.
  */
+#include <abi/file.h>
+#include <abi/object.h>
 #include <lib/errno.h>
 #include <mm/kheap.h>
 #include <proc/pipe.h>
@@ -26,13 +28,57 @@ struct pipe_end {
     struct pipe *pipe;
 };
 
+static void pipe_end_destroy(struct kobject *obj);
+static int pipe_read_op(struct kobject *obj, struct kobj_io *io);
+static int pipe_write_op(struct kobject *obj, struct kobj_io *io);
+
+/* The wrong end for the call: Windows says access denied. */
+static int pipe_wrong_end(struct kobject *obj, struct kobj_io *io)
+{
+    (void)obj;
+    (void)io;
+    return K_EACCES;
+}
+
+/* A pipe holds no data buffered on the writer's side. */
+static int pipe_flush_op(struct kobject *obj)
+{
+    (void)obj;
+    return 0;
+}
+
+#define PIPE_GENERIC                                                                     \
+    { DORMER_FILE_GENERIC_READ, DORMER_FILE_GENERIC_WRITE, DORMER_FILE_GENERIC_EXECUTE,  \
+      DORMER_FILE_ALL_ACCESS }
+
+const struct kobj_type pipe_read_type = {
+    .name = "File",
+    .valid_access = DORMER_FILE_ALL_ACCESS,
+    .generic = PIPE_GENERIC,
+    .file_kind = DORMER_FILE_TYPE_PIPE,
+    .destroy = pipe_end_destroy,
+    .read = pipe_read_op,
+    .write = pipe_wrong_end,
+};
+
+const struct kobj_type pipe_write_type = {
+    .name = "File",
+    .valid_access = DORMER_FILE_ALL_ACCESS,
+    .generic = PIPE_GENERIC,
+    .file_kind = DORMER_FILE_TYPE_PIPE,
+    .destroy = pipe_end_destroy,
+    .read = pipe_wrong_end,
+    .write = pipe_write_op,
+    .flush = pipe_flush_op,
+};
+
 static void pipe_end_destroy(struct kobject *obj)
 {
     struct pipe_end *e = (struct pipe_end *)obj;
     struct pipe *p = e->pipe;
     uint64_t flags = sched_lock_irq();
 
-    if (obj->type == KOBJ_PIPE_READ)
+    if (obj->type == &pipe_read_type)
         p->readers--;
     else
         p->writers--;
@@ -59,12 +105,12 @@ int pipe_create(struct kobject **read_end, struct kobject **write_end)
         kfree(buf);
         return K_ENOMEM;
     }
-    kobj_init(&p->queue, KOBJ_QUEUE, NULL);
+    kobj_init(&p->queue, &kobj_queue_type);
     p->buf = buf;
     p->readers = p->writers = 1;
     p->ends = 2;
-    kobj_init(&r->obj, KOBJ_PIPE_READ, pipe_end_destroy);
-    kobj_init(&w->obj, KOBJ_PIPE_WRITE, pipe_end_destroy);
+    kobj_init(&r->obj, &pipe_read_type);
+    kobj_init(&w->obj, &pipe_write_type);
     r->pipe = w->pipe = p;
     *read_end = &r->obj;
     *write_end = &w->obj;
@@ -80,7 +126,7 @@ long pipe_read(struct kobject *read_end, uptr_t buf, size_t len)
         return 0;
     uint64_t flags = sched_lock_irq();
     while (p->reading || (p->count == 0 && p->writers > 0)) {
-        if (sched_block_on_locked(&p->queue, (uint64_t)-1) == WAIT_TERMINATED) {
+        if (sched_block_on_locked(&p->queue, (uint64_t)-1) == K_EINTR) {
             sched_unlock_irq(flags);
             return K_EINTR;
         }
@@ -129,7 +175,7 @@ long pipe_write(struct kobject *write_end, uptr_t buf, size_t len)
             }
             if (p->count == PIPE_CAPACITY) {
                 kobj_wake_all_locked(&p->queue);
-                if (sched_block_on_locked(&p->queue, (uint64_t)-1) == WAIT_TERMINATED) {
+                if (sched_block_on_locked(&p->queue, (uint64_t)-1) == K_EINTR) {
                     sched_unlock_irq(flags);
                     return K_EINTR;
                 }
@@ -143,4 +189,26 @@ long pipe_write(struct kobject *write_end, uptr_t buf, size_t len)
         done += n;
     }
     return (long)len;
+}
+
+static int pipe_read_op(struct kobject *obj, struct kobj_io *io)
+{
+    long got = pipe_read(obj, io->buf, io->len);
+
+    if (got < 0)
+        return (int)got;
+    if (got == 0 && io->len > 0)
+        return K_EPIPE; /* every write end is closed */
+    io->done = (uint64_t)got;
+    return 0;
+}
+
+static int pipe_write_op(struct kobject *obj, struct kobj_io *io)
+{
+    long put = pipe_write(obj, io->buf, io->len);
+
+    if (put < 0)
+        return (int)put;
+    io->done = (uint64_t)put;
+    return 0;
 }

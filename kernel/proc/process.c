@@ -6,6 +6,7 @@
  * stack, with the kernel-only page tables active), and waiters are woken. The
  * small record stays until the last reference to it goes.
  */
+#include <abi/object.h>
 #include <abi/peb.h>
 #include <abi/types.h>
 #include <arch/context.h>
@@ -23,8 +24,6 @@
 #include <mm/kstack.h>
 #include <loader/image_section.h>
 #include <proc/process.h>
-
-static uint64_t handles_open; /* atomic: the handle_count of every process together */
 
 #define KERNEL_STACK_SIZE    (16 * 1024)
 #define MIN_STACK_RESERVE    (64 * 1024)
@@ -61,6 +60,22 @@ static void thread_destroy(struct kobject *obj)
     kfree(t);
 }
 
+static bool thread_signaled(struct kobject *obj, struct thread *waiter)
+{
+    (void)waiter;
+    return ((struct thread *)obj)->state == THREAD_DEAD;
+}
+
+const struct kobj_type thread_type = {
+    .name = "Thread",
+    .valid_access = DORMER_THREAD_ALL_ACCESS,
+    .generic = { DORMER_ACCESS_READ_CONTROL | 0x0048, DORMER_ACCESS_READ_CONTROL | 0x0037,
+                 DORMER_ACCESS_READ_CONTROL | DORMER_ACCESS_SYNCHRONIZE | 0x1800,
+                 DORMER_THREAD_ALL_ACCESS },
+    .destroy = thread_destroy,
+    .signaled = thread_signaled,
+};
+
 /* A thread record with a kernel stack, not yet runnable. */
 static struct thread *thread_alloc(struct process *p)
 {
@@ -68,7 +83,7 @@ static struct thread *thread_alloc(struct process *p)
 
     if (!t)
         return NULL;
-    kobj_init(&t->obj, KOBJ_THREAD, thread_destroy);
+    kobj_init(&t->obj, &thread_type);
     t->kstack = kstack_create(KERNEL_STACK_SIZE, p ? p->name : "kernel");
     if (!t->kstack) {
         kobj_unref(&t->obj); /* t->process is not set yet: only the record goes */
@@ -315,26 +330,11 @@ static int load_ntdll(struct process *p, struct loaded_image **out, char *err, s
 static void process_release(struct process *p)
 {
     vmm_space_t *space = p->space;
-    struct kobject *open[PROCESS_MAX_HANDLES];
-    size_t n = 0;
-
-    /* Empty the table under its lock once, then drop the references outside it. */
-    spin_lock(&p->handle_lock);
-    for (int i = 0; p->handle_count && i < PROCESS_MAX_HANDLES; i++) {
-        if (p->handles[i]) {
-            open[n++] = p->handles[i];
-            p->handles[i] = NULL;
-            p->handle_count--;
-            __atomic_sub_fetch(&handles_open, 1, __ATOMIC_RELAXED);
-        }
-    }
-    spin_unlock(&p->handle_lock);
-    while (n)
-        kobj_unref(open[--n]);
-    spin_lock(&p->handle_lock);
+    handle_table_close_all(&p->handles);
+    spin_lock(&p->cwd_lock);
     struct vfs_cwd *cwd = p->cwd;
     p->cwd = NULL;
-    spin_unlock(&p->handle_lock);
+    spin_unlock(&p->cwd_lock);
     vfs_cwd_drop(cwd);
     struct kobject *std[3] = { p->std_in, p->std_out, p->std_err };
     p->std_in = p->std_out = p->std_err = NULL;
@@ -375,6 +375,22 @@ static void process_destroy(struct kobject *obj)
     kfree(p);
 }
 
+static bool process_signaled(struct kobject *obj, struct thread *waiter)
+{
+    (void)waiter;
+    return ((struct process *)obj)->exited;
+}
+
+const struct kobj_type process_type = {
+    .name = "Process",
+    .valid_access = DORMER_PROCESS_ALL_ACCESS,
+    .generic = { DORMER_ACCESS_READ_CONTROL | 0x0410, DORMER_ACCESS_READ_CONTROL | 0x0BEA,
+                 DORMER_ACCESS_READ_CONTROL | DORMER_ACCESS_SYNCHRONIZE | 0x1000,
+                 DORMER_PROCESS_ALL_ACCESS },
+    .destroy = process_destroy,
+    .signaled = process_signaled,
+};
+
 struct process *process_create(const char *name, const char *cmdline, char *err, size_t errlen,
                                int *why)
 {
@@ -388,8 +404,9 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
         fmt_snprintf(err, errlen, "%s: out of memory", name);
         return NULL;
     }
-    kobj_init(&p->obj, KOBJ_PROCESS, process_destroy);
-    p->handle_lock = (struct spinlock)SPINLOCK_INIT_RANKED("handles", LOCK_RANK_HANDLES);
+    kobj_init(&p->obj, &process_type);
+    handle_table_init(&p->handles);
+    p->cwd_lock = (struct spinlock)SPINLOCK_INIT_RANKED("cwd", LOCK_RANK_CWD);
     sleeplock_init(&p->loader_lock, "loader");
     p->image_lock = (struct spinlock)SPINLOCK_INIT_RANKED("images", LOCK_RANK_IMAGES);
     *why = K_ENOMEM;
@@ -397,9 +414,9 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
     strlcpy(p->name, name, sizeof p->name);
     p->parent_pid = parent ? parent->pid : 0;
     if (parent) { /* the child starts in its parent's current directory */
-        spin_lock(&parent->handle_lock);
+        spin_lock(&parent->cwd_lock);
         p->cwd = vfs_cwd_hold(parent->cwd);
-        spin_unlock(&parent->handle_lock);
+        spin_unlock(&parent->cwd_lock);
     }
     uint64_t flags = sched_lock_irq();
     p->pid = next_pid++;
@@ -622,74 +639,42 @@ bool process_image_at(struct process *p, uint64_t addr, struct loaded_image *cop
     return found;
 }
 
-uint64_t handle_open_count(void)
-{
-    return __atomic_load_n(&handles_open, __ATOMIC_RELAXED);
-}
-
 int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle)
 {
-    int rc = K_ENOSPC;
-
-    spin_lock(&p->handle_lock);
-    for (int i = 0; i < PROCESS_MAX_HANDLES; i++) {
-        if (!p->handles[i]) {
-            kobj_ref(obj);
-            p->handles[i] = obj;
-            p->handle_count++;
-            __atomic_add_fetch(&handles_open, 1, __ATOMIC_RELAXED);
-            *handle = 4 * (uint64_t)(i + 1);
-            rc = 0;
-            break;
-        }
-    }
-    spin_unlock(&p->handle_lock);
-    return rc;
+    return handle_table_insert(&p->handles, obj, obj->type->valid_access, 0, handle);
 }
 
-struct kobject *handle_lookup(struct process *p, uint64_t handle, uint8_t type)
+int handle_get(struct process *p, uint64_t handle, const struct kobj_type *type, uint32_t need,
+               struct kobject **out, struct handle_entry *entry)
 {
     struct kobject *obj = NULL;
 
-    if (handle == DORMER_CURRENT_PROCESS && p == process_current()) {
-        obj = &p->obj;
-    } else if (handle == DORMER_CURRENT_THREAD && p == process_current()) {
-        obj = &thread_current()->obj;
-    } else if (handle && handle % 4 == 0 && handle <= 4 * PROCESS_MAX_HANDLES) {
-        spin_lock(&p->handle_lock);
-        obj = p->handles[handle / 4 - 1];
-        if (obj)
-            kobj_ref(obj);
-        spin_unlock(&p->handle_lock);
-        if (obj && type != KOBJ_NONE && obj->type != type) {
-            kobj_unref(obj);
-            obj = NULL;
-        }
-        return obj;
+    if (p == process_current()) { /* the pseudo-handles grant everything */
+        if (handle == DORMER_CURRENT_PROCESS)
+            obj = &p->obj;
+        else if (handle == DORMER_CURRENT_THREAD)
+            obj = &thread_current()->obj;
     }
-    if (obj && type != KOBJ_NONE && obj->type != type)
-        return NULL;
-    if (obj)
-        kobj_ref(obj);
-    return obj;
+    if (!obj)
+        return handle_table_get(&p->handles, handle, type, need, out, entry);
+    *out = NULL;
+    if (!kobj_is(obj, type))
+        return K_ETYPE;
+    kobj_ref(obj);
+    *out = obj;
+    if (entry)
+        *entry = (struct handle_entry){ obj, obj->type->valid_access, 0 };
+    return 0;
+}
+
+struct kobject *handle_lookup(struct process *p, uint64_t handle, const struct kobj_type *type)
+{
+    struct kobject *obj;
+
+    return handle_get(p, handle, type, 0, &obj, NULL) == 0 ? obj : NULL;
 }
 
 int handle_close(struct process *p, uint64_t handle)
 {
-    struct kobject *obj = NULL;
-
-    if (handle == 0 || handle % 4 || handle > 4 * PROCESS_MAX_HANDLES)
-        return K_EBADF;
-    spin_lock(&p->handle_lock);
-    obj = p->handles[handle / 4 - 1];
-    p->handles[handle / 4 - 1] = NULL;
-    if (obj) {
-        p->handle_count--;
-        __atomic_sub_fetch(&handles_open, 1, __ATOMIC_RELAXED);
-    }
-    spin_unlock(&p->handle_lock);
-    if (!obj)
-        return K_EBADF;
-    kobj_unref(obj);
-    return 0;
+    return handle_table_close(&p->handles, handle);
 }

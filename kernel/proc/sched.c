@@ -159,7 +159,8 @@ void sched_init(void)
 {
     for (int p = 0; p < SCHED_PRIORITIES; p++)
         list_init(&run_queues[p]);
-    kobj_init(&boot_thread.obj, KOBJ_THREAD, NULL);
+    kobj_init(&boot_thread.obj, &thread_type);
+    kobj_ref(&boot_thread.obj); /* static: a reference that is never dropped */
     boot_thread.state = THREAD_RUNNING;
     boot_thread.priority = DORMER_PRIORITY_NORMAL;
     list_init(&boot_thread.mutexes);
@@ -305,15 +306,15 @@ int sched_block_on_locked(struct kobject *queue, uint64_t timeout_ms)
     struct wait_block wb = { .thread = current };
 
     if (current->terminate)
-        return WAIT_TERMINATED;
+        return K_EINTR;
     if (timeout_ms == 0)
-        return WAIT_TIMEOUT;
+        return K_ETIMEDOUT;
     list_push_back(&queue->waiters, &wb.node);
     block_locked(deadline_for(timeout_ms));
     list_remove(&wb.node);
     if (current->terminate)
-        return WAIT_TERMINATED;
-    return current->timed_out ? WAIT_TIMEOUT : 0;
+        return K_EINTR;
+    return current->timed_out ? K_ETIMEDOUT : 0;
 }
 
 int sched_block_uninterruptible_locked(struct kobject *queue, uint64_t timeout_ms)
@@ -322,11 +323,11 @@ int sched_block_uninterruptible_locked(struct kobject *queue, uint64_t timeout_m
     struct wait_block wb = { .thread = current };
 
     if (timeout_ms == 0)
-        return WAIT_TIMEOUT;
+        return K_ETIMEDOUT;
     list_push_back(&queue->waiters, &wb.node);
     block_locked(deadline_for(timeout_ms));
     list_remove(&wb.node);
-    return current->timed_out ? WAIT_TIMEOUT : 0;
+    return current->timed_out ? K_ETIMEDOUT : 0;
 }
 
 bool sched_started(void)
@@ -334,56 +335,19 @@ bool sched_started(void)
     return current != NULL;
 }
 
-/* Higher layers' types (sockets): registered, never called by name. */
-static bool (*signaled_hooks[KOBJ_TYPES])(struct kobject *obj);
-
-void kobj_register_signaled(uint8_t type, bool (*fn)(struct kobject *obj))
-{
-    ASSERT(type < KOBJ_TYPES);
-    signaled_hooks[type] = fn;
-}
-
+/* Waits dispatch through the objects' types (ob/object.h); a type without signaled
+ * is not waitable, and the wait call refuses it before it gets here. */
 static bool signaled_locked(struct kobject *obj, struct thread *t)
 {
     sched_assert_locked();
-    switch (obj->type) {
-    case KOBJ_PROCESS:
-        return ((struct process *)obj)->exited;
-    case KOBJ_THREAD:
-        return ((struct thread *)obj)->state == THREAD_DEAD;
-    case KOBJ_EVENT:
-        return ((struct kevent *)obj)->signaled;
-    case KOBJ_MUTEX:
-        return ((struct kmutex *)obj)->owner == NULL || ((struct kmutex *)obj)->owner == t;
-    case KOBJ_SEMAPHORE:
-        return ((struct ksemaphore *)obj)->count > 0;
-    default:
-        return obj->type < KOBJ_TYPES && signaled_hooks[obj->type] &&
-               signaled_hooks[obj->type](obj);
-    }
+    return obj->type->signaled && obj->type->signaled(obj, t);
 }
 
 static void acquire_locked(struct kobject *obj, struct thread *t, bool *abandoned)
 {
     sched_assert_locked();
-    if (obj->type == KOBJ_EVENT) {
-        struct kevent *e = (struct kevent *)obj;
-        if (!e->manual_reset)
-            e->signaled = false;
-    } else if (obj->type == KOBJ_SEMAPHORE) {
-        ((struct ksemaphore *)obj)->count--;
-    } else if (obj->type == KOBJ_MUTEX) {
-        struct kmutex *m = (struct kmutex *)obj;
-        if (!m->owner) {
-            m->owner = t;
-            list_push_back(&t->mutexes, &m->owner_node);
-            if (m->abandoned) {
-                *abandoned = true;
-                m->abandoned = false;
-            }
-        }
-        m->recursion++;
-    }
+    if (obj->type->acquire)
+        obj->type->acquire(obj, t, abandoned);
 }
 
 static int try_satisfy_locked(struct kobject **objs, int count, bool wait_all,
@@ -423,11 +387,11 @@ int sched_wait(struct kobject **objs, int count, bool wait_all, uint64_t timeout
         if (result >= 0)
             break;
         if (current->terminate) {
-            result = WAIT_TERMINATED;
+            result = K_EINTR;
             break;
         }
         if (timeout_ms == 0 || (deadline && time_uptime_ns() >= deadline)) {
-            result = WAIT_TIMEOUT;
+            result = K_ETIMEDOUT;
             break;
         }
         for (int i = 0; i < count; i++) {

@@ -8,7 +8,7 @@
 void sleeplock_init(struct sleeplock *l, const char *name)
 {
     l->name = name;
-    kobj_init(&l->queue, KOBJ_QUEUE, NULL);
+    kobj_init(&l->queue, &kobj_queue_type);
     l->locked = false;
     l->owner = NULL;
 }

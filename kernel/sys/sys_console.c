@@ -200,7 +200,7 @@ dormer_status_t sys_DmSetConsoleForeground(const uint64_t *args)
     if (count && copy_from_user(handles, uptr(args[0]), count * sizeof handles[0]) != 0)
         return STATUS_ACCESS_VIOLATION;
     for (; got < count; got++) {
-        struct kobject *obj = handle_lookup(process_current(), handles[got], KOBJ_PROCESS);
+        struct kobject *obj = handle_lookup(process_current(), handles[got], &process_type);
         if (!obj) {
             while (got)
                 kobj_unref(&procs[--got]->obj);

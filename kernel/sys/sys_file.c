@@ -3,6 +3,8 @@
  * query; close) and pipe ends (read; write). A handle names a kernel object; NtClose works
  * on every kind.
  */
+#include <abi/file.h>
+#include <abi/object.h>
 #include <abi/types.h>
 #include <arch/uaccess.h>
 #include <fs/bootfs.h>
@@ -15,10 +17,26 @@
 
 #include "sys_io.h"
 
+/* An open boot file. */
+struct kfile {
+    struct kobject obj;
+    const struct bootfs_file *file;
+    uint64_t position;
+};
+
 static void kfile_destroy(struct kobject *obj)
 {
     kfree(obj);
 }
+
+static const struct kobj_type boot_file_type = {
+    .name = "File",
+    .valid_access = DORMER_FILE_ALL_ACCESS,
+    .generic = { DORMER_FILE_GENERIC_READ, DORMER_FILE_GENERIC_WRITE,
+                 DORMER_FILE_GENERIC_EXECUTE, DORMER_FILE_ALL_ACCESS },
+    .file_kind = DORMER_FILE_TYPE_DISK,
+    .destroy = kfile_destroy,
+};
 
 dormer_status_t sys_DmOpenBootFile(const uint64_t *args)
 {
@@ -41,7 +59,7 @@ dormer_status_t sys_DmOpenBootFile(const uint64_t *args)
     struct kfile *kf = kcalloc(1, sizeof *kf);
     if (!kf)
         return STATUS_NO_MEMORY;
-    kobj_init(&kf->obj, KOBJ_FILE, kfile_destroy);
+    kobj_init(&kf->obj, &boot_file_type);
     kf->file = f;
     struct process *p = process_current();
     int rc = handle_insert(p, &kf->obj, &handle);
@@ -73,11 +91,11 @@ static dormer_status_t read_boot_file(struct kfile *kf, const uint64_t *args)
 
 dormer_status_t sys_DmReadBootFile(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
     uint64_t len = args[2], n = 0;
     dormer_status_t st;
 
-    if (!obj || (obj->type != KOBJ_FILE && obj->type != KOBJ_PIPE_READ)) {
+    if (!obj || (obj->type != &boot_file_type && obj->type != &pipe_read_type)) {
         st = STATUS_INVALID_HANDLE;
         goto out;
     }
@@ -86,7 +104,7 @@ dormer_status_t sys_DmReadBootFile(const uint64_t *args)
         st = STATUS_ACCESS_VIOLATION;
         goto out;
     }
-    if (obj->type == KOBJ_FILE) {
+    if (obj->type == &boot_file_type) {
         st = read_boot_file((struct kfile *)obj, args);
         goto out;
     }
@@ -102,7 +120,7 @@ out:
 
 dormer_status_t sys_DmWritePipe(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_PIPE_WRITE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], &pipe_write_type);
     uint64_t n = 0;
     dormer_status_t st;
 
@@ -124,7 +142,7 @@ out:
 
 dormer_status_t sys_DmQueryBootFile(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_FILE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], &boot_file_type);
     struct dormer_file_info info;
     dormer_status_t st = STATUS_SUCCESS;
 
@@ -184,7 +202,9 @@ dormer_status_t sys_pipe_write(struct kobject *write_end, uptr_t buf, uint64_t l
 
 dormer_status_t sys_NtClose(const uint64_t *args)
 {
-    return status_from_errno(handle_close(process_current(), args[0]));
+    int rc = handle_close(process_current(), args[0]);
+
+    return rc == K_EPERM ? STATUS_HANDLE_NOT_CLOSABLE : status_from_errno(rc);
 }
 
 dormer_status_t sys_DmCreatePipe(const uint64_t *args)

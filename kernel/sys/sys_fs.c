@@ -6,6 +6,7 @@
  * is an error return and nothing else. DmReadFile/DmWriteFile also serve pipe ends.
  */
 #include <abi/file.h>
+#include <abi/object.h>
 #include <arch/uaccess.h>
 #include <fs/path.h>
 #include <fs/vfs.h>
@@ -35,14 +36,38 @@ static void file_obj_destroy(struct kobject *obj)
     kfree(fo);
 }
 
+static int file_obj_read(struct kobject *obj, struct kobj_io *io);
+static int file_obj_write(struct kobject *obj, struct kobj_io *io);
+static dormer_status_t file_obj_query(struct kobject *obj, uint64_t cls, uptr_t out,
+                                      uint64_t size);
+static dormer_status_t file_obj_set(struct kobject *obj, uint64_t cls, uptr_t in,
+                                    uint64_t size);
+static int file_obj_flush(struct kobject *obj);
+
+/* An open file of the file-system layer. Its handles carry all access: what the
+ * open granted is checked by the file system on each call (vfs_file.access). */
+static const struct kobj_type file_object_type = {
+    .name = "File",
+    .valid_access = DORMER_FILE_ALL_ACCESS,
+    .generic = { DORMER_FILE_GENERIC_READ, DORMER_FILE_GENERIC_WRITE,
+                 DORMER_FILE_GENERIC_EXECUTE, DORMER_FILE_ALL_ACCESS },
+    .file_kind = DORMER_FILE_TYPE_DISK,
+    .destroy = file_obj_destroy,
+    .read = file_obj_read,
+    .write = file_obj_write,
+    .query = file_obj_query,
+    .set_info = file_obj_set,
+    .flush = file_obj_flush,
+};
+
 static const uint16_t root_c[] = { 'C', ':', '\\' };
 
 /* The caller's current directory, held (NULL stands for C:\). */
 static struct vfs_cwd *cwd_get(struct process *p)
 {
-    spin_lock(&p->handle_lock);
+    spin_lock(&p->cwd_lock);
     struct vfs_cwd *c = vfs_cwd_hold(p->cwd);
-    spin_unlock(&p->handle_lock);
+    spin_unlock(&p->cwd_lock);
     return c;
 }
 
@@ -126,7 +151,7 @@ dormer_status_t sys_DmCreateFile(const uint64_t *args)
         kfree(fo);
         goto out;
     }
-    kobj_init(&fo->obj, KOBJ_VFS_FILE, file_obj_destroy);
+    kobj_init(&fo->obj, &file_object_type);
     fo->file = f;
     rc = handle_insert(p, &fo->obj, &handle);
     kobj_unref(&fo->obj); /* the handle holds it now, or it closes here */
@@ -146,7 +171,7 @@ out:
 
 struct vfs_file *sys_vfs_file_of(struct kobject *obj)
 {
-    return obj && obj->type == KOBJ_VFS_FILE ? ((struct file_obj *)obj)->file : NULL;
+    return obj && obj->type == &file_object_type ? ((struct file_obj *)obj)->file : NULL;
 }
 
 /* Reads args[3] (const int64_t *offset, NULL allowed) into *at and *off. */
@@ -214,36 +239,56 @@ int sys_file_io(struct vfs_file *f, bool write, enum vfs_at at, uint64_t off, up
     return rc;
 }
 
+static int file_obj_io(struct kobject *obj, struct kobj_io *io, bool write)
+{
+    static const enum vfs_at at[] = { [KOBJ_AT_POSITION] = VFS_AT_POSITION,
+                                       [KOBJ_AT_OFFSET] = VFS_AT_OFFSET,
+                                       [KOBJ_AT_END] = VFS_AT_END };
+
+    return sys_file_io(((struct file_obj *)obj)->file, write, at[io->at], io->offset, io->buf,
+                       io->len, &io->done);
+}
+
+static int file_obj_read(struct kobject *obj, struct kobj_io *io)
+{
+    return file_obj_io(obj, io, false);
+}
+
+static int file_obj_write(struct kobject *obj, struct kobj_io *io)
+{
+    return file_obj_io(obj, io, true);
+}
+
+static int file_obj_flush(struct kobject *obj)
+{
+    return vfs_flush(((struct file_obj *)obj)->file);
+}
+
+/* DmReadFile / DmWriteFile on any object whose type reads or writes (files, pipe
+ * ends). */
 static dormer_status_t read_or_write(const uint64_t *args, bool write)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
-    uint64_t len = args[2], n = 0;
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
+    struct kobj_io io = { .buf = uptr(args[1]), .len = args[2] };
+    uint64_t n = 0;
     enum vfs_at at;
-    uint64_t off;
     dormer_status_t st;
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    if (!uaccess_range_ok(uptr(args[1]), len) ||
+    if (!uaccess_range_ok(io.buf, io.len) ||
         copy_to_user(uptr(args[4]), &n, sizeof n) != 0) {
         st = STATUS_ACCESS_VIOLATION;
         goto out;
     }
-    st = get_offset(args[3], write, &at, &off);
+    st = get_offset(args[3], write, &at, &io.offset);
     if (st != STATUS_SUCCESS)
         goto out;
-    struct vfs_file *f = sys_vfs_file_of(obj);
-    if (f)
-        st = status_from_errno(sys_file_io(f, write, at, off, uptr(args[1]), len, &n));
-    else if (!write && obj->type == KOBJ_PIPE_READ)
-        st = sys_pipe_read(obj, uptr(args[1]), len, &n);
-    else if (write && obj->type == KOBJ_PIPE_WRITE)
-        st = sys_pipe_write(obj, uptr(args[1]), len, &n);
-    else if (obj->type == KOBJ_PIPE_READ || obj->type == KOBJ_PIPE_WRITE)
-        st = STATUS_ACCESS_DENIED; /* the wrong end */
-    else
-        st = STATUS_OBJECT_TYPE_MISMATCH;
-    if (copy_to_user(uptr(args[4]), &n, sizeof n) != 0 && NT_SUCCESS(st))
+    io.at = at == VFS_AT_OFFSET ? KOBJ_AT_OFFSET : at == VFS_AT_END ? KOBJ_AT_END
+                                                                   : KOBJ_AT_POSITION;
+    int (*op)(struct kobject *, struct kobj_io *) = write ? obj->type->write : obj->type->read;
+    st = status_from_errno(op ? op(obj, &io) : K_ETYPE);
+    if (copy_to_user(uptr(args[4]), &io.done, sizeof io.done) != 0 && NT_SUCCESS(st))
         st = STATUS_ACCESS_VIOLATION;
 out:
     kobj_unref(obj);
@@ -352,16 +397,21 @@ static dormer_status_t query_file(struct vfs_file *f, uint64_t cls, uptr_t out, 
     return status_from_errno(copy_to_user(out, &u, class_size(cls)));
 }
 
+static dormer_status_t file_obj_query(struct kobject *obj, uint64_t cls, uptr_t out,
+                                      uint64_t size)
+{
+    return query_file(((struct file_obj *)obj)->file, cls, out, size);
+}
+
 dormer_status_t sys_DmQueryInformationFile(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
     uint64_t cls = args[1], size = args[3];
     uptr_t out = uptr(args[2]);
     dormer_status_t st;
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    struct vfs_file *f = sys_vfs_file_of(obj);
     uint64_t need = class_size(cls);
     if (need == 0 || cls == DORMER_FILE_END_OF_FILE_INFO || cls == DORMER_FILE_DISPOSITION_INFO ||
         cls == DORMER_FILE_RENAME_INFO) {
@@ -371,16 +421,13 @@ dormer_status_t sys_DmQueryInformationFile(const uint64_t *args)
     } else if (!uaccess_range_ok(out, size)) {
         st = STATUS_ACCESS_VIOLATION;
     } else if (cls == DORMER_FILE_TYPE_INFO) {
-        struct dormer_file_type t = { 0, 0 };
-        bool pipe = obj->type == KOBJ_PIPE_READ || obj->type == KOBJ_PIPE_WRITE;
-        t.type = pipe ? DORMER_FILE_TYPE_PIPE : DORMER_FILE_TYPE_DISK;
-        st = f || pipe || obj->type == KOBJ_FILE
-                 ? status_from_errno(copy_to_user(out, &t, sizeof t))
-                 : STATUS_OBJECT_TYPE_MISMATCH;
-    } else if (!f) {
+        struct dormer_file_type t = { obj->type->file_kind, 0 };
+        st = t.type ? status_from_errno(copy_to_user(out, &t, sizeof t))
+                    : STATUS_OBJECT_TYPE_MISMATCH;
+    } else if (!obj->type->query) {
         st = STATUS_OBJECT_TYPE_MISMATCH;
     } else {
-        st = query_file(f, cls, out, size);
+        st = obj->type->query(obj, cls, out, size);
     }
     kobj_unref(obj);
     return st;
@@ -437,25 +484,30 @@ static dormer_status_t set_file(struct vfs_file *f, uint64_t cls, uptr_t in, uin
     }
 }
 
+static dormer_status_t file_obj_set(struct kobject *obj, uint64_t cls, uptr_t in,
+                                    uint64_t size)
+{
+    return set_file(((struct file_obj *)obj)->file, cls, in, size);
+}
+
 dormer_status_t sys_DmSetInformationFile(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
     uint64_t cls = args[1], size = args[3];
     dormer_status_t st;
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    struct vfs_file *f = sys_vfs_file_of(obj);
     uint64_t need = class_size(cls);
     if (need == 0 || cls == DORMER_FILE_STANDARD_INFO || cls == DORMER_FILE_NAME_INFO ||
         cls == DORMER_FILE_TYPE_INFO)
         st = STATUS_INVALID_INFO_CLASS;
     else if (size < need)
         st = STATUS_INFO_LENGTH_MISMATCH;
-    else if (!f)
+    else if (!obj->type->set_info)
         st = STATUS_OBJECT_TYPE_MISMATCH;
     else
-        st = set_file(f, cls, uptr(args[2]), size);
+        st = obj->type->set_info(obj, cls, uptr(args[2]), size);
     kobj_unref(obj);
     return st;
 }
@@ -495,7 +547,7 @@ static dormer_status_t enum_status(int rc)
 
 dormer_status_t sys_DmQueryDirectoryFile(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
     uptr_t out = uptr(args[1]);
     uint64_t plen = args[2] ? args[3] : 0;
     uint16_t pattern[PATH_MAX_NAME];
@@ -640,7 +692,7 @@ static int emit_info(void *ctx, const struct vfs_dirent *e)
 
 dormer_status_t sys_DmQueryDirectoryEntries(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
     uptr_t out = uptr(args[1]);
     uint64_t size = args[2];
     struct dormer_dir_query q = { 0, 0, 0 };
@@ -707,18 +759,12 @@ out:
 
 dormer_status_t sys_DmFlushBuffersFile(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
     dormer_status_t st;
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    struct vfs_file *f = sys_vfs_file_of(obj);
-    if (f)
-        st = status_from_errno(vfs_flush(f));
-    else if (obj->type == KOBJ_PIPE_WRITE)
-        st = STATUS_SUCCESS; /* pipes hold no buffered data on the writer's side */
-    else
-        st = STATUS_OBJECT_TYPE_MISMATCH;
+    st = status_from_errno(obj->type->flush ? obj->type->flush(obj) : K_ETYPE);
     kobj_unref(obj);
     return st;
 }
@@ -730,7 +776,7 @@ dormer_status_t sys_DmDuplicateHandle(const uint64_t *args)
 
     if (copy_to_user(uptr(args[1]), &handle, sizeof handle) != 0)
         return STATUS_ACCESS_VIOLATION;
-    struct kobject *obj = handle_lookup(p, args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(p, args[0], NULL);
     if (!obj)
         return STATUS_INVALID_HANDLE;
     int rc = handle_insert(p, obj, &handle);
@@ -759,10 +805,10 @@ dormer_status_t sys_DmSetCurrentDirectory(const uint64_t *args)
     if (rc == 0 && !c)
         rc = K_ENOMEM;
     if (rc == 0) {
-        spin_lock(&p->handle_lock);
+        spin_lock(&p->cwd_lock);
         struct vfs_cwd *old = p->cwd;
         p->cwd = c;
-        spin_unlock(&p->handle_lock);
+        spin_unlock(&p->cwd_lock);
         vfs_cwd_drop(old);
     }
     upath_put(&path);

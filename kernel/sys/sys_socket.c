@@ -1,6 +1,6 @@
 /*
  * The socket system calls (112-123, <abi/net.h>): handles are looked up as
- * KOBJ_SOCKET, every user pointer is copied through the fault-recovered routines and
+ * socket_type, every user pointer is copied through the fault-recovered routines and
  * checked before the socket is touched, and errors become NTSTATUS here only.
  */
 #include <abi/net.h>
@@ -13,7 +13,7 @@
 
 static struct kobject *socket_of(uint64_t handle)
 {
-    return handle_lookup(process_current(), handle, KOBJ_SOCKET);
+    return handle_lookup(process_current(), handle, &socket_type);
 }
 
 /* A socket address from user memory: only IPv4 fields, reserved must be 0. */

@@ -4,6 +4,7 @@
  * drops the references on one exit path.
  */
 #include <abi/file.h>
+#include <abi/object.h>
 #include <abi/types.h>
 #include <arch/uaccess.h>
 #include <core/printk.h>
@@ -35,6 +36,16 @@ static dormer_status_t return_handle(struct kobject *obj, uint64_t out)
     return STATUS_SUCCESS;
 }
 
+/* The object a handle names, referenced, of type (NULL: any) and with the access in
+ * need: STATUS_INVALID_HANDLE for none or another type, STATUS_ACCESS_DENIED. */
+static dormer_status_t get_object(uint64_t handle, const struct kobj_type *type, uint32_t need,
+                                  struct kobject **out)
+{
+    int rc = handle_get(process_current(), handle, type, need, out, NULL);
+
+    return rc == K_EACCES ? STATUS_ACCESS_DENIED : rc ? STATUS_INVALID_HANDLE : STATUS_SUCCESS;
+}
+
 /* Validate an output handle pointer before anything is created. */
 static bool handle_out_ok(uint64_t out)
 {
@@ -52,7 +63,7 @@ static dormer_status_t std_lookup(uint64_t handle, bool output, struct kobject *
     *out = NULL;
     if (handle == DORMER_STD_CONSOLE)
         return STATUS_SUCCESS;
-    struct kobject *obj = handle_lookup(process_current(), handle, KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), handle, NULL);
     if (!obj)
         return STATUS_INVALID_HANDLE;
     struct vfs_file *f = sys_vfs_file_of(obj);
@@ -61,8 +72,8 @@ static dormer_status_t std_lookup(uint64_t handle, bool output, struct kobject *
     dormer_status_t st = STATUS_SUCCESS;
     if (f)
         st = f->node->directory || !(f->access & need) ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
-    else if (obj->type != (output ? KOBJ_PIPE_WRITE : KOBJ_PIPE_READ))
-        st = obj->type == KOBJ_PIPE_READ || obj->type == KOBJ_PIPE_WRITE
+    else if (obj->type != (output ? &pipe_write_type : &pipe_read_type))
+        st = obj->type == &pipe_read_type || obj->type == &pipe_write_type
                  ? STATUS_ACCESS_DENIED /* the wrong end */
                  : STATUS_OBJECT_TYPE_MISMATCH;
     if (st != STATUS_SUCCESS)
@@ -195,19 +206,13 @@ dormer_status_t sys_NtTerminateProcess(const uint64_t *args)
 {
     if (args[0] == DORMER_CURRENT_PROCESS)
         process_exit_current((dormer_status_t)args[1]);
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_PROCESS);
-    if (!obj)
-        return STATUS_INVALID_HANDLE;
+    struct kobject *obj;
+    dormer_status_t st = get_object(args[0], &process_type, DORMER_PROCESS_TERMINATE, &obj);
+    if (st != STATUS_SUCCESS)
+        return st;
     process_terminate((struct process *)obj, (dormer_status_t)args[1]);
     kobj_unref(obj);
     return STATUS_SUCCESS; /* if it was ourselves, the syscall exit path ends us */
-}
-
-static bool waitable(uint8_t type)
-{
-    return type == KOBJ_PROCESS || type == KOBJ_THREAD || type == KOBJ_EVENT ||
-           type == KOBJ_MUTEX || type == KOBJ_SEMAPHORE ||
-           type == KOBJ_SOCKET; /* signaled while readable (net/socket.h) */
 }
 
 dormer_status_t sys_DmWaitForMultipleObjects(const uint64_t *args)
@@ -222,19 +227,20 @@ dormer_status_t sys_DmWaitForMultipleObjects(const uint64_t *args)
     if (copy_from_user(handles, uptr(args[1]), count * sizeof handles[0]) != 0)
         return STATUS_ACCESS_VIOLATION;
     for (; got < count; got++) {
-        objs[got] = handle_lookup(process_current(), handles[got], KOBJ_NONE);
-        if (!objs[got] || !waitable(objs[got]->type)) {
-            st = objs[got] ? STATUS_OBJECT_TYPE_MISMATCH : STATUS_INVALID_HANDLE;
-            if (objs[got])
-                kobj_unref(objs[got]);
+        st = get_object(handles[got], NULL, DORMER_ACCESS_SYNCHRONIZE, &objs[got]);
+        if (st != STATUS_SUCCESS)
+            goto out;
+        if (!objs[got]->type->signaled) { /* not a waitable type */
+            kobj_unref(objs[got]);
+            st = STATUS_OBJECT_TYPE_MISMATCH;
             goto out;
         }
     }
     bool abandoned;
     int r = sched_wait(objs, (int)count, args[2] != 0, args[3], &abandoned);
-    if (r == WAIT_TIMEOUT)
+    if (r == K_ETIMEDOUT)
         st = STATUS_TIMEOUT;
-    else if (r == WAIT_TERMINATED)
+    else if (r == K_EINTR)
         st = STATUS_PROCESS_IS_TERMINATING;
     else
         st = (abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_WAIT_0) + r;
@@ -246,16 +252,16 @@ out:
 
 dormer_status_t sys_DmQueryExitStatus(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
     dormer_status_t status, st = STATUS_SUCCESS;
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
     uint64_t flags = sched_lock_irq();
-    if (obj->type == KOBJ_PROCESS) {
+    if (obj->type == &process_type) {
         struct process *p = (struct process *)obj;
         status = p->exited ? p->exit_status : STATUS_PENDING;
-    } else if (obj->type == KOBJ_THREAD) {
+    } else if (obj->type == &thread_type) {
         struct thread *t = (struct thread *)obj;
         status = t->state == THREAD_DEAD ? t->exit_status : STATUS_PENDING;
     } else {
@@ -271,15 +277,15 @@ dormer_status_t sys_DmQueryExitStatus(const uint64_t *args)
 /* The id of a process or thread handle (what GetProcessId and GetThreadId report). */
 dormer_status_t sys_DmQueryObjectId(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_NONE);
+    struct kobject *obj = handle_lookup(process_current(), args[0], NULL);
     dormer_status_t st = STATUS_SUCCESS;
     uint64_t id = 0;
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
-    if (obj->type == KOBJ_PROCESS)
+    if (obj->type == &process_type)
         id = ((struct process *)obj)->pid;
-    else if (obj->type == KOBJ_THREAD)
+    else if (obj->type == &thread_type)
         id = ((struct thread *)obj)->tid;
     else
         st = STATUS_OBJECT_TYPE_MISMATCH;
@@ -304,11 +310,12 @@ dormer_status_t sys_DmCreateEvent(const uint64_t *args)
 /* args[1]: int32 *previous, 0 for none; checked before the event changes. */
 static dormer_status_t event_op(const uint64_t *args, bool set)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_EVENT);
+    struct kobject *obj;
     int32_t was;
+    dormer_status_t st = get_object(args[0], &event_type, DORMER_EVENT_MODIFY_STATE, &obj);
 
-    if (!obj)
-        return STATUS_INVALID_HANDLE;
+    if (st != STATUS_SUCCESS)
+        return st;
     if (args[1] && !uaccess_range_ok(uptr(args[1]), sizeof was)) {
         kobj_unref(obj);
         return STATUS_ACCESS_VIOLATION;
@@ -347,7 +354,7 @@ dormer_status_t sys_DmCreateMutex(const uint64_t *args)
 
 dormer_status_t sys_DmReleaseMutex(const uint64_t *args)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_MUTEX);
+    struct kobject *obj = handle_lookup(process_current(), args[0], &mutex_type);
 
     if (!obj)
         return STATUS_INVALID_HANDLE;
@@ -378,9 +385,11 @@ dormer_status_t sys_DmReleaseSemaphore(const uint64_t *args)
 
     if (args[2] && copy_to_user(uptr(args[2]), &prev32, sizeof prev32) != 0)
         return STATUS_ACCESS_VIOLATION;
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_SEMAPHORE);
-    if (!obj)
-        return STATUS_INVALID_HANDLE;
+    struct kobject *obj;
+    dormer_status_t st = get_object(args[0], &semaphore_type, DORMER_SEMAPHORE_MODIFY_STATE,
+                                    &obj);
+    if (st != STATUS_SUCCESS)
+        return st;
     int64_t previous;
     int rc = ksemaphore_release((struct ksemaphore *)obj, (int64_t)args[1], &previous);
     kobj_unref(obj);
@@ -403,7 +412,7 @@ dormer_status_t sys_DmSetThreadPriority(const uint64_t *args)
 {
     if (args[1] > DORMER_PRIORITY_REALTIME)
         return STATUS_INVALID_PARAMETER;
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_THREAD);
+    struct kobject *obj = handle_lookup(process_current(), args[0], &thread_type);
     if (!obj)
         return STATUS_INVALID_HANDLE;
     sched_set_priority((struct thread *)obj, (uint8_t)args[1]);
@@ -412,7 +421,7 @@ dormer_status_t sys_DmSetThreadPriority(const uint64_t *args)
 }
 
 /* Address waits: one queue; a waiter's key is its address (per process). */
-static struct kobject address_queue = { .type = KOBJ_QUEUE,
+static struct kobject address_queue = { .type = &kobj_queue_type,
                                         .waiters = LIST_INIT(address_queue.waiters) };
 
 struct address_key {
@@ -447,8 +456,8 @@ dormer_status_t sys_DmWaitOnAddress(const uint64_t *args)
         thread_current()->wait_key = addr;
         int r = sched_block_on_locked(&address_queue, args[3]);
         thread_current()->wait_key = 0;
-        st = r == WAIT_TIMEOUT      ? STATUS_TIMEOUT
-             : r == WAIT_TERMINATED ? STATUS_PROCESS_IS_TERMINATING
+        st = r == K_ETIMEDOUT      ? STATUS_TIMEOUT
+             : r == K_EINTR ? STATUS_PROCESS_IS_TERMINATING
                                     : STATUS_SUCCESS;
     }
     sched_unlock_irq(flags);

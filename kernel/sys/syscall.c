@@ -142,6 +142,8 @@ dormer_status_t status_from_errno(int err)
         return STATUS_CANT_WAIT;
     case K_ENETTIMEDOUT:
         return STATUS_IO_TIMEOUT;
+    case K_ETYPE:
+        return STATUS_OBJECT_TYPE_MISMATCH;
     case K_EINVAL:
     default:
         return STATUS_INVALID_PARAMETER;

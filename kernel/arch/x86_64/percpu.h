@@ -10,7 +10,7 @@
 #define PERCPU_USER_RSP   16 /* scratch: the user RSP during entry */
 
 /* Byte offset of struct thread's `terminate` flag (checked in syscall.c). */
-#define THREAD_TERMINATE_OFFSET 82
+#define THREAD_TERMINATE_OFFSET 90
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -15,6 +15,7 @@ typedef int32_t dormer_status_t;
 #define STATUS_ABANDONED_WAIT_0         ((dormer_status_t)0x00000080) /* + index */
 #define STATUS_TIMEOUT                  ((dormer_status_t)0x00000102)
 #define STATUS_PENDING                  ((dormer_status_t)0x00000103)
+#define STATUS_OBJECT_NAME_EXISTS       ((dormer_status_t)0x40000000) /* opened an existing named object */
 #define STATUS_BREAKPOINT               ((dormer_status_t)0x80000003)
 #define STATUS_NO_MORE_FILES            ((dormer_status_t)0x80000006)
 #define STATUS_UNSUCCESSFUL             ((dormer_status_t)0xC0000001)
@@ -56,6 +57,7 @@ typedef int32_t dormer_status_t;
 #define STATUS_ACCESS_DENIED            ((dormer_status_t)0xC0000022)
 #define STATUS_OBJECT_NAME_INVALID      ((dormer_status_t)0xC0000033)
 #define STATUS_OBJECT_NAME_COLLISION    ((dormer_status_t)0xC0000035)
+#define STATUS_HANDLE_NOT_CLOSABLE      ((dormer_status_t)0xC0000235)
 #define STATUS_OBJECT_PATH_NOT_FOUND    ((dormer_status_t)0xC000003A)
 #define STATUS_OBJECT_PATH_SYNTAX_BAD   ((dormer_status_t)0xC000003B)
 #define STATUS_SHARING_VIOLATION        ((dormer_status_t)0xC0000043)

@@ -13,9 +13,11 @@
  *                                        transfers (which sleep), never a user copy
  *   0a. virtio-blk lock  (dev/virtio_blk.c) a sleeping lock: one request in flight;
  *                                        sched_lock is taken under it to wait
- *   1. process.handle_lock (proc/process.c) a handle table and the current directory
- *                                          pointer; nothing is taken under it but a
- *                                          reference count
+ *   1. handle table lock (ob/handle.c) one process's handle table; nothing is taken
+ *                                       under it but a reference count
+ *   1b. process.cwd_lock (proc/process.c) the current directory pointer; a leaf
+ *   1c. ob_names        (ob/object.c)   the namespace of named objects; nothing is
+ *                                       taken under it but a reference count
  *   1a. process.image_lock (loader/loader.c) a process's image slots, for fault
  *                          reports that copy one; a leaf
  *   2. sched_lock        (proc/sched.c)  thread states, run queues, every waitable
@@ -40,6 +42,8 @@ enum lock_rank {
     LOCK_RANK_NONE = 0, /* not in the order: only recursion and release are checked */
     LOCK_RANK_HANDLES = 10,
     LOCK_RANK_IMAGES = 11,
+    LOCK_RANK_CWD = 12,
+    LOCK_RANK_NAMES = 13,
     LOCK_RANK_SCHED = 20,
     LOCK_RANK_VMM_SPACE = 30,
     LOCK_RANK_KHEAP = 40,

@@ -42,6 +42,8 @@
 #define K_EFULL     (-208) /* the volume has no room left (a full disk) */
 #define K_ECORRUPT  (-209) /* the volume's structures are damaged (a bad chain or entry) */
 #define K_ENODLL    (-210) /* an image needs a DLL that is not there */
+/* Object codes. */
+#define K_ETYPE     (-213) /* an object of another type than the call works on */
 
 /* Network codes (Unix numbers where Unix has one). */
 #define K_EMSGSIZE     (-90)  /* a datagram too long (to send, or cut short on receipt) */

@@ -1,5 +1,5 @@
 /*
- * Sockets: TCP and UDP over lwIP's raw API, each a kernel object (KOBJ_SOCKET) a handle
+ * Sockets: TCP and UDP over lwIP's raw API, each a kernel object (socket_type) a handle
  * names. lwIP's callbacks (tcpip thread, core lock held) fill a socket's queues and
  * publish its readiness under sched_lock, so waits, polls and WaitForSingleObject see
  * it without the core lock. Every call here is thread context; blocking calls wait
@@ -14,7 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Register the socket type's wait hook. Boot, after net_init. */
+/* The socket object type (waitable; reads and writes through the file calls). */
+extern const struct kobj_type socket_type;
+
+/* Boot, after net_init. */
 void sock_init(void);
 
 /* A new socket of type DORMER_SOCK_* (one reference for the caller). */

@@ -13,6 +13,10 @@
 
 #define PIPE_CAPACITY (64 * 1024)
 
+/* The two ends' types: reads and writes through the generic file calls dispatch
+ * to them (ob/object.h). */
+extern const struct kobj_type pipe_read_type, pipe_write_type;
+
 /* Two new ends, each with one reference for the caller. */
 int pipe_create(struct kobject **read_end, struct kobject **write_end);
 

@@ -14,6 +14,7 @@
 #include <lib/spinlock.h>
 #include <loader/image_file.h>
 #include <loader/pe.h>
+#include <ob/handle.h>
 #include <proc/sleeplock.h>
 #include <proc/sched.h>
 #include <mm/vmm.h>
@@ -23,7 +24,7 @@
 
 #define PROCESS_NAME_MAX   64
 #define PROCESS_MAX_IMAGES 16 /* DORMER_MAX_IMAGES: slot i is loader entry i */
-#define PROCESS_MAX_HANDLES 256
+#define PROCESS_MAX_HANDLES HANDLE_TABLE_SIZE
 
 struct kstack;
 struct process;
@@ -83,13 +84,6 @@ struct retired_image {
     struct retired_image *next;
 };
 
-/* An open boot file. */
-struct kfile {
-    struct kobject obj;
-    const struct bootfs_file *file;
-    uint64_t position;
-};
-
 /* Unimplemented imports: at most this many per process, each one address apart by
  * PROCESS_UNIMPL_SLOT in a reserved, never-committed region. */
 #define PROCESS_MAX_UNIMPL  2048
@@ -118,10 +112,9 @@ struct process {
     char exe_dir[IMAGE_PATH_MAX]; /* the program's directory, searched first for DLLs */
     uint64_t image_paths;        /* user address of the full paths, IMAGE_PATH_MAX
                                     UTF-16 units per slot (the loader entries' FullDllName) */
-    struct spinlock handle_lock;
-    struct kobject *handles[PROCESS_MAX_HANDLES]; /* protected by handle_lock */
-    uint32_t handle_count;       /* open handles; protected by handle_lock */
-    struct vfs_cwd *cwd;         /* current directory (NULL: C:\); protected by handle_lock */
+    struct handle_table handles;
+    struct spinlock cwd_lock;
+    struct vfs_cwd *cwd;         /* current directory (NULL: C:\); protected by cwd_lock */
     /* Imports no DLL exports, bound to never-mapped addresses (see loader.c). */
     vaddr_t unimpl_base;         /* 0: none */
     char (*unimpl_names)[PROCESS_UNIMPL_NAME]; /* PROCESS_MAX_UNIMPL, kmalloc'd */
@@ -193,15 +186,22 @@ void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
 /* The running thread's process (NULL for kernel threads). */
 struct process *process_current(void);
 
-/* Handles: values are multiples of 4 starting at 4, like Windows. A handle holds a
- * reference to its object. */
+/* The process types (proc/process.c). */
+extern const struct kobj_type process_type, thread_type;
+
+/* A process's handles (its table, ob/handle.h), plus the pseudo-handles -1 and -2
+ * for the current process and thread, which grant all access. */
+/* A new handle with all the type's access, not inheritable. */
 int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle);
-/* The object named by handle (a new reference), optionally of one type
- * (KOBJ_NONE: any); NULL if there is none. Resolves -1 and -2 pseudo-handles. */
-struct kobject *handle_lookup(struct process *p, uint64_t handle, uint8_t type);
+/* The object named by handle, referenced: K_EBADF, K_ETYPE (not of type; NULL: any),
+ * K_EACCES (the handle lacks some access in need). entry (may be NULL) gets a copy of
+ * the handle's entry. */
+int handle_get(struct process *p, uint64_t handle, const struct kobj_type *type, uint32_t need,
+               struct kobject **out, struct handle_entry *entry);
+/* The same without the reason: NULL when there is no such object of the type. */
+struct kobject *handle_lookup(struct process *p, uint64_t handle, const struct kobj_type *type);
+/* K_EBADF, K_EPERM (protected from close). */
 int handle_close(struct process *p, uint64_t handle);
-/* Handles open in every process together (a leak check for tests). Any context. */
-uint64_t handle_open_count(void);
 
 /* Force the loader to place images away from their preferred base (tests). */
 void loader_set_force_relocate(bool on);

@@ -14,6 +14,8 @@
 #define PROC_SCHED_H
 
 #include <abi/status.h>
+#include <lib/errno.h>
+#include <ob/object.h>
 #include <lib/list.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,31 +24,7 @@
 #define SCHED_STARVE_TICKS  100 /* ready this long without running: boosted */
 #define SCHED_PRIORITIES    5
 
-enum kobj_type {
-    KOBJ_NONE,
-    KOBJ_PROCESS,
-    KOBJ_THREAD,
-    KOBJ_EVENT,
-    KOBJ_MUTEX,
-    KOBJ_SEMAPHORE,
-    KOBJ_QUEUE,     /* a plain wait queue (pipes, address waits): never "signaled" */
-    KOBJ_FILE,
-    KOBJ_PIPE_READ,
-    KOBJ_PIPE_WRITE,
-    KOBJ_VFS_FILE,  /* an open file of the file-system layer (DmCreateFile) */
-    KOBJ_SOCKET,    /* a network socket (net/socket.h) */
-    KOBJ_TYPES,
-};
-
 struct thread;
-
-/* Anything a handle can name. Reference-counted; freed by its type's destroy. */
-struct kobject {
-    uint8_t type;
-    uint32_t refs;               /* atomic */
-    struct list waiters;         /* protected by sched_lock: struct wait_block */
-    void (*destroy)(struct kobject *obj);
-};
 
 struct kevent {
     struct kobject obj;
@@ -70,9 +48,8 @@ struct ksemaphore {
 
 enum thread_state { THREAD_NEW, THREAD_READY, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD };
 
-/* Wait results besides an index: the timeout ran out, or the thread is being killed. */
-#define WAIT_TIMEOUT    (-1)
-#define WAIT_TERMINATED (-2)
+/* Wait results besides an index are codes of the one vocabulary (lib/errno.h):
+ * K_ETIMEDOUT (the timeout ran out) and K_EINTR (the thread is being killed). */
 
 /* Initialise the scheduler with the calling (boot) thread as the first thread, and
  * start the idle thread. Boot, once, after the heap. */
@@ -107,7 +84,7 @@ bool sched_sleep_ms(uint64_t ms);
  * Wait for objects: wait_all false = the first signaled one (its index), true = all
  * at once (index 0). Satisfying a wait acquires the objects (auto-reset events reset,
  * semaphores count down, mutexes are owned). *abandoned is set when a mutex acquired
- * was abandoned. Returns the index, WAIT_TIMEOUT or WAIT_TERMINATED.
+ * was abandoned. Returns the index, K_ETIMEDOUT or K_EINTR.
  * timeout_ms: 0 = poll, UINT64_MAX = forever.
  */
 int sched_wait(struct kobject **objs, int count, bool wait_all, uint64_t timeout_ms,
@@ -115,13 +92,13 @@ int sched_wait(struct kobject **objs, int count, bool wait_all, uint64_t timeout
 
 /* Block on a wait queue until kobj_wake_all or the timeout; the caller re-checks its
  * own condition. Called with sched_lock held (taken by sched_lock_irq); returns with it
- * held. Returns 0, WAIT_TIMEOUT or WAIT_TERMINATED. */
+ * held. Returns 0, K_ETIMEDOUT or K_EINTR. */
 int sched_block_on_locked(struct kobject *queue, uint64_t timeout_ms);
 
 /* The same, but a kill does not end the wait early (for waits that must finish, such
  * as a disk transfer in flight or a lock): the caller re-checks its condition, and a
  * thread being killed sees the kill once it returns to user mode. Returns 0 or
- * WAIT_TIMEOUT. */
+ * K_ETIMEDOUT. */
 int sched_block_uninterruptible_locked(struct kobject *queue, uint64_t timeout_ms);
 
 /* Is the scheduler running (threads may block)? Any context. */
@@ -143,18 +120,8 @@ void sched_assert_locked_at(const char *file, int line);
 #define sched_assert_locked() ((void)0)
 #endif
 
-/* Objects. */
-/* Register when objects of a type higher layers define count as signaled for waits
- * (their state read under sched_lock; fn is called with it held and must not block).
- * Boot, once per type. */
-void kobj_register_signaled(uint8_t type, bool (*fn)(struct kobject *obj));
-void kobj_init(struct kobject *obj, uint8_t type, void (*destroy)(struct kobject *));
-void kobj_ref(struct kobject *obj);
-void kobj_unref(struct kobject *obj);
-/* Objects with a destroy function initialised and not yet destroyed, system-wide: a
- * leak check for tests (counted in kobj_init and when kobj_unref drops the last
- * reference, so an object must end through kobj_unref). Any context. */
-uint64_t kobj_live_count(void);
+/* The synchronisation objects (proc/sync.c). */
+extern const struct kobj_type event_type, mutex_type, semaphore_type;
 struct kevent *kevent_create(bool manual_reset, bool signaled);
 /* Both return whether the event was set before the call. */
 bool kevent_set(struct kevent *e);

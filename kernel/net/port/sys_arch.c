@@ -51,7 +51,7 @@ void sys_arch_unprotect(sys_prot_t pval)
     arch_irq_restore(pval);
 }
 
-/* Wait for (and acquire) obj up to ms milliseconds (0: poll): 0 or WAIT_TIMEOUT. */
+/* Wait for (and acquire) obj up to ms milliseconds (0: poll): 0 or K_ETIMEDOUT. */
 static int wait_ms(struct kobject *obj, uint64_t ms)
 {
     bool abandoned = false; /* lwIP's mutexes are never abandoned: no thread of it ends */
