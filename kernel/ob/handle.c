@@ -4,7 +4,6 @@
  */
 #include <core/lock_order.h>
 #include <lib/errno.h>
-#include <core/panic.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <ob/handle.h>
@@ -177,12 +176,15 @@ int handle_table_inherit(struct handle_table *to, struct handle_table *from)
     spin_unlock(&from->lock);
     spin_lock(&to->lock);
     for (int i = 0; i < HANDLE_TABLE_SIZE; i++) {
-        if (copy[i].obj) {
-            ASSERT(!to->slot[i].obj); /* the child's table is new */
+        if (copy[i].obj && !to->slot[i].obj) {
             fill_locked(to, i, copy[i].obj, copy[i].access, copy[i].flags);
+            copy[i].obj = NULL;
         }
     }
     spin_unlock(&to->lock);
+    for (int i = 0; i < HANDLE_TABLE_SIZE; i++) /* slots the child had taken already */
+        if (copy[i].obj)
+            kobj_unref(copy[i].obj);
     kfree(copy);
     return 0;
 }

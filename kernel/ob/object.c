@@ -95,10 +95,10 @@ static uint32_t name_hash(const uint16_t *name, size_t len)
 
 static bool name_ok(const uint16_t *name, size_t len)
 {
-    if (len == 0 || len > OB_NAME_MAX)
+    if (len < 2 || len > OB_NAME_MAX || name[0] != '\\' || name[len - 1] == '\\')
         return false;
     for (size_t i = 0; i < len; i++)
-        if (name[i] == '\\' || name[i] == 0)
+        if (name[i] == 0 || (name[i] == '\\' && i + 1 < len && name[i + 1] == '\\'))
             return false;
     return true;
 }
@@ -177,6 +177,19 @@ int ob_name_lookup(const uint16_t *name, size_t len, struct kobject **out)
         *out = take_locked(e);
     spin_unlock(&names_lock);
     return e ? 0 : K_ENOENT;
+}
+
+size_t ob_name_get(struct kobject *obj, uint16_t *buf, size_t cap)
+{
+    size_t len = 0;
+
+    spin_lock(&names_lock);
+    if (obj->name) {
+        len = obj->name->len < cap ? obj->name->len : cap;
+        memcpy(buf, obj->name->chars, len * sizeof buf[0]);
+    }
+    spin_unlock(&names_lock);
+    return len;
 }
 
 uint64_t ob_name_count(void)

@@ -771,23 +771,18 @@ dormer_status_t sys_DmFlushBuffersFile(const uint64_t *args)
 
 dormer_status_t sys_DmDuplicateHandle(const uint64_t *args)
 {
-    struct process *p = process_current();
+    struct handle_entry entry;
+    struct kobject *obj;
     uint64_t handle = 0;
 
     if (copy_to_user(uptr(args[1]), &handle, sizeof handle) != 0)
         return STATUS_ACCESS_VIOLATION;
-    struct kobject *obj = handle_lookup(p, args[0], NULL);
-    if (!obj)
+    if (handle_get(process_current(), args[0], NULL, 0, &obj, &entry) != 0)
         return STATUS_INVALID_HANDLE;
-    int rc = handle_insert(p, obj, &handle);
+    /* The same access; the attributes are the new handle's own (none). */
+    dormer_status_t st = sys_give_handle(obj, entry.access, 0, args[1]);
     kobj_unref(obj);
-    if (rc)
-        return status_from_errno(rc);
-    if (copy_to_user(uptr(args[1]), &handle, sizeof handle) != 0) {
-        handle_close(p, handle);
-        return STATUS_ACCESS_VIOLATION;
-    }
-    return STATUS_SUCCESS;
+    return st;
 }
 
 dormer_status_t sys_DmSetCurrentDirectory(const uint64_t *args)

@@ -23,17 +23,7 @@
 /* Insert obj as a new handle and store it at user pointer out. */
 static dormer_status_t return_handle(struct kobject *obj, uint64_t out)
 {
-    struct process *p = process_current();
-    uint64_t h;
-    int rc = handle_insert(p, obj, &h);
-
-    if (rc)
-        return status_from_errno(rc);
-    if (copy_to_user(uptr(out), &h, sizeof h) != 0) {
-        handle_close(p, h);
-        return STATUS_ACCESS_VIOLATION;
-    }
-    return STATUS_SUCCESS;
+    return sys_give_handle(obj, obj->type->valid_access, 0, out);
 }
 
 /* The object a handle names, referenced, of type (NULL: any) and with the access in
@@ -98,7 +88,8 @@ static struct kobject *std_inherit(int i)
  * (input, output, error): each DORMER_STD_CONSOLE, a handle, or 0 to inherit the
  * caller's own; error 0 with an output given goes with that output. */
 static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, uint64_t len,
-                                      const uint64_t std_handles[3])
+                                      const uint64_t std_handles[3], uint32_t flags,
+                                      struct dormer_process_create *res)
 {
     char cmdline[CMDLINE_MAX_USER + 1], name[NAME_MAX_USER + 1], err[200];
     struct kobject *std[3] = { NULL, NULL, NULL };
@@ -146,7 +137,26 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
     child->std_out = std[1];
     child->std_err = std[2];
     child->std_err_console = err_console;
-    st = return_handle(&child->obj, out_handle);
+    if (flags & DORMER_PROCESS_INHERIT_HANDLES) {
+        struct process *self = process_current();
+        if (handle_table_inherit(&child->handles, &self->handles) != 0)
+            st = STATUS_NO_MEMORY;
+    }
+    if (st == STATUS_SUCCESS)
+        st = return_handle(&child->obj, out_handle);
+    if (st == STATUS_SUCCESS && res) {
+        uint64_t th = 0;
+        res->pid = child->pid;
+        res->tid = child->main_thread->tid;
+        if (handle_insert(process_current(), &child->main_thread->obj, &th) != 0)
+            st = STATUS_INSUFFICIENT_RESOURCES;
+        res->thread = th;
+        if (st != STATUS_SUCCESS) {
+            uint64_t ph;
+            if (copy_from_user(&ph, uptr(out_handle), sizeof ph) == 0)
+                handle_close(process_current(), ph);
+        }
+    }
     if (st == STATUS_SUCCESS)
         process_start(child);
     else
@@ -164,21 +174,47 @@ dormer_status_t sys_DmCreateProcess(const uint64_t *args)
 {
     const uint64_t std[3] = { 0, args[3], 0 };
 
-    return create_process(args[0], args[1], args[2], std);
+    return create_process(args[0], args[1], args[2], std, 0, NULL);
 }
 
 dormer_status_t sys_DmCreateProcessIo(const uint64_t *args)
 {
     const uint64_t std[3] = { args[3], args[4], 0 };
 
-    return create_process(args[0], args[1], args[2], std);
+    return create_process(args[0], args[1], args[2], std, 0, NULL);
 }
 
 dormer_status_t sys_DmCreateProcessStd(const uint64_t *args)
 {
     const uint64_t std[3] = { args[3], args[4], args[5] };
 
-    return create_process(args[0], args[1], args[2], std);
+    return create_process(args[0], args[1], args[2], std, 0, NULL);
+}
+
+dormer_status_t sys_DmCreateProcessEx(const uint64_t *args)
+{
+    struct dormer_process_create c;
+    uptr_t uc = uptr(args[0]);
+
+    if (args[1] != sizeof c)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (copy_from_user(&c, uc, sizeof c) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    if (c.flags & ~DORMER_PROCESS_INHERIT_HANDLES)
+        return STATUS_INVALID_PARAMETER;
+    c.process = c.thread = c.pid = c.tid = 0;
+    if (copy_to_user(uc, &c, sizeof c) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    dormer_status_t st =
+        create_process(args[0] + offsetof(struct dormer_process_create, process), c.cmdline,
+                       c.cmdline_len, c.std, c.flags, &c);
+    if (st != STATUS_SUCCESS)
+        return st;
+    /* The process handle is in place; the rest follows it. */
+    if (copy_to_user(uptr_add(uc, offsetof(struct dormer_process_create, thread)), &c.thread,
+                     3 * sizeof(uint64_t)) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    return STATUS_SUCCESS;
 }
 
 dormer_status_t sys_DmCreateThread(const uint64_t *args)

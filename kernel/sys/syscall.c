@@ -53,6 +53,22 @@ void syscall_exit_work(void)
     sched_preempt_point();
 }
 
+dormer_status_t sys_give_handle(struct kobject *obj, uint32_t access, uint32_t flags,
+                                uint64_t uout)
+{
+    struct process *p = process_current();
+    uint64_t h = 0;
+    int rc = handle_table_insert(&p->handles, obj, access, flags, &h);
+
+    if (rc)
+        return status_from_errno(rc);
+    if (copy_to_user(uptr(uout), &h, sizeof h) != 0) {
+        handle_close(p, h);
+        return STATUS_ACCESS_VIOLATION;
+    }
+    return STATUS_SUCCESS;
+}
+
 dormer_status_t status_from_errno(int err)
 {
     switch (err) {

@@ -14,6 +14,7 @@
 #include <abi/exception.h>
 #include <abi/file.h>
 #include <abi/net.h>
+#include <abi/object.h>
 #include <abi/peb.h>
 #include <abi/status.h>
 #include <abi/types.h>
@@ -218,6 +219,34 @@ NTAPI_IMPORT dormer_status_t DmGetCurrentDirectory(uint16_t *buf, uint64_t chars
 /* Attributes and times of the file at path without opening it (no share check). */
 NTAPI_IMPORT dormer_status_t DmQueryAttributesFile(const uint16_t *path, uint64_t chars,
                                                    struct dormer_file_basic *out);
+
+/* Objects (<abi/object.h>, docs/objects.md). A named event, mutex or semaphore is
+ * created, or opened when the name exists (STATUS_OBJECT_NAME_EXISTS, a success code,
+ * with DORMER_OBJECT_OPEN_IF; STATUS_OBJECT_TYPE_MISMATCH for another kind). */
+NTAPI_IMPORT dormer_status_t DmCreateObject(dormer_handle_t *handle,
+                                            const struct dormer_object_create *c);
+/* Open a named object of a kind: STATUS_OBJECT_NAME_NOT_FOUND, _TYPE_MISMATCH.
+ * chars_inherit = the name's length, | 1 << 32 for an inheritable handle. */
+NTAPI_IMPORT dormer_status_t DmOpenObject(dormer_handle_t *handle, uint64_t kind,
+                                          uint64_t access, const uint16_t *name,
+                                          uint64_t chars_inherit);
+/* DuplicateHandle: source and target are process handles with PROCESS_DUP_HANDLE
+ * (-1: the caller). options DORMER_DUPLICATE_*; the source is closed with
+ * CLOSE_SOURCE whatever the outcome. target_handle may be NULL. */
+NTAPI_IMPORT dormer_status_t DmDuplicateObject(dormer_handle_t source_process,
+                                               dormer_handle_t source_handle,
+                                               dormer_handle_t target_process,
+                                               dormer_handle_t *target_handle,
+                                               uint64_t access, uint64_t options);
+/* Change the handle attributes in mask (DORMER_HANDLE_*) to those in flags. */
+NTAPI_IMPORT dormer_status_t DmSetHandleInformation(dormer_handle_t handle, uint64_t mask,
+                                                    uint64_t flags);
+NTAPI_IMPORT dormer_status_t DmQueryHandle(dormer_handle_t handle,
+                                           struct dormer_handle_info *out);
+/* Start a process (see DmCreateProcessStd) with handles to it and its first thread;
+ * with DORMER_PROCESS_INHERIT_HANDLES the child gets the caller's inheritable handles
+ * at the same values. size = sizeof *c. */
+NTAPI_IMPORT dormer_status_t DmCreateProcessEx(struct dormer_process_create *c, uint64_t size);
 
 /* The id of a process or thread handle (-1 and -2 name the caller's own). */
 NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);

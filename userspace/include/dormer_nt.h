@@ -42,6 +42,22 @@ NTAPI_IMPORT NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event
 NTAPI_IMPORT NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                                           POBJECT_ATTRIBUTES ObjectAttributes,
                                           EVENT_TYPE EventType, BOOLEAN InitialState);
+NTAPI_IMPORT NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+                                        POBJECT_ATTRIBUTES ObjectAttributes);
+NTAPI_IMPORT NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                           POBJECT_ATTRIBUTES ObjectAttributes,
+                                           BOOLEAN InitialOwner);
+NTAPI_IMPORT NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                         POBJECT_ATTRIBUTES ObjectAttributes);
+NTAPI_IMPORT NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                              POBJECT_ATTRIBUTES ObjectAttributes,
+                                              LONG InitialCount, LONG MaximumCount);
+NTAPI_IMPORT NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                            POBJECT_ATTRIBUTES ObjectAttributes);
+NTAPI_IMPORT NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                                              HANDLE TargetProcessHandle, PHANDLE TargetHandle,
+                                              ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
+                                              ULONG Options);
 NTAPI_IMPORT NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
 NTAPI_IMPORT NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
 NTAPI_IMPORT NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE *Handles,

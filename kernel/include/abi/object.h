@@ -53,9 +53,9 @@
 #define DORMER_HANDLE_INHERIT            0x1u
 #define DORMER_HANDLE_PROTECT_FROM_CLOSE 0x2u
 
-/* Names: UTF-16 units, at most this many, no backslash (one flat namespace, the role
- * of \BaseNamedObjects). */
-#define DORMER_OBJECT_NAME_MAX 260u
+/* Names: full object paths in UTF-16 units, at most this many ("\BaseNamedObjects\x"
+ * for Global\x, "\Sessions\1\BaseNamedObjects\x" for a session's names). */
+#define DORMER_OBJECT_NAME_MAX 320u
 
 /* DmCreateObject's request. A name that exists already with the same kind opens it
  * (the call returns STATUS_OBJECT_NAME_EXISTS, a success) unless flags lack
@@ -92,6 +92,24 @@ struct dormer_handle_info {
     uint16_t name[DORMER_OBJECT_NAME_MAX];
     uint16_t pad;
 };
-_Static_assert(sizeof(struct dormer_handle_info) == 588, "dormer_handle_info layout");
+_Static_assert(sizeof(struct dormer_handle_info) == 708, "dormer_handle_info layout");
+
+/* DmCreateProcessEx's request and results: the command line's program is started
+ * with the standard handles (each DORMER_STD_CONSOLE, a handle, or 0 for the caller's
+ * own, as DmCreateProcessStd) and, with DORMER_PROCESS_INHERIT_HANDLES, a copy of
+ * every inheritable handle of the caller at the same value (CreateProcess's
+ * bInheritHandles). */
+#define DORMER_PROCESS_INHERIT_HANDLES 0x1u
+struct dormer_process_create {
+    uint64_t cmdline;     /* const char *, the whole line, program first */
+    uint64_t cmdline_len;
+    uint64_t std[3];      /* input, output, error */
+    uint32_t flags;       /* DORMER_PROCESS_* */
+    uint32_t pad;
+    uint64_t process;     /* out: a handle to the process */
+    uint64_t thread;      /* out: a handle to its first thread */
+    uint64_t pid, tid;    /* out */
+};
+_Static_assert(sizeof(struct dormer_process_create) == 80, "dormer_process_create layout");
 
 #endif /* ABI_OBJECT_H */

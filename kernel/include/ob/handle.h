@@ -52,8 +52,9 @@ int handle_table_set_flags(struct handle_table *t, uint64_t handle, uint32_t mas
 /* Close every handle (the process is ending). */
 void handle_table_close_all(struct handle_table *t);
 
-/* Copy every inheritable handle of from into the same slot of to, which is empty
- * (a child process being created). K_ENOMEM (nothing copied). */
+/* Copy every inheritable handle of from into the same slot of to (a child process
+ * being created: its table is empty, and a slot it holds already is left alone).
+ * K_ENOMEM (nothing copied). */
 int handle_table_inherit(struct handle_table *to, struct handle_table *from);
 
 /* Open handles system-wide (a leak check for tests). Any context. */

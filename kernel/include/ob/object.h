@@ -10,9 +10,10 @@
  * also counted separately, because a named object's name lives exactly as long as
  * some handle names it (Windows' rule for temporary objects).
  *
- * Names: events, mutexes and semaphores may be named in one flat namespace, the role
- * of Windows' \BaseNamedObjects. Names are compared case-sensitively, as Windows
- * compares the names kernel32 creates.
+ * Names: events, mutexes and semaphores may be named. A name is a full object path
+ * ("\BaseNamedObjects\x", "\Sessions\1\BaseNamedObjects\x"); the namespace keeps
+ * them in one table without directory objects, and compares them case-sensitively,
+ * as Windows compares the names kernel32 creates.
  *
  * Locking: an object's wait list and signal state belong to sched_lock (proc/sched.h);
  * the namespace has its own lock (ob_names_lock), ranked below the handle tables'.
@@ -120,8 +121,8 @@ uint64_t kobj_live_count(void);
 void ob_handle_opened(struct kobject *obj);
 void ob_handle_closed(struct kobject *obj);
 
-/* Names: at most OB_NAME_MAX UTF-16 units, none of them a backslash or NUL. */
-#define OB_NAME_MAX 260
+/* Names: at most OB_NAME_MAX UTF-16 units, starting with a backslash, no NUL. */
+#define OB_NAME_MAX 320
 
 /* Give obj (not yet named, with no handle yet) the name, unless the name is taken:
  * then *existing is the named object, referenced, with a handle count already
@@ -133,6 +134,9 @@ int ob_name_insert(struct kobject *obj, const uint16_t *name, size_t len,
 /* The object of that name, referenced, with its handle count raised for the handle
  * the caller is about to make; K_ENOENT, K_EBADNAME. The caller checks its type. */
 int ob_name_lookup(const uint16_t *name, size_t len, struct kobject **out);
+
+/* Copy obj's name (at most cap units) into buf; returns its length (0: unnamed). */
+size_t ob_name_get(struct kobject *obj, uint16_t *buf, size_t cap);
 
 /* Named objects now in the namespace (for tests). */
 uint64_t ob_name_count(void);

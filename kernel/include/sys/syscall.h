@@ -39,6 +39,13 @@ struct dormer_kernel_counters;
  * and empty slabs (so they count only what something holds). Thread context. */
 void sys_kernel_counters(struct dormer_kernel_counters *out);
 
+struct kobject;
+
+/* A new handle to obj in the calling process (with that access and those HANDLE_*
+ * attributes), stored at user address uout; closed again if the store faults. */
+dormer_status_t sys_give_handle(struct kobject *obj, uint32_t access, uint32_t flags,
+                                uint64_t uout);
+
 /* K_E* (or 0) to the NTSTATUS a program sees. */
 dormer_status_t status_from_errno(int err);
 

@@ -25,7 +25,6 @@ HANDLE WINAPI CreateFileW(LPCWSTR path, DWORD access, DWORD share, LPSECURITY_AT
     dormer_status_t st;
     DWORD action = 0, options = DORMER_FILE_NON_DIRECTORY_FILE;
 
-    (void)sa;
     (void)tmpl;
     if (!path || creation < CREATE_NEW || creation > TRUNCATE_EXISTING) {
         k32_set_error(ERROR_INVALID_PARAMETER);
@@ -57,6 +56,8 @@ HANDLE WINAPI CreateFileW(LPCWSTR path, DWORD access, DWORD share, LPSECURITY_AT
                           action != DORMER_FILE_CREATED
                       ? ERROR_ALREADY_EXISTS
                       : ERROR_SUCCESS);
+    if (sa && sa->bInheritHandle)
+        DmSetHandleInformation(h, DORMER_HANDLE_INHERIT, DORMER_HANDLE_INHERIT);
     return (HANDLE)(uintptr_t)h;
 }
 
@@ -173,22 +174,20 @@ BOOL WINAPI DuplicateHandle(HANDLE src_process, HANDLE h, HANDLE dst_process, LP
 {
     dormer_handle_t n = 0;
 
-    (void)access;
-    (void)inherit;
-    if (src_process != GetCurrentProcess() || dst_process != GetCurrentProcess()) {
-        k32_set_error(ERROR_NOT_SUPPORTED); /* within the process only, for now */
-        return FALSE;
-    }
-    if (k32_is_console(h)) {
-        *out = h;
+    if (k32_is_console(h)) { /* console handles mean the same in every process */
+        if (out)
+            *out = h;
         return TRUE;
     }
-    dormer_status_t st = DmDuplicateHandle(k32_handle(h), &n);
+    uint64_t opts = (options & (DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS)) |
+                    (inherit ? DORMER_DUPLICATE_INHERIT : 0);
+    dormer_status_t st = DmDuplicateObject(k32_handle(src_process), k32_handle(h),
+                                           k32_handle(dst_process), out ? &n : NULL, access,
+                                           opts);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
-    *out = (HANDLE)(uintptr_t)n;
-    if (options & DUPLICATE_CLOSE_SOURCE)
-        NtClose(k32_handle(h));
+    if (out)
+        *out = (HANDLE)(uintptr_t)n;
     return TRUE;
 }
 
@@ -196,11 +195,14 @@ BOOL WINAPI CreatePipe(PHANDLE rd, PHANDLE wr, LPSECURITY_ATTRIBUTES sa, DWORD s
 {
     dormer_handle_t r = 0, w = 0;
 
-    (void)sa;
     (void)size;
     dormer_status_t st = DmCreatePipe(&r, &w);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
+    if (sa && sa->bInheritHandle) {
+        DmSetHandleInformation(r, DORMER_HANDLE_INHERIT, DORMER_HANDLE_INHERIT);
+        DmSetHandleInformation(w, DORMER_HANDLE_INHERIT, DORMER_HANDLE_INHERIT);
+    }
     *rd = (HANDLE)(uintptr_t)r;
     *wr = (HANDLE)(uintptr_t)w;
     return TRUE;

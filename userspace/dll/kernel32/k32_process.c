@@ -71,6 +71,7 @@ static dormer_handle_t std_for_child(HANDLE h, HANDLE own)
  * CreateProcess: the command line (or the application name when there is none) is run
  * with the caller's standard handles, or with those of the STARTUPINFO when it says
  * STARTF_USESTDHANDLES and handles are inherited (pipes and files, as on Windows).
+ * With bInheritHandles the child also gets every inheritable handle at the same value.
  * The environment, current directory and other creation flags are not passed on yet.
  */
 BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline, LPSECURITY_ATTRIBUTES psa,
@@ -78,12 +79,9 @@ BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline, LPSECURITY_ATTRIBUTES psa,
                            LPCSTR dir, LPSTARTUPINFOA si, LPPROCESS_INFORMATION pi)
 {
     const char *line = cmdline && cmdline[0] ? cmdline : app;
-    dormer_handle_t h = 0;
-    uint64_t pid = 0;
 
     (void)psa;
     (void)tsa;
-    (void)inherit;
     (void)env;
     (void)dir;
     if (!line || !pi) {
@@ -100,14 +98,19 @@ BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline, LPSECURITY_ATTRIBUTES psa,
         out = std_for_child(si->hStdOutput, GetStdHandle(STD_OUTPUT_HANDLE));
         err = std_for_child(si->hStdError, GetStdHandle(STD_ERROR_HANDLE));
     }
-    dormer_status_t st = DmCreateProcessStd(&h, line, strlen(line), in, out, err);
+    struct dormer_process_create c = {
+        .cmdline = (uint64_t)(uintptr_t)line,
+        .cmdline_len = strlen(line),
+        .std = { in, out, err },
+        .flags = inherit ? DORMER_PROCESS_INHERIT_HANDLES : 0,
+    };
+    dormer_status_t st = DmCreateProcessEx(&c, sizeof c);
     if (!NT_SUCCESS(st))
         return k32_fail(st);
-    DmQueryObjectId(h, &pid);
-    pi->hProcess = (HANDLE)(uintptr_t)h;
-    pi->hThread = NULL; /* Dormer gives no handle to the first thread yet */
-    pi->dwProcessId = (DWORD)pid;
-    pi->dwThreadId = 0;
+    pi->hProcess = (HANDLE)(uintptr_t)c.process;
+    pi->hThread = (HANDLE)(uintptr_t)c.thread;
+    pi->dwProcessId = (DWORD)c.pid;
+    pi->dwThreadId = (DWORD)c.tid;
     return TRUE;
 }
 

@@ -249,43 +249,167 @@ BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE once, PINIT_ONCE_FN fn, PVOID param, 
 
 /* ------------------------------------------------------- kernel objects ---- */
 
-/* The handle a create call stored in *h, or NULL with the error set (*h is read after
- * the call: pass its address, never its value, so evaluation order cannot bite). */
-static HANDLE created(dormer_status_t st, const dormer_handle_t *h)
+/*
+ * Named objects: kernel32 names them as Windows does, "Global\x" in \BaseNamedObjects
+ * and every other name (and "Local\x") in the session's own directory,
+ * \Sessions\1\BaseNamedObjects. A name that exists opens the object, with
+ * ERROR_ALREADY_EXISTS; a name of another kind of object fails with
+ * ERROR_INVALID_HANDLE. Names compare case-sensitively.
+ */
+
+#define SESSION_DIR "\\Sessions\\1\\BaseNamedObjects\\"
+#define GLOBAL_DIR  "\\BaseNamedObjects\\"
+
+/* The full object path of a kernel32 name into buf (DORMER_OBJECT_NAME_MAX units);
+ * its length, 0 for no name (NULL or ""), or -1 with the error set. */
+static long object_path(const WCHAR *name, WCHAR *buf)
 {
+    static const WCHAR global[] = { 'G', 'l', 'o', 'b', 'a', 'l', '\\' };
+    static const WCHAR local[] = { 'L', 'o', 'c', 'a', 'l', '\\' };
+    const char *dir = SESSION_DIR;
+
+    if (!name || !name[0])
+        return 0;
+    size_t len = k32_wcslen(name);
+    if (len >= 7 && memcmp(name, global, sizeof global) == 0) {
+        dir = GLOBAL_DIR;
+        name += 7;
+        len -= 7;
+    } else if (len >= 6 && memcmp(name, local, sizeof local) == 0) {
+        name += 6;
+        len -= 6;
+    }
+    if (len > MAX_PATH) {
+        k32_set_error(ERROR_FILENAME_EXCED_RANGE);
+        return -1;
+    }
+    if (len == 0 || k32_wcschr(name, '\\')) { /* no such directory below */
+        k32_set_error(len ? ERROR_PATH_NOT_FOUND : ERROR_INVALID_NAME);
+        return -1;
+    }
+    size_t n = 0;
+    while (dir[n]) {
+        buf[n] = (WCHAR)dir[n];
+        n++;
+    }
+    memcpy(buf + n, name, len * sizeof *name);
+    return (long)(n + len);
+}
+
+static HANDLE create_object(uint32_t kind, LPSECURITY_ATTRIBUTES sa, LPCWSTR name,
+                            DWORD access, int64_t arg1, int64_t arg2)
+{
+    WCHAR path[DORMER_OBJECT_NAME_MAX];
+    long len = object_path(name, path);
+    dormer_handle_t h = 0;
+
+    if (len < 0)
+        return NULL;
+    struct dormer_object_create c = {
+        .kind = kind,
+        .flags = DORMER_OBJECT_OPEN_IF | (sa && sa->bInheritHandle ? DORMER_OBJECT_INHERIT : 0),
+        .access = access,
+        .name_chars = (uint32_t)len,
+        .name = (uint64_t)(uintptr_t)path,
+        .arg1 = arg1,
+        .arg2 = arg2,
+    };
+    dormer_status_t st = DmCreateObject(&h, &c);
     if (!NT_SUCCESS(st)) {
         k32_fail(st);
         return NULL;
     }
-    k32_set_error(ERROR_SUCCESS); /* no names, so never ERROR_ALREADY_EXISTS */
-    return (HANDLE)(uintptr_t)*h;
+    k32_set_error(st == STATUS_OBJECT_NAME_EXISTS ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+    return (HANDLE)(uintptr_t)h;
 }
 
-/* Named objects need an object namespace Dormer does not have yet. */
-static BOOL unnamed(const void *name)
+/* The A forms: the name as UTF-16 (NULL stays NULL). */
+static HANDLE create_object_a(uint32_t kind, LPSECURITY_ATTRIBUTES sa, LPCSTR name,
+                              DWORD access, int64_t arg1, int64_t arg2)
 {
-    if (!name)
-        return TRUE;
-    k32_set_error(ERROR_NOT_SUPPORTED);
-    return FALSE;
+    WCHAR *w = name ? k32_to_wide(name) : NULL;
+
+    if (name && !w) {
+        k32_set_error(ERROR_NOT_ENOUGH_MEMORY);
+        return NULL;
+    }
+    HANDLE h = create_object(kind, sa, w, access, arg1, arg2);
+    k32_free(w);
+    return h;
+}
+
+static HANDLE open_object(uint32_t kind, DWORD access, BOOL inherit, LPCWSTR name)
+{
+    WCHAR path[DORMER_OBJECT_NAME_MAX];
+    dormer_handle_t h = 0;
+
+    if (!name) {
+        k32_set_error(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    long len = object_path(name, path);
+    if (len < 0)
+        return NULL;
+    if (len == 0) {
+        k32_set_error(ERROR_INVALID_NAME);
+        return NULL;
+    }
+    uint64_t chars = (uint64_t)len | (inherit ? 1ull << 32 : 0);
+    dormer_status_t st = DmOpenObject(&h, kind, access, (const uint16_t *)path, chars);
+    if (!NT_SUCCESS(st)) {
+        k32_fail(st);
+        return NULL;
+    }
+    return (HANDLE)(uintptr_t)h;
+}
+
+static HANDLE open_object_a(uint32_t kind, DWORD access, BOOL inherit, LPCSTR name)
+{
+    WCHAR *w = name ? k32_to_wide(name) : NULL;
+
+    if (name && !w) {
+        k32_set_error(ERROR_NOT_ENOUGH_MEMORY);
+        return NULL;
+    }
+    HANDLE h = open_object(kind, access, inherit, w);
+    k32_free(w);
+    return h;
 }
 
 HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, LPCSTR name)
 {
-    dormer_handle_t h = 0;
-
-    (void)sa;
-    if (!unnamed(name))
-        return NULL;
-    dormer_status_t st = DmCreateEvent(&h, manual ? 1 : 0, initial ? 1 : 0);
-    return created(st, &h);
+    return create_object_a(DORMER_OBJECT_EVENT, sa, name, EVENT_ALL_ACCESS, manual ? 1 : 0,
+                           initial ? 1 : 0);
 }
 
 HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, LPCWSTR name)
 {
-    if (!unnamed(name))
-        return NULL;
-    return CreateEventA(sa, manual, initial, NULL);
+    return create_object(DORMER_OBJECT_EVENT, sa, name, EVENT_ALL_ACCESS, manual ? 1 : 0,
+                         initial ? 1 : 0);
+}
+
+HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES sa, LPCSTR name, DWORD flags, DWORD access)
+{
+    return create_object_a(DORMER_OBJECT_EVENT, sa, name, access,
+                           (flags & CREATE_EVENT_MANUAL_RESET) != 0,
+                           (flags & CREATE_EVENT_INITIAL_SET) != 0);
+}
+
+HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES sa, LPCWSTR name, DWORD flags, DWORD access)
+{
+    return create_object(DORMER_OBJECT_EVENT, sa, name, access,
+                         (flags & CREATE_EVENT_MANUAL_RESET) != 0,
+                         (flags & CREATE_EVENT_INITIAL_SET) != 0);
+}
+
+HANDLE WINAPI OpenEventA(DWORD access, BOOL inherit, LPCSTR name)
+{
+    return open_object_a(DORMER_OBJECT_EVENT, access, inherit, name);
+}
+
+HANDLE WINAPI OpenEventW(DWORD access, BOOL inherit, LPCWSTR name)
+{
+    return open_object(DORMER_OBJECT_EVENT, access, inherit, name);
 }
 
 BOOL WINAPI SetEvent(HANDLE h)
@@ -302,20 +426,34 @@ BOOL WINAPI ResetEvent(HANDLE h)
 
 HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCSTR name)
 {
-    dormer_handle_t h = 0;
-
-    (void)sa;
-    if (!unnamed(name))
-        return NULL;
-    dormer_status_t st = DmCreateMutex(&h, owned ? 1 : 0);
-    return created(st, &h);
+    return create_object_a(DORMER_OBJECT_MUTEX, sa, name, MUTEX_ALL_ACCESS, owned ? 1 : 0, 0);
 }
 
 HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCWSTR name)
 {
-    if (!unnamed(name))
-        return NULL;
-    return CreateMutexA(sa, owned, NULL);
+    return create_object(DORMER_OBJECT_MUTEX, sa, name, MUTEX_ALL_ACCESS, owned ? 1 : 0, 0);
+}
+
+HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES sa, LPCSTR name, DWORD flags, DWORD access)
+{
+    return create_object_a(DORMER_OBJECT_MUTEX, sa, name, access,
+                           (flags & CREATE_MUTEX_INITIAL_OWNER) != 0, 0);
+}
+
+HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES sa, LPCWSTR name, DWORD flags, DWORD access)
+{
+    return create_object(DORMER_OBJECT_MUTEX, sa, name, access,
+                         (flags & CREATE_MUTEX_INITIAL_OWNER) != 0, 0);
+}
+
+HANDLE WINAPI OpenMutexA(DWORD access, BOOL inherit, LPCSTR name)
+{
+    return open_object_a(DORMER_OBJECT_MUTEX, access, inherit, name);
+}
+
+HANDLE WINAPI OpenMutexW(DWORD access, BOOL inherit, LPCWSTR name)
+{
+    return open_object(DORMER_OBJECT_MUTEX, access, inherit, name);
 }
 
 BOOL WINAPI ReleaseMutex(HANDLE h)
@@ -324,27 +462,58 @@ BOOL WINAPI ReleaseMutex(HANDLE h)
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
-HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum, LPCSTR name)
+static BOOL semaphore_args_ok(LONG initial, LONG maximum)
 {
-    dormer_handle_t h = 0;
-
-    (void)sa;
-    if (!unnamed(name))
-        return NULL;
     if (maximum <= 0 || initial < 0 || initial > maximum) {
         k32_set_error(ERROR_INVALID_PARAMETER);
-        return NULL;
+        return FALSE;
     }
-    dormer_status_t st = DmCreateSemaphore(&h, (uint64_t)initial, (uint64_t)maximum);
-    return created(st, &h);
+    return TRUE;
+}
+
+HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum, LPCSTR name)
+{
+    if (!semaphore_args_ok(initial, maximum))
+        return NULL;
+    return create_object_a(DORMER_OBJECT_SEMAPHORE, sa, name, SEMAPHORE_ALL_ACCESS, initial,
+                           maximum);
 }
 
 HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum,
                                LPCWSTR name)
 {
-    if (!unnamed(name))
+    if (!semaphore_args_ok(initial, maximum))
         return NULL;
-    return CreateSemaphoreA(sa, initial, maximum, NULL);
+    return create_object(DORMER_OBJECT_SEMAPHORE, sa, name, SEMAPHORE_ALL_ACCESS, initial,
+                         maximum);
+}
+
+HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum,
+                                 LPCSTR name, DWORD flags, DWORD access)
+{
+    (void)flags; /* reserved, must be 0 */
+    if (!semaphore_args_ok(initial, maximum))
+        return NULL;
+    return create_object_a(DORMER_OBJECT_SEMAPHORE, sa, name, access, initial, maximum);
+}
+
+HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum,
+                                 LPCWSTR name, DWORD flags, DWORD access)
+{
+    (void)flags;
+    if (!semaphore_args_ok(initial, maximum))
+        return NULL;
+    return create_object(DORMER_OBJECT_SEMAPHORE, sa, name, access, initial, maximum);
+}
+
+HANDLE WINAPI OpenSemaphoreA(DWORD access, BOOL inherit, LPCSTR name)
+{
+    return open_object_a(DORMER_OBJECT_SEMAPHORE, access, inherit, name);
+}
+
+HANDLE WINAPI OpenSemaphoreW(DWORD access, BOOL inherit, LPCWSTR name)
+{
+    return open_object(DORMER_OBJECT_SEMAPHORE, access, inherit, name);
 }
 
 BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG previous)

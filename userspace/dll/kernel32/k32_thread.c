@@ -218,26 +218,34 @@ BOOL WINAPI CloseHandle(HANDLE h)
     return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
-/* A child gets only the standard handles CreateProcess names, so the inherit flag
- * changes nothing; the calls succeed for any handle, as the flags are kept nowhere. */
+/* A handle's attributes: HANDLE_FLAG_INHERIT (a child made with bInheritHandles gets
+ * it) and HANDLE_FLAG_PROTECT_FROM_CLOSE (CloseHandle fails). */
 BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags)
 {
-    (void)mask;
-    (void)flags;
-    if (!h || h == INVALID_HANDLE_VALUE) {
-        k32_set_error(ERROR_INVALID_HANDLE);
-        return FALSE;
-    }
-    return TRUE;
+    if (k32_is_console(h))
+        return TRUE; /* console handles are not kernel objects: nothing to keep */
+    mask &= HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE;
+    dormer_status_t st = DmSetHandleInformation(k32_handle(h), mask, flags & mask);
+    return NT_SUCCESS(st) ? TRUE : k32_fail(st);
 }
 
 BOOL WINAPI GetHandleInformation(HANDLE h, LPDWORD flags)
 {
-    if (!h || h == INVALID_HANDLE_VALUE || !flags) {
-        k32_set_error(ERROR_INVALID_HANDLE);
+    struct dormer_handle_info info;
+
+    if (k32_is_console(h)) {
+        if (flags)
+            *flags = 0;
+        return TRUE;
+    }
+    dormer_status_t st = DmQueryHandle(k32_handle(h), &info);
+    if (!NT_SUCCESS(st))
+        return k32_fail(st);
+    if (!flags) {
+        k32_set_error(ERROR_NOACCESS);
         return FALSE;
     }
-    *flags = 0;
+    *flags = info.flags;
     return TRUE;
 }
 

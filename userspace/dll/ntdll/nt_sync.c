@@ -33,23 +33,128 @@ static uint64_t timeout_ms(const LARGE_INTEGER *t)
 
 /* ----------------------------------------------------------------- events ---- */
 
+/* The object path and attributes of an OBJECT_ATTRIBUTES: names are full paths
+ * ("\BaseNamedObjects\x"); a root directory handle is not supported (Dormer has no
+ * directory objects). */
+static NTSTATUS object_name(const OBJECT_ATTRIBUTES *oa, const uint16_t **name,
+                            uint32_t *chars, uint32_t *flags)
+{
+    *name = NULL;
+    *chars = 0;
+    if (!oa)
+        return STATUS_SUCCESS;
+    if (oa->Attributes & OBJ_INHERIT)
+        *flags |= DORMER_OBJECT_INHERIT;
+    if (oa->Attributes & OBJ_OPENIF)
+        *flags |= DORMER_OBJECT_OPEN_IF;
+    if (!oa->ObjectName || !oa->ObjectName->Length)
+        return oa->RootDirectory ? STATUS_OBJECT_NAME_INVALID : STATUS_SUCCESS;
+    if (oa->RootDirectory)
+        return STATUS_NOT_SUPPORTED;
+    *name = (const uint16_t *)oa->ObjectName->Buffer;
+    *chars = oa->ObjectName->Length / 2;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS create_object(PHANDLE out, uint32_t kind, ACCESS_MASK access,
+                              const OBJECT_ATTRIBUTES *oa, int64_t arg1, int64_t arg2)
+{
+    struct dormer_object_create c = { .kind = kind, .access = access, .arg1 = arg1,
+                                      .arg2 = arg2 };
+    const uint16_t *name;
+    dormer_handle_t h = 0;
+
+    if (!out)
+        return STATUS_ACCESS_VIOLATION;
+    NTSTATUS st = object_name(oa, &name, &c.name_chars, &c.flags);
+    if (!NT_SUCCESS(st))
+        return st;
+    c.name = (uint64_t)(uintptr_t)name;
+    st = DmCreateObject(&h, &c);
+    if (NT_SUCCESS(st))
+        *out = (HANDLE)(uintptr_t)h;
+    return st;
+}
+
+static NTSTATUS open_object(PHANDLE out, uint32_t kind, ACCESS_MASK access,
+                            const OBJECT_ATTRIBUTES *oa)
+{
+    const uint16_t *name;
+    uint32_t chars, flags = 0;
+    dormer_handle_t h = 0;
+
+    if (!out)
+        return STATUS_ACCESS_VIOLATION;
+    NTSTATUS st = object_name(oa, &name, &chars, &flags);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (!name)
+        return STATUS_OBJECT_PATH_SYNTAX_BAD;
+    uint64_t inherit = flags & DORMER_OBJECT_INHERIT ? 1ull << 32 : 0;
+    st = DmOpenObject(&h, kind, access, name, chars | inherit);
+    if (NT_SUCCESS(st))
+        *out = (HANDLE)(uintptr_t)h;
+    return st;
+}
+
 NT_EXPORT NTSTATUS NTAPI NtCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                              POBJECT_ATTRIBUTES ObjectAttributes, EVENT_TYPE EventType,
                              BOOLEAN InitialState)
 {
-    dormer_handle_t h = 0;
-
-    (void)DesiredAccess; /* every handle to an event may set, reset and wait */
-    if (!EventHandle)
-        return STATUS_ACCESS_VIOLATION;
     if (EventType != NotificationEvent && EventType != SynchronizationEvent)
         return STATUS_INVALID_PARAMETER;
-    if (ObjectAttributes && ObjectAttributes->ObjectName &&
-        ObjectAttributes->ObjectName->Length)
-        return STATUS_NOT_SUPPORTED; /* no object namespace: events have no names */
-    NTSTATUS st = DmCreateEvent(&h, EventType == NotificationEvent, InitialState != 0);
-    if (NT_SUCCESS(st))
-        *EventHandle = (HANDLE)(uintptr_t)h;
+    return create_object(EventHandle, DORMER_OBJECT_EVENT, DesiredAccess, ObjectAttributes,
+                         EventType == NotificationEvent, InitialState != 0);
+}
+
+NT_EXPORT NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+                                     POBJECT_ATTRIBUTES ObjectAttributes)
+{
+    return open_object(EventHandle, DORMER_OBJECT_EVENT, DesiredAccess, ObjectAttributes);
+}
+
+NT_EXPORT NTSTATUS NTAPI NtCreateMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                        POBJECT_ATTRIBUTES ObjectAttributes,
+                                        BOOLEAN InitialOwner)
+{
+    return create_object(MutantHandle, DORMER_OBJECT_MUTEX, DesiredAccess, ObjectAttributes,
+                         InitialOwner != 0, 0);
+}
+
+NT_EXPORT NTSTATUS NTAPI NtOpenMutant(PHANDLE MutantHandle, ACCESS_MASK DesiredAccess,
+                                      POBJECT_ATTRIBUTES ObjectAttributes)
+{
+    return open_object(MutantHandle, DORMER_OBJECT_MUTEX, DesiredAccess, ObjectAttributes);
+}
+
+NT_EXPORT NTSTATUS NTAPI NtCreateSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                           POBJECT_ATTRIBUTES ObjectAttributes,
+                                           LONG InitialCount, LONG MaximumCount)
+{
+    return create_object(SemaphoreHandle, DORMER_OBJECT_SEMAPHORE, DesiredAccess,
+                         ObjectAttributes, InitialCount, MaximumCount);
+}
+
+NT_EXPORT NTSTATUS NTAPI NtOpenSemaphore(PHANDLE SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                         POBJECT_ATTRIBUTES ObjectAttributes)
+{
+    return open_object(SemaphoreHandle, DORMER_OBJECT_SEMAPHORE, DesiredAccess,
+                       ObjectAttributes);
+}
+
+NT_EXPORT NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                                           HANDLE TargetProcessHandle, PHANDLE TargetHandle,
+                                           ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
+                                           ULONG Options)
+{
+    dormer_handle_t h = 0;
+    uint64_t opts = Options | (HandleAttributes & OBJ_INHERIT ? DORMER_DUPLICATE_INHERIT : 0);
+    NTSTATUS st = DmDuplicateObject((dormer_handle_t)(uintptr_t)SourceProcessHandle,
+                                    (dormer_handle_t)(uintptr_t)SourceHandle,
+                                    (dormer_handle_t)(uintptr_t)TargetProcessHandle,
+                                    TargetHandle ? &h : NULL, DesiredAccess, opts);
+    if (NT_SUCCESS(st) && TargetHandle)
+        *TargetHandle = (HANDLE)(uintptr_t)h;
     return st;
 }
 
