@@ -1,10 +1,13 @@
 /*
  * kmain: the kernel's init order. Consoles come first so every later step can
  * report; the boot information is validated before anything uses it; interrupts
- * are enabled only once the IDT, PIC and timer are ready.
+ * are enabled only once the IDT, PIC and timer are ready. Memory comes up here; the
+ * layers above core (proc, sys, fs, net and the first program) register their boot
+ * steps with INIT_STEP (core/init.h) and are run by level, never named here.
  */
 #include <arch/cpu.h>
 #include <arch/mmu.h>
+#include <arch/percpu.h>
 #include <core/cmdline.h>
 #include <core/console.h>
 #include <core/crash.h>
@@ -17,24 +20,33 @@
 #include <core/sections.h>
 #include <core/shutdown.h>
 #include <core/time.h>
-#include <fs/bootfs.h>
-#include <fs/vfs.h>
 #include <lib/fmt.h>
-#include <lib/string.h>
-#include <loader/image_section.h>
 #include <mm/fault_inject.h>
 #include <mm/kheap.h>
-#include <mm/kstack.h>
 #include <mm/layout.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
-#include <net/net.h>
-#include <proc/process.h>
-#include <proc/sched.h>
-#include <abi/types.h>
-#include <sys/syscall.h>
 
 static struct mb2_info boot_info;
+
+extern const struct init_step __init_steps_start[], __init_steps_end[];
+
+void init_run_levels(uint32_t from, uint32_t to)
+{
+    for (uint32_t level = from; level <= to; level++) {
+        for (const struct init_step *st = __init_steps_start; st < __init_steps_end; st++) {
+            if (st->level != level)
+                continue;
+            pr_debug("init: %s\n", st->name);
+            st->fn();
+        }
+    }
+}
+
+const struct mb2_info *boot_info_get(void)
+{
+    return &boot_info;
+}
 
 static void print_banner(void)
 {
@@ -134,115 +146,6 @@ static void apply_cmdline(void)
                 inject);
 }
 
-/* Frames in use outside the heap's caches and the shared image views: what a leak
- * would show up in. */
-static uint64_t frames_in_use(void)
-{
-    struct dormer_kernel_counters k;
-
-    sys_kernel_counters(&k);
-    return k.used_frames;
-}
-
-/* One line of the counters a leak would move, for the boot tests to compare. */
-static void print_counters(const char *when)
-{
-    struct dormer_kernel_counters k;
-
-    sys_kernel_counters(&k);
-    kprintf("UTEST counters %s frames=%llu heap_blocks=%llu heap_bytes=%llu objects=%llu "
-            "handles=%llu injected=%llu\n",
-            when, (unsigned long long)k.used_frames, (unsigned long long)k.heap_blocks,
-            (unsigned long long)k.heap_bytes, (unsigned long long)k.objects,
-            (unsigned long long)k.handles, (unsigned long long)k.injected_faults);
-}
-
-static int64_t run_program(const char *cmdline)
-{
-    char name[BOOTFS_NAME_MAX], err[200];
-    size_t n = 0;
-
-    while (cmdline[n] && cmdline[n] != ' ' && n + 1 < sizeof name) {
-        name[n] = cmdline[n];
-        n++;
-    }
-    name[n] = '\0';
-    /* faultinject= fails allocations only while a program runs, never during boot. */
-    fault_inject_arm(true);
-    int why;
-    struct process *p = process_create(name, cmdline, err, sizeof err, &why);
-    if (!p) {
-        fault_inject_arm(false);
-        pr_error("cannot start %s\n", err);
-        return -1;
-    }
-    dormer_status_t status = process_run(p);
-    fault_inject_arm(false);
-    kprintf("process %s (pid %llu) exited with status 0x%08X\n", p->name,
-            (unsigned long long)p->pid, (unsigned)status);
-    kobj_unref(&p->obj);
-    sched_reap();
-    return (uint32_t)status;
-}
-
-/* Is name one of the comma-separated names in list? */
-static bool in_list(const char *list, const char *name)
-{
-    size_t len = strlen(name);
-
-    for (const char *hit = list; (hit = strstr(hit, name)) != NULL; hit++) {
-        if ((hit == list || hit[-1] == ',') && (hit[len] == '\0' || hit[len] == ','))
-            return true;
-    }
-    return false;
-}
-
-/* utest=all: every t_*.exe, f_*.exe and w_*.exe (stock Windows programs) on the boot
- * file system, one after another (utest=a.exe,b.exe: only those), except those in
- * utest_skip=a.exe,b.exe, which want arguments and get their own boot; then a program
- * started 100 times; frames in use must not change, nor, around the 100 starts, the
- * heap, the objects and the handles. */
-static void run_user_tests(void)
-{
-    uint64_t before = frames_in_use();
-    const char *skip = cmdline_get("utest_skip");
-    const char *only = cmdline_get("utest");
-
-    if (strcmp(only, "all") == 0)
-        only = NULL;
-    print_counters("before");
-    for (size_t i = 0; bootfs_at(i); i++) {
-        const char *name = bootfs_at(i)->name;
-        size_t len = strlen(name);
-        if ((strncasecmp(name, "t_", 2) != 0 && strncasecmp(name, "f_", 2) != 0 &&
-             strncasecmp(name, "w_", 2) != 0) || len < 5 ||
-            strcasecmp(name + len - 4, ".exe") != 0)
-            continue;
-        if ((skip && in_list(skip, name)) || (only && !in_list(only, name)))
-            continue;
-        kprintf("UTEST BEGIN %s\n", name);
-        int64_t status = run_program(name);
-        kprintf("UTEST END %s status=0x%08llX\n", name, (unsigned long long)status);
-    }
-    kprintf("UTEST frames before=%llu after=%llu\n", (unsigned long long)before,
-            (unsigned long long)frames_in_use());
-    print_counters("after");
-    if (bootfs_find("hello.exe")) {
-        before = frames_in_use();
-        print_counters("repeat_before");
-        int failures = 0;
-        for (int i = 0; i < 100; i++)
-            failures += run_program("hello.exe repeat") != 0;
-        kprintf("UTEST repeat hello.exe x100 failures=%d frames before=%llu after=%llu\n",
-                failures, (unsigned long long)before, (unsigned long long)frames_in_use());
-        print_counters("repeat_after");
-    }
-    kprintf("UTEST DONE\n");
-}
-
-/* Started at boot when the command line names no init= program. */
-#define SHELL_PROGRAM "shell.exe"
-
 /* Echo one typed line back: shows (and lets tests check) interrupt-driven input. */
 static void read_line_demo(void)
 {
@@ -255,6 +158,8 @@ static void read_line_demo(void)
 
 void kmain(uint32_t magic, uint32_t info_pa)
 {
+    arch_percpu_init();
+    init_run_levels(INIT_EARLY, INIT_EARLY);
     arch_early_console_init();
     print_banner();
     if (magic != MB2_BOOTLOADER_MAGIC)
@@ -293,45 +198,17 @@ void kmain(uint32_t magic, uint32_t info_pa)
     if (tests)
         shutdown_power_off(ktest_run(tests) ? 1 : 0);
 
-    sched_init();
+    init_run_levels(INIT_PROC, INIT_SYS);
     time_start_scheduler_ticks();
-    bootfs_init(&boot_info);
-    fs_init();
-    net_init();
-    if (cmdline_get("netcheck"))
-        net_boot_check(cmdline_get("netcheck"));
-    loader_set_force_relocate(cmdline_flag("loader_relocate"));
-    if (cmdline_get("utest")) {
-        run_user_tests();
-        shutdown_power_off(0);
-    }
-    /* init=NAME args...: the rest of the line is the program's command line. */
-    const char *init = strstr(cmdline_raw(), "init=");
-    if (init && (init == cmdline_raw() || init[-1] == ' ')) {
-        int64_t status = run_program(init + 5);
-        if (cmdline_flag("headless"))
-            shutdown_power_off(status < 0 ? 127 : (int)(status & 0x7f));
-    }
+    init_run_levels(INIT_FS_BOOT, INIT_NET);
 
     const char *crash = cmdline_get("crash");
     if (crash)
         crash_run(crash);
     if (cmdline_flag("readline"))
         read_line_demo();
-
-    /* No init=: the shell, unless told not to (or it is not on the ISO). */
-    if (!init && bootfs_find(SHELL_PROGRAM) && !cmdline_flag("noshell")) {
-        pr_info("boot complete: starting the shell\n");
-        int64_t status = run_program(SHELL_PROGRAM);
-        /* Leaving the shell turns the machine off (the disk is flushed first). */
-        shutdown_power_off(status < 0 ? 127 : (int)(status & 0x7f));
-    } else if (!init) {
-        kprintf("Programs on the boot file system:");
-        for (size_t i = 0; bootfs_at(i); i++)
-            kprintf(" %s", bootfs_at(i)->name);
-        kprintf("\nStart one with init=NAME.exe on the kernel command line, e.g.\n"
-                "    scons run cmdline=\"init=hello.exe\"\n");
-    }
+    /* The first program: utest=, init= or the shell (each may power off). */
+    init_run_levels(INIT_USER, INIT_USER);
     pr_info("boot complete\n");
     if (cmdline_flag("headless"))
         shutdown_power_off(0);

@@ -3,6 +3,7 @@
  * never changed, so readers need no lock. A module without a usable name, or a
  * duplicate name, is skipped with a warning rather than shadowing another file.
  */
+#include <core/init.h>
 #include <core/mb2.h>
 #include <core/printk.h>
 #include <fs/bootfs.h>
@@ -67,3 +68,10 @@ size_t bootfs_count(void)
 {
     return file_count;
 }
+
+/* The boot step: the modules GRUB loaded, from the boot information. */
+static void bootfs_boot_step(void)
+{
+    bootfs_init(boot_info_get());
+}
+INIT_STEP(INIT_FS_BOOT, bootfs_boot_step);

@@ -10,6 +10,7 @@
  */
 #include <abi/file.h>
 #include <core/cmdline.h>
+#include <core/init.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <core/shutdown.h>
@@ -243,3 +244,5 @@ void fs_init(void)
     }
     mount_ram();
 }
+
+INIT_STEP(INIT_FS, fs_init);

@@ -19,6 +19,8 @@
  */
 #include <abi/peb.h>
 #include <arch/uaccess.h>
+#include <core/cmdline.h>
+#include <core/init.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <fs/bootfs.h>
@@ -654,3 +656,10 @@ uint64_t loader_find_export(const struct loaded_image *img, const char *name)
     arch_user_access_end(access);
     return rc == 0 ? img->base + rva : 0;
 }
+
+/* loader_relocate on the command line: every image away from its preferred base. */
+static void loader_flags_step(void)
+{
+    loader_set_force_relocate(cmdline_flag("loader_relocate"));
+}
+INIT_STEP(INIT_PROC, loader_flags_step);

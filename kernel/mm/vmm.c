@@ -5,19 +5,22 @@
  * edges, change the whole pieces, then merge neighbours that became identical.
  */
 #include <arch/mmu.h>
+#include <arch/percpu.h>
+#include <arch/trap.h>
 #include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
+#include <mm/kstack.h>
+#include <mm/layout.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
 
 #define ALLOC_GRANULARITY 0x10000 /* where "anywhere" reservations start, as on Windows */
 
 static vmm_space_t kernel_space;
-static vmm_space_t *active_user_space;
 
 static const char *const fault_names[] = {
     [VMM_FAULT_RESOLVED] = "resolved",
@@ -705,8 +708,41 @@ static void space_init(vmm_space_t *s, mmu_root_t root, vaddr_t lo, vaddr_t hi, 
     s->user = user;
 }
 
+/* The page-fault hook (arch/trap.h): a user address in the active user space, a kernel
+ * region address (from kernel mode only) in the kernel's. */
+static int vmm_page_fault(uint64_t addr, enum arch_access access, bool present, bool user)
+{
+    vmm_space_t *space = NULL;
+
+    if (addr < USER_END)
+        space = vmm_current_user_space();
+    else if (addr >= KERNEL_REGION_BASE && addr < KERNEL_REGION_END && !user)
+        space = vmm_kernel_space();
+    if (!space)
+        return VMM_FAULT_UNMAPPED;
+    unsigned a = access == ARCH_ACCESS_EXEC ? VM_EXEC : access == ARCH_ACCESS_WRITE ? VM_WRITE
+                                                                                   : VM_READ;
+    return vmm_handle_fault(space, addr, a, present);
+}
+
+static bool kstack_guard_hook(uint64_t addr, const char **name, uint64_t *lo, uint64_t *hi)
+{
+    const struct kstack *ks = kstack_find_guard(addr);
+
+    if (!ks)
+        return false;
+    *name = ks->name;
+    *lo = ks->lo;
+    *hi = ks->hi;
+    return true;
+}
+
 void vmm_init(void)
 {
+    /* mm's part of the trap handling (arch calls it only through these). */
+    arch_trap_set_hooks(&(struct arch_trap_hooks){ .page_fault = vmm_page_fault,
+                                                   .page_fault_name = vmm_fault_name,
+                                                   .stack_guard = kstack_guard_hook });
     space_init(&kernel_space, arch_mmu_kernel_root(), KERNEL_REGION_BASE, KERNEL_REGION_END,
                false);
 }
@@ -733,7 +769,7 @@ vmm_space_t *vmm_space_create(void)
 
 void vmm_space_destroy(vmm_space_t *s)
 {
-    ASSERT(s != &kernel_space && s != active_user_space);
+    ASSERT(s != &kernel_space && s != percpu_user_space());
     /* No one else can reach s any more; the lock is for the *_locked rules. */
     spin_lock(&s->lock);
     for (size_t i = 0; i < s->count; i++)
@@ -746,11 +782,11 @@ void vmm_space_destroy(vmm_space_t *s)
 
 void vmm_space_activate(vmm_space_t *s)
 {
-    active_user_space = s;
+    percpu_set_user_space(s);
     arch_mmu_switch(s ? s->root : arch_mmu_kernel_root());
 }
 
 vmm_space_t *vmm_current_user_space(void)
 {
-    return active_user_space;
+    return percpu_user_space();
 }

@@ -5,6 +5,7 @@
  */
 #include <abi/net.h>
 #include <core/cmdline.h>
+#include <core/init.h>
 #include <core/printk.h>
 #include <core/time.h>
 #include <dev/netdev.h>
@@ -286,3 +287,12 @@ void net_boot_check(const char *peer)
                 (unsigned long long)c->tx_dropped);
     }
 }
+
+/* The boot step: the network, then the boot's check of it when asked (netcheck=). */
+static void net_boot_step(void)
+{
+    net_init();
+    if (cmdline_get("netcheck"))
+        net_boot_check(cmdline_get("netcheck"));
+}
+INIT_STEP(INIT_NET, net_boot_step);

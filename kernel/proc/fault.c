@@ -6,11 +6,14 @@
  */
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <arch/trap.h>
 #include <arch/uaccess.h>
 #include <core/printk.h>
 #include <lib/fmt.h>
 #include <proc/fault.h>
+#include <mm/vmm.h>
 #include <proc/process.h>
+#include <proc/sched.h>
 
 #define USER_BACKTRACE_DEPTH 16
 
@@ -112,4 +115,73 @@ void process_fault(const struct arch_regs *regs, const struct user_fault *in)
     arch_regs_dump(regs);
     print_user_backtrace(regs);
     process_exit_current(fault->status);
+}
+
+/* The trap hook for a fault taken in user mode (arch/trap.h): the Windows exception
+ * code and the words for the report are chosen here, not in arch. */
+static void user_fault_hook(struct arch_regs *regs, const struct arch_fault *f)
+{
+    static const char *const access_words[] = { [ARCH_ACCESS_READ] = "reading",
+                                                [ARCH_ACCESS_WRITE] = "writing",
+                                                [ARCH_ACCESS_EXEC] = "executing" };
+    struct user_fault uf = { .status = STATUS_ACCESS_VIOLATION, .what = "access violation" };
+
+    switch (f->kind) {
+    case ARCH_FAULT_PAGE:
+        /* No frame left for a committed page: the program, not the kernel, ends. */
+        if (f->page_result == VMM_FAULT_STACK_OVERFLOW) {
+            uf.status = STATUS_STACK_OVERFLOW;
+            uf.what = "stack overflow";
+        } else if (f->page_result == VMM_FAULT_GUARD) {
+            uf.status = STATUS_GUARD_PAGE_VIOLATION;
+            uf.what = "guard page violation";
+        } else if (f->page_result == VMM_FAULT_NOMEM) {
+            uf.status = STATUS_NO_MEMORY;
+            uf.what = "out of memory";
+        }
+        uf.has_address = true;
+        uf.address = f->address;
+        uf.access = access_words[f->access];
+        uf.access_code = (uint8_t)f->access;
+        break;
+    case ARCH_FAULT_DIVIDE:
+        uf.status = STATUS_INTEGER_DIVIDE_BY_ZERO;
+        uf.what = "integer divide by zero";
+        break;
+    case ARCH_FAULT_BREAKPOINT:
+        uf.status = STATUS_BREAKPOINT;
+        uf.what = "breakpoint";
+        break;
+    case ARCH_FAULT_INVALID_OPCODE:
+        uf.status = STATUS_ILLEGAL_INSTRUCTION;
+        uf.what = "illegal instruction";
+        break;
+    case ARCH_FAULT_PRIVILEGED:
+        uf.status = STATUS_PRIVILEGED_INSTRUCTION;
+        uf.what = "privileged instruction";
+        break;
+    case ARCH_FAULT_PROTECTION:
+        uf.what = "access violation (general protection: non-canonical address?)";
+        break;
+    case ARCH_FAULT_OTHER:
+        uf.what = f->name;
+        break;
+    }
+    process_user_exception(regs, &uf);
+}
+
+/* Leaving a trap: a killed thread ends instead of returning to user mode, and an
+ * interrupt that asked for a switch (a slice over, a more urgent thread ready) gets it. */
+static void trap_exit_hook(bool to_user, bool irq)
+{
+    if (to_user)
+        thread_check_terminate();
+    if (irq)
+        sched_preempt_point();
+}
+
+void fault_init(void)
+{
+    arch_trap_set_hooks(&(struct arch_trap_hooks){ .user_fault = user_fault_hook,
+                                                   .trap_exit = trap_exit_hook });
 }

@@ -7,12 +7,14 @@
 #include <abi/types.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <core/init.h>
 #include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/time.h>
 #include <lib/spinlock.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
+#include <proc/fault.h>
 #include <proc/process.h>
 #include <proc/sched.h>
 
@@ -29,11 +31,8 @@ static struct list run_queues[SCHED_PRIORITIES];
 static struct list sleepers = LIST_INIT(sleepers);
 static struct list zombies = LIST_INIT(zombies);
 static struct thread boot_thread;
-struct thread *sched_current = &boot_thread; /* read lock-free by this CPU */
-#define current sched_current
+#define current percpu_thread() /* this CPU's running thread (arch/percpu.h) */
 static struct thread *idle_thread;
-bool sched_need_resched;
-#define need_resched sched_need_resched
 
 static inline __attribute__((always_inline)) void lock_raw(void)
 {
@@ -79,7 +78,7 @@ static void make_ready_locked(struct thread *t)
     t->ready_since = time_ticks();
     list_push_back(&run_queues[t->priority], &t->run_node);
     if (current == idle_thread || t->priority > current->priority)
-        need_resched = true;
+        percpu_set_need_resched(true);
 }
 
 /* The longest-starved thread if any waited past SCHED_STARVE_TICKS, else the first
@@ -113,7 +112,7 @@ static void schedule_locked(void)
     ASSERT(next == idle_thread || next->state == THREAD_READY);
     if (next != idle_thread)
         list_remove(&next->run_node);
-    need_resched = false;
+    percpu_set_need_resched(false);
     next->state = THREAD_RUNNING;
     if (next == prev)
         return;
@@ -127,7 +126,7 @@ static void schedule_locked(void)
         arch_fpu_restore(&next->fpu);
         arch_set_user_gs_base(next->teb);
     }
-    current = next;
+    percpu_set_thread(next, (const volatile uint8_t *)&next->terminate);
     if (next->kstack)
         arch_set_kernel_stack(next->kstack->hi);
     vmm_space_activate(next->space_active);
@@ -155,8 +154,14 @@ static __attribute__((noreturn)) void idle_loop(void *arg)
     }
 }
 
+void sched_early_init(void)
+{
+    percpu_set_thread(&boot_thread, (const volatile uint8_t *)&boot_thread.terminate);
+}
+
 void sched_init(void)
 {
+    fault_init(); /* proc's trap hooks: user faults and the way out of a trap */
     for (int p = 0; p < SCHED_PRIORITIES; p++)
         list_init(&run_queues[p]);
     kobj_init(&boot_thread.obj, &thread_type);
@@ -205,13 +210,13 @@ void sched_tick(void)
         make_ready_locked(t);
     }
     if (current != idle_thread && --current->slice <= 0)
-        need_resched = true;
+        percpu_set_need_resched(true);
     unlock_raw();
 }
 
 void sched_preempt_point(void)
 {
-    if (!need_resched)
+    if (!percpu_need_resched())
         return;
     uint64_t flags = sched_lock_irq();
     if (current != idle_thread && current->state == THREAD_RUNNING)
@@ -463,12 +468,12 @@ void sched_set_priority(struct thread *t, uint8_t priority)
         t->priority = priority;
         list_push_back(&run_queues[priority], &t->run_node);
         if (current == idle_thread || priority > current->priority)
-            need_resched = true;
+            percpu_set_need_resched(true);
     } else {
         t->priority = priority;
     }
     if (t == current)
-        need_resched = true;
+        percpu_set_need_resched(true);
     sched_unlock_irq(flags);
 }
 
@@ -482,3 +487,6 @@ bool sched_wake_thread_locked(struct thread *t)
     make_ready_locked(t);
     return true;
 }
+
+INIT_STEP(INIT_EARLY, sched_early_init);
+INIT_STEP(INIT_PROC, sched_init);

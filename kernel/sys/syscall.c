@@ -5,6 +5,8 @@
  * so a bad stack pointer is an error return, not a crash.
  */
 #include <arch/context.h>
+#include <arch/trap.h>
+#include <core/init.h>
 #include <lib/errno.h>
 #include <proc/process.h>
 #include <proc/sched.h>
@@ -21,19 +23,20 @@ static const struct syscall_entry syscall_table[] = {
 #undef SYSCALL
 };
 
-const syscall_fn_t syscall_fast_table[] = {
+/* The entry path's direct calls: handlers of at most four arguments, by number. */
+static dormer_status_t (*const syscall_fast_table[])(const uint64_t *args) = {
 #define SYSCALL(num, name, n) [num] = (n) <= 4 ? sys_##name : NULL,
 #include <abi/syscalls.def>
 #undef SYSCALL
 };
 
-const uint64_t syscall_count = sizeof syscall_fast_table / sizeof syscall_fast_table[0];
-
 #define SYSCALL(num, name, n) _Static_assert((n) <= SYSCALL_MAX_ARGS, #name " has too many arguments");
 #include <abi/syscalls.def>
 #undef SYSCALL
 
-dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+/* Run system call nr with the four register arguments; arguments 5-8 are fetched
+ * from regs when the call has them. Interrupts enabled, on the thread's kernel stack. */
+static dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                                struct arch_regs *regs)
 {
     uint64_t args[SYSCALL_MAX_ARGS] = { a0, a1, a2, a3 };
@@ -51,6 +54,16 @@ void syscall_exit_work(void)
 {
     thread_check_terminate();
     sched_preempt_point();
+}
+
+void syscall_init(void)
+{
+    arch_syscall_set_hooks(&(struct arch_syscall_hooks){
+        .fast = syscall_fast_table,
+        .count = sizeof syscall_fast_table / sizeof syscall_fast_table[0],
+        .invoke = syscall_invoke,
+        .exit_work = syscall_exit_work,
+    });
 }
 
 dormer_status_t sys_give_handle(struct kobject *obj, uint32_t access, uint32_t flags,
@@ -165,3 +178,5 @@ dormer_status_t status_from_errno(int err)
         return STATUS_INVALID_PARAMETER;
     }
 }
+
+INIT_STEP(INIT_SYS, syscall_init);

@@ -8,12 +8,12 @@
 #include "percpu.h"
 #include "trap.h"
 #include "x86.h"
+#include <abi/status.h>
 #include <arch/context.h>
+#include <arch/percpu.h>
+#include <arch/trap.h>
 #include <arch/uaccess.h>
 #include <lib/errno.h>
-#include <proc/process.h>
-#include <proc/sched.h>
-#include <sys/syscall.h>
 
 #define MSR_STAR   0xc0000081
 #define MSR_LSTAR  0xc0000082
@@ -23,14 +23,22 @@
 /* Flags cleared on entry: IF (enabled later, in C), TF, DF, AC (keeps SMAP on), NT. */
 #define SYSCALL_FMASK ((1u << 9) | (1u << 8) | (1u << 10) | (1u << 18) | (1u << 14))
 
-static struct x86_percpu boot_cpu;
+static void no_exit_work(void)
+{
+}
 
+/* The boot CPU's area. Its kill flag points at a zero until the scheduler runs. */
+static const uint8_t never_killed;
+static struct percpu boot_cpu = { .self = &boot_cpu, .kill_flag = &never_killed };
+
+void arch_percpu_init(void)
+{
+    x86_wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&boot_cpu);
+    x86_wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
 
 void arch_syscall_init(void)
 {
-    boot_cpu.self = (uint64_t)(uintptr_t)&boot_cpu;
-    x86_wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&boot_cpu);
-    x86_wrmsr(MSR_KERNEL_GS_BASE, 0);
     x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_SCE);
     x86_wrmsr(MSR_STAR, ((uint64_t)(GDT_USER_CODE32 | 3) << 48) | ((uint64_t)GDT_KERNEL_CODE << 32));
     x86_wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)x86_syscall_entry);
@@ -60,18 +68,34 @@ uint64_t arch_context_init(uint64_t stack_top, void (*entry)(void *arg), void *a
     return (uint64_t)(uintptr_t)sp;
 }
 
-_Static_assert(__builtin_offsetof(struct thread, terminate) == THREAD_TERMINATE_OFFSET,
-               "syscall_entry.S tests the flag at this offset");
-_Static_assert(sizeof(((struct thread *)0)->terminate) == 1, "a byte flag");
+
+/* What sys installed (arch_syscall_set_hooks); syscall_entry.S reads the first three.
+ * Until then every number takes the slow path and gets STATUS_INVALID_SYSTEM_SERVICE. */
+dormer_status_t (*const *x86_syscall_fast)(const uint64_t *args);
+uint64_t x86_syscall_count;
+void (*x86_syscall_exit_work)(void) = no_exit_work;
+static dormer_status_t (*syscall_invoke_hook)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+                                       struct arch_regs *);
+
+void arch_syscall_set_hooks(const struct arch_syscall_hooks *h)
+{
+    syscall_invoke_hook = h->invoke;
+    x86_syscall_exit_work = h->exit_work;
+    x86_syscall_fast = h->fast;
+    x86_syscall_count = h->count;
+}
 
 /* From the entry code (calls with more than four arguments): reads the frame directly, and only goes out of
  * line for the rare work on the way back (a kill, a switch). */
 void x86_syscall_dispatch(struct trap_frame *f)
 {
-    f->rax = (uint64_t)(uint32_t)syscall_invoke(f->rax, f->r10, f->rdx, f->r8, f->r9,
-                                                (struct arch_regs *)f);
-    if (__builtin_expect(sched_exit_work_pending(), 0))
-        syscall_exit_work();
+    dormer_status_t st = syscall_invoke_hook
+                             ? syscall_invoke_hook(f->rax, f->r10, f->rdx, f->r8, f->r9,
+                                                   (struct arch_regs *)f)
+                             : STATUS_INVALID_SYSTEM_SERVICE;
+    f->rax = (uint64_t)(uint32_t)st; /* the NTSTATUS, zero-extended */
+    if (__builtin_expect(PERCPU_READ(need_resched) || *PERCPU_READ(kill_flag), 0))
+        x86_syscall_exit_work();
 }
 
 int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value)

@@ -43,9 +43,9 @@ x86_syscall_entry:
     sti
     /* Fast path: calls with at most four arguments go straight to their handler,
      * which gets the four argument registers as an array on the stack. */
-    cmpq syscall_count(%rip), %rax
+    cmpq x86_syscall_count(%rip), %rax
     jae 5f
-    leaq syscall_fast_table(%rip), %rcx
+    movq x86_syscall_fast(%rip), %rcx
     movq (%rcx, %rax, 8), %rax
     testq %rax, %rax
     jz 5f
@@ -59,11 +59,11 @@ x86_syscall_entry:
     movl %eax, %eax                     /* the NTSTATUS, zero-extended */
     movq %rax, 16 + 112(%rsp)           /* the frame's rax, above the frame record */
     /* Work on the way out (a switch wanted, or this thread killed)? */
-    movq sched_current(%rip), %rcx
-    movzbl sched_need_resched(%rip), %edx
-    orb THREAD_TERMINATE_OFFSET(%rcx), %dl
+    movq %gs:PERCPU_KILL_FLAG, %rcx
+    movzbl %gs:PERCPU_NEED_RESCHED, %edx
+    orb (%rcx), %dl
     jz 6f
-    call syscall_exit_work
+    call *x86_syscall_exit_work(%rip)
     jmp 6f
 5:  call x86_syscall_dispatch          /* rdi: the frame */
 6:  cli

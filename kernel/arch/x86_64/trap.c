@@ -13,13 +13,26 @@
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/fmt.h>
-#include <mm/kstack.h>
-#include <mm/vmm.h>
-#include <proc/fault.h>
-#include <proc/process.h>
-#include <proc/sched.h>
+#include <arch/percpu.h>
+#include <arch/trap.h>
 
 _Static_assert(sizeof(struct trap_frame) == sizeof(struct arch_regs), "arch_regs holds a frame");
+
+static struct arch_trap_hooks hooks; /* set at boot (arch_trap_set_hooks) */
+
+void arch_trap_set_hooks(const struct arch_trap_hooks *h)
+{
+    if (h->page_fault)
+        hooks.page_fault = h->page_fault;
+    if (h->page_fault_name)
+        hooks.page_fault_name = h->page_fault_name;
+    if (h->stack_guard)
+        hooks.stack_guard = h->stack_guard;
+    if (h->user_fault)
+        hooks.user_fault = h->user_fault;
+    if (h->trap_exit)
+        hooks.trap_exit = h->trap_exit;
+}
 
 static const char *const exception_names[32] = {
     [0] = "#DE divide error",
@@ -63,7 +76,6 @@ static const char *const exception_names[32] = {
 #define PF_FETCH   0x10
 
 /* The innermost trap being handled, for register dumps from panic(). */
-static struct trap_frame *current_trap;
 
 static void describe_page_fault(char *buf, size_t len, uint64_t err)
 {
@@ -92,64 +104,64 @@ static bool fixup_kernel_fault(struct trap_frame *f, uint64_t cr2)
     return false;
 }
 
-static __attribute__((noreturn)) void report_stack_overflow(struct trap_frame *f,
-                                                            const struct kstack *ks,
-                                                            uint64_t addr)
+/* A kernel stack ran into its guard page at addr: panic naming it. Returns when addr
+ * is in no stack's guard page. */
+static void check_stack_overflow(struct trap_frame *f, uint64_t addr)
 {
+    const char *name;
+    uint64_t lo, hi;
+
+    if (!hooks.stack_guard || !hooks.stack_guard(addr, &name, &lo, &hi))
+        return;
     panic_with_regs((struct arch_regs *)f,
                     "kernel stack overflow in thread %s: guard page hit at 0x%llx "
                     "(stack 0x%llx-0x%llx), at %pS",
-                    ks->name, (unsigned long long)addr, (unsigned long long)ks->lo,
-                    (unsigned long long)ks->hi, (void *)f->rip);
+                    name, (unsigned long long)addr, (unsigned long long)lo,
+                    (unsigned long long)hi, (void *)f->rip);
+}
+
+/* A fault in user mode goes to proc's hook; without one (early boot) it is fatal. */
+static void user_fault(struct trap_frame *f, const struct arch_fault *fault)
+{
+    if (!hooks.user_fault)
+        panic_with_regs((struct arch_regs *)f, "%s in user mode before a handler exists",
+                        fault->name);
+    hooks.user_fault((struct arch_regs *)f, fault);
 }
 
 static void handle_page_fault(struct trap_frame *f)
 {
     uint64_t cr2 = x86_read_cr2();
-    unsigned access = (f->error & PF_FETCH) ? VM_EXEC : (f->error & PF_WRITE) ? VM_WRITE : VM_READ;
-    int result = VMM_FAULT_UNMAPPED;
-    vmm_space_t *space = NULL;
+    enum arch_access access = (f->error & PF_FETCH)   ? ARCH_ACCESS_EXEC
+                              : (f->error & PF_WRITE) ? ARCH_ACCESS_WRITE
+                                                      : ARCH_ACCESS_READ;
+    bool user = (f->cs & 3) != 0;
+    int reason = -1; /* reserved bits set: nothing to resolve */
 
-    if (cr2 < USER_END)
-        space = vmm_current_user_space();
-    else if (cr2 >= KERNEL_REGION_BASE && cr2 < KERNEL_REGION_END && !(f->error & PF_USER))
-        space = vmm_kernel_space();
-    if (space && !(f->error & PF_RSVD)) {
-        result = vmm_handle_fault(space, cr2, access, f->error & PF_PRESENT);
-        if (result == VMM_FAULT_RESOLVED)
+    if (!(f->error & PF_RSVD) && hooks.page_fault) {
+        reason = hooks.page_fault(cr2, access, (f->error & PF_PRESENT) != 0,
+                                  (f->error & PF_USER) != 0);
+        if (reason == 0)
             return;
     }
-    if (f->cs & 3) {
-        struct user_fault uf = {
-            /* No frame left for a committed page: the program, not the kernel, ends. */
-            .status = result == VMM_FAULT_STACK_OVERFLOW ? STATUS_STACK_OVERFLOW
-                      : result == VMM_FAULT_GUARD        ? STATUS_GUARD_PAGE_VIOLATION
-                      : result == VMM_FAULT_NOMEM        ? STATUS_NO_MEMORY
-                                                         : STATUS_ACCESS_VIOLATION,
-            .what = result == VMM_FAULT_STACK_OVERFLOW ? "stack overflow"
-                    : result == VMM_FAULT_GUARD        ? "guard page violation"
-                    : result == VMM_FAULT_NOMEM        ? "out of memory"
-                                                       : "access violation",
-            .has_address = true,
-            .address = cr2,
-            .access = access == VM_EXEC ? "executing" : access == VM_WRITE ? "writing" : "reading",
-            .access_code = access == VM_EXEC ? 8 : access == VM_WRITE ? 1 : 0,
-        };
-        process_user_exception((struct arch_regs *)f, &uf);
+    if (user) {
+        struct arch_fault fault = { .kind = ARCH_FAULT_PAGE, .name = exception_names[14],
+                                    .page_result = reason, .address = cr2, .access = access };
+        user_fault(f, &fault);
         return;
     }
     if (fixup_kernel_fault(f, cr2))
         return;
-    const struct kstack *ks = kstack_find_guard(cr2);
-    if (ks)
-        report_stack_overflow(f, ks, cr2);
+    check_stack_overflow(f, cr2);
 
     char detail[160];
     describe_page_fault(detail, sizeof detail, f->error);
     panic_with_regs((struct arch_regs *)f,
                     "#PF page fault at %pS: %s, address 0x%016llx (error 0x%llx): %s",
                     (void *)f->rip, detail, (unsigned long long)cr2,
-                    (unsigned long long)f->error, vmm_fault_name(result));
+                    (unsigned long long)f->error,
+                    reason > 0 && hooks.page_fault_name ? hooks.page_fault_name(reason)
+                                                        : "not resolvable");
 }
 
 /* Instructions ring 3 may not run raise #GP(0); tell them from bad addresses. */
@@ -177,35 +189,27 @@ static bool is_privileged_instruction(uint64_t rip)
 
 static void handle_user_exception(struct trap_frame *f)
 {
-    struct user_fault uf = { .status = STATUS_ACCESS_VIOLATION, .what = "access violation" };
+    struct arch_fault fault = { .kind = ARCH_FAULT_OTHER, .name = exception_names[f->vector] };
 
     switch (f->vector) {
     case 0:
-        uf.status = STATUS_INTEGER_DIVIDE_BY_ZERO;
-        uf.what = "integer divide by zero";
+        fault.kind = ARCH_FAULT_DIVIDE;
         break;
     case 3:
-        uf.status = STATUS_BREAKPOINT;
-        uf.what = "breakpoint";
+        fault.kind = ARCH_FAULT_BREAKPOINT;
         f->rip--; /* report the int3 itself, as Windows does */
         break;
     case 6:
-        uf.status = STATUS_ILLEGAL_INSTRUCTION;
-        uf.what = "illegal instruction";
+        fault.kind = ARCH_FAULT_INVALID_OPCODE;
         break;
     case 13:
-        if (is_privileged_instruction(f->rip)) {
-            uf.status = STATUS_PRIVILEGED_INSTRUCTION;
-            uf.what = "privileged instruction";
-        } else {
-            uf.what = "access violation (general protection: non-canonical address?)";
-        }
+        fault.kind = is_privileged_instruction(f->rip) ? ARCH_FAULT_PRIVILEGED
+                                                       : ARCH_FAULT_PROTECTION;
         break;
     default:
-        uf.what = exception_names[f->vector];
         break;
     }
-    process_user_exception((struct arch_regs *)f, &uf);
+    user_fault(f, &fault);
 }
 
 static void handle_exception(struct trap_frame *f)
@@ -224,11 +228,8 @@ static void handle_exception(struct trap_frame *f)
         /* Almost always a kernel stack running into its guard page: the CPU could
          * not push the page fault's frame, so it raised #DF on the IST stack. */
         uint64_t cr2 = x86_read_cr2();
-        const struct kstack *ks = kstack_find_guard(cr2);
-        if (!ks)
-            ks = kstack_find_guard(f->rsp);
-        if (ks)
-            report_stack_overflow(f, ks, cr2);
+        check_stack_overflow(f, cr2);
+        check_stack_overflow(f, f->rsp);
         panic_with_regs((struct arch_regs *)f, "%s at %pS", name, (void *)f->rip);
     }
     if (!(f->cs & 3) && fixup_kernel_fault(f, 0))
@@ -239,22 +240,20 @@ static void handle_exception(struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
-    struct trap_frame *outer = current_trap;
+    struct trap_frame *outer = percpu_trap_frame();
 
-    current_trap = f;
+    percpu_set_trap_frame(f);
     if (f->vector < 32)
         handle_exception(f);
     else if (f->vector < IRQ_BASE_VECTOR + 16)
         pic_dispatch((int)(f->vector - IRQ_BASE_VECTOR));
     else
         pr_warn("unexpected interrupt vector %llu\n", (unsigned long long)f->vector);
-    current_trap = outer;
-    /* Leaving the interrupt: a killed thread ends instead of returning to user mode,
-     * and an expired slice (or a more urgent thread made ready) switches here. */
-    if (f->cs & 3)
-        thread_check_terminate();
-    if (f->vector >= IRQ_BASE_VECTOR)
-        sched_preempt_point();
+    percpu_set_trap_frame(outer);
+    /* Leaving the trap: proc ends a killed thread instead of returning to user mode,
+     * and switches on an expired slice (or a more urgent thread made ready). */
+    if (hooks.trap_exit)
+        hooks.trap_exit((f->cs & 3) != 0, f->vector >= IRQ_BASE_VECTOR);
 }
 
 /* "NAME value" into buf; a register a system-call entry did not save shows as dashes. */

@@ -47,6 +47,10 @@ bool process_deliver_exception(struct arch_regs *regs, const struct dormer_excep
 __attribute__((noreturn)) void process_unhandled_exception(const struct arch_regs *regs,
                                                            const struct dormer_exception_record *rec);
 
+/* Install proc's trap hooks (user faults, the way back to user mode). Boot, from
+ * sched_init. */
+void fault_init(void);
+
 /* Print `  #N 0x... name+0xoff (image)` for a user address of the current process. */
 void process_print_user_frame(int depth, uint64_t addr);
 

@@ -177,7 +177,7 @@ void thread_check_terminate(void);
 /* Anything to do before returning to user mode: a switch, or a kill. Lock-free. */
 static inline bool sched_exit_work_pending(void)
 {
-    return sched_need_resched || thread_current()->terminate;
+    return percpu_need_resched() || thread_current()->terminate;
 }
 
 /* Every process, for DmQuerySystemProcesses: calls fn for each (sched_lock held). */

@@ -16,6 +16,7 @@
 #include <abi/status.h>
 #include <lib/errno.h>
 #include <ob/object.h>
+#include <arch/percpu.h>
 #include <lib/list.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -58,13 +59,14 @@ void sched_init(void);
 /* Make a NEW thread runnable. */
 void sched_start_thread(struct thread *t);
 
-/* The running thread, and whether a switch is wanted (this CPU; lock-free reads). */
-extern struct thread *sched_current;
-extern bool sched_need_resched;
+/* The boot thread as this CPU's running thread, so that thread_current() holds from
+ * the start. Boot, first thing (after arch_percpu_init). */
+void sched_early_init(void);
 
+/* The running thread (this CPU's, arch/percpu.h; a lock-free read). */
 static inline struct thread *thread_current(void)
 {
-    return sched_current;
+    return percpu_thread();
 }
 
 /* Timer interrupt hook: wakes sleepers, charges the slice. IRQ context. */

@@ -17,21 +17,13 @@ struct arch_regs;
 #include <abi/syscalls.def>
 #undef SYSCALL
 
-/* Run system call nr with the four register arguments; arguments 5-8 are fetched
- * from regs when the call has them. Interrupts enabled, on the thread's kernel stack.
- * Returns the status for user mode. */
-dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-                               struct arch_regs *regs);
-
-/* For the arch entry's fast path: handlers by number (NULL for calls with more than
- * four arguments, which go through syscall_invoke), and how many numbers there are. */
-typedef dormer_status_t (*syscall_fn_t)(const uint64_t *args);
-extern const syscall_fn_t syscall_fast_table[];
-extern const uint64_t syscall_count;
-
-/* On the way back to user mode, when sched_exit_work_pending(): leave if killed,
- * switch if the slice is over. */
+/* On the way back to user mode when the thread was killed or a switch is wanted:
+ * leave if killed, switch if the slice is over. */
 void syscall_exit_work(void);
+
+/* Install the system-call table and its slow path in arch's entry code
+ * (arch/trap.h). Boot, once, before user mode. */
+void syscall_init(void);
 
 struct dormer_kernel_counters;
 

@@ -69,22 +69,19 @@ static DWORD finish(PROCESS_INFORMATION *pi)
     return code;
 }
 
+/* The children print nothing (their lines could interleave with the parent's): each
+ * answers through its exit code, 100 + what it found. */
 static int child(int argc, char **argv)
 {
-    fflush(stdout);
     if (strcmp(argv[1], "inherited") == 0 && argc > 2) {
         HANDLE h = (HANDLE)(uintptr_t)strtoull(argv[2], NULL, 16);
         DWORD flags = 99;
         BOOL got = GetHandleInformation(h, &flags);
-        printf("  child: inherited handle info %d flags=%lu\n", got, flags);
-        printf("  child: SetEvent(inherited) %d\n", SetEvent(h));
-        return 7;
+        return 100 + 10 * got + (int)flags + 2 * SetEvent(h);
     }
     if (strcmp(argv[1], "named") == 0) {
         HANDLE h = OpenEventA(EVENT_MODIFY_STATE, FALSE, "w_objects_across");
-        printf("  child: OpenEventA %s\n", h ? "handle" : "NULL");
-        printf("  child: SetEvent(named) %d\n", SetEvent(h));
-        return 8;
+        return 100 + 10 * (h != NULL) + SetEvent(h);
     }
     if (strcmp(argv[1], "dup") == 0) {
         char line[64] = "";
@@ -92,14 +89,16 @@ static int child(int argc, char **argv)
         ReadFile(GetStdHandle(STD_INPUT_HANDLE), line, sizeof line - 1, &got, NULL);
         line[got] = 0;
         HANDLE h = (HANDLE)(uintptr_t)strtoull(line, NULL, 16);
-        printf("  child: ReleaseSemaphore(duplicated) %d\n", ReleaseSemaphore(h, 2, NULL));
-        return 9;
+        return 100 + ReleaseSemaphore(h, 2, NULL);
     }
     return 1;
 }
 
 int main(int argc, char **argv)
 {
+    /* Unbuffered, so the children's lines come out where they are printed whatever
+     * stdout is (a console, a pipe or a file). */
+    setvbuf(stdout, NULL, _IONBF, 0);
     if (argc > 1)
         return child(argc, argv);
 
@@ -205,21 +204,28 @@ int main(int argc, char **argv)
     CloseHandle(d3);
     CloseHandle(d);
 
-    /* A child inherits an inheritable handle at the same value. */
+    /* A child inherits an inheritable handle at the same value. Nothing is printed
+     * here while a child runs, so its lines and ours never interleave. */
     PROCESS_INFORMATION pi;
     char args[64];
     snprintf(args, sizeof args, "inherited %llx", (unsigned long long)(uintptr_t)ie);
-    show_ok("CreateProcessA(inherit)", spawn(args, NULL, TRUE, &pi));
-    printf("%-34s %d\n", "thread id given", pi.dwThreadId != 0);
-    printf("%-34s %s\n", "wait on the child's thread", wait_name(WaitForSingleObject(pi.hThread, INFINITE)));
-    printf("%-34s %lu\n", "child exit code", finish(&pi));
+    BOOL ok = spawn(args, NULL, TRUE, &pi);
+    DWORD thread_wait = WaitForSingleObject(pi.hThread, INFINITE);
+    BOOL tid = pi.dwThreadId != 0;
+    DWORD code = finish(&pi);
+    show_ok("CreateProcessA(inherit)", ok);
+    printf("%-34s %d\n", "thread id given", tid);
+    printf("%-34s %s\n", "wait on the child's thread", wait_name(thread_wait));
+    printf("%-34s %lu\n", "child exit code", code);
     printf("%-34s %s\n", "event set by the child", wait_name(WaitForSingleObject(ie, 0)));
     CloseHandle(ie);
 
     /* A child opens a named event by name. */
     HANDLE across = CreateEventA(NULL, TRUE, FALSE, "w_objects_across");
-    show_ok("CreateProcessA(named)", spawn("named", NULL, FALSE, &pi));
-    printf("%-34s %lu\n", "child exit code", finish(&pi));
+    ok = spawn("named", NULL, FALSE, &pi);
+    code = finish(&pi);
+    show_ok("CreateProcessA(named)", ok);
+    printf("%-34s %lu\n", "child exit code", code);
     printf("%-34s %s\n", "event set by the child", wait_name(WaitForSingleObject(across, 0)));
     CloseHandle(across);
 
@@ -227,18 +233,20 @@ int main(int argc, char **argv)
     HANDLE rd, wr;
     CreatePipe(&rd, &wr, &inherit, 0);
     SetHandleInformation(wr, HANDLE_FLAG_INHERIT, 0);
-    show_ok("CreateProcessA(dup)", spawn("dup", rd, TRUE, &pi));
+    ok = spawn("dup", rd, TRUE, &pi);
     CloseHandle(rd);
     HANDLE in_child = NULL;
-    show_ok("DuplicateHandle(into the child)",
-            DuplicateHandle(GetCurrentProcess(), s1, pi.hProcess, &in_child, 0, FALSE,
-                            DUPLICATE_SAME_ACCESS));
+    BOOL dup_ok = DuplicateHandle(GetCurrentProcess(), s1, pi.hProcess, &in_child, 0, FALSE,
+                                  DUPLICATE_SAME_ACCESS);
     char line[32];
     int n = snprintf(line, sizeof line, "%llx\n", (unsigned long long)(uintptr_t)in_child);
     DWORD put;
     WriteFile(wr, line, n, &put, NULL);
     CloseHandle(wr);
-    printf("%-34s %lu\n", "child exit code", finish(&pi));
+    code = finish(&pi);
+    show_ok("CreateProcessA(dup)", ok);
+    show_ok("DuplicateHandle(into the child)", dup_ok);
+    printf("%-34s %lu\n", "child exit code", code);
     prev = -1;
     ReleaseSemaphore(s1, 1, &prev);
     printf("%-34s %ld\n", "count after the child's release", prev);

@@ -1,0 +1,156 @@
+/*
+ * The first program: what the boot does once the kernel is up (an INIT_USER step).
+ * utest= runs the test programs one after another with leak counters around them and
+ * powers off; init=NAME runs that program (and powers off after it when headless);
+ * otherwise the shell runs, and leaving it turns the machine off. Without a shell on
+ * the boot file system the programs there are listed.
+ */
+#include <abi/types.h>
+#include <core/cmdline.h>
+#include <core/init.h>
+#include <core/printk.h>
+#include <core/shutdown.h>
+#include <fs/bootfs.h>
+#include <lib/string.h>
+#include <mm/fault_inject.h>
+#include <proc/process.h>
+#include <proc/sched.h>
+#include <sys/syscall.h>
+
+/* Started at boot when the command line names no init= program. */
+#define SHELL_PROGRAM "shell.exe"
+
+/* Frames in use outside the heap's caches and the shared image views: what a leak
+ * would show up in. */
+static uint64_t frames_in_use(void)
+{
+    struct dormer_kernel_counters k;
+
+    sys_kernel_counters(&k);
+    return k.used_frames;
+}
+
+/* One line of the counters a leak would move, for the boot tests to compare. */
+static void print_counters(const char *when)
+{
+    struct dormer_kernel_counters k;
+
+    sys_kernel_counters(&k);
+    kprintf("UTEST counters %s frames=%llu heap_blocks=%llu heap_bytes=%llu objects=%llu "
+            "handles=%llu injected=%llu\n",
+            when, (unsigned long long)k.used_frames, (unsigned long long)k.heap_blocks,
+            (unsigned long long)k.heap_bytes, (unsigned long long)k.objects,
+            (unsigned long long)k.handles, (unsigned long long)k.injected_faults);
+}
+
+static int64_t run_program(const char *cmdline)
+{
+    char name[BOOTFS_NAME_MAX], err[200];
+    size_t n = 0;
+
+    while (cmdline[n] && cmdline[n] != ' ' && n + 1 < sizeof name) {
+        name[n] = cmdline[n];
+        n++;
+    }
+    name[n] = '\0';
+    /* faultinject= fails allocations only while a program runs, never during boot. */
+    fault_inject_arm(true);
+    int why;
+    struct process *p = process_create(name, cmdline, err, sizeof err, &why);
+    if (!p) {
+        fault_inject_arm(false);
+        pr_error("cannot start %s\n", err);
+        return -1;
+    }
+    dormer_status_t status = process_run(p);
+    fault_inject_arm(false);
+    kprintf("process %s (pid %llu) exited with status 0x%08X\n", p->name,
+            (unsigned long long)p->pid, (unsigned)status);
+    kobj_unref(&p->obj);
+    sched_reap();
+    return (uint32_t)status;
+}
+
+/* Is name one of the comma-separated names in list? */
+static bool in_list(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (const char *hit = list; (hit = strstr(hit, name)) != NULL; hit++) {
+        if ((hit == list || hit[-1] == ',') && (hit[len] == '\0' || hit[len] == ','))
+            return true;
+    }
+    return false;
+}
+
+/* utest=all: every t_*.exe, f_*.exe and w_*.exe (stock Windows programs) on the boot
+ * file system, one after another (utest=a.exe,b.exe: only those), except those in
+ * utest_skip=a.exe,b.exe, which want arguments and get their own boot; then a program
+ * started 100 times; frames in use must not change, nor, around the 100 starts, the
+ * heap, the objects and the handles. */
+static void run_user_tests(void)
+{
+    uint64_t before = frames_in_use();
+    const char *skip = cmdline_get("utest_skip");
+    const char *only = cmdline_get("utest");
+
+    if (strcmp(only, "all") == 0)
+        only = NULL;
+    print_counters("before");
+    for (size_t i = 0; bootfs_at(i); i++) {
+        const char *name = bootfs_at(i)->name;
+        size_t len = strlen(name);
+        if ((strncasecmp(name, "t_", 2) != 0 && strncasecmp(name, "f_", 2) != 0 &&
+             strncasecmp(name, "w_", 2) != 0) || len < 5 ||
+            strcasecmp(name + len - 4, ".exe") != 0)
+            continue;
+        if ((skip && in_list(skip, name)) || (only && !in_list(only, name)))
+            continue;
+        kprintf("UTEST BEGIN %s\n", name);
+        int64_t status = run_program(name);
+        kprintf("UTEST END %s status=0x%08llX\n", name, (unsigned long long)status);
+    }
+    kprintf("UTEST frames before=%llu after=%llu\n", (unsigned long long)before,
+            (unsigned long long)frames_in_use());
+    print_counters("after");
+    if (bootfs_find("hello.exe")) {
+        before = frames_in_use();
+        print_counters("repeat_before");
+        int failures = 0;
+        for (int i = 0; i < 100; i++)
+            failures += run_program("hello.exe repeat") != 0;
+        kprintf("UTEST repeat hello.exe x100 failures=%d frames before=%llu after=%llu\n",
+                failures, (unsigned long long)before, (unsigned long long)frames_in_use());
+        print_counters("repeat_after");
+    }
+    kprintf("UTEST DONE\n");
+}
+
+static void first_program(void)
+{
+    if (cmdline_get("utest")) {
+        run_user_tests();
+        shutdown_power_off(0);
+    }
+    /* init=NAME args...: the rest of the line is the program's command line. */
+    const char *init = strstr(cmdline_raw(), "init=");
+    if (init && (init == cmdline_raw() || init[-1] == ' ')) {
+        int64_t status = run_program(init + 5);
+        if (cmdline_flag("headless"))
+            shutdown_power_off(status < 0 ? 127 : (int)(status & 0x7f));
+        return;
+    }
+    /* No init=: the shell, unless told not to (or it is not on the ISO). */
+    if (bootfs_find(SHELL_PROGRAM) && !cmdline_flag("noshell")) {
+        pr_info("boot complete: starting the shell\n");
+        int64_t status = run_program(SHELL_PROGRAM);
+        /* Leaving the shell turns the machine off (the disk is flushed first). */
+        shutdown_power_off(status < 0 ? 127 : (int)(status & 0x7f));
+    }
+    kprintf("Programs on the boot file system:");
+    for (size_t i = 0; bootfs_at(i); i++)
+        kprintf(" %s", bootfs_at(i)->name);
+    kprintf("\nStart one with init=NAME.exe on the kernel command line, e.g.\n"
+            "    scons run cmdline=\"init=hello.exe\"\n");
+}
+INIT_STEP(INIT_USER, first_program);
