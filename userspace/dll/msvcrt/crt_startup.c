@@ -512,20 +512,8 @@ void __cdecl abort(void)
     _exit(3);
 }
 
-/* ---------------------------------------------------- exceptions, for now ---- */
-
-/* Called through .pdata for functions with __try/__except: without exception dispatch
- * (structured exceptions come later) nothing is ever handled here. */
-EXCEPTION_DISPOSITION __cdecl __C_specific_handler(struct _EXCEPTION_RECORD *rec, void *frame,
-                                                    struct _CONTEXT *ctx,
-                                                    struct _DISPATCHER_CONTEXT *dispatch)
-{
-    (void)rec;
-    (void)frame;
-    (void)ctx;
-    (void)dispatch;
-    return ExceptionContinueSearch;
-}
+/* ------------------------------------------------------------ exceptions ---- */
+/* __C_specific_handler is ntdll's (crt_seh.S). */
 
 int __cdecl _XcptFilter(unsigned long code, struct _EXCEPTION_POINTERS *info)
 {
