@@ -122,11 +122,13 @@ static void handle_page_fault(struct trap_frame *f)
     if (f->cs & 3) {
         struct user_fault uf = {
             /* No frame left for a committed page: the program, not the kernel, ends. */
-            .status = result == VMM_FAULT_STACK_OVERFLOW ? STATUS_STACK_OVERFLOW
+            .status = result == VMM_FAULT_STACK_OVERFLOW ||
+                              result == VMM_FAULT_STACK_EXHAUSTED ? STATUS_STACK_OVERFLOW
                       : result == VMM_FAULT_GUARD        ? STATUS_GUARD_PAGE_VIOLATION
                       : result == VMM_FAULT_NOMEM        ? STATUS_NO_MEMORY
                                                          : STATUS_ACCESS_VIOLATION,
-            .what = result == VMM_FAULT_STACK_OVERFLOW ? "stack overflow"
+            .what = result == VMM_FAULT_STACK_OVERFLOW ||
+                            result == VMM_FAULT_STACK_EXHAUSTED ? "stack overflow"
                     : result == VMM_FAULT_GUARD        ? "guard page violation"
                     : result == VMM_FAULT_NOMEM        ? "out of memory"
                                                        : "access violation",
@@ -134,6 +136,8 @@ static void handle_page_fault(struct trap_frame *f)
             .address = cr2,
             .access = access == VM_EXEC ? "executing" : access == VM_WRITE ? "writing" : "reading",
             .access_code = access == VM_EXEC ? 8 : access == VM_WRITE ? 1 : 0,
+            /* No stack left for a handler: the report, as on Windows. */
+            .report_only = result == VMM_FAULT_STACK_EXHAUSTED,
         };
         process_user_exception((struct arch_regs *)f, &uf);
         return;
