@@ -233,14 +233,15 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
     for (int link = 0; fn && link <= MAX_CHAIN; link++) {
         uint32_t info_rva = fn->unwind;
         if (!in_image(base, info_rva, 4))
-            return NULL;
+            goto bad;
         const uint8_t *h = (const uint8_t *)(uintptr_t)(base + info_rva);
         unsigned flags = h[0] >> 3, prolog = h[1], count = h[2];
         unsigned freg = h[3] & 15, foff = h[3] >> 4;
         const uint8_t *codes = h + 4;
         int all = link > 0 || pc_off >= prolog;
-        if (!in_image(base, (uint64_t)info_rva + 4, 2ull * ((count + 1) & ~1u) + 12))
-            return NULL;
+        if ((h[0] & 7) < 1 || (h[0] & 7) > 2 ||
+            !in_image(base, (uint64_t)info_rva + 4, 2ull * ((count + 1) & ~1u) + 12))
+            goto bad;
         if (link == 0) {
             if (freg && (all || 1)) {
                 /* The frame register is set once its code has run. */
@@ -264,7 +265,7 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
             const uint8_t *c = codes + 2 * i;
             n = code_slots(c);
             if (!n || i + n > count)
-                return NULL;
+                goto bad;
             unsigned op = c[1] & 15, info = c[1] >> 4;
             if (!all && c[0] > pc_off) {
                 if (op == UWOP_PUSH_NONVOL)
@@ -288,7 +289,7 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
             switch (op) {
             case UWOP_PUSH_NONVOL:
                 if (!stack_read(rsp, &gpr[info]))
-                    goto bad_stack;
+                    goto bad;
                 rsp += 8;
                 break;
             case UWOP_ALLOC_SMALL:
@@ -304,14 +305,14 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
             case UWOP_SAVE_NONVOL_FAR:
                 if (!stack_read(fbase + (op == UWOP_SAVE_NONVOL ? 8ull * rd16(c + 2) : rd32(c + 2)),
                                 &gpr[info]))
-                    goto bad_stack;
+                    goto bad;
                 break;
             case UWOP_SAVE_XMM128:
             case UWOP_SAVE_XMM128_FAR: {
                 uint64_t at = fbase + (op == UWOP_SAVE_XMM128 ? 16ull * rd16(c + 2) : rd32(c + 2));
                 uint64_t lo, hi;
                 if (!stack_read(at, &lo) || !stack_read(at + 8, &hi))
-                    goto bad_stack;
+                    goto bad;
                 const uint8_t *src = (const uint8_t *)(uintptr_t)at;
                 for (int b = 0; b < 16; b++)
                     ctx->flt_save[0xa0 + 16 * info + b] = src[b];
@@ -320,7 +321,7 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
             case UWOP_PUSH_MACHFRAME: {
                 uint64_t mb = rsp + (info ? 8 : 0);
                 if (!stack_read(mb, &ctx->rip) || !stack_read(mb + 24, &rsp))
-                    goto bad_stack;
+                    goto bad;
                 machframe = 1;
                 break;
             }
@@ -329,16 +330,19 @@ EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
         gpr[4] = rsp;
         if (!(flags & UNW_FLAG_CHAININFO))
             break;
+        if (link == MAX_CHAIN)
+            goto bad; /* a chain that long is a loop */
         fn = (struct ntdll_runtime_function *)(uintptr_t)(codes + 2 * ((count + 1) & ~1u));
     }
     if (!machframe) {
         if (!stack_read(gpr[4], &ctx->rip))
-            goto bad_stack;
+            goto bad;
         gpr[4] += 8;
     }
     return handler;
-bad_stack:
-    /* A frame outside the stack: the walk ends here (RIP 0), with no handler. */
+bad:
+    /* Damaged unwind data or a frame outside the stack: the walk ends here (RIP 0),
+     * with no handler. */
     ctx->rip = 0;
     *handler_data = NULL;
     return NULL;
