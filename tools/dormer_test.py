@@ -191,7 +191,8 @@ BOOT_ABSENT = {
 USER_STATUS = {
     't_exitcode.exe': 0x2a,
     'f_read_av.exe': 0xC0000005, 'f_noaccess.exe': 0xC0000005, 'f_write_av.exe': 0xC0000005, 'f_exec_av.exe': 0xC0000005,
-    'f_stack_overflow.exe': 0xC00000FD, 'f_illegal.exe': 0xC000001D,
+    'f_stack_overflow.exe': 0xC00000FD, 'f_stack_noroom.exe': 0xC00000FD,
+    'f_illegal.exe': 0xC000001D,
     'f_privileged.exe': 0xC0000096, 'f_divide.exe': 0xC0000094,
     'f_breakpoint.exe': 0x80000003, 'f_thread_fault.exe': 0xC0000005,
     'f_missing_import.exe': 0xC0000139,  # STATUS_ENTRYPOINT_NOT_FOUND: called the stub
@@ -220,11 +221,16 @@ USER_EXTRA = {
     'f_write_av.exe': [r'writing address 0x'],
     'f_exec_av.exe': [r'executing address 0x'],
 }
+# What a killed program prints before its report (the first overflow was delivered).
+USER_BEFORE = {
+    'f_stack_noroom.exe': [r'f_stack_noroom: overflow delivered; recursing again in the handler'],
+}
 # Frames a killed program's backtrace must show, innermost first.
 USER_CHAIN = [r'#0 0x[0-9a-f]+ fault_inner\+0x', r'fault_middle\+0x', r'fault_outer\+0x',
               r'main\+0x']
 USER_CHAIN_FOR = {
     'f_stack_overflow.exe': [r'#0 0x[0-9a-f]+ recurse\+0x', r'#1 0x[0-9a-f]+ recurse\+0x'],
+    'f_stack_noroom.exe': [r'#0 0x[0-9a-f]+ recurse\+0x', r'#1 0x[0-9a-f]+ recurse\+0x'],
     # A second thread faults: the whole process dies; the chain ends in ntdll.
     'f_thread_fault.exe': [r'#0 0x[0-9a-f]+ fault_inner\+0x', r'fault_middle\+0x',
                            r'fault_outer\+0x', r'fault_thread\+0x',
@@ -630,7 +636,8 @@ def check_user_tests(status, output, results):
             why = 'printed past the requested length'
         patterns = list(USER_EXTRA.get(prog, []))
         if prog.startswith('f_') and want in USER_FAULT_WHAT:
-            patterns = [r'\*\*\* %s \(pid \d+, thread \d+\) killed: %s \(0x%08X\)'
+            patterns = USER_BEFORE.get(prog, []) + [
+                r'\*\*\* %s \(pid \d+, thread \d+\) killed: %s \(0x%08X\)'
                         % (re.escape(prog), USER_FAULT_WHAT[want], want)] + patterns + [
                 r'RIP [0-9a-f]{16}', r'User backtrace:'] + USER_CHAIN_FOR.get(prog, USER_CHAIN)
         if not why and patterns:

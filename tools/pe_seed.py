@@ -16,7 +16,10 @@ import dormer_userspace  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PATTERNS = ['build/userspace/*.exe', 'build/userspace/*.dll',
-            'build/host-tests/pe_fixtures/*.exe', 'build/host-tests/pe_fixtures/*.dll']
+            'build/host-tests/pe_fixtures/*.exe', 'build/host-tests/pe_fixtures/*.dll',
+            # hand-damaged unwind tables (a bad version, codes past the end, a chain loop,
+            # UNWIND_INFO outside the image)
+            'build/userspace/win32/bad_unwind/*.exe']
 MAX_SEED = 4 << 20  # libFuzzer's inputs stay small: skip anything larger
 
 

@@ -26,8 +26,9 @@ static const char *const fault_names[] = {
     [VMM_FAULT_RESOLVED] = "resolved",
     [VMM_FAULT_UNMAPPED] = "no committed memory at this address",
     [VMM_FAULT_PROTECTION] = "access not allowed by the page's protection",
-    [VMM_FAULT_STACK_OVERFLOW] = "stack overflow (reserved stack exhausted)",
+    [VMM_FAULT_STACK_OVERFLOW] = "stack overflow (into the last room of the reserve)",
     [VMM_FAULT_GUARD] = "guard page touched",
+    [VMM_FAULT_STACK_EXHAUSTED] = "stack exhausted (no room left for a handler)",
     [VMM_FAULT_NOMEM] = "out of memory",
 };
 
@@ -366,8 +367,10 @@ out:
 int vmm_commit(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot)
 {
     size_t first, last;
+    bool guard = prot & VM_PROT_GUARD;
 
-    if ((prot & ~VM_PROT_MASK) || !range_ok(s, addr, size))
+    prot &= ~VM_PROT_GUARD;
+    if ((prot & ~VM_PROT_MASK) || !range_ok(s, addr, size) || (guard && !prot))
         return K_EINVAL;
     spin_lock(&s->lock);
     int rc = isolate_locked(s, addr, size, &first, &last);
@@ -376,11 +379,11 @@ int vmm_commit(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot)
     if (!rc) {
         for (size_t i = first; i <= last; i++) {
             struct vm_region *r = &s->regions[i];
-            if (r->resident && r->prot != prot)
+            if (r->resident && (r->prot != prot || guard || r->state == VM_GUARD))
                 arch_mmu_protect_range(s->root, r->start, r->end - r->start,
-                                       mmu_prot(s, prot));
+                                       mmu_prot(s, guard ? 0 : prot));
         }
-        rc = set_state_locked(s, addr, size, VM_COMMITTED, prot);
+        rc = set_state_locked(s, addr, size, guard ? VM_GUARD : VM_COMMITTED, prot);
     }
     spin_unlock(&s->lock);
     return rc;
@@ -424,8 +427,10 @@ int vmm_release(vmm_space_t *s, vaddr_t base)
 int vmm_protect(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot, unsigned *old)
 {
     size_t first, last;
+    bool guard = prot & VM_PROT_GUARD;
 
-    if ((prot & ~VM_PROT_MASK) || !range_ok(s, addr, size))
+    prot &= ~VM_PROT_GUARD;
+    if ((prot & ~VM_PROT_MASK) || !range_ok(s, addr, size) || (guard && !prot))
         return K_EINVAL;
     spin_lock(&s->lock);
     int rc = isolate_locked(s, addr, size, &first, &last);
@@ -437,13 +442,15 @@ int vmm_protect(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot, unsign
         rc = unshare_locked(s, &s->regions[i]);
     if (!rc) {
         if (old)
-            *old = s->regions[first].prot;
+            *old = s->regions[first].prot |
+                   (s->regions[first].state == VM_GUARD ? VM_PROT_GUARD : 0);
         for (size_t i = first; i <= last; i++) {
             struct vm_region *r = &s->regions[i];
             r->prot = (uint8_t)prot;
+            r->state = guard ? VM_GUARD : VM_COMMITTED;
             if (r->resident)
                 arch_mmu_protect_range(s->root, r->start, r->end - r->start,
-                                       mmu_prot(s, prot));
+                                       mmu_prot(s, guard ? 0 : prot));
         }
         merge_locked(s, first, last);
     }
@@ -500,12 +507,26 @@ int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned pr
     return 0;
 }
 
+/* Give the user mapping of [addr, addr + size) its state's access: a guard page keeps
+ * its frame (its contents survive) but is the kernel's only, so the first user touch
+ * faults. Pages without a frame are skipped (they fault anyway). */
+static void sync_guard_mapping_locked(vmm_space_t *s, vaddr_t addr, size_t size, bool guard,
+                                      unsigned prot)
+{
+    spin_assert_held(&s->lock);
+    arch_mmu_protect_range(s->root, addr, size, mmu_prot(s, guard ? 0 : prot));
+}
+
 /*
  * Grow a stack down to the page at addr (the guard itself, or any reserved page of
  * the stack below it: code that allocates a big frame without probing touches far
  * below the guard). Everything from addr up to the old guard becomes stack and the
  * page below addr the new guard; the lowest page of the reservation is never
- * committed, so reaching it is a stack overflow.
+ * committed. Growing into the last VMM_STACK_OVERFLOW_ROOM bytes above it is a stack
+ * overflow the thread can still handle: that room is committed whole, with no guard
+ * left, for the exception's frame and the handler (Windows runs it on what is left of
+ * the reserve the same way). Past that room, or with no guard left (an overflow not
+ * re-armed), the stack is exhausted.
  */
 static int grow_stack_locked(vmm_space_t *s, struct vm_region *r, vaddr_t addr)
 {
@@ -516,13 +537,23 @@ static int grow_stack_locked(vmm_space_t *s, struct vm_region *r, vaddr_t addr)
     if (!guard && i + 1 < s->count && s->regions[i + 1].state == VM_GUARD &&
         s->regions[i + 1].alloc_base == r->alloc_base)
         guard = &s->regions[i + 1];
-    if (!guard || addr < r->grow_limit + PAGE_SIZE)
-        return VMM_FAULT_STACK_OVERFLOW;
+    if (!guard || addr < r->grow_limit)
+        return VMM_FAULT_STACK_EXHAUSTED;
     vaddr_t guard_end = guard->end;
     unsigned prot = guard->prot;
+    if (addr < r->grow_limit + PAGE_SIZE + VMM_STACK_OVERFLOW_ROOM) {
+        vaddr_t floor = r->grow_limit;
+        if (set_state_locked(s, floor, guard_end - floor, VM_COMMITTED, prot) != 0)
+            return VMM_FAULT_NOMEM;
+        sync_guard_mapping_locked(s, floor, guard_end - floor, false, prot);
+        return VMM_FAULT_STACK_OVERFLOW;
+    }
     if (set_state_locked(s, addr, guard_end - addr, VM_COMMITTED, prot) != 0 ||
         set_state_locked(s, addr - PAGE_SIZE, PAGE_SIZE, VM_GUARD, prot) != 0)
         return VMM_FAULT_NOMEM;
+    /* A guard re-armed on a page that has its frame (VirtualProtect) gives it back. */
+    sync_guard_mapping_locked(s, addr, guard_end - addr, false, prot);
+    sync_guard_mapping_locked(s, addr - PAGE_SIZE, PAGE_SIZE, true, prot);
     return VMM_FAULT_RESOLVED;
 }
 
@@ -533,11 +564,13 @@ int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present
     addr &= ~(vaddr_t)(PAGE_SIZE - 1);
     spin_lock(&s->lock);
     struct vm_region *r = find_locked(s, addr);
+    bool grown = false;
     if (r && (r->flags & VM_GROWS_DOWN) && r->state != VM_COMMITTED) {
         result = grow_stack_locked(s, r, addr);
         if (result)
             goto out;
         r = find_locked(s, addr);
+        grown = true;
     }
     if (!r || r->state == VM_RESERVED) {
         result = VMM_FAULT_UNMAPPED;
@@ -545,13 +578,19 @@ int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present
     }
     if (r->state == VM_GUARD) {
         r->state = VM_COMMITTED; /* one-shot, as on Windows */
+        sync_guard_mapping_locked(s, r->start, r->end - r->start, false, r->prot);
         merge_locked(s, (size_t)(r - s->regions), (size_t)(r - s->regions));
         result = VMM_FAULT_GUARD;
         goto out;
     }
     if (!(r->prot & VM_READ) || (access & VM_WRITE && !(r->prot & VM_WRITE)) ||
-        (access & VM_EXEC && !(r->prot & VM_EXEC)) || present) {
+        (access & VM_EXEC && !(r->prot & VM_EXEC)) || (present && !grown)) {
         result = VMM_FAULT_PROTECTION;
+        goto out;
+    }
+    if (present) {
+        /* A re-armed guard page with its frame: growing gave the access back. */
+        result = VMM_FAULT_RESOLVED;
         goto out;
     }
     paddr_t pa = pmm_alloc_frame();

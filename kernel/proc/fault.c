@@ -129,9 +129,12 @@ static void user_fault_hook(struct arch_regs *regs, const struct arch_fault *f)
     switch (f->kind) {
     case ARCH_FAULT_PAGE:
         /* No frame left for a committed page: the program, not the kernel, ends. */
-        if (f->page_result == VMM_FAULT_STACK_OVERFLOW) {
+        if (f->page_result == VMM_FAULT_STACK_OVERFLOW ||
+            f->page_result == VMM_FAULT_STACK_EXHAUSTED) {
             uf.status = STATUS_STACK_OVERFLOW;
             uf.what = "stack overflow";
+            /* No stack left for a handler: the report, as on Windows. */
+            uf.report_only = f->page_result == VMM_FAULT_STACK_EXHAUSTED;
         } else if (f->page_result == VMM_FAULT_GUARD) {
             uf.status = STATUS_GUARD_PAGE_VIOLATION;
             uf.what = "guard page violation";

@@ -14,9 +14,14 @@
 
 #define PROT_UNSUPPORTED 0xffu
 
-/* PAGE_* to VM_* (PAGE_NOACCESS: 0), or PROT_UNSUPPORTED. */
+/* PAGE_* to VM_* (PAGE_NOACCESS: 0; PAGE_GUARD with an access: | VM_PROT_GUARD), or
+ * PROT_UNSUPPORTED. */
 static unsigned prot_from_page(uint32_t page)
 {
+    if (page & PAGE_GUARD) {
+        unsigned prot = prot_from_page(page & ~(uint32_t)PAGE_GUARD);
+        return prot == PROT_UNSUPPORTED || prot == 0 ? PROT_UNSUPPORTED : prot | VM_PROT_GUARD;
+    }
     switch (page) {
     case PAGE_NOACCESS:
         return 0;
@@ -36,6 +41,8 @@ static unsigned prot_from_page(uint32_t page)
 
 static uint32_t page_from_prot(unsigned prot)
 {
+    if (prot & VM_PROT_GUARD)
+        return page_from_prot(prot & ~VM_PROT_GUARD) | PAGE_GUARD;
     if (prot & VM_EXEC)
         return (prot & VM_WRITE) ? PAGE_EXECUTE_READWRITE : PAGE_EXECUTE_READ;
     if (prot & VM_WRITE)

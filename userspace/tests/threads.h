@@ -32,6 +32,21 @@ static inline int32_t threads_exit_status(dormer_handle_t h)
     return NT_SUCCESS(st) ? status : st;
 }
 
+/* Runs the command line as a child process to its end: its exit status, or -1 when it
+ * could not be started or did not end within THREADS_TIMEOUT_MS. */
+static inline int32_t threads_spawn_status(const char *cmd)
+{
+    dormer_handle_t h;
+    int32_t status = -1;
+
+    if (DormerSpawn(cmd, 0, &h) == STATUS_SUCCESS) {
+        if (DmWaitForMultipleObjects(1, &h, 1, THREADS_TIMEOUT_MS) == STATUS_WAIT_0)
+            status = threads_exit_status(h);
+        NtClose(h);
+    }
+    return status;
+}
+
 /* Waits until all n handles are signaled, 64 at a time. Returns STATUS_WAIT_0, or the
  * first other status a chunk's wait returned. */
 static inline dormer_status_t threads_wait_all(const dormer_handle_t *h, uint64_t n,

@@ -100,8 +100,20 @@ void arch_regs_enter_dispatcher(struct arch_regs *regs, uint64_t rip, uint64_t r
 {
     struct trap_frame *f = (struct trap_frame *)regs;
     uint64_t rflags = (f->rflags & RFLAGS_USER) | RFLAGS_FORCED;
+    /* The non-volatile registers stay as they were at the fault, as Windows leaves them:
+     * an unwind from a handler to an __except block in the faulting frame gets them back
+     * through the dispatcher's frames. */
+    struct trap_frame keep = *f;
 
     memset(f, 0, sizeof *f);
+    f->rbx = keep.rbx;
+    f->rbp = keep.rbp;
+    f->rsi = keep.rsi;
+    f->rdi = keep.rdi;
+    f->r12 = keep.r12;
+    f->r13 = keep.r13;
+    f->r14 = keep.r14;
+    f->r15 = keep.r15;
     f->rip = rip;
     f->rsp = rsp;
     f->rcx = rcx;

@@ -52,7 +52,7 @@ void arch_regs_save_context(const struct arch_regs *regs, struct dormer_context 
 int arch_regs_load_context(struct arch_regs *regs, const struct dormer_context *ctx);
 
 /* Make the frame return to user mode at rip with stack rsp, rcx and rdx as given and
- * every other register zero. */
+ * the non-volatile registers (RBX, RBP, RSI, RDI, R12-R15) kept; every other one zero. */
 void arch_regs_enter_dispatcher(struct arch_regs *regs, uint64_t rip, uint64_t rsp,
                                 uint64_t rcx, uint64_t rdx);
 

@@ -8,6 +8,7 @@
 #ifndef LOADER_PE_H
 #define LOADER_PE_H
 
+#include <lib/unwind.h> /* the x64 unwind codes, UWOP_* and UNW_FLAG_* */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -342,19 +343,6 @@ int pe_tls_info(const uint8_t *image, size_t image_size, const struct pe_image *
 int pe_symbolize(const uint8_t *file, size_t size, const struct pe_image *pe, uint32_t rva,
                  char *name, size_t name_len, uint32_t *offset);
 
-/* x64 unwind codes (UNWIND_CODE.UnwindOp) and the chained-info flag, as the PE format
- * defines them (.xdata). */
-#define UWOP_PUSH_NONVOL     0
-#define UWOP_ALLOC_LARGE     1
-#define UWOP_ALLOC_SMALL     2
-#define UWOP_SET_FPREG       3
-#define UWOP_SAVE_NONVOL     4
-#define UWOP_SAVE_NONVOL_FAR 5
-#define UWOP_SAVE_XMM128     8
-#define UWOP_SAVE_XMM128_FAR 9
-#define UWOP_PUSH_MACHFRAME  10
-#define UNW_FLAG_CHAININFO   0x4
-
 /* Registers for pe_unwind_step: gpr[] by x64 number (0 rax, 4 rsp, 5 rbp, ... 15 r15). */
 struct pe_unwind_regs {
     uint64_t rip;
@@ -370,8 +358,8 @@ typedef int (*pe_read_fn)(void *ctx, uint64_t addr, uint64_t *value);
  * the non-volatile registers restored) using the image's exception directory read from
  * the file. A function without an entry is treated as a leaf (return address at rsp).
  * K_EINVAL: rip is outside the image (or a NULL argument); K_ENOEXEC: malformed unwind
- * data; K_EFAULT: the stack could not be read. On any error *r is left unchanged. Epilogs are not recognised (a fault inside one may unwind
- * one frame wrongly). Pure; no allocation.
+ * data; K_EFAULT: the stack could not be read. On any error *r is left unchanged. A rip
+ * inside an epilog is unwound by emulating the epilog (lib/unwind.c). Pure; no allocation.
  */
 int pe_unwind_step(const uint8_t *file, size_t size, const struct pe_image *pe,
                    uint64_t image_base, struct pe_unwind_regs *r, pe_read_fn read, void *ctx);

@@ -22,6 +22,10 @@
 #define VM_WRITE 0x2u
 #define VM_EXEC  0x4u
 #define VM_PROT_MASK 0x7u
+#define VM_PROT_GUARD 0x8u /* vmm_commit/vmm_protect: make the pages guard pages too */
+
+/* The room left at the bottom of a stack when it overflows: the handler runs on it. */
+#define VMM_STACK_OVERFLOW_ROOM (4 * PAGE_SIZE)
 
 /* Flags for vmm_reserve. */
 #define VM_COMMIT     0x10u /* commit the whole range as well */
@@ -64,9 +68,10 @@ enum {
     VMM_FAULT_RESOLVED = 0,
     VMM_FAULT_UNMAPPED = 1,       /* no committed memory at the address */
     VMM_FAULT_PROTECTION = 2,     /* the page does not allow this access */
-    VMM_FAULT_STACK_OVERFLOW = 3, /* a growing stack hit its reserved limit */
+    VMM_FAULT_STACK_OVERFLOW = 3, /* a stack grew into its overflow room (now committed) */
     VMM_FAULT_GUARD = 4,          /* a one-shot guard page was touched (now normal) */
     VMM_FAULT_NOMEM = 5,          /* no frame left */
+    VMM_FAULT_STACK_EXHAUSTED = 6, /* past the overflow room, or no guard left: no stack */
 };
 
 /* Set up the kernel space (kernel regions at KERNEL_REGION_BASE). Boot, once,
@@ -93,8 +98,8 @@ vmm_space_t *vmm_current_user_space(void);
  */
 int vmm_reserve(vmm_space_t *s, vaddr_t *addr, size_t size, unsigned prot, unsigned flags);
 
-/* Commit [addr, addr + size) inside one reservation with `prot`. Pages already
- * committed keep their contents and take the new protection. */
+/* Commit [addr, addr + size) inside one reservation with `prot` (| VM_PROT_GUARD for
+ * guard pages). Pages already committed keep their contents and take the new protection. */
 int vmm_commit(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot);
 
 /* Return the frames of [addr, addr + size) and make it reserved again. */
@@ -103,7 +108,8 @@ int vmm_decommit(vmm_space_t *s, vaddr_t addr, size_t size);
 /* Release the whole reservation that starts at base. */
 int vmm_release(vmm_space_t *s, vaddr_t base);
 
-/* Change the protection of committed pages; *old gets the first page's old one. */
+/* Change the protection of committed pages (| VM_PROT_GUARD: guard pages; without it a
+ * guard page stops being one); *old gets the first page's old one, VM_PROT_GUARD too. */
 int vmm_protect(vmm_space_t *s, vaddr_t addr, size_t size, unsigned prot, unsigned *old);
 
 /* Describe the region containing addr (state VM_FREE with the free gap's bounds
@@ -114,9 +120,12 @@ int vmm_query(vmm_space_t *s, vaddr_t addr, struct vm_region *out);
  * A grows-down stack: reserve `reserve` bytes, commit the top `commit` bytes, and
  * put a guard page below them. Touching the guard commits it and moves the guard
  * one page down; touching a reserved page further down (a big frame allocated
- * without probing) commits everything from there up. The lowest page of the
- * reservation is never committed, so a stack that reaches it overflows
- * (VMM_FAULT_STACK_OVERFLOW). *top gets the address just above the stack.
+ * without probing) commits everything from there up. Growing into the last
+ * VMM_STACK_OVERFLOW_ROOM bytes commits them all and is VMM_FAULT_STACK_OVERFLOW (the
+ * thread gets STATUS_STACK_OVERFLOW and runs its handler there); the lowest page is
+ * never committed, and a stack that reaches it, or grows with no guard left (an
+ * overflow not re-armed with a new guard page), is VMM_FAULT_STACK_EXHAUSTED.
+ * *top gets the address just above the stack.
  */
 int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned prot,
                       vaddr_t *top);

@@ -1043,6 +1043,34 @@ static void test_real_corrupt_tables(void **state)
     free(orig);
 }
 
+/* The stock program with hand-damaged unwind data (userspace/win32/bad_unwind): stepping
+ * out of each of its functions, exactly the five damaged entries are refused (a bad
+ * version, a code past CountOfCodes, an unknown code, a chain to itself, UNWIND_INFO
+ * outside the image), and the rest unwind. */
+static void test_real_damaged_entries(void **state)
+{
+    (void)state;
+    pe_fixture_load("bad_unwind.exe", &g_file, &g_size, &g_image, &g_pe);
+    const struct pe_dir *exc = &g_pe.dirs[PE_DIR_EXCEPTION];
+    int refused = 0, unwound = 0;
+    for (uint32_t e = 0; e + 12 <= exc->size; e += 12) {
+        uint32_t begin = le32_get(g_image + exc->rva + e);
+        struct pe_unwind_regs r;
+        regs_init(&r, 0);
+        r.rip = g_pe.image_base + begin + 6; /* past the damaged functions' prolog and call */
+        r.gpr[4] = STACK_BASE + STACK_BYTES / 2;
+        poke(r.gpr[4] + 40, 0x140001000ull);
+        reads = 0;
+        int rc = pe_unwind_step(g_file, g_size, &g_pe, g_pe.image_base, &r, stack_read, NULL);
+        if (rc == K_ENOEXEC)
+            refused++;
+        else if (rc == 0)
+            unwound++;
+    }
+    assert_int_equal(refused, 5);
+    assert_true(unwound > 20);
+}
+
 #define T_(fn) cmocka_unit_test_teardown(fn, cleanup)
 
 int main(void)
@@ -1067,6 +1095,7 @@ int main(void)
         T_(test_real_prologs),
         T_(test_real_prologs_frame_pointer),
         T_(test_real_corrupt_tables),
+        T_(test_real_damaged_entries),
     };
 
     return cmocka_run_group_tests_name("pe_unwind", tests, NULL, NULL);

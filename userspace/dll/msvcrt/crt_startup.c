@@ -512,19 +512,30 @@ void __cdecl abort(void)
     _exit(3);
 }
 
-/* ---------------------------------------------------- exceptions, for now ---- */
+/* ------------------------------------------------------------ exceptions ---- */
+/* __C_specific_handler is ntdll's (crt_seh.S). */
 
-/* Called through .pdata for functions with __try/__except: without exception dispatch
- * (structured exceptions come later) nothing is ever handled here. */
-EXCEPTION_DISPOSITION __cdecl __C_specific_handler(struct _EXCEPTION_RECORD *rec, void *frame,
-                                                    struct _CONTEXT *ctx,
-                                                    struct _DISPATCHER_CONTEXT *dispatch)
+/* After a stack overflow was handled, the stack has no guard page left (the handler ran
+ * on the last room of the reserve), so the next overflow would have nowhere to go.
+ * As msvcrt's does: the dead stack below the caller is decommitted and the page below
+ * the caller's becomes the guard again. Nonzero on success; 0 when the caller is itself
+ * too deep in the stack to leave any room. */
+int __cdecl _resetstkoflw(void)
 {
-    (void)rec;
-    (void)frame;
-    (void)ctx;
-    (void)dispatch;
-    return ExceptionContinueSearch;
+    MEMORY_BASIC_INFORMATION m;
+    uintptr_t page = 4096, sp = (uintptr_t)__builtin_frame_address(0) & ~(page - 1);
+
+    if (!VirtualQuery((const void *)sp, &m, sizeof m))
+        return 0;
+    uintptr_t base = (uintptr_t)m.AllocationBase, guard = sp - page;
+    /* The lowest page is never stack; keep more than the overflow room above it. */
+    if (guard < base + 8 * page)
+        return 0;
+    if (VirtualQuery((const void *)guard, &m, sizeof m) && (m.Protect & PAGE_GUARD))
+        return 1;
+    if (!VirtualFree((void *)(base + page), guard - base - page, MEM_DECOMMIT))
+        return 0;
+    return VirtualAlloc((void *)guard, page, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD) != NULL;
 }
 
 int __cdecl _XcptFilter(unsigned long code, struct _EXCEPTION_POINTERS *info)

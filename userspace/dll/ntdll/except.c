@@ -18,6 +18,8 @@
 #define EXCEPTION_EXECUTE_HANDLER    1
 #define DISPOSITION_CONTINUE_EXECUTION 0
 #define DISPOSITION_CONTINUE_SEARCH    1
+#define DISPOSITION_NESTED_EXCEPTION   2
+#define STATUS_INVALID_DISPOSITION 0xC0000026u
 #define UNW_FLAG_EHANDLER 1
 #define STATUS_NONCONTINUABLE_EXCEPTION 0xC0000025u
 #define MAX_VECTORED 64
@@ -131,11 +133,42 @@ static int on_stack(uint64_t sp)
     return sp >= teb->stack_limit && sp < teb->stack_base && !(sp & 7);
 }
 
+/* The handler of ntdll_call_handler's frame. An exception raised inside a language
+ * handler is dispatched through that frame: it names the frame the outer dispatch had
+ * reached, so the inner one marks the frames up to it EXCEPTION_NESTED_CALL. */
+int ntdll_nested_handler(struct dormer_exception_record *rec, uint64_t frame,
+                         struct dormer_context *ctx, struct ntdll_dispatcher_context *dc)
+{
+    const struct ntdll_dispatcher_context *outer =
+        *(struct ntdll_dispatcher_context *const *)(uintptr_t)(frame + 0x20);
+
+    (void)ctx;
+    if (rec->flags & (DORMER_EXCEPTION_UNWINDING | DORMER_EXCEPTION_EXIT_UNWIND))
+        return DISPOSITION_CONTINUE_SEARCH;
+    dc->establisher_frame = outer->establisher_frame;
+    return DISPOSITION_NESTED_EXCEPTION;
+}
+
+void ntdll_raise_noncontinuable(uint32_t code, struct dormer_exception_record *rec,
+                                struct dormer_context *ctx)
+{
+    struct dormer_exception_record nc = {
+        .code = code, .flags = DORMER_EXCEPTION_NONCONTINUABLE,
+        .record = (uint64_t)(uintptr_t)rec, .address = ctx->rip,
+    };
+    NtRaiseException(&nc, ctx, 0);
+    NtTerminateProcess(DORMER_CURRENT_PROCESS, code);
+    __builtin_unreachable();
+}
+
 /* The frame-based part: each frame's language handler, innermost first. 1 if one
- * asked to continue execution. */
+ * asked to continue execution. As on Windows the DISPATCHER_CONTEXT's ContextRecord is
+ * the walk's own copy (the handler's third argument is the real one): RtlUnwindEx, called
+ * from a handler with it, may use it as scratch. */
 static int dispatch_frames(struct dormer_exception_record *rec, struct dormer_context *ctx)
 {
     struct dormer_context c = *ctx;
+    uint64_t nested_frame = 0;
 
     for (int depth = 0; depth < MAX_FRAMES; depth++) {
         uint64_t base, frame, pc = c.rip;
@@ -158,22 +191,27 @@ static int dispatch_frames(struct dormer_exception_record *rec, struct dormer_co
             if (h) {
                 struct ntdll_dispatcher_context dc = {
                     .control_pc = pc, .image_base = base, .function = fn,
-                    .establisher_frame = frame, .context = ctx,
+                    .establisher_frame = frame, .context = &c,
                     .language_handler = (void *)h, .handler_data = data,
                 };
-                int disp = h(rec, frame, ctx, &dc);
+                int disp = ntdll_call_handler(rec, frame, ctx, &dc, h);
+                if (frame == nested_frame) {
+                    /* Past the frame whose handler raised: no longer nested. */
+                    rec->flags &= ~(uint32_t)DORMER_EXCEPTION_NESTED_CALL;
+                    nested_frame = 0;
+                }
                 if (disp == DISPOSITION_CONTINUE_EXECUTION) {
-                    if (rec->flags & DORMER_EXCEPTION_NONCONTINUABLE) {
-                        struct dormer_exception_record nc = {
-                            .code = STATUS_NONCONTINUABLE_EXCEPTION,
-                            .flags = DORMER_EXCEPTION_NONCONTINUABLE,
-                            .record = (uint64_t)(uintptr_t)rec,
-                        };
-                        NtRaiseException(&nc, ctx, 0);
-                    }
+                    if (rec->flags & DORMER_EXCEPTION_NONCONTINUABLE)
+                        ntdll_raise_noncontinuable(STATUS_NONCONTINUABLE_EXCEPTION, rec, ctx);
                     return 1;
                 }
-                /* CONTINUE_SEARCH; nested and collided dispositions search on too. */
+                if (disp == DISPOSITION_NESTED_EXCEPTION) {
+                    rec->flags |= DORMER_EXCEPTION_NESTED_CALL;
+                    if (dc.establisher_frame > nested_frame)
+                        nested_frame = dc.establisher_frame;
+                } else if (disp != DISPOSITION_CONTINUE_SEARCH) {
+                    ntdll_raise_noncontinuable(STATUS_INVALID_DISPOSITION, rec, ctx);
+                }
             }
         }
         if (!c.rip)

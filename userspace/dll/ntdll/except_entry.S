@@ -3,7 +3,9 @@
  * kernel resumes a thread that faulted (RSP at the CONTEXT it pushed, the
  * EXCEPTION_RECORD at +0x4f0, the machine frame at +0x590: abi/exception.h), and
  * RtlCaptureContext. The dispatcher's unwind info describes that frame (a machine
- * frame, then 0x590 bytes), so unwinding through it reaches the faulting frame.
+ * frame, then 0x590 bytes), so unwinding through it reaches the faulting frame. As on
+ * Windows the kernel enters it with the fault's non-volatile registers, which the
+ * dispatcher's own frames save and an unwind restores.
  */
 #define FUNCTION(name)                                                                      \
     .globl name;                                                                            \
@@ -29,6 +31,25 @@ FUNCTION(KiUserExceptionDispatcher)
     int3
     .seh_endproc
 EXPORT(KiUserExceptionDispatcher)
+
+/*
+ * int ntdll_call_handler(rec, frame, ctx, dc, handler): handler(rec, frame, ctx, dc), with
+ * dc kept at 0x20 in this frame. Its own handler (ntdll_nested_handler) reads it there
+ * when an exception raised inside the handler (in an __except filter, say) is dispatched
+ * through this frame: Windows' RtlpExecuteHandlerForException.
+ */
+FUNCTION(ntdll_call_handler)
+    .seh_proc ntdll_call_handler
+    .seh_handler ntdll_nested_handler, @except
+    subq $0x38, %rsp
+    .seh_stackalloc 0x38
+    .seh_endprologue
+    movq %r9, 0x20(%rsp)
+    call *0x60(%rsp)                    /* the fifth argument */
+    nop
+    addq $0x38, %rsp
+    ret
+    .seh_endproc
 
 /* void RtlCaptureContext(CONTEXT *ctx): the caller's registers at the return address. */
 FUNCTION(RtlCaptureContext)

@@ -62,6 +62,21 @@ void *RtlPcToFileHeader(void *pc, void **base);
 uint8_t RtlAddFunctionTable(struct ntdll_runtime_function *table, uint32_t count, uint64_t base);
 uint8_t RtlDeleteFunctionTable(struct ntdll_runtime_function *table);
 
+/* Raises `code` as a noncontinuable exception caused by rec: nothing can handle a broken
+ * dispatch or unwind, so the kernel's second chance ends the process with a report. */
+__attribute__((noreturn)) void ntdll_raise_noncontinuable(uint32_t code,
+                                                          struct dormer_exception_record *rec,
+                                                          struct dormer_context *ctx);
+
+/* except_entry.S: calls handler; ntdll_nested_handler (except.c) is its frame's handler. */
+int ntdll_call_handler(struct dormer_exception_record *rec, uint64_t frame,
+                       struct dormer_context *ctx, struct ntdll_dispatcher_context *dc,
+                       ntdll_language_handler handler);
+int ntdll_nested_handler(struct dormer_exception_record *rec, uint64_t frame,
+                         struct dormer_context *ctx, struct ntdll_dispatcher_context *dc);
+int __C_specific_handler(struct dormer_exception_record *rec, uint64_t frame,
+                         struct dormer_context *ctx, struct ntdll_dispatcher_context *dc);
+
 /* except_entry.S's entry point, where the kernel delivers exceptions. */
 extern char KiUserExceptionDispatcher[];
 

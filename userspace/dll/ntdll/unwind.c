@@ -4,26 +4,18 @@
  * tables added with RtlAddFunctionTable; RtlVirtualUnwind undoes one frame's prolog
  * into a CONTEXT and names the frame's language handler. Every RVA is checked against
  * the image size, so a corrupt table ends a walk instead of reading wild memory.
- * Differences from Windows: epilogs are not recognised (a PC inside one unwinds as if
- * the body), and KNONVOLATILE_CONTEXT_POINTERS are not filled in.
+ * The unwind codes are interpreted by the kernel's own copy (kernel/lib/unwind.c, which
+ * recognises epilogs as Windows does). Difference from Windows: KNONVOLATILE_CONTEXT_POINTERS
+ * are not filled in.
  */
 #include <dormer.h>
+
+#include <lib/unwind.h>
 
 #include "ntdll_except.h"
 
 #define EXPORT __declspec(dllexport)
 
-#define UWOP_PUSH_NONVOL     0
-#define UWOP_ALLOC_LARGE     1
-#define UWOP_ALLOC_SMALL     2
-#define UWOP_SET_FPREG       3
-#define UWOP_SAVE_NONVOL     4
-#define UWOP_SAVE_NONVOL_FAR 5
-#define UWOP_SAVE_XMM128     8
-#define UWOP_SAVE_XMM128_FAR 9
-#define UWOP_PUSH_MACHFRAME  10
-#define UNW_FLAG_CHAININFO   4
-#define MAX_CHAIN            8
 #define DYN_TABLES           16
 
 struct dyn_table {
@@ -162,40 +154,6 @@ EXPORT uint8_t RtlDeleteFunctionTable(struct ntdll_runtime_function *table)
     return ok;
 }
 
-static unsigned code_slots(const uint8_t *c)
-{
-    unsigned op = c[1] & 15, info = c[1] >> 4;
-
-    switch (op) {
-    case UWOP_PUSH_NONVOL:
-    case UWOP_ALLOC_SMALL:
-    case UWOP_SET_FPREG:
-        return 1;
-    case UWOP_PUSH_MACHFRAME:
-        return info <= 1 ? 1 : 0;
-    case UWOP_ALLOC_LARGE:
-        return info == 0 ? 2 : info == 1 ? 3 : 0;
-    case UWOP_SAVE_NONVOL:
-    case UWOP_SAVE_XMM128:
-        return 2;
-    case UWOP_SAVE_NONVOL_FAR:
-    case UWOP_SAVE_XMM128_FAR:
-        return 3;
-    default:
-        return 0;
-    }
-}
-
-static uint32_t rd16(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return rd16(p) | rd16(p + 2) << 16;
-}
-
 /* One 8-byte word of the calling thread's stack (TEB StackLimit..StackBase): 0 if the
  * address is outside it, so a corrupt frame ends a walk instead of faulting in it. */
 static int stack_read(uint64_t at, uint64_t *v)
@@ -218,128 +176,44 @@ static int in_image(uint64_t base, uint64_t rva, uint64_t len)
     return rva < size && len <= size - rva;
 }
 
+static const uint8_t *io_image(void *ctx, uint64_t rva, uint64_t len)
+{
+    uint64_t base = *(const uint64_t *)ctx;
+
+    return in_image(base, rva, len) ? (const uint8_t *)(uintptr_t)(base + rva) : NULL;
+}
+
+static int io_stack(void *ctx, uint64_t addr, uint64_t *value)
+{
+    (void)ctx;
+    return !stack_read(addr, value);
+}
+
 EXPORT void *RtlVirtualUnwind(uint32_t type, uint64_t base, uint64_t pc,
                               struct ntdll_runtime_function *fn, struct dormer_context *ctx,
                               void **handler_data, uint64_t *frame, void *ctx_pointers)
 {
-    uint64_t *gpr = ctx->gpr;
-    uint32_t pc_off = (uint32_t)(pc - base - fn->begin);
-    void *handler = NULL;
-    int machframe = 0;
+    struct unwind_io io = { io_image, io_stack, &base };
+    struct unwind_regs r = { .rip = ctx->rip, .xmm = ctx->flt_save + 0xa0 };
+    struct unwind_frame f;
 
     (void)ctx_pointers;
+    for (int i = 0; i < 16; i++)
+        r.gpr[i] = ctx->gpr[i];
     *handler_data = NULL;
-    *frame = gpr[4];
-    for (int link = 0; fn && link <= MAX_CHAIN; link++) {
-        uint32_t info_rva = fn->unwind;
-        if (!in_image(base, info_rva, 4))
-            return NULL;
-        const uint8_t *h = (const uint8_t *)(uintptr_t)(base + info_rva);
-        unsigned flags = h[0] >> 3, prolog = h[1], count = h[2];
-        unsigned freg = h[3] & 15, foff = h[3] >> 4;
-        const uint8_t *codes = h + 4;
-        int all = link > 0 || pc_off >= prolog;
-        if (!in_image(base, (uint64_t)info_rva + 4, 2ull * ((count + 1) & ~1u) + 12))
-            return NULL;
-        if (link == 0) {
-            if (freg && (all || 1)) {
-                /* The frame register is set once its code has run. */
-                int set = 0;
-                for (unsigned i = 0; i < count; i += code_slots(codes + 2 * i) ?: 1)
-                    if ((codes[2 * i + 1] & 15) == UWOP_SET_FPREG && (all || codes[2 * i] <= pc_off))
-                        set = 1;
-                *frame = set ? gpr[freg] - 16ull * foff : gpr[4];
-            }
-            if (pc_off >= prolog && (flags & type & 3)) {
-                const uint8_t *p = codes + 2 * ((count + 1) & ~1u);
-                handler = (void *)(uintptr_t)(base + rd32(p));
-                *handler_data = (void *)(p + 4);
-            }
-        }
-        /* Where SAVE_* offsets count from: the frame register's base once set, else RSP
-         * at the end of the (partly run) prolog. */
-        uint64_t pending = 0;
-        int fp_set = 0;
-        for (unsigned i = 0, n; i < count; i += n) {
-            const uint8_t *c = codes + 2 * i;
-            n = code_slots(c);
-            if (!n || i + n > count)
-                return NULL;
-            unsigned op = c[1] & 15, info = c[1] >> 4;
-            if (!all && c[0] > pc_off) {
-                if (op == UWOP_PUSH_NONVOL)
-                    pending += 8;
-                else if (op == UWOP_ALLOC_SMALL)
-                    pending += 8ull * info + 8;
-                else if (op == UWOP_ALLOC_LARGE)
-                    pending += info == 0 ? 8ull * rd16(c + 2) : rd32(c + 2);
-            } else if (op == UWOP_SET_FPREG) {
-                fp_set = 1;
-            }
-        }
-        uint64_t rsp = gpr[4];
-        uint64_t fbase = fp_set ? gpr[freg] - 16ull * foff : rsp - pending;
-        for (unsigned i = 0, n; i < count; i += n) {
-            const uint8_t *c = codes + 2 * i;
-            unsigned op = c[1] & 15, info = c[1] >> 4;
-            n = code_slots(c);
-            if (!all && c[0] > pc_off)
-                continue;
-            switch (op) {
-            case UWOP_PUSH_NONVOL:
-                if (!stack_read(rsp, &gpr[info]))
-                    goto bad_stack;
-                rsp += 8;
-                break;
-            case UWOP_ALLOC_SMALL:
-                rsp += 8ull * info + 8;
-                break;
-            case UWOP_ALLOC_LARGE:
-                rsp += info == 0 ? 8ull * rd16(c + 2) : rd32(c + 2);
-                break;
-            case UWOP_SET_FPREG:
-                rsp = fbase;
-                break;
-            case UWOP_SAVE_NONVOL:
-            case UWOP_SAVE_NONVOL_FAR:
-                if (!stack_read(fbase + (op == UWOP_SAVE_NONVOL ? 8ull * rd16(c + 2) : rd32(c + 2)),
-                                &gpr[info]))
-                    goto bad_stack;
-                break;
-            case UWOP_SAVE_XMM128:
-            case UWOP_SAVE_XMM128_FAR: {
-                uint64_t at = fbase + (op == UWOP_SAVE_XMM128 ? 16ull * rd16(c + 2) : rd32(c + 2));
-                uint64_t lo, hi;
-                if (!stack_read(at, &lo) || !stack_read(at + 8, &hi))
-                    goto bad_stack;
-                const uint8_t *src = (const uint8_t *)(uintptr_t)at;
-                for (int b = 0; b < 16; b++)
-                    ctx->flt_save[0xa0 + 16 * info + b] = src[b];
-                break;
-            }
-            case UWOP_PUSH_MACHFRAME: {
-                uint64_t mb = rsp + (info ? 8 : 0);
-                if (!stack_read(mb, &ctx->rip) || !stack_read(mb + 24, &rsp))
-                    goto bad_stack;
-                machframe = 1;
-                break;
-            }
-            }
-        }
-        gpr[4] = rsp;
-        if (!(flags & UNW_FLAG_CHAININFO))
-            break;
-        fn = (struct ntdll_runtime_function *)(uintptr_t)(codes + 2 * ((count + 1) & ~1u));
+    *frame = ctx->gpr[4];
+    if (unwind_frame(&io, fn->begin, fn->end, fn->unwind, (uint32_t)(pc - base), type, &r, &f)) {
+        /* Damaged unwind data or a frame outside the stack: the walk ends here (RIP 0),
+         * with no handler. */
+        ctx->rip = 0;
+        return NULL;
     }
-    if (!machframe) {
-        if (!stack_read(gpr[4], &ctx->rip))
-            goto bad_stack;
-        gpr[4] += 8;
-    }
-    return handler;
-bad_stack:
-    /* A frame outside the stack: the walk ends here (RIP 0), with no handler. */
-    ctx->rip = 0;
-    *handler_data = NULL;
-    return NULL;
+    ctx->rip = r.rip;
+    for (int i = 0; i < 16; i++)
+        ctx->gpr[i] = r.gpr[i];
+    *frame = f.establisher;
+    if (!f.handler)
+        return NULL;
+    *handler_data = (void *)(uintptr_t)(base + f.handler_data);
+    return (void *)(uintptr_t)(base + f.handler);
 }

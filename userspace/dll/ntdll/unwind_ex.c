@@ -24,20 +24,6 @@
 #define STATUS_UNWIND_CONSOLIDATE    0x80000029u
 #define MAX_FRAMES 4096
 
-/* Raises a noncontinuable error from the unwinder: the kernel's second chance ends the
- * process with a report (nothing can handle a broken unwind). */
-static __attribute__((noreturn)) void unwind_failed(uint32_t code, struct dormer_context *ctx,
-                                                    struct dormer_exception_record *cause)
-{
-    struct dormer_exception_record rec = {
-        .code = code, .flags = DORMER_EXCEPTION_NONCONTINUABLE,
-        .record = (uint64_t)(uintptr_t)cause, .address = ctx->rip,
-    };
-    NtRaiseException(&rec, ctx, 0);
-    NtTerminateProcess(DORMER_CURRENT_PROCESS, code);
-    __builtin_unreachable();
-}
-
 static int frame_ok(uint64_t frame)
 {
     const struct dormer_teb *teb = DormerGetTeb();
@@ -97,9 +83,9 @@ EXPORT __attribute__((noinline)) void RtlUnwindEx(void *target_frame, void *targ
         uint64_t frame = dc.establisher_frame;
 
         if (!frame_ok(frame))
-            unwind_failed(STATUS_BAD_STACK, ctx, rec);
+            ntdll_raise_noncontinuable(STATUS_BAD_STACK, rec, ctx);
         if (target && frame > target)
-            unwind_failed(STATUS_INVALID_UNWIND_TARGET, ctx, rec);
+            ntdll_raise_noncontinuable(STATUS_INVALID_UNWIND_TARGET, rec, ctx);
         if (frame == target)
             rec->flags |= DORMER_EXCEPTION_TARGET_UNWIND;
         if (h) {
@@ -122,7 +108,7 @@ EXPORT __attribute__((noinline)) void RtlUnwindEx(void *target_frame, void *targ
                 frame = dc.establisher_frame;
                 rec->flags |= DORMER_EXCEPTION_COLLIDED_UNWIND;
             } else if (disp != DISPOSITION_CONTINUE_SEARCH) {
-                unwind_failed(STATUS_INVALID_DISPOSITION, ctx, rec);
+                ntdll_raise_noncontinuable(STATUS_INVALID_DISPOSITION, rec, ctx);
             }
         }
         if (frame == target)
@@ -131,7 +117,7 @@ EXPORT __attribute__((noinline)) void RtlUnwindEx(void *target_frame, void *targ
         if (!ctx->rip) {
             if (!target)
                 break; /* an exit unwind ran off the stack: done */
-            unwind_failed(STATUS_INVALID_UNWIND_TARGET, ctx, rec);
+            ntdll_raise_noncontinuable(STATUS_INVALID_UNWIND_TARGET, rec, ctx);
         }
     }
     ctx->gpr[0] = (uint64_t)(uintptr_t)return_value;

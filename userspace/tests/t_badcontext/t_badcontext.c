@@ -46,30 +46,19 @@ static int child(const char *kind)
 int main(int argc, char **argv)
 {
     char cmd[64];
-    dormer_handle_t h;
 
     if (argc > 1)
         return child(argv[1]);
     for (unsigned i = 0; i < sizeof bad_kinds / sizeof bad_kinds[0]; i++) {
         char name[40];
-        int32_t status = -1;
 
         usnprintf(cmd, sizeof cmd, "t_badcontext.exe %s", bad_kinds[i]);
-        if (DormerSpawn(cmd, 0, &h) == STATUS_SUCCESS) {
-            if (DmWaitForMultipleObjects(1, &h, 1, THREADS_TIMEOUT_MS) == STATUS_WAIT_0)
-                status = threads_exit_status(h);
-            NtClose(h);
-        }
+        int32_t status = threads_spawn_status(cmd);
         usnprintf(name, sizeof name, "bad_%s_ends_only_the_child", bad_kinds[i]);
         ulib_check(status == (int32_t)STATUS_INVALID_PARAMETER, name, "status 0x%08x",
                    (unsigned)status);
     }
-    int32_t good = -1;
-    if (DormerSpawn("t_badcontext.exe good", 0, &h) == STATUS_SUCCESS) {
-        if (DmWaitForMultipleObjects(1, &h, 1, THREADS_TIMEOUT_MS) == STATUS_WAIT_0)
-            good = threads_exit_status(h);
-        NtClose(h);
-    }
+    int32_t good = threads_spawn_status("t_badcontext.exe good");
     ulib_check(good == 0, "good_context_resumes", "status 0x%08x", (unsigned)good);
     return ulib_check_summary();
 }
