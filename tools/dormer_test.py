@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import unittest
 
 import dormer_disk_test
@@ -158,6 +159,21 @@ BOOT_TESTS = [
      [r'KERNEL PANIC: stack protector: the frame of crash_smash\+0x[0-9a-f]+ was overwritten',
       r'Backtrace:', r'__stack_chk_fail\+0x', r'crash_smash\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
       r'crash_inner\+0x', r'crash_middle\+0x', r'crash_outer\+0x']),
+    # UBSan kernels (debug builds): a signed overflow, a shift past the width and an
+    # index past an array's end (two checks see it) each report kind, place, values and
+    # a backtrace; the kernel goes on, and crash=ubsan then panics with the count.
+    ('boot/crash_ubsan', 'crash=ubsan', 100,
+     [r'UBSAN: signed integer overflow at kernel/core/crash\.c:\d+:\d+',
+      r'2147483647 \+ 1 cannot be represented in type .int.', r'Backtrace:',
+      r'crash_ubsan\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)', r'crash_inner\+0x',
+      r'UBSAN: shift out of bounds at kernel/core/crash\.c:\d+:\d+', r'1 << or >> 40',
+      r'crash_ubsan\+0x',
+      r'UBSAN: array index out of bounds at kernel/core/crash\.c:\d+:\d+',
+      r'index 4 is out of range for type .int ?\[4\].', r'crash_ubsan\+0x',
+      # the same read past the object, seen by -fsanitize=object-size
+      r'UBSAN: object too small at kernel/core/crash\.c:\d+:\d+',
+      r'load of address 0x[0-9a-f]+ with too little space for type .int.',
+      r'KERNEL PANIC: crash=ubsan: 4 undefined-behaviour reports']),
     ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
      [r'KERNEL PANIC: .*double free: the frame is already free', r'Backtrace:',
       r'crash_inner\+0x']),
@@ -173,7 +189,7 @@ BOOT_TESTS = [
      [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
 ]
 # Checks only debug kernels make (canaries, poisoning).
-DEBUG_ONLY = {'boot/crash_heap_overflow', 'boot/crash_stack_smash', 'boot/crash_lock_twice',
+DEBUG_ONLY = {'boot/crash_heap_overflow', 'boot/crash_stack_smash', 'boot/crash_ubsan', 'boot/crash_lock_twice',
               'boot/crash_lock_order'}
 # Things that must NOT appear (name -> pattern).
 BOOT_ABSENT = {
@@ -709,9 +725,26 @@ def check_ktests(prefix, status, output, results):
         results.record(prefix + '/run', False, 'exit status %d after KTEST DONE' % status)
 
 
+def check_no_ubsan_reports(work, since, results):
+    """No boot of this run but crash=ubsan's printed a UBSan report (a UBSan kernel
+    reports undefined behaviour and goes on, so only its output shows it)."""
+    bad = []
+    for name in sorted(os.listdir(work)):
+        path = os.path.join(work, name)
+        if (not name.endswith('.log') or name == 'boot_crash_ubsan.log' or
+                os.path.getmtime(path) < since):
+            continue
+        with open(path, 'rb') as f:
+            text = f.read().decode(errors='replace')
+        for m in re.finditer(r'^UBSAN: .*$', text, re.M):
+            bad.append('%s: %s' % (name[:-4], m.group(0)))
+    results.record('ubsan/no_report_in_any_boot', not bad, '\n'.join(bad[:20]))
+
+
 def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzzers=(),
          fuzz_secs=5):
     results = Results()
+    started = time.time()
     MODULES[:] = modules
     WIN32_DIR[:] = [os.path.join(top, 'userspace', 'win32')]
     work = os.path.join(qemu.build_dir, 'test')
@@ -721,5 +754,6 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
     run_fuzzers(fuzzers, top, work, fuzz_secs, results)
     run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
     dormer_disk_test.run(kernel_elf, qemu, work, modules, results)
+    check_no_ubsan_reports(work, started, results)
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1
