@@ -9,6 +9,9 @@
  * a thread with a large reserve: STATUS_STACK_OVERFLOW); the RAM C:\ (a file written
  * until no frame is left: STATUS_DISK_FULL, and all written before reads back).
  * "t_exhaust.exe disk" fills a FAT32 disk C:\ the same way (the disk boot of scons test).
+ * Threads, processes, pipes and the full volumes run in a child of their own
+ * ("t_exhaust.exe threads", ...), so the counters are compared once it has ended and
+ * its address space (stacks, buffers, page tables) is gone.
  */
 #include "../threads.h"
 
