@@ -58,17 +58,17 @@ static NO_INLINE void crash_smash(void)
 }
 
 /* crash=ubsan: three kinds of undefined behaviour on values the compiler cannot see
- * (crash_zero is volatile), then a panic that counts the reports (a UBSan kernel
+ * (volatile), then a panic that counts the reports (a UBSan kernel
  * reports each and goes on; one without it reports nothing). */
 static NO_INLINE void crash_ubsan(void)
 {
     int arr[4] = { 1, 2, 3, 4 };
-    volatile int sink;
+    volatile int sink, top = 0x7fffffff, width = 40, past = 4;
     uint64_t before = ubsan_reports();
 
-    sink = (crash_zero + 0x7fffffff) + 1;     /* signed overflow */
-    sink = 1 << (crash_zero + 40);            /* shift past the width of int */
-    sink = arr[crash_zero + 4];               /* one past the end of arr */
+    sink = top + 1;       /* signed overflow */
+    sink = 1 << width;    /* shift past the width of int */
+    sink = arr[past];     /* one past the end of arr */
     (void)sink;
     panic("crash=ubsan: %llu undefined-behaviour reports",
           (unsigned long long)(ubsan_reports() - before));

@@ -144,11 +144,11 @@ void __ubsan_handle_shift_out_of_bounds(struct ubsan_shift *d, uintptr_t lhs, ui
     if (!claim(&d->loc))
         return;
     begin(&d->loc, "shift out of bounds");
-    print_value("  ", d->lhs_type, lhs);
-    print_value(" << or >> ", d->rhs_type, rhs);
-    kprintf(": %s has %u bits%s\n", d->lhs_type->name, type_bits(d->lhs_type),
-            type_is_signed(d->lhs_type) ? " (a negative value, or one shifted into or past "
-                                          "the sign bit, is undefined)" : "");
+    /* gcc does not say which way: the amount is negative or not below the width, or
+     * (a left shift) the value is negative or its bits pass the sign bit. */
+    print_value("  shift of ", d->lhs_type, lhs);
+    print_value(" by ", d->rhs_type, rhs);
+    kprintf(" bits: type %s has %u\n", d->lhs_type->name, type_bits(d->lhs_type));
     end(CALLER_PC, CALLER_FP);
 }
 
