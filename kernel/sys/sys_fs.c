@@ -374,8 +374,7 @@ dormer_status_t sys_DmQueryInformationFile(const uint64_t *args)
         struct dormer_file_type t = { 0, 0 };
         bool pipe = obj->type == KOBJ_PIPE_READ || obj->type == KOBJ_PIPE_WRITE;
         t.type = pipe ? DORMER_FILE_TYPE_PIPE : DORMER_FILE_TYPE_DISK;
-        st = f || pipe || obj->type == KOBJ_FILE
-                 ? status_from_errno(copy_to_user(out, &t, sizeof t))
+        st = f || pipe ? status_from_errno(copy_to_user(out, &t, sizeof t))
                  : STATUS_OBJECT_TYPE_MISMATCH;
     } else if (!f) {
         st = STATUS_OBJECT_TYPE_MISMATCH;

@@ -83,13 +83,6 @@ struct retired_image {
     struct retired_image *next;
 };
 
-/* An open boot file. */
-struct kfile {
-    struct kobject obj;
-    const struct bootfs_file *file;
-    uint64_t position;
-};
-
 /* Unimplemented imports: at most this many per process, each one address apart by
  * PROCESS_UNIMPL_SLOT in a reserved, never-committed region. */
 #define PROCESS_MAX_UNIMPL  2048

@@ -30,7 +30,6 @@ enum kobj_type {
     KOBJ_MUTEX,
     KOBJ_SEMAPHORE,
     KOBJ_QUEUE,     /* a plain wait queue (pipes, address waits): never "signaled" */
-    KOBJ_FILE,
     KOBJ_PIPE_READ,
     KOBJ_PIPE_WRITE,
     KOBJ_VFS_FILE,  /* an open file of the file-system layer (DmCreateFile) */

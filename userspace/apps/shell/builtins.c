@@ -32,25 +32,39 @@ static int cmd_help(struct shell_command *c, struct sh_context *ctx)
               "  set [NAME[=VAL]]  list or set the shell's variables (%%NAME%% expands)\n"
               "  echo TEXT         print TEXT\n"
               "  exit [N]          end the shell with status N (default 0)\n"
-              "  help, ls, ps, mem this list, the boot files, the processes, memory\n"
+              "  help, ls, ps, mem this list, System32's files, the processes, memory\n"
               "  time PROGRAM ...  run a program and print how long it took\n"
               "Anything else starts a program from C:\\Windows\\System32: NAME[.exe] [args].\n"
               "Redirection: > FILE, >> FILE, < FILE, 2> FILE, 2>&1; pipes: a | b.\n");
     return 0;
 }
 
+/* ls: the programs and DLLs in C:\Windows\System32 (the boot files, and any others). */
 static int cmd_ls(struct shell_command *c, struct sh_context *ctx)
 {
-    struct dormer_dir_entry e;
-    uint64_t i = 0, bytes = 0;
+    struct dormer_find_data fd;
+    char name[SHELL_PATH_MAX + 1];
+    dormer_handle_t h;
+    uint64_t files = 0, bytes = 0;
 
     (void)c, (void)ctx;
-    while (DmQueryBootDirectory(i, &e, sizeof e) == STATUS_SUCCESS) {
-        sh_printf("  %8llu  %s\n", (unsigned long long)e.size, e.name);
-        bytes += e.size;
-        i++;
+    dormer_status_t st = sh_open(&h, "C:\\Windows\\System32", DORMER_FILE_READ_DATA,
+                                 DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE |
+                                     DORMER_FILE_SHARE_DELETE,
+                                 DORMER_FILE_OPEN, DORMER_FILE_DIRECTORY_FILE);
+    if (!NT_SUCCESS(st))
+        return fail_status(st);
+    for (uint64_t restart = 1; NT_SUCCESS(DmQueryDirectoryFile(h, &fd, NULL, 0, restart));
+         restart = 0) {
+        if (fd.attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY)
+            continue;
+        sh_from_wide(name, sizeof name, fd.name);
+        sh_printf("  %8llu  %s\n", (unsigned long long)fd.size, name);
+        bytes += fd.size;
+        files++;
     }
-    sh_printf("%llu files, %llu bytes\n", (unsigned long long)i, (unsigned long long)bytes);
+    NtClose(h);
+    sh_printf("%llu files, %llu bytes\n", (unsigned long long)files, (unsigned long long)bytes);
     return 0;
 }
 

@@ -34,7 +34,7 @@ static void test_child_output(void)
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_parent_write_end");
     while (total < sizeof(child_text) - 1) {
         n = 0;
-        st = DmReadBootFile(r, child_text + total, sizeof(child_text) - 1 - total, &n);
+        st = DmReadFile(r, child_text + total, sizeof(child_text) - 1 - total, NULL, &n);
         if (st != STATUS_SUCCESS || n == 0 || n > sizeof(child_text) - 1 - total)
             break;
         total += n;
@@ -48,7 +48,7 @@ static void test_child_output(void)
                "got \"%.60s\"", child_text);
     CHECK_STATUS(DormerWait(child, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "child_ends");
     CHECK(threads_exit_status(child) == 0, "child_status");
-    CHECK_STATUS(DmReadBootFile(r, in_buf, 1, &n), STATUS_PIPE_BROKEN, "stays_broken");
+    CHECK_STATUS(DmReadFile(r, in_buf, 1, NULL, &n), STATUS_PIPE_BROKEN, "stays_broken");
     NtClose(child);
     NtClose(r);
 }
@@ -114,7 +114,7 @@ static void test_stream(void)
     DmDelayExecution(50);
     for (;;) {
         n = 0;
-        st = DmReadBootFile(r, in_buf, sizeof(in_buf), &n);
+        st = DmReadFile(r, in_buf, sizeof(in_buf), NULL, &n);
         if (st != STATUS_SUCCESS || n == 0 || n > sizeof(in_buf))
             break;
         reads++;
@@ -163,7 +163,7 @@ static uint32_t shared_reader(uint64_t arg)
     for (;;) {
         uint8_t *buf = (uint8_t *)(base + (page++ % SHARED_PAGES) * 4096 + 4096 - 8);
         n = 0;
-        st = DmReadBootFile(shared_r, buf, len, &n);
+        st = DmReadFile(shared_r, buf, len, NULL, &n);
         if (st != STATUS_SUCCESS)
             break;
         for (uint64_t i = 0; i < n && i < len; i++)
@@ -225,17 +225,17 @@ static void test_ends(void)
     CHECK_STATUS(DmWritePipe(w, "0123456789", 10, &n), STATUS_SUCCESS, "write_10");
     CHECK(n == 10, "wrote_10");
     n = 0;
-    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "short_read");
+    CHECK_STATUS(DmReadFile(r, buf, sizeof(buf), NULL, &n), STATUS_SUCCESS, "short_read");
     CHECK(n == 10 && memcmp(buf, "0123456789", 10) == 0, "short_read_returns_what_is_there");
     CHECK_STATUS(DmWritePipe(w, "abc", 3, &n), STATUS_SUCCESS, "write_before_close");
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_write_end");
     n = 0;
-    CHECK_STATUS(DmReadBootFile(r, buf, 2, &n), STATUS_SUCCESS, "data_outlives_writer");
+    CHECK_STATUS(DmReadFile(r, buf, 2, NULL, &n), STATUS_SUCCESS, "data_outlives_writer");
     CHECK(n == 2 && memcmp(buf, "ab", 2) == 0, "first_2_of_3");
     n = 0;
-    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "rest_outlives_writer");
+    CHECK_STATUS(DmReadFile(r, buf, sizeof(buf), NULL, &n), STATUS_SUCCESS, "rest_outlives_writer");
     CHECK(n == 1 && buf[0] == 'c', "last_byte");
-    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_PIPE_BROKEN, "empty_no_writer");
+    CHECK_STATUS(DmReadFile(r, buf, sizeof(buf), NULL, &n), STATUS_PIPE_BROKEN, "empty_no_writer");
     CHECK(!NT_SUCCESS(DmWritePipe(r, "x", 1, &n)), "write_to_read_end_refused");
     NtClose(r);
 
