@@ -1,6 +1,6 @@
 /*
- * Pipe calls (create; write; the reads and writes DmReadFile/DmWriteFile make on pipe
- * ends) and NtClose, which works on every kind of handle. Files are the file-system
+ * Pipe calls (create; read; write; the reads and writes DmReadFile/DmWriteFile make on
+ * pipe ends) and NtClose, which works on every kind of handle. Files are the file-system
  * layer's (sys_fs.c); the boot files are read there, as C:\Windows\System32.
  */
 #include <abi/types.h>
@@ -14,9 +14,12 @@
 
 #include "sys_io.h"
 
-dormer_status_t sys_DmWritePipe(const uint64_t *args)
+/* DmReadPipe / DmWritePipe: a pipe end of the right kind, the buffer and the count
+ * checked before anything moves. */
+static dormer_status_t pipe_call(const uint64_t *args, bool write)
 {
-    struct kobject *obj = handle_lookup(process_current(), args[0], KOBJ_PIPE_WRITE);
+    struct kobject *obj = handle_lookup(process_current(), args[0],
+                                        write ? KOBJ_PIPE_WRITE : KOBJ_PIPE_READ);
     uint64_t n = 0;
     dormer_status_t st;
 
@@ -27,13 +30,24 @@ dormer_status_t sys_DmWritePipe(const uint64_t *args)
         st = STATUS_ACCESS_VIOLATION;
         goto out;
     }
-    st = sys_pipe_write(obj, uptr(args[1]), args[2], &n);
+    st = write ? sys_pipe_write(obj, uptr(args[1]), args[2], &n)
+               : sys_pipe_read(obj, uptr(args[1]), args[2], &n);
     if (st != STATUS_SUCCESS)
         goto out;
     st = copy_to_user(uptr(args[3]), &n, sizeof n) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS;
 out:
     kobj_unref(obj);
     return st;
+}
+
+dormer_status_t sys_DmReadPipe(const uint64_t *args)
+{
+    return pipe_call(args, false);
+}
+
+dormer_status_t sys_DmWritePipe(const uint64_t *args)
+{
+    return pipe_call(args, true);
 }
 
 dormer_status_t sys_pipe_read(struct kobject *read_end, uptr_t buf, uint64_t len, uint64_t *n)

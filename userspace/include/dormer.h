@@ -121,6 +121,11 @@ NTAPI_IMPORT dormer_status_t DmReleaseSemaphore(dormer_handle_t semaphore, uint6
  * there; empty with every write end closed: STATUS_PIPE_BROKEN. */
 NTAPI_IMPORT dormer_status_t DmCreatePipe(dormer_handle_t *read_handle,
                                           dormer_handle_t *write_handle);
+/* The read end's own call (DmReadFile does the same with an offset argument more): up to
+ * len bytes, blocking while the pipe is empty; empty with every write end closed:
+ * STATUS_PIPE_BROKEN. */
+NTAPI_IMPORT dormer_status_t DmReadPipe(dormer_handle_t handle, void *buf, uint64_t len,
+                                        uint64_t *read);
 /* Blocks while the pipe is full; no read end left: STATUS_PIPE_BROKEN. */
 NTAPI_IMPORT dormer_status_t DmWritePipe(dormer_handle_t handle, const void *buf, uint64_t len,
                                          uint64_t *written);
@@ -209,6 +214,13 @@ NTAPI_IMPORT dormer_status_t DmGetCurrentDirectory(uint16_t *buf, uint64_t chars
 /* Attributes and times of the file at path without opening it (no share check). */
 NTAPI_IMPORT dormer_status_t DmQueryAttributesFile(const uint16_t *path, uint64_t chars,
                                                    struct dormer_file_basic *out);
+
+/* The volume a file or directory handle lives on (label, serial, size and free space in
+ * allocation units, file-system name and flags). STATUS_INFO_LENGTH_MISMATCH below the
+ * structure's size; STATUS_OBJECT_TYPE_MISMATCH for a handle that is not a file. */
+NTAPI_IMPORT dormer_status_t DmQueryVolumeInformation(dormer_handle_t handle,
+                                                      struct dormer_volume_info *out,
+                                                      uint64_t size);
 
 /* The id of a process or thread handle (-1 and -2 name the caller's own). */
 NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);

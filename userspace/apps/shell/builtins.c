@@ -330,6 +330,23 @@ static const char *split_path(const char *path, char *dir, size_t cap)
     return last;
 }
 
+/* cmd's two lines about the volume, before " Directory of". */
+static void print_volume(char drive, const struct dormer_volume_info *v)
+{
+    char label[sizeof v->label / sizeof v->label[0] + 1];
+    size_t n = 0;
+
+    for (; n < v->label_chars && n + 1 < sizeof label; n++)
+        label[n] = v->label[n] < 0x80 ? (char)v->label[n] : '?';
+    label[n] = '\0';
+    if (n)
+        sh_printf(" Volume in drive %c is %s\n", drive, label);
+    else
+        sh_printf(" Volume in drive %c has no label.\n", drive);
+    sh_printf(" Volume Serial Number is %04X-%04X\n\n", (unsigned)(v->serial >> 16),
+              (unsigned)(v->serial & 0xffff));
+}
+
 static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
 {
     char dir[SHELL_PATH_MAX + 1], shown[SHELL_PATH_MAX + 1], name[SHELL_PATH_MAX + 1];
@@ -378,6 +395,10 @@ static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
     }
     size_t plen = pat ? sh_to_wide(pattern, sizeof pattern / sizeof pattern[0], pat) : 0;
     uint64_t files = 0, dirs = 0, bytes = 0;
+    struct dormer_volume_info vol;
+    bool have_vol = NT_SUCCESS(DmQueryVolumeInformation(h, &vol, sizeof vol));
+    if (!bare && have_vol)
+        print_volume(shown[0], &vol);
     if (!bare)
         sh_printf(" Directory of %s\n\n", shown);
     for (uint64_t restart = 1;; restart = 0) {
@@ -413,7 +434,13 @@ static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
     print_number(bytes, 14);
     sh_printf(" bytes\n");
     print_number(dirs, 16);
-    sh_printf(" Dir(s)\n");
+    sh_printf(" Dir(s)");
+    if (have_vol) {
+        sh_printf(" ");
+        print_number(vol.free_units * vol.sectors_per_unit * vol.bytes_per_sector, 15);
+        sh_printf(" bytes free");
+    }
+    sh_printf("\n");
     return 0;
 }
 
