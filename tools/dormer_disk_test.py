@@ -7,6 +7,8 @@ mtools and `fsck.fat -n`.
   disk/persist        a second boot of the same image reads all of it and adds a file
   disk/t_files        t_files.exe (every native file call) on a fresh disk C:\, then
                       fsck clean
+  disk/t_volume       t_volume.exe on that image: FAT32's label and serial, free space
+                      dropping by exactly the clusters a file takes; fsck clean
   disk/readonly       the same image attached read-only: reads work, changes get
                       STATUS_MEDIA_WRITE_PROTECTED, the image is unchanged
   disk/powercut       QEMU killed while t_disk.exe writes a large file: fsck finds no
@@ -260,6 +262,14 @@ def run(kernel_elf, qemu, work, modules, results):
     why = boot_ok(status, tout) or fsck_clean(tf)
     results.record('disk/t_files', not why, why + ('\n' + tail(tout) if why else ''))
 
+    # 2b2. the volume's figures on FAT32 (exact cluster counts), on the same image: the
+    # label is the one mformat wrote
+    status, vout = boot.run('disk/t_volume', 'init=t_volume.exe', tf)
+    why = boot_ok(status, vout) or fsck_clean(tf)
+    if not why and not re.search(rb't_volume: FAT32, label "DORMER", serial [0-9A-F]{4}-[0-9A-F]{4}',
+                                 vout):
+        why = 'no t_volume line with FAT32 and the label DORMER'
+    results.record('disk/t_volume', not why, why + ('\n' + tail(vout) if why else ''))
     # 2c. the disk full (t_exhaust.exe disk): STATUS_DISK_FULL, what was written before
     # reads back, the space comes back after the delete, the volume stays clean. A small
     # volume without the programs (they come from the boot ISO), so it fills quickly.

@@ -69,6 +69,18 @@ int fat32_mount(struct fat32_vol *vol, const struct fat32_blkdev *dev)
     vol->free_count = FAT32_UNKNOWN;
     vol->next_free = 2;
     vol->fsinfo_state = 0;
+    vol->serial = 0;
+    vol->label[0] = '\0';
+    if (b[66] == 0x29) { /* the extended boot signature: ID and label are there */
+        size_t n = 11;
+        vol->serial = le32_read(b + 67);
+        memcpy(vol->label, b + 71, 11);
+        while (n > 0 && (vol->label[n - 1] == ' ' || vol->label[n - 1] == '\0'))
+            n--;
+        vol->label[n] = '\0';
+        if (strcmp(vol->label, "NO NAME") == 0)
+            vol->label[0] = '\0';
+    }
     if (fsinfo != 0 && fsinfo != 0xFFFF && fsinfo < rsv && bps == 512) {
         rc = dev->read(dev->ctx, fsinfo, 1, vol->sector);
         if (rc < 0)
@@ -158,6 +170,24 @@ static int scan_free(struct fat32_vol *vol, uint32_t from, uint32_t to, uint32_t
         if ((le32_read(vol->sector + (c % per) * 4) & 0x0FFFFFFFu) == 0)
             out[(*got)++] = c;
     }
+    return 0;
+}
+
+int fat32_count_free(struct fat32_vol *vol, uint32_t *free)
+{
+    if (vol->free_count == FAT32_UNKNOWN) {
+        uint32_t per = vol->bytes_per_sector / 4, n = 0, end = vol->cluster_count + 2;
+        for (uint32_t c = 2; c < end;) {
+            int rc = vol->dev->read(vol->dev->ctx, vol->reserved_sectors + c / per, 1,
+                                    vol->sector);
+            if (rc < 0)
+                return rc;
+            for (uint32_t i = c % per; i < per && c < end; i++, c++)
+                n += (le32_read(vol->sector + i * 4) & 0x0FFFFFFFu) == 0;
+        }
+        vol->free_count = n;
+    }
+    *free = vol->free_count;
     return 0;
 }
 

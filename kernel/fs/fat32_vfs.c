@@ -454,6 +454,26 @@ static int fat_set_info(struct vfs_mount *m, struct vfs_node *vn, uint32_t attri
     return map_err(rc);
 }
 
+/* The BPB's label and serial; space in clusters (the free count as the core keeps it:
+ * counted once when FSInfo's was not believable). */
+static int fat_volume(struct vfs_mount *m, struct vfs_volume *out)
+{
+    struct fatfs *fs = fs_of(m);
+    uint32_t free;
+    int rc = fat32_count_free(&fs->vol, &free);
+
+    if (rc)
+        return map_err(rc);
+    out->total_units = fs->vol.cluster_count;
+    out->free_units = free;
+    out->unit_bytes = fs->vol.sectors_per_cluster * fs->vol.bytes_per_sector;
+    out->serial = fs->vol.serial;
+    for (size_t i = 0; fs->vol.label[i] && i < VFS_LABEL_MAX; i++)
+        out->label[out->label_len++] = (uint8_t)fs->vol.label[i];
+    memcpy(out->fs_name, "FAT32", 6);
+    return 0;
+}
+
 static void fat_put(struct vfs_mount *m, struct vfs_node *n)
 {
     if (!fn(n)->root)
@@ -472,6 +492,7 @@ static const struct vfs_fs_ops fat32_ops = {
     .flush = fat_flush,
     .set_info = fat_set_info,
     .stat = fat_stat,
+    .volume = fat_volume,
     .put = fat_put,
 };
 

@@ -53,6 +53,8 @@ struct ramfs_node {
 struct ramfs {
     struct ramfs_page_ops pages;
     struct ramfs_node root;
+    uint64_t held;   /* data pages of this volume; protected by the vfs lock */
+    uint32_t serial; /* the volume serial number: from the clock at mount */
 };
 
 static uint64_t pages_in_use; /* protected by the vfs lock */
@@ -318,6 +320,7 @@ static void drop_pages_past(struct ramfs *fs, struct ramfs_node *n, uint64_t siz
             fs->pages.free(n->pages[p]);
             n->pages[p] = NULL;
             n->held--;
+            fs->held--;
             pages_in_use--;
         }
     }
@@ -374,6 +377,7 @@ static int ram_write(struct vfs_mount *m, struct vfs_node *vn, uint64_t off, con
             return K_EFULL;
         }
         n->held++;
+        fs->held++;
         pages_in_use++;
     }
     for (size_t i = 0; i < len;) {
@@ -563,6 +567,21 @@ static void ram_put(struct vfs_mount *m, struct vfs_node *n)
         free_node(fs_of(m), rn(n));
 }
 
+/* RAM C:\'s size is what it holds plus what the page supply could still give; a unit is
+ * one page. No label. */
+static int ram_volume(struct vfs_mount *m, struct vfs_volume *out)
+{
+    struct ramfs *fs = fs_of(m);
+
+    out->free_units = fs->pages.available ? fs->pages.available() : 0;
+    out->total_units = fs->held + out->free_units;
+    out->unit_bytes = RAMFS_PAGE_SIZE;
+    out->serial = fs->serial;
+    out->in_memory = true;
+    memcpy(out->fs_name, "RAMFS", 6);
+    return 0;
+}
+
 static const struct vfs_fs_ops ramfs_ops = {
     .lookup = ram_lookup,
     .create = ram_create,
@@ -575,6 +594,7 @@ static const struct vfs_fs_ops ramfs_ops = {
     .flush = ram_flush,
     .set_info = ram_set_info,
     .stat = ram_stat,
+    .volume = ram_volume,
     .put = ram_put,
 };
 
@@ -590,6 +610,7 @@ int ramfs_mount(uint16_t letter, const struct ramfs_page_ops *pages)
     int64_t now = vfs_now();
     for (int i = 0; i < 4; i++)
         fs->root.times[i] = now;
+    fs->serial = (uint32_t)((uint64_t)now / 10000000u * 2654435761u); /* seconds, mixed */
     int rc = vfs_mount(letter, &ramfs_ops, fs, &fs->root.vn, false);
     if (rc)
         kfree(fs);

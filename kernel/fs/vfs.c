@@ -629,6 +629,18 @@ int vfs_flush(struct vfs_file *f)
     return rc;
 }
 
+int vfs_query_volume(struct vfs_file *f, struct vfs_volume *out)
+{
+    struct vfs_mount *m = f->node->mount;
+
+    memset(out, 0, sizeof *out);
+    vfs_lock_acquire();
+    int rc = m->ops->volume(m, out);
+    out->read_only = m->read_only;
+    vfs_lock_release();
+    return rc;
+}
+
 static void dot_entry(struct vfs_node *n, size_t dots, struct vfs_dirent *out)
 {
     n->mount->ops->stat(n->mount, n, &out->st);

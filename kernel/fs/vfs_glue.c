@@ -63,7 +63,16 @@ static void frame_free(void *page)
     pmm_free_frame((paddr_t)((uintptr_t)page - DIRECT_MAP_BASE));
 }
 
-static const struct ramfs_page_ops frame_pages = { .alloc = frame_alloc, .free = frame_free };
+static uint64_t frames_available(void)
+{
+    struct pmm_stats s;
+
+    pmm_get_stats(&s);
+    return s.free;
+}
+
+static const struct ramfs_page_ops frame_pages = { .alloc = frame_alloc, .free = frame_free,
+                                                   .available = frames_available };
 
 static size_t ascii_to_utf16(uint16_t *dst, const char *s, size_t cap)
 {

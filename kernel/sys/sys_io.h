@@ -1,5 +1,5 @@
 /*
- * What the file calls of sys_file.c (DmReadBootFile / DmWritePipe), sys_fs.c (DmReadFile /
+ * What the pipe calls of sys_file.c (DmWritePipe), the file calls of sys_fs.c (DmReadFile /
  * DmWriteFile) and the console calls of sys_console.c (a process's standard handles)
  * share: reading and writing a pipe end or an open file with the status a program sees.
  */

@@ -115,11 +115,15 @@ dormer_status_t sys_DmFreeVirtualMemory(const uint64_t *args)
     if (type == MEM_RELEASE) {
         if (size != 0)
             return STATUS_INVALID_PARAMETER;
+        /* The size Windows reports is the whole reservation's, measured before it goes:
+         * its pieces (committed, reserved) all carry base as their allocation base. */
+        struct vm_region r;
+        vaddr_t end = base;
+        while (vmm_query(s, end, &r) == 0 && r.state != VM_FREE && r.alloc_base == base &&
+               r.end > end)
+            end = r.end;
+        size = end - base;
         rc = vmm_release(s, base);
-        if (!rc) {
-            struct vm_region r;
-            size = vmm_query(s, base, &r) == 0 ? r.end - base : 0;
-        }
     } else if (type == MEM_DECOMMIT) {
         uint64_t end = (base + size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
         base &= ~(uint64_t)(PAGE_SIZE - 1);

@@ -52,10 +52,6 @@ NTAPI_IMPORT dormer_status_t DmProtectVirtualMemory(uint64_t *base, uint64_t *si
                                                     uint32_t protect, uint32_t *old_protect);
 NTAPI_IMPORT dormer_status_t DmQueryVirtualMemory(uint64_t address, struct dormer_memory_info *out,
                                                   uint64_t out_size);
-NTAPI_IMPORT dormer_status_t DmOpenBootFile(dormer_handle_t *handle, const char *name,
-                                        uint64_t name_len);
-NTAPI_IMPORT dormer_status_t DmReadBootFile(dormer_handle_t file, void *buf, uint64_t len,
-                                        uint64_t *read);
 /* Windows' prototype is in <winternl.h> (NTSTATUS, HANDLE: the same registers): code
  * that defines DORMER_WITH_WINTERNL and includes <winternl.h> after this gets that one. */
 #ifndef DORMER_WITH_WINTERNL
@@ -65,12 +61,7 @@ NTAPI_IMPORT uint32_t RtlNtStatusToDosError(dormer_status_t status);
 #endif
 NTAPI_IMPORT dormer_status_t DmQuerySystemInformation(uint32_t info_class, void *buf,
                                                       uint64_t size);
-NTAPI_IMPORT dormer_status_t DmQueryBootFile(dormer_handle_t file,
-                                                    struct dormer_file_info *out, uint64_t size);
 NTAPI_IMPORT dormer_status_t DmNop(void);
-/* The index-th file of the boot file system (0, 1, ...); STATUS_NO_MORE_FILES past the end. */
-NTAPI_IMPORT dormer_status_t DmQueryBootDirectory(uint64_t index, struct dormer_dir_entry *out,
-                                                  uint64_t size);
 
 /*
  * Processes, threads, waiting and synchronisation (calls 15-33). Every handle is closed
@@ -127,10 +118,15 @@ NTAPI_IMPORT dormer_status_t DmCreateSemaphore(dormer_handle_t *handle, uint64_t
  * *previous (may be NULL) gets the count before the call. */
 NTAPI_IMPORT dormer_status_t DmReleaseSemaphore(dormer_handle_t semaphore, uint64_t count,
                                                 int32_t *previous);
-/* A 64 KiB pipe. DmReadBootFile on the read end blocks while it is empty and returns what is
+/* A 64 KiB pipe. DmReadFile on the read end blocks while it is empty and returns what is
  * there; empty with every write end closed: STATUS_PIPE_BROKEN. */
 NTAPI_IMPORT dormer_status_t DmCreatePipe(dormer_handle_t *read_handle,
                                           dormer_handle_t *write_handle);
+/* The read end's own call (DmReadFile does the same with an offset argument more): up to
+ * len bytes, blocking while the pipe is empty; empty with every write end closed:
+ * STATUS_PIPE_BROKEN. */
+NTAPI_IMPORT dormer_status_t DmReadPipe(dormer_handle_t handle, void *buf, uint64_t len,
+                                        uint64_t *read);
 /* Blocks while the pipe is full; no read end left: STATUS_PIPE_BROKEN. */
 NTAPI_IMPORT dormer_status_t DmWritePipe(dormer_handle_t handle, const void *buf, uint64_t len,
                                          uint64_t *written);
@@ -247,6 +243,12 @@ NTAPI_IMPORT dormer_status_t DmQueryHandle(dormer_handle_t handle,
  * with DORMER_PROCESS_INHERIT_HANDLES the child gets the caller's inheritable handles
  * at the same values. size = sizeof *c. */
 NTAPI_IMPORT dormer_status_t DmCreateProcessEx(struct dormer_process_create *c, uint64_t size);
+/* The volume a file or directory handle lives on (label, serial, size and free space in
+ * allocation units, file-system name and flags). STATUS_INFO_LENGTH_MISMATCH below the
+ * structure's size; STATUS_OBJECT_TYPE_MISMATCH for a handle that is not a file. */
+NTAPI_IMPORT dormer_status_t DmQueryVolumeInformation(dormer_handle_t handle,
+                                                      struct dormer_volume_info *out,
+                                                      uint64_t size);
 
 /* The id of a process or thread handle (-1 and -2 name the caller's own). */
 NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);
@@ -454,6 +456,13 @@ __attribute__((format(gnu_printf, 1, 2))) int uprintf(const char *fmt, ...);
  * returns the count. Words past max_args are dropped.
  */
 int ulib_split_args(char *line, char **argv, int max_args);
+
+/* Opens the existing file or directory at path (ASCII, at most ULIB_PATH_MAX chars, any
+ * form DmCreateFile takes) with access and options, sharing everything; DmCreateFile's
+ * status (STATUS_OBJECT_NAME_INVALID for a longer path). */
+#define ULIB_PATH_MAX 260
+dormer_status_t ulib_open(const char *path, uint32_t access, uint32_t options,
+                          dormer_handle_t *handle);
 
 /* Runs this image's C constructors (the .ctors list) once; crt0 and dllcrt0 call it. */
 void ulib_run_constructors(void);

@@ -143,3 +143,22 @@ int ulib_check_summary(void)
     uprintf("%d checks, %d failed\n", checks_run, checks_failed);
     return checks_failed ? 1 : 0;
 }
+
+/* ------------------------------------------------------------------ files ---- */
+
+dormer_status_t ulib_open(const char *path, uint32_t access, uint32_t options,
+                          dormer_handle_t *handle)
+{
+    uint16_t wide[ULIB_PATH_MAX];
+    uint64_t n = 0;
+
+    for (; path[n] && n < ULIB_PATH_MAX; n++)
+        wide[n] = (uint8_t)path[n];
+    if (path[n])
+        return STATUS_OBJECT_NAME_INVALID;
+    struct dormer_create_file a = {
+        access, DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE | DORMER_FILE_SHARE_DELETE,
+        DORMER_FILE_OPEN, options, 0, 0,
+    };
+    return DmCreateFile(handle, wide, n, &a);
+}

@@ -205,6 +205,38 @@ _Static_assert(sizeof(struct dormer_dir_query) == 16, "dormer_dir_query layout")
 #define DORMER_DIR_NT_BOTH      3u  /* FileBothDirectoryInformation: name at 94 */
 #define DORMER_DIR_NT_NAMES     12u /* FileNamesInformation: name at 12 */
 
+/*
+ * DmQueryVolumeInformation: the volume a file or directory handle lives on, in the
+ * units Windows' FileFsSizeInformation uses (allocation units of sectors_per_unit
+ * sectors of bytes_per_sector bytes). FAT32: its clusters, the BPB's label and serial;
+ * RAM C:\: 4 KiB pages, total what it holds plus what it could still get.
+ */
+struct dormer_volume_info {
+    uint64_t total_units;      /*   0 */
+    uint64_t free_units;       /*   8: for the caller (no quotas: all free units) */
+    uint32_t sectors_per_unit; /*  16 */
+    uint32_t bytes_per_sector; /*  20 */
+    uint32_t serial;           /*  24: volume serial number */
+    uint32_t fs_attributes;    /*  28: Windows FILE_* file-system flags (CASE_PRESERVED_NAMES, ...) */
+    uint32_t max_component;    /*  32: longest name, in units */
+    uint32_t device_type;      /*  36: Windows FILE_DEVICE_* (DISK, VIRTUAL_DISK) */
+    uint32_t characteristics;  /*  40: Windows FILE_* device characteristics (READ_ONLY_DEVICE) */
+    uint16_t label_chars;      /*  44: units of label */
+    uint16_t fs_name_chars;    /*  46: units of fs_name */
+    int64_t creation;          /*  48: FILETIME the volume was made (0: not known) */
+    uint16_t label[32];        /*  56: no NUL */
+    uint16_t fs_name[16];      /* 120: "FAT32", "RAMFS"; no NUL */
+};
+_Static_assert(sizeof(struct dormer_volume_info) == 152, "dormer_volume_info layout");
+
+#define DORMER_FS_CASE_PRESERVED_NAMES 0x00000002u /* Windows' FILE_* flag values */
+#define DORMER_FS_UNICODE_ON_DISK      0x00000004u
+#define DORMER_FS_READ_ONLY_VOLUME     0x00080000u
+#define DORMER_FILE_DEVICE_DISK        7u    /* FAT32 C:\ */
+#define DORMER_FILE_DEVICE_VIRTUAL_DISK 0x24u /* RAM C:\ */
+#define DORMER_FILE_READ_ONLY_DEVICE   0x00000002u
+#define DORMER_FILE_DEVICE_IS_MOUNTED  0x00000020u
+
 /* DmReadFile / DmWriteFile special offsets (Windows' values): write at the end of the
  * file, or at the handle's position as if the offset were NULL. */
 #define DORMER_FILE_WRITE_TO_END_OF_FILE ((int64_t)-1)

@@ -70,20 +70,6 @@ struct dormer_kernel_counters {
 };
 _Static_assert(sizeof(struct dormer_kernel_counters) == 48, "layout");
 
-/* DmQueryBootFile. */
-struct dormer_file_info {
-    uint64_t size;     /* 0 */
-    uint64_t position; /* 8 */
-};
-_Static_assert(sizeof(struct dormer_file_info) == 16, "layout");
-
-/* DmQueryBootDirectory: one boot file. */
-struct dormer_dir_entry {
-    uint64_t size;  /* 0: bytes */
-    char name[64];  /* 8: NUL-terminated, as the boot file system spells it */
-};
-_Static_assert(sizeof(struct dormer_dir_entry) == 72, "layout");
-
 /* Pseudo-handles. */
 #define DORMER_CURRENT_THREAD   ((uint64_t)-2)
 /* A standard handle of DmCreateProcessStd that names the console itself (0 there means

@@ -43,6 +43,8 @@ struct fat32_vol {
     uint32_t free_count;      /* free clusters, FAT32_UNKNOWN until counted */
     uint32_t next_free;       /* where the next free-cluster search starts */
     int fsinfo_state;         /* 0 clean, 1 marked unknown on disk, awaiting fat32_flush */
+    uint32_t serial;          /* the BPB's volume ID (0 without the extended BPB) */
+    char label[12];           /* the BPB's label, trailing spaces cut; "" for none or "NO NAME" */
     uint8_t sector[FAT32_MAX_SECTOR]; /* scratch buffer, caller serializes use */
 };
 
@@ -53,6 +55,13 @@ struct fat32_vol {
  * K_EIO from the device. vol is unusable after a failure. Caller holds no locks.
  */
 int fat32_mount(struct fat32_vol *vol, const struct fat32_blkdev *dev);
+
+/*
+ * *free = the free clusters: FSInfo's count when it was believable or the volume has
+ * counted since, else one scan of the whole FAT (remembered). Returns 0 or K_EIO.
+ * Caller serializes use of vol.
+ */
+int fat32_count_free(struct fat32_vol *vol, uint32_t *free);
 
 /*
  * Reads the FAT entry for cluster into *next (28 bits). Returns 0, K_EINVAL if cluster

@@ -18,10 +18,12 @@
                                         also bounds each call's work under the vfs lock */
 #endif
 
-/* Where data pages come from: alloc returns a zeroed RAMFS_PAGE_SIZE page or NULL. */
+/* Where data pages come from: alloc returns a zeroed RAMFS_PAGE_SIZE page or NULL;
+ * available (may be NULL: none) says how many more alloc could give now. */
 struct ramfs_page_ops {
     void *(*alloc)(void);
     void (*free)(void *page);
+    uint64_t (*available)(void);
 };
 
 /* Creates an empty volume and mounts it at letter. Returns 0, K_ENOMEM or vfs_mount's

@@ -44,6 +44,19 @@ struct vfs_stat {
 
 #define VFS_NAME_MAX 255
 
+/* What a volume says of itself (vfs_query_volume). Space is in allocation units. */
+#define VFS_LABEL_MAX 32
+struct vfs_volume {
+    uint64_t total_units, free_units;
+    uint32_t unit_bytes;   /* bytes per allocation unit, a multiple of 512 */
+    uint32_t serial;
+    uint16_t label[VFS_LABEL_MAX];
+    uint32_t label_len;
+    char fs_name[16];      /* NUL-terminated: "FAT32", "RAMFS" */
+    bool in_memory;        /* a RAM volume (Windows: a virtual disk) */
+    bool read_only;        /* set by the vfs from the mount */
+};
+
 struct vfs_dirent {
     uint16_t name[VFS_NAME_MAX + 1];
     uint32_t name_len;
@@ -89,6 +102,9 @@ struct vfs_fs_ops {
     int (*set_info)(struct vfs_mount *m, struct vfs_node *n, uint32_t attributes,
                     const int64_t times[4]);
     void (*stat)(struct vfs_mount *m, struct vfs_node *n, struct vfs_stat *out);
+    /* The volume's label, serial, size and free space (out is zeroed first). May scan
+     * the volume once to count free space. */
+    int (*volume)(struct vfs_mount *m, struct vfs_volume *out);
     /* The vfs dropped its last reference (refs 0): the file system may forget n. */
     void (*put)(struct vfs_mount *m, struct vfs_node *n);
 };
@@ -200,6 +216,8 @@ int vfs_set_disposition(struct vfs_file *f, bool delete_file);
 int vfs_rename(struct vfs_file *f, const uint16_t *path, size_t len, bool replace);
 /* The file system's flush for the file; K_EACCES without write or append access. */
 int vfs_flush(struct vfs_file *f);
+/* The volume f lives on (any access): 0, or the file system's K_EIO / K_ECORRUPT. */
+int vfs_query_volume(struct vfs_file *f, struct vfs_volume *out);
 
 /*
  * The next entry of a directory open as f that matches pattern (plen units, 0 for all),

@@ -476,7 +476,7 @@ static uint32_t pipe_partner(uint64_t arg)
 
     (void)arg;
     for (uint64_t i = 0; i < counts.pipe; i++) {
-        if (DmReadBootFile(ping_r, &c, 1, &n) != STATUS_SUCCESS || n != 1)
+        if (DmReadPipe(ping_r, &c, 1, &n) != STATUS_SUCCESS || n != 1)
             return 1;
         if (DmWritePipe(pong_w, &c, 1, &n) != STATUS_SUCCESS || n != 1)
             return 2;
@@ -502,7 +502,7 @@ static void bench_pipe(void)
     for (; done < n; done++) {
         if (DmWritePipe(ping_w, &c, 1, &got) != STATUS_SUCCESS || got != 1)
             break;
-        if (DmReadBootFile(pong_r, &c, 1, &got) != STATUS_SUCCESS || got != 1)
+        if (DmReadPipe(pong_r, &c, 1, &got) != STATUS_SUCCESS || got != 1)
             break;
     }
     t1 = tsc();
@@ -537,7 +537,7 @@ static dormer_status_t drain(dormer_handle_t r)
 
     do {
         n = 0;
-        st = DmReadBootFile(r, buf, sizeof(buf), &n);
+        st = DmReadPipe(r, buf, sizeof(buf), &n);
     } while (st == STATUS_SUCCESS);
     return st;
 }

@@ -32,25 +32,39 @@ static int cmd_help(struct shell_command *c, struct sh_context *ctx)
               "  set [NAME[=VAL]]  list or set the shell's variables (%%NAME%% expands)\n"
               "  echo TEXT         print TEXT\n"
               "  exit [N]          end the shell with status N (default 0)\n"
-              "  help, ls, ps, mem this list, the boot files, the processes, memory\n"
+              "  help, ls, ps, mem this list, System32's files, the processes, memory\n"
               "  time PROGRAM ...  run a program and print how long it took\n"
               "Anything else starts a program from C:\\Windows\\System32: NAME[.exe] [args].\n"
               "Redirection: > FILE, >> FILE, < FILE, 2> FILE, 2>&1; pipes: a | b.\n");
     return 0;
 }
 
+/* ls: the programs and DLLs in C:\Windows\System32 (the boot files, and any others). */
 static int cmd_ls(struct shell_command *c, struct sh_context *ctx)
 {
-    struct dormer_dir_entry e;
-    uint64_t i = 0, bytes = 0;
+    struct dormer_find_data fd;
+    char name[SHELL_PATH_MAX + 1];
+    dormer_handle_t h;
+    uint64_t files = 0, bytes = 0;
 
     (void)c, (void)ctx;
-    while (DmQueryBootDirectory(i, &e, sizeof e) == STATUS_SUCCESS) {
-        sh_printf("  %8llu  %s\n", (unsigned long long)e.size, e.name);
-        bytes += e.size;
-        i++;
+    dormer_status_t st = sh_open(&h, "C:\\Windows\\System32", DORMER_FILE_READ_DATA,
+                                 DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE |
+                                     DORMER_FILE_SHARE_DELETE,
+                                 DORMER_FILE_OPEN, DORMER_FILE_DIRECTORY_FILE);
+    if (!NT_SUCCESS(st))
+        return fail_status(st);
+    for (uint64_t restart = 1; NT_SUCCESS(DmQueryDirectoryFile(h, &fd, NULL, 0, restart));
+         restart = 0) {
+        if (fd.attributes & DORMER_FILE_ATTRIBUTE_DIRECTORY)
+            continue;
+        sh_from_wide(name, sizeof name, fd.name);
+        sh_printf("  %8llu  %s\n", (unsigned long long)fd.size, name);
+        bytes += fd.size;
+        files++;
     }
-    sh_printf("%llu files, %llu bytes\n", (unsigned long long)i, (unsigned long long)bytes);
+    NtClose(h);
+    sh_printf("%llu files, %llu bytes\n", (unsigned long long)files, (unsigned long long)bytes);
     return 0;
 }
 
@@ -316,6 +330,23 @@ static const char *split_path(const char *path, char *dir, size_t cap)
     return last;
 }
 
+/* cmd's two lines about the volume, before " Directory of". */
+static void print_volume(char drive, const struct dormer_volume_info *v)
+{
+    char label[sizeof v->label / sizeof v->label[0] + 1];
+    size_t n = 0;
+
+    for (; n < v->label_chars && n + 1 < sizeof label; n++)
+        label[n] = v->label[n] < 0x80 ? (char)v->label[n] : '?';
+    label[n] = '\0';
+    if (n)
+        sh_printf(" Volume in drive %c is %s\n", drive, label);
+    else
+        sh_printf(" Volume in drive %c has no label.\n", drive);
+    sh_printf(" Volume Serial Number is %04X-%04X\n\n", (unsigned)(v->serial >> 16),
+              (unsigned)(v->serial & 0xffff));
+}
+
 static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
 {
     char dir[SHELL_PATH_MAX + 1], shown[SHELL_PATH_MAX + 1], name[SHELL_PATH_MAX + 1];
@@ -364,6 +395,10 @@ static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
     }
     size_t plen = pat ? sh_to_wide(pattern, sizeof pattern / sizeof pattern[0], pat) : 0;
     uint64_t files = 0, dirs = 0, bytes = 0;
+    struct dormer_volume_info vol;
+    bool have_vol = NT_SUCCESS(DmQueryVolumeInformation(h, &vol, sizeof vol));
+    if (!bare && have_vol)
+        print_volume(shown[0], &vol);
     if (!bare)
         sh_printf(" Directory of %s\n\n", shown);
     for (uint64_t restart = 1;; restart = 0) {
@@ -399,7 +434,13 @@ static int cmd_dir(struct shell_command *c, struct sh_context *ctx)
     print_number(bytes, 14);
     sh_printf(" bytes\n");
     print_number(dirs, 16);
-    sh_printf(" Dir(s)\n");
+    sh_printf(" Dir(s)");
+    if (have_vol) {
+        sh_printf(" ");
+        print_number(vol.free_units * vol.sectors_per_unit * vol.bytes_per_sector, 15);
+        sh_printf(" bytes free");
+    }
+    sh_printf("\n");
     return 0;
 }
 

@@ -258,12 +258,9 @@ static dormer_status_t one_call(struct rng *r, uint64_t nr, int racer)
     }
     case 31: /* DmWaitOnAddress: bounded */
         return DormerRawSyscall(nr, gen_ptr(r), a[1], 1ull << below(r, 5), below(r, 3));
-    case 20: case 23: case 25: case 27: case 9: /* creators: keep what they return */
+    case 20: case 23: case 25: case 27: /* creators: keep what they return */
         st = DormerRawSyscall(nr, below(r, 8) ? (uint64_t)(uintptr_t)hout : a[0],
                               nr == 27 ? (uint64_t)(uintptr_t)&hout[1] : a[1], a[2], a[3]);
-        if (nr == 9 && below(r, 2)) { /* DmOpenBootFile by a real boot file name */
-            st = DmOpenBootFile(hout, "t_child.exe", 11);
-        }
         keep_handle(r, st, hout);
         if (nr == 27 && st >= 0)
             keep_handle(r, st, &hout[1]);
@@ -374,7 +371,8 @@ static dormer_status_t one_call(struct rng *r, uint64_t nr, int racer)
 
 static uint64_t pick_nr(struct rng *r)
 {
-    static const uint64_t far[] = {46, 69, 72, 79, 83, 99, 999, 0x7fffffff, 0x80000000,
+    /* Unused numbers: the retired boot-file calls (9, 10, 13, 34), gaps, far values. */
+    static const uint64_t far[] = {9, 10, 13, 34, 46, 69, 72, 79, 83, 99, 999, 0x7fffffff, 0x80000000,
                                    0xffffffff, 0x100000000ull, ~0ull};
     uint64_t n = below(r, 40);
 
@@ -383,10 +381,10 @@ static uint64_t pick_nr(struct rng *r)
     if (n < 4)
         return below(r, MAX_NR);
     /* The implemented calls, evenly. */
-    static const uint8_t impl[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14,
-                                   15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
-                                   30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44,
-                                   45, 70, 71, 80, 81, 82};
+    static const uint8_t impl[] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  11, 12, 14, 15, 16,
+                                   17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+                                   31, 32, 33, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45,
+                                   70, 71, 80, 81, 82, 140, 141};
     return impl[below(r, sizeof impl)];
 }
 
@@ -400,7 +398,7 @@ static uint32_t racer(uint64_t seed)
     while (racing) {
         uint64_t nr = pick_nr(&r);
         if (below(&r, 3) == 0)
-            nr = below(&r, 2) ? 11 /* NtClose */ : 10 /* DmReadBootFile */;
+            nr = below(&r, 2) ? 11 /* NtClose */ : 36 /* DmReadFile */;
         one_call(&r, nr, 1);
     }
     return 0;
@@ -440,7 +438,10 @@ static int run_child(uint64_t seed, uint64_t count, int trace)
         case 2: DmCreateSemaphore(&h, 1, 4); break;
         case 3: DmCreatePipe(&h, &last_w); DmWritePipe(last_w, "ab", 2, NULL); break;
         case 4: h = last_w; break;
-        case 5: if (DmOpenBootFile(&h, "hello.exe", 9) < 0) h = 4 * (uint64_t)(i + 200); break;
+        case 5:
+            if (ulib_open("C:\\Windows\\System32\\hello.exe", DORMER_GENERIC_READ, 0, &h) < 0)
+                h = 4 * (uint64_t)(i + 200);
+            break;
         }
         pool[i] = h;
     }

@@ -799,22 +799,3 @@ DWORD WINAPI GetTempPathA(DWORD size, LPSTR buf)
         return 0;
     return k32_copy_out_ansi(w, buf, size);
 }
-
-DWORD WINAPI GetLogicalDrives(void)
-{
-    return 1u << 2; /* C: */
-}
-
-UINT WINAPI GetDriveTypeW(LPCWSTR root)
-{
-    if (!root || ((root[0] == 'C' || root[0] == 'c') && root[1] == ':'))
-        return DRIVE_FIXED;
-    return DRIVE_NO_ROOT_DIR;
-}
-
-UINT WINAPI GetDriveTypeA(LPCSTR root)
-{
-    if (!root || ((root[0] == 'C' || root[0] == 'c') && root[1] == ':'))
-        return DRIVE_FIXED;
-    return DRIVE_NO_ROOT_DIR;
-}

@@ -222,6 +222,16 @@ NT_EXPORT NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime)
 
 /* --------------------------------------------------------- virtual memory ---- */
 
+#define STATUS_INVALID_PAGE_PROTECTION_ ((NTSTATUS)0xC0000045)
+
+/* Windows' rule for a protection: exactly one of the eight base values in the low byte
+ * (modifiers above it); anything else is STATUS_INVALID_PAGE_PROTECTION before the call. */
+static BOOL protection_valid(ULONG protect)
+{
+    ULONG base = protect & 0xff;
+    return base != 0 && (base & (base - 1)) == 0;
+}
+
 /* Dormer's memory calls act on the calling process only. */
 static NTSTATUS own_process(HANDLE process)
 {
@@ -240,6 +250,8 @@ NT_EXPORT NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *Ba
         return STATUS_INVALID_PARAMETER_3;
     if (!BaseAddress || !RegionSize)
         return STATUS_ACCESS_VIOLATION;
+    if (!protection_valid(Protect))
+        return STATUS_INVALID_PAGE_PROTECTION_;
     uint64_t base = (uint64_t)(uintptr_t)*BaseAddress, size = *RegionSize;
     st = DmAllocateVirtualMemory(&base, &size, AllocationType, Protect);
     if (!NT_SUCCESS(st))
@@ -286,6 +298,8 @@ NT_EXPORT NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle, PVOID *Bas
         return st;
     if (!BaseAddress || !NumberOfBytesToProtect || !OldAccessProtection)
         return STATUS_ACCESS_VIOLATION;
+    if (!protection_valid(NewAccessProtection))
+        return STATUS_INVALID_PAGE_PROTECTION_;
     uint64_t base = (uint64_t)(uintptr_t)*BaseAddress, size = *NumberOfBytesToProtect;
     st = DmProtectVirtualMemory(&base, &size, NewAccessProtection, &old);
     if (NT_SUCCESS(st)) {

@@ -90,7 +90,7 @@ static dormer_handle_t open_hello(void)
 {
     dormer_handle_t h = 0;
 
-    if (!NT_SUCCESS(DmOpenBootFile(&h, "HELLO.EXE", 9)))
+    if (!NT_SUCCESS(ulib_open("C:\\Windows\\System32\\hello.exe", DORMER_GENERIC_READ, 0, &h)))
         return 0;
     return h;
 }
@@ -106,7 +106,6 @@ static void test_bad_pointers(void)
         uint64_t p = bad_ptr[i];
         uint64_t region, base, size, n;
         uint32_t old;
-        dormer_handle_t h;
 
         expect_refused(DmWriteConsole((const char *)(uintptr_t)p, 16), "write_console_buf",
                        what);
@@ -155,16 +154,15 @@ static void test_bad_pointers(void)
                                             sizeof(struct dormer_memory_info)),
                        "query_vm_out", what);
 
-        expect_refused(DmOpenBootFile((dormer_handle_t *)(uintptr_t)p, "HELLO.EXE", 9),
-                       "open_handle_ptr", what);
-        expect_refused(DmOpenBootFile(&h, (const char *)(uintptr_t)p, 9), "open_name", what);
+        /* A read-only boot file at its position (test_file_calls uses offsets). */
         if (file) {
-            expect_refused(DmReadBootFile(file, (void *)(uintptr_t)p, 16, &n), "read_file_buf",
-                           what);
-            expect_refused(DmReadBootFile(file, buf, 16, (uint64_t *)(uintptr_t)p),
+            expect_refused(DmReadFile(file, (void *)(uintptr_t)p, 16, NULL, &n),
+                           "read_file_buf", what);
+            expect_refused(DmReadFile(file, buf, 16, NULL, (uint64_t *)(uintptr_t)p),
                            "read_file_count", what);
-            expect_refused(DmQueryBootFile(file, (struct dormer_file_info *)(uintptr_t)p,
-                                                  sizeof(struct dormer_file_info)),
+            expect_refused(DmQueryInformationFile(file, DORMER_FILE_STANDARD_INFO,
+                                                  (void *)(uintptr_t)p,
+                                                  sizeof(struct dormer_file_standard)),
                            "query_file_out", what);
         }
         expect_refused(DmQuerySystemInformation(DORMER_INFO_MEMORY, (void *)(uintptr_t)p,
@@ -192,7 +190,7 @@ static void test_readonly_outputs(void)
     expect_refused(DmReadConsole((char *)(uintptr_t)ro, 16, &n), "read_console_buf",
                    "readonly");
     if (file) {
-        expect_refused(DmReadBootFile(file, (void *)(uintptr_t)ro, 16, &n), "read_file_buf",
+        expect_refused(DmReadFile(file, (void *)(uintptr_t)ro, 16, NULL, &n), "read_file_buf",
                        "readonly");
         NtClose(file);
     }
@@ -204,7 +202,7 @@ static void test_lengths(void)
 {
     uint64_t b = (uint64_t)(uintptr_t)buf, n;
     uint64_t wrap = 0 - b + 0x1000; /* b + wrap == 0x1000 */
-    dormer_handle_t h, file = open_hello();
+    dormer_handle_t file = open_hello();
 
     expect_refused(DmWriteConsole(buf, 1ull << 62), "write_console_len", "huge");
     expect_refused(DmWriteConsole(buf, UINT64_MAX), "write_console_len", "max");
@@ -215,11 +213,9 @@ static void test_lengths(void)
                    "write_console_range", "wraps_at_top");
     expect_refused(DmReadConsole(buf, 1ull << 62, &n), "read_console_len", "huge");
     expect_refused(DmReadConsole(buf, wrap, &n), "read_console_len", "wraps");
-    expect_refused(DmOpenBootFile(&h, "HELLO.EXE", 1ull << 62), "open_name_len", "huge");
-    expect_refused(DmOpenBootFile(&h, "HELLO.EXE", UINT64_MAX), "open_name_len", "max");
     if (file) {
-        expect_refused(DmReadBootFile(file, buf, 1ull << 62, &n), "read_file_len", "huge");
-        expect_refused(DmReadBootFile(file, buf, wrap, &n), "read_file_len", "wraps");
+        expect_refused(DmReadFile(file, buf, 1ull << 62, NULL, &n), "read_file_len", "huge");
+        expect_refused(DmReadFile(file, buf, wrap, NULL, &n), "read_file_len", "wraps");
         NtClose(file);
     }
 }
@@ -331,7 +327,7 @@ static void test_ranges(void)
 
 static void test_handles_and_classes(void)
 {
-    struct dormer_file_info fi;
+    struct dormer_file_standard fs;
     struct dormer_memory_counters mc;
     struct dormer_memory_info mi;
     uint64_t n;
@@ -339,10 +335,10 @@ static void test_handles_and_classes(void)
 
     expect_status(NtClose(0), STATUS_INVALID_HANDLE, "close", "zero");
     expect_status(NtClose(BOGUS_HANDLE), STATUS_INVALID_HANDLE, "close", "bogus");
-    expect_status(DmReadBootFile(BOGUS_HANDLE, buf, 16, &n), STATUS_INVALID_HANDLE, "read_file",
-                  "bogus_handle");
-    expect_status(DmQueryBootFile(BOGUS_HANDLE, &fi, sizeof(fi)), STATUS_INVALID_HANDLE,
-                  "query_file", "bogus_handle");
+    expect_status(DmReadFile(BOGUS_HANDLE, buf, 16, NULL, &n), STATUS_INVALID_HANDLE,
+                  "read_file", "bogus_handle");
+    expect_status(DmQueryInformationFile(BOGUS_HANDLE, DORMER_FILE_STANDARD_INFO, &fs, sizeof fs),
+                  STATUS_INVALID_HANDLE, "query_file", "bogus_handle");
     /* If this terminated us the exit status would be 77: the harness sees a failure. */
     expect_status(NtTerminateProcess(BOGUS_HANDLE, 77), STATUS_INVALID_HANDLE, "terminate",
                   "bogus_handle");
@@ -356,8 +352,8 @@ static void test_handles_and_classes(void)
     expect_status(DmQueryVirtualMemory((uint64_t)(uintptr_t)buf, &mi, 8),
                   STATUS_INFO_LENGTH_MISMATCH, "query_vm", "short_buffer");
     if (file) {
-        expect_status(DmQueryBootFile(file, &fi, 8), STATUS_INFO_LENGTH_MISMATCH,
-                      "query_file", "short_buffer");
+        expect_status(DmQueryInformationFile(file, DORMER_FILE_STANDARD_INFO, &fs, 8),
+                      STATUS_INFO_LENGTH_MISMATCH, "query_file", "short_buffer");
         NtClose(file);
     }
 }

@@ -4,7 +4,8 @@
  * reads until STATUS_PIPE_BROKEN and finds the child's line. Two threads stream 320 KiB
  * through one pipe (five times its 64 KiB, in uneven pieces and one 96 KiB write that
  * must wait for room), and every byte arrives in order. Also the rules at the pipe's
- * ends: short reads, data outliving the writer, writing with no reader. Four threads
+ * ends (DmReadPipe, DmWritePipe): short reads, data outliving the writer, writing with
+ * no reader, the wrong end and bad arguments refused. Four threads
  * reading one pipe at once each get different bytes: together exactly what was written.
  */
 #include "../threads.h"
@@ -34,7 +35,7 @@ static void test_child_output(void)
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_parent_write_end");
     while (total < sizeof(child_text) - 1) {
         n = 0;
-        st = DmReadBootFile(r, child_text + total, sizeof(child_text) - 1 - total, &n);
+        st = DmReadPipe(r, child_text + total, sizeof(child_text) - 1 - total, &n);
         if (st != STATUS_SUCCESS || n == 0 || n > sizeof(child_text) - 1 - total)
             break;
         total += n;
@@ -48,7 +49,7 @@ static void test_child_output(void)
                "got \"%.60s\"", child_text);
     CHECK_STATUS(DormerWait(child, THREADS_TIMEOUT_MS), STATUS_WAIT_0, "child_ends");
     CHECK(threads_exit_status(child) == 0, "child_status");
-    CHECK_STATUS(DmReadBootFile(r, in_buf, 1, &n), STATUS_PIPE_BROKEN, "stays_broken");
+    CHECK_STATUS(DmReadPipe(r, in_buf, 1, &n), STATUS_PIPE_BROKEN, "stays_broken");
     NtClose(child);
     NtClose(r);
 }
@@ -114,7 +115,7 @@ static void test_stream(void)
     DmDelayExecution(50);
     for (;;) {
         n = 0;
-        st = DmReadBootFile(r, in_buf, sizeof(in_buf), &n);
+        st = DmReadPipe(r, in_buf, sizeof(in_buf), &n);
         if (st != STATUS_SUCCESS || n == 0 || n > sizeof(in_buf))
             break;
         reads++;
@@ -166,7 +167,7 @@ static uint32_t shared_reader(uint64_t arg)
     for (;;) {
         uint8_t *buf = (uint8_t *)(base + (page++ % SHARED_PAGES) * 4096 + 4096 - 8);
         n = 0;
-        st = DmReadBootFile(shared_dup[arg], buf, len, &n);
+        st = DmReadPipe(shared_dup[arg], buf, len, &n);
         if (st != STATUS_SUCCESS)
             break;
         for (uint64_t i = 0; i < n && i < len; i++)
@@ -238,17 +239,26 @@ static void test_ends(void)
     CHECK_STATUS(DmWritePipe(w, "0123456789", 10, &n), STATUS_SUCCESS, "write_10");
     CHECK(n == 10, "wrote_10");
     n = 0;
-    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "short_read");
+    CHECK_STATUS(DmReadPipe(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "short_read");
     CHECK(n == 10 && memcmp(buf, "0123456789", 10) == 0, "short_read_returns_what_is_there");
+    CHECK_STATUS(DmReadPipe(w, buf, 1, &n), STATUS_INVALID_HANDLE, "read_write_end_refused");
+    CHECK_STATUS(DmReadPipe(0x1230, buf, 1, &n), STATUS_INVALID_HANDLE, "read_bogus_handle");
+    /* Refused before the call could wait on the empty pipe. */
+    CHECK_STATUS(DmReadPipe(r, (void *)0xffff800000001000ull, 1, &n), STATUS_ACCESS_VIOLATION,
+                 "read_kernel_buffer");
+    CHECK_STATUS(DmReadPipe(r, buf, 1, (uint64_t *)0xffff800000001000ull),
+                 STATUS_ACCESS_VIOLATION, "read_kernel_count");
+    CHECK_STATUS(DmReadPipe(r, buf, 1ull << 62, &n), STATUS_ACCESS_VIOLATION,
+                 "read_huge_length");
     CHECK_STATUS(DmWritePipe(w, "abc", 3, &n), STATUS_SUCCESS, "write_before_close");
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_write_end");
     n = 0;
-    CHECK_STATUS(DmReadBootFile(r, buf, 2, &n), STATUS_SUCCESS, "data_outlives_writer");
+    CHECK_STATUS(DmReadPipe(r, buf, 2, &n), STATUS_SUCCESS, "data_outlives_writer");
     CHECK(n == 2 && memcmp(buf, "ab", 2) == 0, "first_2_of_3");
     n = 0;
-    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "rest_outlives_writer");
+    CHECK_STATUS(DmReadPipe(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "rest_outlives_writer");
     CHECK(n == 1 && buf[0] == 'c', "last_byte");
-    CHECK_STATUS(DmReadBootFile(r, buf, sizeof(buf), &n), STATUS_PIPE_BROKEN, "empty_no_writer");
+    CHECK_STATUS(DmReadPipe(r, buf, sizeof(buf), &n), STATUS_PIPE_BROKEN, "empty_no_writer");
     CHECK(!NT_SUCCESS(DmWritePipe(r, "x", 1, &n)), "write_to_read_end_refused");
     NtClose(r);
 

@@ -93,9 +93,9 @@ static uint64_t file_image_base(void)
     dormer_handle_t h;
     uint64_t n = 0;
 
-    if (!NT_SUCCESS(DmOpenBootFile(&h, "t_reloc.exe", 11)))
+    if (!NT_SUCCESS(ulib_open("C:\\Windows\\System32\\t_reloc.exe", DORMER_GENERIC_READ, 0, &h)))
         return 0;
-    if (!NT_SUCCESS(DmReadBootFile(h, head, sizeof(head), &n)))
+    if (!NT_SUCCESS(DmReadFile(h, head, sizeof(head), NULL, &n)))
         n = 0;
     NtClose(h);
     return header_image_base(head, n);

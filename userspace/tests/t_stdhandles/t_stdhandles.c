@@ -127,7 +127,7 @@ static void test_input_from_file(void)
     CHECK_STATUS(st, STATUS_SUCCESS, "lines_start");
     NtClose(w);
     while (total + 1 < sizeof text &&
-           DmReadBootFile(r, text + total, sizeof text - 1 - total, &n) == STATUS_SUCCESS && n)
+           DmReadFile(r, text + total, sizeof text - 1 - total, NULL, &n) == STATUS_SUCCESS && n)
         total += n;
     text[total] = '\0';
     NtClose(r);
