@@ -496,7 +496,7 @@ static uint32_t race_waiter(uint64_t arg)
         break;
     case RACE_BOOT_READ: /* reads (STATUS_END_OF_FILE at the end) until the handle is gone */
         do
-            rc->st = DmReadBootFile(rc->h, buf, 256, &done);
+            rc->st = DmReadFile(rc->h, buf, 256, NULL, &done);
         while (NT_SUCCESS(rc->st) || rc->st == STATUS_END_OF_FILE);
         break;
     }
@@ -527,7 +527,10 @@ static int run_race(uint64_t seed, uint64_t rounds)
             DmCreatePipe(&other, &rc.h);
             DmWritePipe(rc.h, scratch, SCRATCH_SIZE, &w); /* 64 KiB: now full */
             break;
-        case RACE_BOOT_READ: DmOpenBootFile(&rc.h, "hello.exe", 9); break;
+        case RACE_BOOT_READ:
+            ulib_open("C:\\Windows\\System32\\hello.exe", DORMER_FILE_READ_DATA,
+                      DORMER_FILE_NON_DIRECTORY_FILE, &rc.h);
+            break;
         }
         int wake = below(&r, 2);
         if (wake && rc.kind <= RACE_SEMAPHORE)
