@@ -116,9 +116,9 @@ def run_tool_tests(top, results):
 
 # Boot tests: name, extra command line, expected status, patterns that must appear
 # in this order in the serial output.
-CRASH_CHAIN = [r'Backtrace:', r'crash_inner\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
-               r'crash_middle\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
-               r'crash_outer\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
+CRASH_CHAIN = [r'Backtrace:', r'crash_inner\+0x[0-9a-f]+ \(kernel/tests/crash\.c:\d+\)',
+               r'crash_middle\+0x[0-9a-f]+ \(kernel/tests/crash\.c:\d+\)',
+               r'crash_outer\+0x[0-9a-f]+ \(kernel/tests/crash\.c:\d+\)',
                r'crash_run\+0x[0-9a-f]+', r'kmain\+0x[0-9a-f]+']
 REGS = [r'RIP [0-9a-f]{16}', r'RAX [0-9a-f]{16}', r'R15 [0-9a-f]{16}', r'CR2 [0-9a-f]{16}']
 BOOT_TESTS = [
@@ -138,7 +138,7 @@ BOOT_TESTS = [
     ('boot/crash_panic', 'crash=panic', 100,
      [r'KERNEL PANIC: crash=panic requested on the command line'] + REGS + CRASH_CHAIN),
     ('boot/crash_assert', 'crash=assert', 100,
-     [r'KERNEL PANIC: assertion failed: crash_zero == 1 \(kernel/core/crash\.c:\d+\)',
+     [r'KERNEL PANIC: assertion failed: crash_zero == 1 \(kernel/tests/crash\.c:\d+\)',
       r'Backtrace:', r'crash_inner\+0x', r'crash_middle\+0x', r'crash_outer\+0x']),
     ('boot/crash_breakpoint', 'crash=breakpoint', 100,
      [r'KERNEL PANIC: #BP breakpoint at crash_inner'] + REGS + CRASH_CHAIN),
@@ -147,7 +147,7 @@ BOOT_TESTS = [
       r'PANIC while panicking: console driver failed while printing a panic']),
     ('boot/crash_stackoverflow', 'crash=stackoverflow', 100,
      [r'KERNEL PANIC: kernel stack overflow in thread boot: guard page hit at 0x[0-9a-f]+',
-      r'Backtrace:', r'crash_recurse(\.\w+\.\d+)?\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)']),
+      r'Backtrace:', r'crash_recurse(\.\w+\.\d+)?\+0x[0-9a-f]+ \(kernel/tests/crash\.c:\d+\)']),
     ('boot/crash_heap_double_free', 'crash=heap_double_free', 100,
      [r'KERNEL PANIC: kheap: double free', r'Backtrace:', r'kfree\+0x', r'crash_inner\+0x']),
     ('boot/crash_heap_overflow', 'crash=heap_overflow', 100,
@@ -156,7 +156,7 @@ BOOT_TESTS = [
     # Debug kernels: the stack protector catches a frame overwritten past its array.
     ('boot/crash_stack_smash', 'crash=stack_smash', 100,
      [r'KERNEL PANIC: stack protector: the frame of crash_smash\+0x[0-9a-f]+ was overwritten',
-      r'Backtrace:', r'__stack_chk_fail\+0x', r'crash_smash\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)',
+      r'Backtrace:', r'__stack_chk_fail\+0x', r'crash_smash\+0x[0-9a-f]+ \(kernel/tests/crash\.c:\d+\)',
       r'crash_inner\+0x', r'crash_middle\+0x', r'crash_outer\+0x']),
     ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
      [r'KERNEL PANIC: .*double free: the frame is already free', r'Backtrace:',

@@ -2,15 +2,16 @@
  * The console list and the typed-input queue. The queue is a single-producer
  * (interrupt handlers: serial, keyboard) / single-consumer ring; indices only grow,
  * so full and empty are told apart without a spare slot. A thread reading a line
- * sleeps on a wait queue that each typed character wakes; before the scheduler
- * runs, the reader halts the CPU between interrupts instead. Byte 0xFF (never valid
+ * sleeps through the waiter the scheduler installs (console_set_waiter), which each
+ * typed character wakes; before the scheduler runs, the reader halts the CPU between
+ * interrupts instead. Byte 0xFF (never valid
  * UTF-8, and dropped by the host wrapper from what it forwards) marks the end of input:
  * from then on every read reports end of input. Ctrl+C goes to a control hook first.
  */
 #include <arch/cpu.h>
 #include <core/console.h>
 #include <core/printk.h>
-#include <proc/sched.h>
+#include <lib/errno.h>
 #include <stdint.h>
 
 #define INPUT_RING_SIZE 1024 /* power of two */
@@ -22,14 +23,11 @@ static struct console *console_list;
 static char input_ring[INPUT_RING_SIZE];
 static volatile uint32_t input_head; /* written by the interrupt handler */
 static volatile uint32_t input_tail; /* written by the reader */
-/* Readers waiting for a character; waiters protected by sched_lock. */
 static bool input_ended;               /* the end-of-input marker was read */
 static bool input_paused;              /* a source stopped feeding: the ring was full */
 static void (*input_resume)(void);     /* lets that source feed again */
 static bool (*control_hook)(void);     /* Ctrl+C handler (true: consumed) */
-static struct kobject input_waiters = {
-    .type = &kobj_queue_type, .refs = 1, .waiters = LIST_INIT(input_waiters.waiters),
-};
+static const struct console_waiter *waiter; /* how readers sleep (the scheduler's) */
 
 void console_register(struct console *c)
 {
@@ -67,11 +65,8 @@ bool console_input_push(char c)
     }
     input_ring[input_head % INPUT_RING_SIZE] = c;
     __atomic_store_n(&input_head, input_head + 1, __ATOMIC_RELEASE);
-    if (thread_current()) {
-        uint64_t flags = sched_lock_irq();
-        kobj_wake_all_locked(&input_waiters);
-        sched_unlock_irq(flags);
-    }
+    if (waiter)
+        waiter->wake();
     return true;
 }
 
@@ -92,6 +87,11 @@ void console_set_input_resume(void (*fn)(void))
 void console_set_control_hook(bool (*fn)(void))
 {
     control_hook = fn;
+}
+
+void console_set_waiter(const struct console_waiter *w)
+{
+    waiter = w;
 }
 
 int console_input_pop(void)
@@ -129,7 +129,7 @@ static int wait_for_input(bool block)
     for (;;) {
         if (input_ended)
             return CONSOLE_INPUT_END;
-        if (!thread_current()) { /* early boot: no threads to switch to */
+        if (!waiter) { /* early boot: no threads to switch to */
             uint64_t flags = arch_irq_save();
             int c = console_input_pop();
             if (c < 0 && block)
@@ -141,17 +141,14 @@ static int wait_for_input(bool block)
                 return INPUT_NONE;
             continue;
         }
-        /* Checked under sched_lock (interrupts off), so a character typed between
-         * the check and the sleep still wakes this thread. */
-        uint64_t flags = sched_lock_irq();
-        int c = console_input_pop();
-        int r = c >= 0 || !block ? 0 : sched_block_on_locked(&input_waiters, (uint64_t)-1);
-        sched_unlock_irq(flags);
+        /* The waiter pops under the lock its wake takes, so a character typed
+         * between the check and the sleep still wakes this thread. */
+        int c = waiter->take(console_input_pop, block);
         if (c >= 0)
             return checked_input(c);
         if (!block)
             return INPUT_NONE;
-        if (r == K_EINTR)
+        if (c == K_EINTR)
             return CONSOLE_INPUT_KILLED;
     }
 }

@@ -8,7 +8,7 @@
  */
 #include <core/lock_order.h>
 #include <core/panic.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 
 #ifdef DORMER_DEBUG
 

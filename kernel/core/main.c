@@ -10,7 +10,6 @@
 #include <arch/percpu.h>
 #include <core/cmdline.h>
 #include <core/console.h>
-#include <core/crash.h>
 #include <core/init.h>
 #include <core/ksym.h>
 #include <core/ktest.h>
@@ -21,13 +20,11 @@
 #include <core/shutdown.h>
 #include <core/time.h>
 #include <lib/fmt.h>
-#include <mm/fault_inject.h>
-#include <mm/kheap.h>
-#include <mm/layout.h>
-#include <mm/pmm.h>
-#include <mm/vmm.h>
+#include <lib/string.h>
+#include <arch/layout.h>
 
 static struct mb2_info boot_info;
+static uint32_t boot_info_pa; /* where GRUB put it */
 
 extern const struct init_step __init_steps_start[], __init_steps_end[];
 
@@ -45,6 +42,12 @@ void init_run_levels(uint32_t from, uint32_t to)
 
 const struct mb2_info *boot_info_get(void)
 {
+    return &boot_info;
+}
+
+struct mb2_info *boot_info_for_memory(uint32_t *info_pa)
+{
+    *info_pa = boot_info_pa;
     return &boot_info;
 }
 
@@ -92,36 +95,6 @@ static void print_memory_map(const struct mb2_info *mb)
                                                    : "graphics");
 }
 
-/* End of the highest RAM the bootloader reported as available. */
-static paddr_t highest_ram(const struct mb2_info *mb)
-{
-    paddr_t top = 0;
-
-    for (size_t i = 0; i < mb->mmap_count; i++) {
-        const struct mb2_mmap_entry *e = &mb->mmap[i];
-        if (e->type == MB2_MMAP_AVAILABLE && e->base + e->len > top)
-            top = e->base + e->len;
-    }
-    return top;
-}
-
-/* Frames, the kernel's own page tables, the heap, kernel regions, stack guards. */
-static void memory_init(struct mb2_info *mb, uint32_t info_pa)
-{
-    uint32_t info_size = *(const uint32_t *)phys_to_virt(info_pa);
-    paddr_t top = highest_ram(mb);
-
-    pmm_move_modules_high(mb, kimage_to_phys(__kernel_start), kimage_to_phys(__kernel_end),
-                          info_pa, (paddr_t)info_pa + info_size);
-    pmm_init(mb, kimage_to_phys(__kernel_start), kimage_to_phys(__kernel_end), info_pa,
-             (paddr_t)info_pa + info_size);
-    arch_mmu_init(top);
-    kheap_init();
-    kheap_set_phys_limit(top);
-    vmm_init();
-    arch_protect_stack_guards();
-}
-
 static void apply_cmdline(void)
 {
     const char *level = cmdline_get("loglevel");
@@ -137,13 +110,6 @@ static void apply_cmdline(void)
     const char *on_panic = cmdline_get("panic");
     panic_set_power_off(cmdline_flag("headless") ||
                         (on_panic && on_panic[0] == 'p' /* poweroff */));
-    const char *inject = cmdline_get("faultinject");
-    if (!fault_inject_configure(inject))
-        pr_warn("faultinject=%s: ignored (not every:N, random:PERMILLE[:SEED] or after:N, "
-                "or not a debug kernel)\n", inject);
-    else if (inject && *inject)
-        pr_warn("faultinject=%s: allocations will fail on purpose while programs run\n",
-                inject);
 }
 
 /* Echo one typed line back: shows (and lets tests check) interrupt-driven input. */
@@ -178,10 +144,16 @@ void kmain(uint32_t magic, uint32_t info_pa)
     arch_drop_identity_map();
 
     pr_info("command line: %s\n", cmdline_raw());
-    arch_init(&boot_info);
+    const char *how_off = cmdline_get("poweroff");
+    const struct arch_boot ab = {
+        .rsdp = boot_info.rsdp, .rsdp_len = boot_info.rsdp_len,
+        .acpi_power_off = how_off && strcmp(how_off, "acpi") == 0,
+    };
+    arch_init(&ab);
     pr_info("cpu: %s\n", arch_cpu_description());
     print_memory_map(&boot_info);
-    memory_init(&boot_info, info_pa);
+    boot_info_pa = info_pa;
+    init_run_levels(INIT_MEMORY, INIT_MEMORY);
     if (ksym_ready())
         pr_info("symbols: %s\n", ksym_status());
     else
@@ -199,12 +171,9 @@ void kmain(uint32_t magic, uint32_t info_pa)
         shutdown_power_off(ktest_run(tests) ? 1 : 0);
 
     init_run_levels(INIT_PROC, INIT_SYS);
-    time_start_scheduler_ticks();
-    init_run_levels(INIT_FS_BOOT, INIT_NET);
+    time_start_tick_hook();
+    init_run_levels(INIT_FS_BOOT, INIT_CRASH);
 
-    const char *crash = cmdline_get("crash");
-    if (crash)
-        crash_run(crash);
     if (cmdline_flag("readline"))
         read_line_demo();
     /* The first program: utest=, init= or the shell (each may power off). */

@@ -9,7 +9,6 @@
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/fmt.h>
-#include <mm/kstack.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -40,6 +39,14 @@ static void print_frame(int depth, uintptr_t addr, bool is_return)
                 off);
 }
 
+/* The bounds of the kernel stack holding an address (mm's stack registry). */
+static bool (*stack_bounds)(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
+
+void panic_set_stack_bounds(bool (*fn)(uintptr_t addr, uintptr_t *lo, uintptr_t *hi))
+{
+    stack_bounds = fn;
+}
+
 void backtrace_print(uintptr_t pc, uintptr_t fp, bool pc_is_return)
 {
     uintptr_t lo, hi;
@@ -49,11 +56,8 @@ void backtrace_print(uintptr_t pc, uintptr_t fp, bool pc_is_return)
     if (!ksym_ready())
         kprintf("  (%s: raw addresses only)\n", ksym_status());
     print_frame(depth++, pc, pc_is_return);
-    const struct kstack *ks = kstack_find(fp);
-    if (!ks)
+    if (!stack_bounds || !stack_bounds(fp, &lo, &hi))
         return;
-    lo = ks->lo;
-    hi = ks->hi;
     while (depth < BACKTRACE_MAX_DEPTH) {
         /* A frame record is [saved fp, return address]; both must be in this stack. */
         if (fp < lo || fp > hi - 16 || (fp & 7))

@@ -8,7 +8,7 @@
 #include <core/time.h>
 #include <lib/fmt.h>
 #include <core/lock_order.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <stdbool.h>
 #include <stdint.h>

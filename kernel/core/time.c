@@ -3,28 +3,36 @@
  * (cycle counter scaled by a factor measured against the timer at boot).
  */
 #include <arch/cpu.h>
+#include <core/init.h>
 #include <core/time.h>
-#include <proc/sched.h>
 #include <stdbool.h>
 
 static volatile uint64_t tick_count;
-static bool sched_running;
+static void (*tick_hook)(void);  /* the scheduler's, once it is started */
+static void (*pending_hook)(void);
 
 uint64_t time_ticks(void)
 {
     return tick_count;
 }
 
-void time_tick(void)
+static void time_tick(void)
 {
     tick_count++;
-    if (sched_running)
-        sched_tick();
+    void (*hook)(void) = tick_hook;
+
+    if (hook)
+        hook();
 }
 
-void time_start_scheduler_ticks(void)
+void time_set_tick_hook(void (*fn)(void))
 {
-    sched_running = true;
+    pending_hook = fn;
+}
+
+void time_start_tick_hook(void)
+{
+    __atomic_store_n(&tick_hook, pending_hook, __ATOMIC_RELEASE);
 }
 
 uint64_t time_uptime_ns(void)
@@ -39,6 +47,12 @@ void time_sleep_ms(uint64_t ms)
     while (tick_count < end)
         arch_wait_for_interrupt();
 }
+
+static void time_init(void)
+{
+    arch_timer_set_tick(time_tick);
+}
+INIT_STEP(INIT_EARLY, time_init);
 
 /* Seconds between 1601-01-01 and 1970-01-01. */
 #define FILETIME_UNIX_EPOCH 11644473600ll

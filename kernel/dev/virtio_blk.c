@@ -9,7 +9,7 @@
  */
 #include <core/printk.h>
 #include <dev/blkdev.h>
-#include <dev/irq.h>
+#include <arch/irq.h>
 #include <dev/pci.h>
 #include <dev/virtio_blk.h>
 #include <dev/virtio_legacy.h>
@@ -17,7 +17,7 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <mm/pmm.h>
 #include <proc/sleeplock.h>
 

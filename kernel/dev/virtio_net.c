@@ -7,17 +7,17 @@
  * through <dev/virtio_ring.h>'s checks: a bad length or id drops that frame and counts it.
  */
 #include <core/printk.h>
-#include <dev/irq.h>
+#include <arch/irq.h>
 #include <dev/netdev.h>
 #include <dev/pci.h>
 #include <dev/virtio_legacy.h>
 #include <dev/virtio_net.h>
 #include <dev/virtio_ring.h>
 #include <lib/errno.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <mm/pmm.h>
 
 #define VIRTIO_NET_TRANSITIONAL 0x1000

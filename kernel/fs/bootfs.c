@@ -8,7 +8,7 @@
 #include <core/printk.h>
 #include <fs/bootfs.h>
 #include <lib/string.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 
 static struct bootfs_file files[MB2_MAX_MODULES];
 static size_t file_count;

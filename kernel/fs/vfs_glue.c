@@ -24,8 +24,9 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <mm/pmm.h>
+#include <proc/process.h>
 #include <proc/sleeplock.h>
 
 #define CACHE_BLOCKS 256 /* 1 MiB of 4 KiB blocks */
@@ -243,6 +244,9 @@ void fs_init(void)
 {
     const char *disk = cmdline_get("disk");
 
+    static const struct process_cwd_ops cwd_ops = { vfs_cwd_hold, vfs_cwd_drop };
+
+    process_set_cwd_ops(&cwd_ops);
     sleeplock_init(&vfs_lock, "vfs");
     if (disk && strcmp(disk, "none") == 0) {
         pr_info("fs: disk=none: no disk used\n");

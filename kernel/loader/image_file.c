@@ -11,6 +11,7 @@
 #include <lib/string.h>
 #include <loader/image_file.h>
 #include <mm/kheap.h>
+#include <loader/loader.h>
 #include <proc/process.h>
 
 /* Windows' KnownDLLs that Dormer provides: always the System32 copy. */

@@ -4,7 +4,7 @@
  */
 #include <core/printk.h>
 #include <lib/errno.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <loader/image_section.h>
 #include <mm/kheap.h>

@@ -30,6 +30,7 @@
 #include <loader/image_file.h>
 #include <loader/image_section.h>
 #include <mm/kheap.h>
+#include <loader/loader.h>
 #include <proc/process.h>
 #include <proc/sleeplock.h>
 
@@ -314,14 +315,6 @@ static int bind_unimplemented(struct process *p, const char *dll, const char *na
     *addr = p->unimpl_base + p->unimpl_count * PROCESS_UNIMPL_SLOT;
     p->unimpl_count++;
     return 0;
-}
-
-const char *loader_unimplemented_at(const struct process *p, uint64_t addr)
-{
-    if (!p->unimpl_base || addr < p->unimpl_base)
-        return NULL;
-    uint64_t i = (addr - p->unimpl_base) / PROCESS_UNIMPL_SLOT;
-    return i < p->unimpl_count ? p->unimpl_names[i] : NULL;
 }
 
 static int resolve_import(void *arg, const char *dll, const char *name, uint16_t hint,

@@ -470,7 +470,7 @@ void kheap_core_stats(const struct kheap *h, struct kheap_stats *out)
 #include <core/panic.h>
 #include <core/printk.h>
 #include <core/lock_order.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <mm/fault_inject.h>
 #include <mm/pmm.h>
 

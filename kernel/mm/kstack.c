@@ -4,9 +4,11 @@
  * with thread stacks. Stacks made here are kernel-region reservations of
  * [guard page][stack], the stack committed and populated up front.
  */
+#include <arch/cpu.h>
+#include <core/init.h>
 #include <core/panic.h>
 #include <lib/errno.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <mm/kstack.h>
 #include <mm/vmm.h>
 
@@ -47,7 +49,7 @@ static struct kstack *slot_alloc(void)
     return NULL;
 }
 
-void kstack_register(uintptr_t guard, uintptr_t lo, uintptr_t hi, const char *name)
+static void kstack_register(uintptr_t guard, uintptr_t lo, uintptr_t hi, const char *name)
 {
     struct kstack *ks = slot_alloc();
 
@@ -57,6 +59,28 @@ void kstack_register(uintptr_t guard, uintptr_t lo, uintptr_t hi, const char *na
     ks->name = name;
     __atomic_store_n(&ks->hi, hi, __ATOMIC_RELEASE);
 }
+
+static bool stack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+    const struct kstack *ks = kstack_find(addr);
+
+    if (!ks)
+        return false;
+    *lo = ks->lo;
+    *hi = ks->hi;
+    return true;
+}
+
+/* From the first init level: the arch's own stacks are known, and panics walk them. */
+static void kstack_init(void)
+{
+    struct arch_stack_area a;
+
+    for (unsigned i = 0; arch_static_stack(i, &a); i++)
+        kstack_register(a.guard, a.lo, a.hi, a.name);
+    panic_set_stack_bounds(stack_bounds);
+}
+INIT_STEP(INIT_EARLY, kstack_init);
 
 /* A stack whose memory is in place: [base] guard page, then size bytes. */
 static struct kstack *publish(vaddr_t base, size_t size, const char *name)

@@ -494,10 +494,11 @@ int pmm_core_modules_target(const struct mb2_info *mb, const struct pmm_range *e
 /* ---- Kernel glue ------------------------------------------------------------------
  * Host unit tests compile this file as hosted C and use only the core above. */
 #if !__STDC_HOSTED__
+#include <arch/mmu.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <core/lock_order.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <mm/fault_inject.h>
 
 static struct spinlock pmm_lock = SPINLOCK_INIT_RANKED("pmm", LOCK_RANK_PMM);
@@ -541,6 +542,17 @@ void pmm_move_modules_high(struct mb2_info *mb, paddr_t kernel_start, paddr_t ke
             (unsigned long long)dest);
 }
 
+/* Page tables come from here (arch/mmu.h's frame source): limit 0 means anywhere. */
+static paddr_t table_frame(paddr_t limit)
+{
+    return pmm_alloc_frame_below(limit ? limit : PMM_NO_LIMIT);
+}
+
+static const struct mmu_frame_source table_frames = {
+    .alloc_below = table_frame,
+    .free = pmm_free_frame,
+};
+
 void pmm_init(const struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_end,
               paddr_t info_start, paddr_t info_end)
 {
@@ -554,6 +566,7 @@ void pmm_init(const struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_en
     spin_unlock(&pmm_lock);
     if (rc != 0)
         panic("pmm: no usable memory for the frame allocator (error %d)", rc);
+    arch_mmu_set_frame_source(&table_frames);
 
     pr_info("pmm: %llu MiB in %zu ranges up to %#llx, %llu frames free; bitmap %llu KiB at "
             "%#llx, %u levels\n",

@@ -14,7 +14,7 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
 

@@ -7,7 +7,7 @@
 #include <core/lock_order.h>
 #include <core/panic.h>
 #include <lib/errno.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <ob/object.h>

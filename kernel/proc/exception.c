@@ -48,7 +48,7 @@ void process_user_exception(struct arch_regs *regs, const struct user_fault *fau
     struct dormer_exception_record rec;
     struct dormer_context ctx;
 
-    if (fault->report_only || loader_unimplemented_at(process_current(), fault->address))
+    if (fault->report_only || process_unimplemented_at(process_current(), fault->address))
         process_fault(regs, fault);
     memset(&rec, 0, sizeof rec);
     rec.code = (uint32_t)fault->status;

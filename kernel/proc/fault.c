@@ -15,6 +15,13 @@
 #include <proc/process.h>
 #include <proc/sched.h>
 
+static const struct fault_image_ops *image_ops; /* the loader's */
+
+void fault_set_image_ops(const struct fault_image_ops *ops)
+{
+    image_ops = ops;
+}
+
 #define USER_BACKTRACE_DEPTH 16
 
 /* "name+0xoff (image)" for a user address; return addresses are looked up at the
@@ -37,7 +44,7 @@ static void format_user_address(char *buf, size_t len, uint64_t addr, bool is_re
     }
     uint32_t rva = (uint32_t)(addr - img->base);
     uint32_t lookup = is_return && rva > 0 ? rva - 1 : rva;
-    if (pe_symbolize(img->file, img->file_size, img->pe, lookup, name, sizeof name, &off) == 0)
+    if (image_ops && image_ops->symbolize(img, lookup, name, sizeof name, &off) == 0)
         fmt_snprintf(buf, len, "%s+0x%x (%s)", name, off + (rva - lookup), img->name);
     else
         fmt_snprintf(buf, len, "%s+0x%x", img->name, rva);
@@ -52,9 +59,8 @@ void process_print_user_frame(int depth, uint64_t addr)
     kprintf("  #%d 0x%016llx %s\n", depth, (unsigned long long)addr, where);
 }
 
-static int read_user_u64(void *ctx, uint64_t addr, uint64_t *value)
+static int read_user_u64(uint64_t addr, uint64_t *value)
 {
-    (void)ctx;
     return copy_from_user(value, uptr(addr), sizeof *value);
 }
 
@@ -64,7 +70,7 @@ static int read_user_u64(void *ctx, uint64_t addr, uint64_t *value)
 static void print_user_backtrace(const struct arch_regs *regs)
 {
     struct process *p = process_current();
-    struct pe_unwind_regs r;
+    struct { uint64_t rip, gpr[16]; } r;
 
     __atomic_add_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
     r.rip = arch_regs_pc(regs);
@@ -76,13 +82,12 @@ static void print_user_backtrace(const struct arch_regs *regs)
         const struct loaded_image *img = process_image_at(p, r.rip, &copy) ? &copy : NULL;
         if (!img && depth == 0) {
             /* A call to a bad address: the return address is on top of the stack. */
-            if (read_user_u64(NULL, r.gpr[4], &r.rip) != 0)
+            if (read_user_u64(r.gpr[4], &r.rip) != 0)
                 break;
             r.gpr[4] += 8;
             continue;
         }
-        if (!img || pe_unwind_step(img->file, img->file_size, img->pe, img->base, &r,
-                                   read_user_u64, NULL) != 0)
+        if (!img || !image_ops || image_ops->unwind_step(img, &r.rip, r.gpr) != 0)
             break;
     }
     __atomic_sub_fetch(&p->image_readers, 1, __ATOMIC_SEQ_CST);
@@ -96,7 +101,7 @@ void process_fault(const struct arch_regs *regs, const struct user_fault *in)
 
     /* A call or read of an import no DLL exports (bound by the loader to a region that
      * is never mapped): name it, and end the process as Windows would have refused it. */
-    const char *unimpl = f.has_address ? loader_unimplemented_at(p, f.address) : NULL;
+    const char *unimpl = f.has_address ? process_unimplemented_at(p, f.address) : NULL;
     if (unimpl) {
         kprintf("\n%s: called unimplemented %s\n", p->name, unimpl);
         f.status = STATUS_ENTRYPOINT_NOT_FOUND;

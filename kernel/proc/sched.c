@@ -7,11 +7,12 @@
 #include <abi/types.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <core/console.h>
 #include <core/init.h>
 #include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/time.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
 #include <proc/fault.h>
@@ -159,9 +160,38 @@ void sched_early_init(void)
     percpu_set_thread(&boot_thread, (const volatile uint8_t *)&boot_thread.terminate);
 }
 
+/* Readers of typed input sleep here (core/console.c's waiter). */
+static struct kobject input_waiters;
+
+static int console_take(int (*pop)(void), bool block)
+{
+    uint64_t flags = sched_lock_irq();
+    int c = pop();
+    int r = c >= 0 || !block ? 0 : sched_block_on_locked(&input_waiters, (uint64_t)-1);
+
+    sched_unlock_irq(flags);
+    return c >= 0 ? c : r == K_EINTR ? K_EINTR : -1;
+}
+
+static void console_wake(void)
+{
+    uint64_t flags = sched_lock_irq();
+
+    kobj_wake_all_locked(&input_waiters);
+    sched_unlock_irq(flags);
+}
+
+static const struct console_waiter console_waiter = {
+    .take = console_take,
+    .wake = console_wake,
+};
+
 void sched_init(void)
 {
     fault_init(); /* proc's trap hooks: user faults and the way out of a trap */
+    kobj_init(&input_waiters, &kobj_queue_type);
+    console_set_waiter(&console_waiter);
+    time_set_tick_hook(sched_tick);
     for (int p = 0; p < SCHED_PRIORITIES; p++)
         list_init(&run_queues[p]);
     kobj_init(&boot_thread.obj, &thread_type);

@@ -10,7 +10,7 @@
 #include <core/console.h>
 #include <core/printk.h>
 #include <lib/errno.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <proc/pipe.h>
 #include <proc/process.h>

@@ -11,7 +11,7 @@
 #include <fs/path.h>
 #include <fs/vfs.h>
 #include <lib/errno.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <proc/process.h>

@@ -11,6 +11,8 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
+#include <loader/image_file.h>
+#include <loader/loader.h>
 #include <proc/process.h>
 #include <sys/syscall.h>
 
@@ -48,7 +50,7 @@ dormer_status_t sys_DmLoadImage(const uint64_t *args)
     sleeplock_acquire(&p->loader_lock);
     int rc = loader_load_dll(p, name, search, &res, err, sizeof err);
     for (uint32_t i = 0; !rc && i < res.count; i++)
-        rc = process_publish_image(p, res.new_slots[i]);
+        rc = loader_publish_image(p, res.new_slots[i]);
     sleeplock_release(&p->loader_lock);
     kfree(search);
     if (rc) {

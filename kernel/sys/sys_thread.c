@@ -12,6 +12,7 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <proc/pipe.h>
+#include <loader/loader.h>
 #include <proc/process.h>
 #include <sys/syscall.h>
 
@@ -124,7 +125,7 @@ static dormer_status_t create_process(uint64_t out_handle, uint64_t cmdline_va, 
     else if (std_handles[2] == 0 && std_handles[1] == 0)
         err_console = process_current()->std_err_console;
     int why = 0;
-    struct process *child = process_create(name, cmdline, err, sizeof err, &why);
+    struct process *child = loader_create_process(name, cmdline, err, sizeof err, &why);
     if (!child) {
         /* The reason, for whoever watches the console at loglevel=info (the caller gets
          * the status; Windows prints nothing). */

@@ -9,7 +9,7 @@
 #include <core/ktest.h>
 #include <core/printk.h>
 #include <core/time.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 
 KTEST(time_ticks_advance_while_sleeping)

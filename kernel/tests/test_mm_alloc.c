@@ -7,7 +7,7 @@
 #include <core/ktest.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <mm/pmm.h>
 
 #define MIB (1024ull * 1024)

@@ -5,7 +5,7 @@
  * KERNEL_VMA and the first 4 GiB of RAM at DIRECT_MAP_BASE), enter long mode and
  * call kmain. The memory system replaces these tables once it is up.
  */
-#include <mm/layout.h>
+#include <arch/layout.h>
 
 #define MB2_MAGIC      0xe85250d6
 #define MB2_ARCH_I386  0

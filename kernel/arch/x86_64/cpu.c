@@ -7,11 +7,9 @@
 #include "x86.h"
 #include <arch/context.h>
 #include <arch/cpu.h>
-#include <core/mb2.h>
-#include <core/printk.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 
 static char cpu_description[160];
 
@@ -73,11 +71,10 @@ static void fpu_init(void)
     __asm__ volatile("fninit");
 }
 
-void arch_init(const struct mb2_info *mb)
+void arch_init(const struct arch_boot *boot)
 {
     cpu_describe();
     fpu_init();
-    x86_register_stacks();
     gdt_init();
     idt_init();
     arch_syscall_init();
@@ -85,7 +82,8 @@ void arch_init(const struct mb2_info *mb)
     pit_init();
     serial_enable_input();
     kbd_init();
-    acpi_init(mb->rsdp, (uint32_t)mb->rsdp_len);
+    acpi_init(boot->rsdp, (uint32_t)boot->rsdp_len);
+    acpi_skip_exit_port = boot->acpi_power_off;
 }
 
 void arch_drop_identity_map(void)

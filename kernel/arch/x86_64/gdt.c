@@ -7,8 +7,7 @@
 #include "percpu.h"
 #include <arch/cpu.h>
 #include <arch/mmu.h>
-#include <mm/kstack.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <lib/string.h>
 #include <stdint.h>
 
@@ -86,13 +85,20 @@ void x86_tss_set_rsp0(uint64_t rsp0)
     tss.rsp[0] = rsp0;
 }
 
-void x86_register_stacks(void)
+bool arch_static_stack(unsigned i, struct arch_stack_area *out)
 {
-    kstack_register((uintptr_t)boot_stack_guard, (uintptr_t)boot_stack_bottom,
-                    (uintptr_t)boot_stack_top, "boot");
-    for (int i = 0; i < IST_COUNT; i++)
-        kstack_register((uintptr_t)ist_area[i], (uintptr_t)ist_area[i] + PAGE_SIZE,
-                        (uintptr_t)ist_area[i] + PAGE_SIZE + IST_STACK_SIZE, ist_names[i]);
+    if (i == 0) {
+        *out = (struct arch_stack_area){ (uintptr_t)boot_stack_guard,
+                                         (uintptr_t)boot_stack_bottom,
+                                         (uintptr_t)boot_stack_top, "boot" };
+        return true;
+    }
+    if (i > IST_COUNT)
+        return false;
+    uintptr_t guard = (uintptr_t)ist_area[i - 1];
+    *out = (struct arch_stack_area){ guard, guard + PAGE_SIZE,
+                                     guard + PAGE_SIZE + IST_STACK_SIZE, ist_names[i - 1] };
+    return true;
 }
 
 void arch_protect_stack_guards(void)

@@ -14,9 +14,8 @@
 #include <core/sections.h>
 #include <core/printk.h>
 #include <lib/errno.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
-#include <mm/pmm.h>
 
 #define PTE_P    (1ull << 0)
 #define PTE_W    (1ull << 1)
@@ -60,6 +59,13 @@ static paddr_t empty_roots[TABLE_CACHE]; /* protected by table_lock */
 static size_t zero_count, root_count;    /* protected by table_lock */
 static uint64_t table_pages;             /* in use; protected by table_lock */
 
+static const struct mmu_frame_source *frames; /* mm's frame allocator */
+
+void arch_mmu_set_frame_source(const struct mmu_frame_source *src)
+{
+    frames = src;
+}
+
 static pte_t *table_virt(paddr_t pa)
 {
     return phys_to_virt(pa);
@@ -100,7 +106,7 @@ static paddr_t table_alloc(void)
 
     if (pa)
         return pa;
-    pa = table_frame_limit ? pmm_alloc_frame_below(table_frame_limit) : pmm_alloc_frame();
+    pa = frames ? frames->alloc_below(table_frame_limit) : 0;
     if (!pa)
         return 0;
     memset(table_virt(pa), 0, PAGE_SIZE);
@@ -114,7 +120,7 @@ static paddr_t table_alloc(void)
 static void table_free_zeroed(paddr_t pa)
 {
     if (!cache_put(zero_tables, &zero_count, pa))
-        pmm_free_frame(pa);
+        frames->free(pa);
 }
 
 void arch_mmu_trim(void)
@@ -127,7 +133,7 @@ void arch_mmu_trim(void)
         spin_unlock(&table_lock);
         if (!pa)
             return;
-        pmm_free_frame(pa);
+        frames->free(pa);
     }
 }
 
@@ -389,7 +395,7 @@ void arch_mmu_destroy_root(mmu_root_t root)
             arch_mmu_unmap_range(root, (vaddr_t)i << 39, 1ull << 39, NULL, NULL);
     }
     if (!cache_put(empty_roots, &root_count, root))
-        pmm_free_frame(root);
+        frames->free(root);
 }
 
 void arch_mmu_switch(mmu_root_t root)

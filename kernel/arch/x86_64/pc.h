@@ -40,7 +40,6 @@ void gdt_init(void);
 void idt_init(void);
 
 /* Register the boot and IST stacks (and their guard pages) with mm/kstack. */
-void x86_register_stacks(void);
 
 /* Exception table (probe.S): a fault at fault_ip resumes at fixup_ip. */
 struct x86_extable_entry {
@@ -67,6 +66,7 @@ void vga_init(void);
 /* The PS/2 keyboard: typed keys go to the console input queue, as serial input does. */
 void kbd_init(void);
 void acpi_init(const void *rsdp, uint32_t rsdp_len);
+extern bool acpi_skip_exit_port; /* poweroff=acpi */
 /* Enter ACPI S5 if the tables named a way to; returns only if that failed. */
 void acpi_power_off(void);
 

@@ -5,7 +5,7 @@
  */
 #include "x86.h"
 #include <arch/cpu.h>
-#include <dev/pci.h>
+#include <arch/io.h>
 
 #define PCI_CONFIG_ADDRESS 0xCF8
 #define PCI_CONFIG_DATA    0xCFC

@@ -2,13 +2,13 @@
  * The two cascaded 8259 PICs, remapped to vectors 32-47. Handlers are plain
  * functions per IRQ line; spurious IRQ 7 and 15 are recognised by the in-service
  * register and not acknowledged, as the 8259 requires. Drivers add handlers with a
- * context through irq_register (<dev/irq.h>); a line may carry several (shared INTx).
+ * context through irq_register (<arch/irq.h>); a line may carry several (shared INTx).
  */
 #include "pc.h"
 #include "x86.h"
 #include <arch/cpu.h>
 #include <core/printk.h>
-#include <dev/irq.h>
+#include <arch/irq.h>
 #include <lib/errno.h>
 
 #define PIC1_CMD  0x20

@@ -1,13 +1,13 @@
 /*
- * Time on the PC: the PIT (channel 0) interrupts TIME_HZ times a second and counts
+ * Time on the PC: the PIT (channel 0) interrupts ARCH_TICK_HZ times a second and counts
  * ticks; the TSC, calibrated against PIT channel 2 over 10 ms at boot, gives the
  * fine-grained uptime. Under QEMU's -icount the TSC counts guest instructions, so
  * the calibration also turns instruction counts into "time" consistently.
  */
 #include "pc.h"
 #include "x86.h"
+#include <arch/cpu.h>
 #include <core/printk.h>
-#include <core/time.h>
 
 #define PIT_HZ       1193182
 #define PIT_CH0      0x40
@@ -21,9 +21,19 @@ static uint64_t tsc_per_ms;
 /* ns = (tsc delta * tsc_mult) >> 32, computed without overflow for ~centuries. */
 static uint64_t tsc_mult;
 
+static void (*tick_fn)(void);
+
+void arch_timer_set_tick(void (*fn)(void))
+{
+    tick_fn = fn;
+}
+
 static void pit_tick_irq(void)
 {
-    time_tick();
+    void (*fn)(void) = tick_fn;
+
+    if (fn)
+        fn();
 }
 
 /* Count TSC cycles across a PIT channel-2 one-shot of CALIBRATE_MS. */
@@ -48,7 +58,7 @@ static uint64_t tsc_calibrate(void)
 
 void pit_init(void)
 {
-    uint16_t divisor = (uint16_t)((PIT_HZ + TIME_HZ / 2) / TIME_HZ);
+    uint16_t divisor = (uint16_t)((PIT_HZ + ARCH_TICK_HZ / 2) / ARCH_TICK_HZ);
 
     tsc_per_ms = tsc_calibrate();
     if (tsc_per_ms == 0)
@@ -61,7 +71,7 @@ void pit_init(void)
     x86_outb(PIT_CH0, (uint8_t)divisor);
     x86_outb(PIT_CH0, (uint8_t)(divisor >> 8));
     pic_set_handler(PC_IRQ_TIMER, pit_tick_irq);
-    pr_info("timer: PIT at %d Hz, TSC %llu.%03llu MHz\n", TIME_HZ,
+    pr_info("timer: PIT at %d Hz, TSC %llu.%03llu MHz\n", ARCH_TICK_HZ,
             (unsigned long long)(tsc_per_ms / 1000), (unsigned long long)(tsc_per_ms % 1000));
 }
 

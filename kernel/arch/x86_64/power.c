@@ -7,11 +7,10 @@
 #include "pc.h"
 #include "x86.h"
 #include <arch/cpu.h>
-#include <core/cmdline.h>
 #include <core/printk.h>
 #include <lib/bytes.h>
 #include <lib/string.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -162,12 +161,13 @@ void acpi_power_off(void)
         ;
 }
 
+bool acpi_skip_exit_port;
+
 void arch_power_off(int status)
 {
     arch_irq_disable();
     /* poweroff=acpi skips the emulator's shortcut, to exercise the real path. */
-    const char *how = cmdline_get("poweroff");
-    if (running_on_qemu() && !(how && strcmp(how, "acpi") == 0)) {
+    if (running_on_qemu() && !acpi_skip_exit_port) {
         /* QEMU exits with (value << 1) | 1; the host side decodes it back. */
         x86_outb(QEMU_DEBUG_EXIT_PORT, (uint8_t)(status & 0x7f));
     }

@@ -4,7 +4,7 @@
  * default). The update-in-progress flag is waited out and the registers read until
  * two passes agree, so a second boundary cannot tear the reading.
  */
-#include <core/time.h>
+#include <arch/cpu.h>
 #include <lib/civil.h>
 #include <stdbool.h>
 

@@ -12,7 +12,7 @@
 #include <arch/context.h>
 #include <lib/errno.h>
 #include <lib/string.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 
 /* RFLAGS bits a CONTEXT may carry: CF PF AF ZF SF DF OF and ID. TF, RF and AC are
  * dropped (no single-step or alignment-check support), IF and bit 1 are forced on;

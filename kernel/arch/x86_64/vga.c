@@ -10,7 +10,7 @@
 #include <core/console.h>
 #include <core/printk.h>
 #include <lib/string.h>
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <stdbool.h>
 #include <stdint.h>
 

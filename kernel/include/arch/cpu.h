@@ -6,9 +6,9 @@
 #define ARCH_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-struct mb2_info;
 
 /* Start the consoles the arch provides (serial, VGA text). First thing at boot. */
 void arch_early_console_init(void);
@@ -16,8 +16,36 @@ void arch_early_console_init(void);
 /* Unmap the low identity mapping boot needed to switch to the higher half. */
 void arch_drop_identity_map(void);
 
+/* The periodic timer's rate, and the function its interrupt calls once per tick
+ * (core/time.c's, registered at INIT_EARLY; nothing is called before). */
+#define ARCH_TICK_HZ 1000
+void arch_timer_set_tick(void (*fn)(void));
+
+/* Nanoseconds from the calibrated cycle counter (0 before calibration). Any context. */
+uint64_t arch_clock_ns(void);
+
+/* Seconds since 1970-01-01 UTC from the battery-backed clock (0 if it reads as
+ * nonsense). Slow (port I/O); not in interrupt context. */
+int64_t arch_wall_clock_unix(void);
+
+/* The stacks the arch keeps for itself (the boot stack, one per IST entry), for the
+ * kernel stack registry: *out is the i-th one; false past the last. Static: valid from
+ * the first instruction. */
+struct arch_stack_area {
+    uintptr_t guard, lo, hi; /* guard page, then [lo, hi) */
+    const char *name;
+};
+bool arch_static_stack(unsigned i, struct arch_stack_area *out);
+
+/* What the arch needs from the boot loader and the command line. */
+struct arch_boot {
+    const void *rsdp; /* the ACPI RSDP's bytes (the boot information's copy), or NULL */
+    size_t rsdp_len;
+    bool acpi_power_off; /* poweroff=acpi: skip the emulator's exit port */
+};
+
 /* Bring up descriptor tables, traps, interrupt controller and timer. Boot CPU, once. */
-void arch_init(const struct mb2_info *mb);
+void arch_init(const struct arch_boot *boot);
 
 /* Interrupt state. arch_irq_save returns the previous state for arch_irq_restore. */
 static inline void arch_irq_enable(void)

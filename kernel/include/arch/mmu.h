@@ -7,7 +7,7 @@
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
 
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +22,14 @@
 
 /* A page-table root, named by the physical address of its top-level table. */
 typedef paddr_t mmu_root_t;
+
+/* Where page tables come from: mm's frame allocator installs itself (pmm_init) before
+ * arch_mmu_init. alloc_below returns a frame below limit (0: anywhere) or 0. */
+struct mmu_frame_source {
+    paddr_t (*alloc_below)(paddr_t limit);
+    void (*free)(paddr_t pa);
+};
+void arch_mmu_set_frame_source(const struct mmu_frame_source *src);
 
 /* Build the kernel's own tables (direct map of RAM up to max_phys, kernel image
  * with per-section permissions) and switch to them. Boot CPU, once, after the

@@ -8,7 +8,7 @@
 #ifndef ARCH_UACCESS_H
 #define ARCH_UACCESS_H
 
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -53,6 +53,21 @@ void console_set_control_hook(bool (*fn)(void));
 /* Take one typed character; returns -1 when none is waiting. Any context. */
 int console_input_pop(void);
 
+/*
+ * How a reader of typed input sleeps, from a layer that has threads (the scheduler
+ * installs one once it runs; until then a reader halts between interrupts).
+ * take: under the lock wake takes, c = pop(); when c < 0 and block, sleep until the
+ * next wake. Returns c (>= 0), -1 when nothing came (not blocking, or woken: look
+ * again), or K_EINTR when the sleeping thread is being ended.
+ * wake: from console_input_push, in interrupt context: wakes every sleeping reader.
+ */
+struct console_waiter {
+    int (*take)(int (*pop)(void), bool block);
+    void (*wake)(void);
+};
+
+void console_set_waiter(const struct console_waiter *w);
+
 /* Read a line into buf (echoed to the consoles), blocking with the CPU halted between
  * keystrokes. Returns its length without the newline, or CONSOLE_INPUT_END when the
  * input ended before any character; buf is always terminated. Thread context. */

@@ -1,7 +1,7 @@
 /*
  * The global lock order. A path that holds a lock may take only locks listed
  * BELOW it; taking one listed above is a deadlock waiting to happen. Every lock is
- * a spinlock that disables interrupts (lib/spinlock.h), so an interrupt handler
+ * a spinlock that disables interrupts (core/spinlock.h), so an interrupt handler
  * that takes a lock can never interrupt its own holder on this CPU.
  *
  *   -1. process.loader_lock (loader/loader.c, sys/sys_loader.c) a sleeping lock: one

@@ -33,6 +33,11 @@ void panic_set_power_off(bool power_off);
 #define BACKTRACE_MAX_DEPTH 32
 void backtrace_print(uintptr_t pc, uintptr_t fp, bool pc_is_return);
 
+/* How backtraces learn the bounds [lo, hi) of the kernel stack holding addr (false:
+ * none), installed by mm's stack registry at INIT_EARLY. Without it a backtrace
+ * prints only its first frame. */
+void panic_set_stack_bounds(bool (*fn)(uintptr_t addr, uintptr_t *lo, uintptr_t *hi));
+
 #define ASSERT(cond)                                                               \
     do {                                                                           \
         if (__builtin_expect(!(cond), 0))                                          \

@@ -1,12 +1,13 @@
 /*
  * PCI for drivers: configuration space (the arch provides the access mechanism), a
  * bus scan that finds a function by vendor and device, its BARs, its legacy interrupt
- * line, and port I/O for I/O-space BARs. Drivers include this and <dev/irq.h>, never
+ * line, and port I/O for I/O-space BARs. Drivers include this and <arch/irq.h>, never
  * an arch header. Boot CPU or thread context; no locks (the scan happens at boot).
  */
 #ifndef DEV_PCI_H
 #define DEV_PCI_H
 
+#include <arch/io.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,18 +22,6 @@ struct pci_bar {
     uint64_t base; /* port or physical address; 0 when the BAR is not implemented */
     uint64_t size;
 };
-
-/* Configuration space, 32-bit aligned dwords (off & ~3). Implemented by the arch. */
-uint32_t pci_config_read32(uint8_t bus, uint8_t slot, uint8_t func, uint8_t off);
-void pci_config_write32(uint8_t bus, uint8_t slot, uint8_t func, uint8_t off, uint32_t v);
-
-/* Port I/O on an I/O BAR's ports. Implemented by the arch. Any context. */
-uint8_t pio_read8(uint16_t port);
-uint16_t pio_read16(uint16_t port);
-uint32_t pio_read32(uint16_t port);
-void pio_write8(uint16_t port, uint8_t v);
-void pio_write16(uint16_t port, uint16_t v);
-void pio_write32(uint16_t port, uint32_t v);
 
 /* The index-th function (0 first) with this vendor and device ID: true with *out. */
 bool pci_find(uint16_t vendor, uint16_t device, unsigned index, struct pci_device *out);

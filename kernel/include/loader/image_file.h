@@ -12,11 +12,12 @@
 #ifndef LOADER_IMAGE_FILE_H
 #define LOADER_IMAGE_FILE_H
 
+#include <abi/peb.h>
 #include <fs/bootfs.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#define IMAGE_PATH_MAX    256               /* a full path, NUL included */
+#define IMAGE_PATH_MAX    DORMER_IMAGE_PATH_CHARS /* a full path, NUL included */
 #define IMAGE_FILE_MAX    (64u * 1024 * 1024) /* a file larger than this is not read */
 #define IMAGE_SYSTEM_DIR  "C:\\Windows\\System32"
 #define IMAGE_WINDOWS_DIR "C:\\Windows"

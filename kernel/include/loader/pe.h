@@ -43,7 +43,7 @@
 #define PE_PAGE_SIZE      4096u
 #define PE_MAX_IMAGE_SIZE 0x40000000u /* 1 GiB: SizeOfImage and stack/heap reserve cap */
 
-/* Where an image may live: must agree with USER_BASE / USER_END in <mm/layout.h>. */
+/* Where an image may live: must agree with USER_BASE / USER_END in <arch/layout.h>. */
 #define PE_USER_MIN 0x0000000000010000ull
 #define PE_USER_END 0x00007ffffffff000ull
 /* Where Windows x64's user space ends (MmHighestUserAddress is 0x7FFFFFFEFFFF, the last

@@ -9,7 +9,7 @@
 #ifndef MM_KHEAP_H
 #define MM_KHEAP_H
 
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -19,9 +19,6 @@ struct kstack {
     const char *name;
 };
 
-/* Record a stack that already exists (boot, IST). Boot CPU, before faults matter. */
-void kstack_register(uintptr_t guard, uintptr_t lo, uintptr_t hi, const char *name);
-
 /* A new stack of `size` bytes in kernel regions: guard page below, every stack page
  * present (a kernel stack cannot take a page fault on itself). NULL if out of
  * memory. The name is not copied. */

@@ -8,7 +8,7 @@
 #ifndef MM_PMM_H
 #define MM_PMM_H
 
-#include <mm/layout.h>
+#include <arch/layout.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

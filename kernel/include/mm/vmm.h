@@ -11,8 +11,8 @@
 #define MM_VMM_H
 
 #include <arch/mmu.h>
-#include <lib/spinlock.h>
-#include <mm/layout.h>
+#include <core/spinlock.h>
+#include <arch/layout.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

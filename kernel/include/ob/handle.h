@@ -7,7 +7,7 @@
 #ifndef OB_HANDLE_H
 #define OB_HANDLE_H
 
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <ob/object.h>
 #include <stdint.h>
 

@@ -51,6 +51,21 @@ __attribute__((noreturn)) void process_unhandled_exception(const struct arch_reg
  * sched_init. */
 void fault_init(void);
 
+/*
+ * How a fault report reads a process's images, from the loader (installed at
+ * INIT_PROC; without it reports name images and offsets only). symbolize: the COFF
+ * symbol at or below rva of img, as name and *off; 0 or nonzero (none). unwind_step:
+ * one frame up from rip and gpr[16] (x64 numbering, 4 = rsp) with img's unwind data,
+ * reading the stack through the user copy routines; 0 or nonzero (the walk ends).
+ */
+struct loaded_image;
+struct fault_image_ops {
+    int (*symbolize)(const struct loaded_image *img, uint32_t rva, char *name, size_t len,
+                     uint32_t *off);
+    int (*unwind_step)(const struct loaded_image *img, uint64_t *rip, uint64_t gpr[16]);
+};
+void fault_set_image_ops(const struct fault_image_ops *ops);
+
 /* Print `  #N 0x... name+0xoff (image)` for a user address of the current process. */
 void process_print_user_frame(int depth, uint64_t addr);
 

@@ -11,9 +11,8 @@
 #include <abi/status.h>
 #include <arch/context.h>
 #include <lib/list.h>
-#include <lib/spinlock.h>
-#include <loader/image_file.h>
-#include <loader/pe.h>
+#include <core/spinlock.h>
+#include <abi/peb.h>
 #include <ob/handle.h>
 #include <proc/sleeplock.h>
 #include <proc/sched.h>
@@ -29,6 +28,8 @@
 struct kstack;
 struct process;
 struct bootfs_file;
+struct image_section;
+struct pe_image;
 struct vfs_cwd;
 
 struct thread {
@@ -71,7 +72,7 @@ struct loaded_image {
                                       private (section->is_private) with `owned` */
     const struct pe_image *pe;     /* the section's parse */
     struct bootfs_file *owned;     /* a file-system file's private copy, or NULL */
-    char path[IMAGE_PATH_MAX];     /* full path ("C:\Windows\System32\x.dll") */
+    char path[DORMER_IMAGE_PATH_CHARS]; /* full path ("C:\Windows\System32\x.dll") */
     bool ready;          /* imports resolved: used to catch circular dependencies */
     bool dynamic;        /* loaded at run time (LoadLibrary): may be unloaded */
 };
@@ -109,7 +110,7 @@ struct process {
     size_t init_count;
     struct retired_image *retired;
     uint32_t image_readers;
-    char exe_dir[IMAGE_PATH_MAX]; /* the program's directory, searched first for DLLs */
+    char exe_dir[DORMER_IMAGE_PATH_CHARS]; /* the program's directory, searched first for DLLs */
     uint64_t image_paths;        /* user address of the full paths, IMAGE_PATH_MAX
                                     UTF-16 units per slot (the loader entries' FullDllName) */
     struct handle_table handles;
@@ -136,17 +137,36 @@ struct process {
 };
 
 /*
- * Create a process from the program `name` (a path, or a bare name looked for in the
- * directory of the caller's program, the current directory, System32 and the Windows
- * directory) with the command line `cmdline` (the whole line, program name first). On
- * failure returns NULL, writes a one-line reason (naming the file) into err and the
- * cause into *why: K_ENOENT (no such program), K_ENODLL (a DLL it imports is not
- * there), K_ENOEXEC (not a valid program), K_ENOMEM. Thread context.
+ * The parts of a new process (the loader's loader_create_process puts them together):
+ * process_alloc makes the record with its address space, handle table, current
+ * directory (the caller's) and an empty image table; NULL when out of memory (err says
+ * so, naming `name`). process_alloc_main_thread makes its main thread, not yet runnable;
+ * process_setup_main_thread writes that thread's TEB at the start of the process's
+ * environment area `area` (the caller reserved it), for a stack of `reserve` bytes
+ * below top, entering user mode at entry(arg); process_ready_main_thread makes it
+ * runnable once process_start is called. process_discard drops a process that never
+ * started (what was made is freed). Thread context.
  */
-struct process *process_create(const char *name, const char *cmdline, char *err,
-                               size_t errlen, int *why);
+struct process *process_alloc(const char *name, char *err, size_t errlen);
+struct thread *process_alloc_main_thread(struct process *p);
+int process_setup_main_thread(struct process *p, uint64_t top, uint64_t reserve,
+                              uint64_t area, uint64_t entry, uint64_t arg);
+void process_discard(struct process *p);
 
-/* Let p's main thread run. The caller keeps the reference process_create returned
+/* How proc holds and drops a current directory (struct vfs_cwd, fs's object),
+ * installed by fs at INIT_FS: a child gets a reference to its parent's, and a process
+ * drops its own when it ends. */
+struct process_cwd_ops {
+    struct vfs_cwd *(*hold)(struct vfs_cwd *c);
+    void (*drop)(struct vfs_cwd *c);
+};
+void process_set_cwd_ops(const struct process_cwd_ops *ops);
+
+/* What the loader frees of a process's images when the process ends (installed by the
+ * loader, called once from the last thread or process_discard). */
+void process_set_image_release(void (*fn)(struct process *p));
+
+/* Let p's main thread run. The caller keeps the reference loader_create_process returned
  * (drop it with kobj_unref once done with the record). */
 void process_start(struct process *p);
 
@@ -203,53 +223,9 @@ struct kobject *handle_lookup(struct process *p, uint64_t handle, const struct k
 /* K_EBADF, K_EPERM (protected from close). */
 int handle_close(struct process *p, uint64_t handle);
 
-/* Force the loader to place images away from their preferred base (tests). */
-void loader_set_force_relocate(bool on);
-
-/*
- * Map `name` (and, recursively, the DLLs it imports) into p's space, which must be
- * active, while p is being created. Bare names are looked for in search (';'-separated
- * directories), or, when it is NULL and the program is loaded, in the program's
- * directory, System32, the Windows directory and the current directory. Returns the
- * image, or NULL with a reason in err and in *why (may be NULL): K_ENOENT (no such
- * file), K_ENODLL (a DLL it imports is not there), K_ENOEXEC, K_ENOMEM. Nothing it
- * mapped stays mapped on failure.
- */
-struct loaded_image *loader_load_image(struct process *p, const char *name, const char *search,
-                                       char *err, size_t errlen, int *why);
-
-struct dormer_load_result;
-/*
- * LoadLibrary's kernel half: load `name` and the DLLs it needs that are not loaded yet
- * into the running process p (the caller's; its space active), with p->loader_lock held.
- * res gets the image's slot and base and the slots of the images this call loaded, in
- * initialization order (none when it was loaded already). Errors as loader_load_image;
- * nothing stays on failure.
- */
-int loader_load_dll(struct process *p, const char *name, const char *search,
-                    struct dormer_load_result *res, char *err, size_t errlen);
-
-/* Write the loader entry of slot i (its links zero) and its full path into p's loader
- * data, for an image loaded at run time (p's space active). 0 or K_EFAULT. */
-int process_publish_image(struct process *p, size_t i);
-
-/* Unmap the image at base, loaded at run time (p->loader_lock held). K_EPERM for an
- * image loaded with the program, K_EINVAL if there is none at base. */
-int loader_unload(struct process *p, uint64_t base);
-
-/* Free the retired file copies: all of them (the process has ended), or only if no
- * fault report is reading images. */
-void loader_free_retired(struct process *p, bool all);
-
-/* The image of p loaded from the file `name` (case-insensitive), or NULL. */
-struct loaded_image *loader_find_image(struct process *p, const char *name);
-
-/* The address of an export of a loaded image (its space active), or 0. */
-uint64_t loader_find_export(const struct loaded_image *img, const char *name);
-
 /* "DLL!name" of the unimplemented import bound at addr in p (a call or a read of it
  * faulted there), or NULL if addr is not one of them. */
-const char *loader_unimplemented_at(const struct process *p, uint64_t addr);
+const char *process_unimplemented_at(const struct process *p, uint64_t addr);
 
 /* Is there an image at the user address? If so and copy is not NULL, *copy is a
  * consistent copy of it (taken under p->image_lock). What its pointers reach stays valid

@@ -5,7 +5,7 @@
  * clock is the uptime; lightweight protection is interrupts off (one CPU).
  */
 #include <core/time.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <mm/kheap.h>
 #include <proc/process.h>
 #include <proc/sched.h>

@@ -13,6 +13,7 @@
 #include <fs/bootfs.h>
 #include <lib/string.h>
 #include <mm/fault_inject.h>
+#include <loader/loader.h>
 #include <proc/process.h>
 #include <proc/sched.h>
 #include <sys/syscall.h>
@@ -56,7 +57,7 @@ static int64_t run_program(const char *cmdline)
     /* faultinject= fails allocations only while a program runs, never during boot. */
     fault_inject_arm(true);
     int why;
-    struct process *p = process_create(name, cmdline, err, sizeof err, &why);
+    struct process *p = loader_create_process(name, cmdline, err, sizeof err, &why);
     if (!p) {
         fault_inject_arm(false);
         pr_error("cannot start %s\n", err);

@@ -9,8 +9,8 @@
  * core/lock_order.h (a lock with a rank taken while one of a higher rank is held) panic
  * with both places. spin_assert_held() states a function's locking precondition.
  */
-#ifndef LIB_SPINLOCK_H
-#define LIB_SPINLOCK_H
+#ifndef CORE_SPINLOCK_H
+#define CORE_SPINLOCK_H
 
 #include <arch/cpu.h>
 #include <stdbool.h>

@@ -19,8 +19,8 @@
  *                      | kernel image at 1 MiB phys    |  .text .rodata .data .bss
  *   0xffffffffffffffff +------------------------------+
  */
-#ifndef MM_LAYOUT_H
-#define MM_LAYOUT_H
+#ifndef ARCH_LAYOUT_H
+#define ARCH_LAYOUT_H
 
 #define KERNEL_VMA          0xffffffff80000000
 #define KERNEL_REGION_BASE  0xffffc00000000000

@@ -1,14 +1,19 @@
 /*
- * crash=KIND: deliberate faults for demonstrations and end-to-end tests. The chain
+ * crash=KIND: deliberate faults for demonstrations and end-to-end tests, run as the
+ * INIT_CRASH step once the system is up (before the first program). Kinds: ud,
+ * pagefault, divide, gp, panic, assert, breakpoint, nested (a panic inside the panic
+ * report), stackoverflow (the boot stack runs into its guard page), heap_double_free,
+ * heap_overflow, frame_double_free, stack_smash, lock_twice, lock_order. The chain
  * crash_run -> crash_outer -> crash_middle -> crash_inner is kept out of line (and
  * not tail-called) so the backtrace shows every step by name.
  */
 #include <core/console.h>
 #include <core/lock_order.h>
-#include <core/crash.h>
+#include <core/cmdline.h>
+#include <core/init.h>
 #include <core/panic.h>
 #include <core/printk.h>
-#include <lib/spinlock.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
@@ -129,7 +134,8 @@ static NO_INLINE void crash_outer(const char *kind)
     __asm__ volatile("" ::: "memory");
 }
 
-void crash_run(const char *kind)
+/* Crash as `kind` says; returns only if the kind is unknown (after saying so). */
+static void crash_run(const char *kind)
 {
     pr_warn("crash=%s: crashing on purpose\n", kind);
     crash_outer(kind);
@@ -137,3 +143,12 @@ void crash_run(const char *kind)
              "assert, nested, stackoverflow, heap_double_free, heap_overflow, "
              "frame_double_free, stack_smash, lock_twice, lock_order)\n", kind);
 }
+
+static void crash_init(void)
+{
+    const char *kind = cmdline_get("crash");
+
+    if (kind)
+        crash_run(kind);
+}
+INIT_STEP(INIT_CRASH, crash_init);

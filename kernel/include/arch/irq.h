@@ -4,8 +4,8 @@
  * so a handler checks its own device and returns quietly when it was not the one.
  * Implemented by the arch.
  */
-#ifndef DEV_IRQ_H
-#define DEV_IRQ_H
+#ifndef ARCH_IRQ_H
+#define ARCH_IRQ_H
 
 typedef void (*irq_fn)(void *ctx);
 
