@@ -47,7 +47,9 @@ int handle_table_insert(struct handle_table *t, struct kobject *obj, uint32_t ac
     int rc = K_ENOSPC;
 
     spin_lock(&t->lock);
-    for (int i = 0; i < HANDLE_TABLE_SIZE; i++) {
+    if (t->closed)
+        rc = K_EBADF;
+    for (int i = 0; !t->closed && i < HANDLE_TABLE_SIZE; i++) {
         if (!t->slot[i].obj) {
             kobj_ref(obj);
             fill_locked(t, i, obj, access, flags);
@@ -150,6 +152,7 @@ void handle_table_close_all(struct handle_table *t)
     size_t n = 0;
 
     spin_lock(&t->lock);
+    t->closed = true; /* a handle put in after this would never be closed */
     for (int i = 0; t->count && i < HANDLE_TABLE_SIZE; i++)
         if (t->slot[i].obj)
             open[n++] = clear_locked(t, i);

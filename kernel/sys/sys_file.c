@@ -95,9 +95,18 @@ dormer_status_t sys_DmCreatePipe(const uint64_t *args)
     int rc = pipe_create(&r, &w);
     if (rc)
         return status_from_errno(rc);
-    rc = handle_insert(p, r, &hr);
+    /* As CreatePipe's: each end only the access its direction needs. */
+    rc = handle_table_insert(&p->handles, r,
+                             ob_map_access(r->type, DORMER_GENERIC_READ |
+                                                        DORMER_FILE_WRITE_ATTRIBUTES |
+                                                        DORMER_SYNCHRONIZE),
+                             0, &hr);
     if (!rc) {
-        rc = handle_insert(p, w, &hw);
+        rc = handle_table_insert(&p->handles, w,
+                                 ob_map_access(w->type, DORMER_GENERIC_WRITE |
+                                                            DORMER_FILE_READ_ATTRIBUTES |
+                                                            DORMER_SYNCHRONIZE),
+                                 0, &hw);
         if (rc)
             handle_close(p, hr);
     }

@@ -195,7 +195,7 @@ dormer_status_t sys_DmDuplicateObject(const uint64_t *args)
         uint32_t flags = options & DORMER_DUPLICATE_SAME_ATTRIBUTES
                              ? entry.flags & HANDLE_INHERIT
                              : options & DORMER_DUPLICATE_INHERIT ? HANDLE_INHERIT : 0;
-        int rc = dst->exited ? K_EBADF : handle_table_insert(&dst->handles, obj, access, flags, &h);
+        int rc = handle_table_insert(&dst->handles, obj, access, flags, &h);
         st = rc == K_EBADF ? STATUS_PROCESS_IS_TERMINATING : status_from_errno(rc);
         if (st == STATUS_SUCCESS && uout && copy_to_user(uptr(uout), &h, sizeof h) != 0) {
             handle_close(dst, h);
@@ -203,7 +203,7 @@ dormer_status_t sys_DmDuplicateObject(const uint64_t *args)
         }
     }
     /* Windows closes the source whatever else happened (a pseudo-handle stays). */
-    if ((options & DORMER_DUPLICATE_CLOSE_SOURCE) && !src->exited)
+    if (options & DORMER_DUPLICATE_CLOSE_SOURCE) /* K_EBADF once src has ended */
         handle_close(src, args[1]);
     if (obj)
         kobj_unref(obj);

@@ -11,7 +11,6 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <proc/pipe.h>
 #include <loader/loader.h>
 #include <proc/process.h>
 #include <sys/syscall.h>
@@ -54,19 +53,21 @@ static dormer_status_t std_lookup(uint64_t handle, bool output, struct kobject *
     *out = NULL;
     if (handle == DORMER_STD_CONSOLE)
         return STATUS_SUCCESS;
-    struct kobject *obj = handle_lookup(process_current(), handle, NULL);
-    if (!obj)
+    struct kobject *obj;
+    struct handle_entry entry;
+    if (handle_get(process_current(), handle, NULL, 0, &obj, &entry) != 0)
         return STATUS_INVALID_HANDLE;
+    /* Anything file-like (a file, a pipe end, a socket) with the handle's access for
+     * the direction: the read end of a pipe cannot be an output. */
     struct vfs_file *f = sys_vfs_file_of(obj);
     uint32_t need = output ? DORMER_FILE_WRITE_DATA | DORMER_FILE_APPEND_DATA
                            : DORMER_FILE_READ_DATA;
+    uint32_t have = f ? f->access & entry.access : entry.access; /* the open's, too */
     dormer_status_t st = STATUS_SUCCESS;
-    if (f)
-        st = f->node->directory || !(f->access & need) ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
-    else if (obj->type != (output ? &pipe_write_type : &pipe_read_type))
-        st = obj->type == &pipe_read_type || obj->type == &pipe_write_type
-                 ? STATUS_ACCESS_DENIED /* the wrong end */
-                 : STATUS_OBJECT_TYPE_MISMATCH;
+    if (!obj->type->file_kind || !(output ? obj->type->write : obj->type->read))
+        st = STATUS_OBJECT_TYPE_MISMATCH;
+    else if ((f && f->node->directory) || !(have & need))
+        st = STATUS_ACCESS_DENIED;
     if (st != STATUS_SUCCESS)
         kobj_unref(obj);
     else

@@ -135,7 +135,7 @@ static NO_INLINE void crash_outer(const char *kind)
 }
 
 /* Crash as `kind` says; returns only if the kind is unknown (after saying so). */
-static void crash_run(const char *kind)
+static NO_INLINE void crash_run(const char *kind)
 {
     pr_warn("crash=%s: crashing on purpose\n", kind);
     crash_outer(kind);

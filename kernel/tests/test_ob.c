@@ -131,4 +131,8 @@ KTEST(ob_handle_table_fills_and_counts)
     KT_EXPECT(handle_table_insert(&t, &obj, 1, 0, &h) == 0 && h == 40); /* reused */
     handle_table_close_all(&t);
     KT_EXPECT(handle_open_count() == open && obj.refs == 1 && obj.handles == 0);
+    /* A closed table (its process ended) takes nothing more: a duplicate into it fails
+     * instead of leaving a handle nobody closes. */
+    KT_EXPECT(handle_table_insert(&t, &obj, 1, 0, &h) == K_EBADF);
+    KT_EXPECT(handle_open_count() == open && obj.refs == 1 && obj.handles == 0);
 }

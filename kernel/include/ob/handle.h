@@ -28,11 +28,13 @@ struct handle_table {
     struct spinlock lock;
     struct handle_entry slot[HANDLE_TABLE_SIZE]; /* protected by lock */
     uint32_t count;                              /* protected by lock */
+    bool closed; /* protected by lock: its process ended; nothing more goes in */
 };
 
 void handle_table_init(struct handle_table *t);
 
-/* Name obj with a new handle (a new reference). K_ENOSPC when the table is full. */
+/* Name obj with a new handle (a new reference). K_ENOSPC when the table is full,
+ * K_EBADF once it was closed (handle_table_close_all: the process has ended). */
 int handle_table_insert(struct handle_table *t, struct kobject *obj, uint32_t access,
                         uint32_t flags, uint64_t *handle);
 
