@@ -269,11 +269,17 @@ size_t path_split_last(const uint16_t *path, size_t len, const uint16_t **last,
     return i > 3 ? i - 1 : 3;
 }
 
+bool path_match_all(const uint16_t *pattern, size_t plen)
+{
+    return plen == 0 || (plen == 1 && pattern[0] == '*') ||
+           (plen == 3 && pattern[0] == '*' && pattern[1] == '.' && pattern[2] == '*');
+}
+
 bool path_match(const uint16_t *pattern, size_t plen, const uint16_t *name, size_t nlen)
 {
     size_t p = 0, n = 0, star_p = (size_t)-1, star_n = 0;
 
-    if (plen == 0 || (plen == 3 && pattern[0] == '*' && pattern[1] == '.' && pattern[2] == '*'))
+    if (path_match_all(pattern, plen))
         return true;
     while (n < nlen) {
         if (p < plen && pattern[p] == '*') {

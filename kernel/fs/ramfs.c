@@ -491,11 +491,9 @@ static int ram_remove(struct vfs_mount *m, struct vfs_node *vn)
     return 0;
 }
 
-static void ram_stat(struct vfs_mount *m, struct vfs_node *vn, struct vfs_stat *out)
+/* Inlined into the listing too: it runs once per entry listed. */
+static inline void node_stat(const struct ramfs_node *n, struct vfs_stat *out)
 {
-    struct ramfs_node *n = rn(vn);
-
-    (void)m;
     out->size = n->vn.directory ? 0 : n->size;
     out->allocation = n->fixed ? n->size : n->held * RAMFS_PAGE_SIZE;
     out->attributes = n->attributes | (n->vn.directory ? DORMER_FILE_ATTRIBUTE_DIRECTORY : 0);
@@ -505,6 +503,12 @@ static void ram_stat(struct vfs_mount *m, struct vfs_node *vn, struct vfs_stat *
     out->last_access = n->times[T_ACCESS];
     out->last_write = n->times[T_WRITE];
     out->change = n->times[T_CHANGE];
+}
+
+static void ram_stat(struct vfs_mount *m, struct vfs_node *vn, struct vfs_stat *out)
+{
+    (void)m;
+    node_stat(rn(vn), out);
 }
 
 /*
@@ -518,6 +522,8 @@ static int ram_enumerate(struct vfs_mount *m, struct vfs_node *dir, uint64_t *co
 {
     struct ramfs_node *d = rn(dir), *c = d->cursor ? d->cursor : d->first;
 
+    (void)m;
+
     while (c && c->prev && c->prev->seq > *cookie)
         c = c->prev;
     while (c && c->seq <= *cookie)
@@ -525,10 +531,10 @@ static int ram_enumerate(struct vfs_mount *m, struct vfs_node *dir, uint64_t *co
     if (!c)
         return 0;
     d->cursor = c;
-    memcpy(out->name, c->name, c->name_len * sizeof out->name[0]);
+    out->name_at = c->name; /* stable while the vfs lock is held */
     out->name_len = c->name_len;
     out->short_name[0] = '\0';
-    ram_stat(m, &c->vn, &out->st);
+    node_stat(c, &out->st);
     *cookie = c->seq;
     return 1;
 }

@@ -645,6 +645,7 @@ static void dot_entry(struct vfs_node *n, size_t dots, struct vfs_dirent *out)
 {
     n->mount->ops->stat(n->mount, n, &out->st);
     out->name[0] = out->name[1] = '.';
+    out->name_at = out->name;
     out->name_len = (uint32_t)dots;
     out->short_name[0] = '\0';
 }
@@ -660,6 +661,7 @@ static int next_entry(struct vfs_file *f, struct vfs_dirent *out)
         dot_entry(n, ++f->enum_stage, out);
         return 1;
     }
+    out->name_at = out->name; /* unless the file system points at its own */
     return n->mount->ops->enumerate(n->mount, n, &f->enum_cookie, out);
 }
 
@@ -683,13 +685,14 @@ int vfs_enumerate_each(struct vfs_file *f, const uint16_t *pattern, size_t plen,
         f->enum_stage = 0;
         f->enum_found = false;
     }
+    bool all = path_match_all(pattern, plen);
     for (;;) {
         uint64_t cookie = f->enum_cookie;
         uint8_t stage = f->enum_stage;
         rc = next_entry(f, e);
         if (rc != 1)
             break;
-        if (!path_match(pattern, plen, e->name, e->name_len))
+        if (!all && !path_match(pattern, plen, e->name_at, e->name_len))
             continue;
         int more = emit(ctx, e);
         if (more < 0) { /* no room: the entry stays next */
@@ -713,18 +716,22 @@ out:
     return rc;
 }
 
-/* vfs_enumerate's emit: the entry is already in the caller's buffer; one is enough. */
+/* vfs_enumerate's emit: the entry is the caller's (ctx); its name is copied into it
+ * while the lock still keeps the file system's copy in place. One is enough. */
 static int emit_one(void *ctx, const struct vfs_dirent *e)
 {
-    (void)ctx;
-    (void)e;
+    struct vfs_dirent *out = ctx;
+
+    if (e->name_at != out->name)
+        memcpy(out->name, e->name_at, e->name_len * sizeof out->name[0]);
+    out->name_at = out->name;
     return 0;
 }
 
 int vfs_enumerate(struct vfs_file *f, const uint16_t *pattern, size_t plen, bool restart,
                   struct vfs_dirent *out)
 {
-    return vfs_enumerate_each(f, pattern, plen, restart, out, emit_one, NULL);
+    return vfs_enumerate_each(f, pattern, plen, restart, out, emit_one, out);
 }
 
 int vfs_stat_path(const uint16_t *path, size_t len, bool dir_only, struct vfs_stat *out)

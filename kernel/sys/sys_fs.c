@@ -653,7 +653,7 @@ static int emit_nt(void *ctx, const struct vfs_dirent *e)
             r[68] = (uint8_t)(n * sizeof(uint16_t));
         }
     }
-    memcpy(r + fixed, e->name, chars * sizeof(uint16_t));
+    memcpy(r + fixed, e->name_at, chars * sizeof(uint16_t));
     if (s->nt_last)
         put32(s->nt_last, (uint32_t)(r - s->nt_last));
     s->nt_last = r;
@@ -672,17 +672,21 @@ static int emit_info(void *ctx, const struct vfs_dirent *e)
         return -1;
     struct dormer_dir_info *d = (struct dormer_dir_info *)(s->buf + s->used);
     *(uint64_t *)(s->buf + s->used + size - 8) = 0; /* the padding after the name */
-    *d = (struct dormer_dir_info){ .attributes = e->st.attributes,
-                                   .creation = e->st.creation,
-                                   .last_access = e->st.last_access,
-                                   .last_write = e->st.last_write,
-                                   .size = e->st.size,
-                                   .name_chars = (uint16_t)e->name_len };
+    /* Field by field, every byte written (the buffer is not zeroed): this runs once
+     * per entry listed. */
+    d->next = 0;
+    d->attributes = e->st.attributes;
+    d->creation = e->st.creation;
+    d->last_access = e->st.last_access;
+    d->last_write = e->st.last_write;
+    d->size = e->st.size;
+    d->name_chars = (uint16_t)e->name_len;
+    memset(d->short_name, 0, sizeof d->short_name);
     size_t n = 0;
     for (; n < sizeof d->short_name / 2 && e->short_name[n]; n++)
         d->short_name[n] = (uint8_t)e->short_name[n];
     d->short_chars = (uint16_t)n;
-    memcpy(d->name, e->name, e->name_len * sizeof(uint16_t));
+    memcpy(d->name, e->name_at, e->name_len * sizeof(uint16_t));
     if (s->last)
         s->last->next = (uint32_t)((uint8_t *)d - (uint8_t *)s->last);
     s->used += size;

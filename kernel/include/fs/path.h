@@ -63,4 +63,7 @@ bool path_name_equal(const uint16_t *a, size_t alen, const uint16_t *b, size_t b
  */
 bool path_match(const uint16_t *pattern, size_t plen, const uint16_t *name, size_t nlen);
 
+/* Does pattern match every name ("", "*", "*.*")? Then a listing skips the matching. */
+bool path_match_all(const uint16_t *pattern, size_t plen);
+
 #endif

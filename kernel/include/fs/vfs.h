@@ -59,6 +59,10 @@ struct vfs_volume {
 
 struct vfs_dirent {
     uint16_t name[VFS_NAME_MAX + 1];
+    /* The name: `name` itself, or (a listing's emit callback only, under the vfs lock)
+     * the file system's own copy, which it need not copy for every entry listed.
+     * vfs_enumerate always hands back a dirent whose name_at is name. */
+    const uint16_t *name_at;
     uint32_t name_len;
     char short_name[13]; /* 8.3 alias, "" when the file system has none */
     struct vfs_stat st;

@@ -76,8 +76,11 @@ static uint64_t size_of(struct vfs_file *f)
 static int take_some(void *ctx, const struct vfs_dirent *e)
 {
     int *room = ctx;
-    if (e->name_len == 0 || e->name_len > VFS_NAME_MAX)
+    if (e->name_len == 0 || e->name_len > VFS_NAME_MAX || !e->name_at)
         __builtin_trap();
+    for (uint32_t i = 0; i < e->name_len; i++) /* the name is readable (ASan checks) */
+        if (e->name_at[i] == 0)
+            __builtin_trap();
     if (*room == 0)
         return -1;
     --*room;

@@ -496,7 +496,7 @@ static int take(void *ctx, const struct vfs_dirent *e)
     if (s->n >= s->room)
         return -1;
     for (uint32_t i = 0; i < e->name_len && s->len + 1 < sizeof s->got; i++)
-        s->got[s->len++] = (char)e->name[i];
+        s->got[s->len++] = (char)e->name_at[i];
     s->got[s->len] = 0;
     s->n++;
     return 1;
