@@ -6,6 +6,7 @@
  * steps with INIT_STEP (core/init.h) and are run by level, never named here.
  */
 #include <arch/cpu.h>
+#include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/percpu.h>
 #include <core/cmdline.h>
@@ -21,7 +22,6 @@
 #include <core/time.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
-#include <arch/layout.h>
 
 static struct mb2_info boot_info;
 static uint32_t boot_info_pa; /* where GRUB put it */

@@ -4,11 +4,11 @@
  * interleave mid-line. The panic path bypasses the lock.
  */
 #include <core/console.h>
+#include <core/lock_order.h>
 #include <core/printk.h>
+#include <core/spinlock.h>
 #include <core/time.h>
 #include <lib/fmt.h>
-#include <core/lock_order.h>
-#include <core/spinlock.h>
 #include <lib/string.h>
 #include <stdbool.h>
 #include <stdint.h>

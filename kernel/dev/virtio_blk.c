@@ -7,9 +7,11 @@
  * index, id and length, the status byte) is checked; a device that answers nonsense
  * or never answers is marked broken and every later request fails with K_EIO.
  */
+#include <arch/irq.h>
+#include <arch/layout.h>
+#include <core/panic.h>
 #include <core/printk.h>
 #include <dev/blkdev.h>
-#include <arch/irq.h>
 #include <dev/pci.h>
 #include <dev/virtio_blk.h>
 #include <dev/virtio_legacy.h>
@@ -17,7 +19,6 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <arch/layout.h>
 #include <mm/pmm.h>
 #include <proc/sleeplock.h>
 
@@ -122,6 +123,7 @@ static int vblk_request_locked(struct vblk *v, uint32_t type, uint64_t sector, u
     volatile uint8_t *status = v->dma + sizeof *h;
     uint16_t n = 0;
 
+    ASSERT(sleeplock_held(&v->lock));
     if (v->broken)
         return K_EIO;
     h->type = type;

@@ -6,18 +6,18 @@
  * and out in thread context under one spinlock per queue. The device's answers go
  * through <dev/virtio_ring.h>'s checks: a bad length or id drops that frame and counts it.
  */
-#include <core/printk.h>
 #include <arch/irq.h>
+#include <arch/layout.h>
+#include <core/printk.h>
+#include <core/spinlock.h>
 #include <dev/netdev.h>
 #include <dev/pci.h>
 #include <dev/virtio_legacy.h>
 #include <dev/virtio_net.h>
 #include <dev/virtio_ring.h>
 #include <lib/errno.h>
-#include <core/spinlock.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <arch/layout.h>
 #include <mm/pmm.h>
 
 #define VIRTIO_NET_TRANSITIONAL 0x1000
@@ -65,6 +65,7 @@ static void vnet_irq(void *ctx)
 
 static void rx_post_locked(struct vnet_queue *q, uint16_t id)
 {
+    spin_assert_held(&q->lock);
     vq_post(&q->vq, id, q->buf_pa + (uint64_t)id * VNET_BUF_LEN, VNET_BUF_LEN, true);
 }
 

@@ -3,12 +3,12 @@
  * never changed, so readers need no lock. A module without a usable name, or a
  * duplicate name, is skipped with a warning rather than shadowing another file.
  */
+#include <arch/layout.h>
 #include <core/init.h>
 #include <core/mb2.h>
 #include <core/printk.h>
 #include <fs/bootfs.h>
 #include <lib/string.h>
-#include <arch/layout.h>
 
 static struct bootfs_file files[MB2_MAX_MODULES];
 static size_t file_count;

@@ -9,6 +9,7 @@
  * boot modules show as read-only files of C:\Windows\System32.
  */
 #include <abi/file.h>
+#include <arch/layout.h>
 #include <core/cmdline.h>
 #include <core/init.h>
 #include <core/panic.h>
@@ -24,7 +25,6 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <arch/layout.h>
 #include <mm/pmm.h>
 #include <proc/process.h>
 #include <proc/sleeplock.h>

@@ -10,8 +10,8 @@
 #include <lib/fmt.h>
 #include <lib/string.h>
 #include <loader/image_file.h>
-#include <mm/kheap.h>
 #include <loader/loader.h>
+#include <mm/kheap.h>
 #include <proc/process.h>
 
 /* Windows' KnownDLLs that Dormer provides: always the System32 copy. */

@@ -3,8 +3,8 @@
  * each with the prepared view of its first load at its preferred base.
  */
 #include <core/printk.h>
-#include <lib/errno.h>
 #include <core/spinlock.h>
+#include <lib/errno.h>
 #include <lib/string.h>
 #include <loader/image_section.h>
 #include <mm/kheap.h>

@@ -29,8 +29,8 @@
 #include <lib/string.h>
 #include <loader/image_file.h>
 #include <loader/image_section.h>
-#include <mm/kheap.h>
 #include <loader/loader.h>
+#include <mm/kheap.h>
 #include <proc/process.h>
 #include <proc/sleeplock.h>
 

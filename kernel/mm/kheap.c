@@ -467,9 +467,9 @@ void kheap_core_stats(const struct kheap *h, struct kheap_stats *out)
 /* ---- Kernel glue ---------------------------------------------------------------------
  * Host unit tests compile this file as hosted C and use only the core above. */
 #if !__STDC_HOSTED__
+#include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/printk.h>
-#include <core/lock_order.h>
 #include <core/spinlock.h>
 #include <mm/fault_inject.h>
 #include <mm/pmm.h>

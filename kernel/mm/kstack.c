@@ -7,8 +7,8 @@
 #include <arch/cpu.h>
 #include <core/init.h>
 #include <core/panic.h>
-#include <lib/errno.h>
 #include <core/spinlock.h>
+#include <lib/errno.h>
 #include <mm/kstack.h>
 #include <mm/vmm.h>
 

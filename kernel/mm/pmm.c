@@ -495,9 +495,9 @@ int pmm_core_modules_target(const struct mb2_info *mb, const struct pmm_range *e
  * Host unit tests compile this file as hosted C and use only the core above. */
 #if !__STDC_HOSTED__
 #include <arch/mmu.h>
+#include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/printk.h>
-#include <core/lock_order.h>
 #include <core/spinlock.h>
 #include <mm/fault_inject.h>
 

@@ -4,6 +4,7 @@
  * path never scans. Operations that change a range first split regions at its
  * edges, change the whole pieces, then merge neighbours that became identical.
  */
+#include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
@@ -14,7 +15,6 @@
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
-#include <arch/layout.h>
 #include <mm/pmm.h>
 #include <mm/vmm.h>
 

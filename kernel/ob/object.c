@@ -6,8 +6,8 @@
 #include <abi/object.h>
 #include <core/lock_order.h>
 #include <core/panic.h>
-#include <lib/errno.h>
 #include <core/spinlock.h>
+#include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <ob/object.h>
@@ -126,6 +126,7 @@ static struct kobj_name *find_locked(const uint16_t *name, size_t len, uint32_t 
  * the caller has made its handle. */
 static struct kobject *take_locked(struct kobj_name *e)
 {
+    spin_assert_held(&names_lock);
     kobj_ref(e->obj);
     __atomic_add_fetch(&e->obj->handles, 1, __ATOMIC_RELAXED);
     return e->obj;

@@ -10,8 +10,8 @@
 #include <arch/uaccess.h>
 #include <core/printk.h>
 #include <lib/fmt.h>
-#include <proc/fault.h>
 #include <mm/vmm.h>
+#include <proc/fault.h>
 #include <proc/process.h>
 #include <proc/sched.h>
 

@@ -11,8 +11,8 @@
 #include <core/init.h>
 #include <core/lock_order.h>
 #include <core/panic.h>
-#include <core/time.h>
 #include <core/spinlock.h>
+#include <core/time.h>
 #include <mm/kheap.h>
 #include <mm/kstack.h>
 #include <proc/fault.h>

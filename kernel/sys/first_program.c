@@ -12,8 +12,8 @@
 #include <core/shutdown.h>
 #include <fs/bootfs.h>
 #include <lib/string.h>
-#include <mm/fault_inject.h>
 #include <loader/loader.h>
+#include <mm/fault_inject.h>
 #include <proc/process.h>
 #include <proc/sched.h>
 #include <sys/syscall.h>

@@ -9,8 +9,8 @@
 #include <arch/uaccess.h>
 #include <core/console.h>
 #include <core/printk.h>
-#include <lib/errno.h>
 #include <core/spinlock.h>
+#include <lib/errno.h>
 #include <lib/string.h>
 #include <proc/pipe.h>
 #include <proc/process.h>

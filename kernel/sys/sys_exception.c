@@ -7,9 +7,9 @@
  */
 #include <abi/exception.h>
 #include <arch/context.h>
+#include <arch/layout.h>
 #include <arch/uaccess.h>
 #include <core/printk.h>
-#include <arch/layout.h>
 #include <proc/fault.h>
 #include <proc/process.h>
 #include <proc/sched.h>

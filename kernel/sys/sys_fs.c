@@ -8,10 +8,10 @@
 #include <abi/file.h>
 #include <abi/object.h>
 #include <arch/uaccess.h>
+#include <core/spinlock.h>
 #include <fs/path.h>
 #include <fs/vfs.h>
 #include <lib/errno.h>
-#include <core/spinlock.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <proc/process.h>

@@ -10,8 +10,8 @@
 #include <core/printk.h>
 #include <lib/errno.h>
 #include <lib/string.h>
-#include <mm/kheap.h>
 #include <loader/loader.h>
+#include <mm/kheap.h>
 #include <proc/process.h>
 #include <sys/syscall.h>
 

@@ -7,10 +7,10 @@
  * crash_run -> crash_outer -> crash_middle -> crash_inner is kept out of line (and
  * not tail-called) so the backtrace shows every step by name.
  */
-#include <core/console.h>
-#include <core/lock_order.h>
 #include <core/cmdline.h>
+#include <core/console.h>
 #include <core/init.h>
+#include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <core/spinlock.h>

@@ -8,8 +8,8 @@
 #include <core/ksym.h>
 #include <core/ktest.h>
 #include <core/printk.h>
-#include <core/time.h>
 #include <core/spinlock.h>
+#include <core/time.h>
 #include <lib/string.h>
 
 KTEST(time_ticks_advance_while_sleeping)

@@ -4,10 +4,10 @@
  * and limits, and a random heap workload leaves every counter, and the pmm's free
  * count, exactly where it started. Nothing else may allocate while these run.
  */
+#include <arch/layout.h>
 #include <core/ktest.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
-#include <arch/layout.h>
 #include <mm/pmm.h>
 
 #define MIB (1024ull * 1024)

@@ -7,9 +7,9 @@
 #include "x86.h"
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <arch/layout.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
-#include <arch/layout.h>
 
 static char cpu_description[160];
 

@@ -6,8 +6,8 @@
 #include "pc.h"
 #include "percpu.h"
 #include <arch/cpu.h>
-#include <arch/mmu.h>
 #include <arch/layout.h>
+#include <arch/mmu.h>
 #include <lib/string.h>
 #include <stdint.h>
 

@@ -11,10 +11,10 @@
 #include "x86.h"
 #include <arch/mmu.h>
 #include <core/panic.h>
-#include <core/sections.h>
 #include <core/printk.h>
-#include <lib/errno.h>
+#include <core/sections.h>
 #include <core/spinlock.h>
+#include <lib/errno.h>
 #include <lib/string.h>
 
 #define PTE_P    (1ull << 0)

@@ -7,8 +7,8 @@
 #include "pc.h"
 #include "x86.h"
 #include <arch/cpu.h>
-#include <core/printk.h>
 #include <arch/irq.h>
+#include <core/printk.h>
 #include <lib/errno.h>
 
 #define PIC1_CMD  0x20

@@ -7,10 +7,10 @@
 #include "pc.h"
 #include "x86.h"
 #include <arch/cpu.h>
+#include <arch/layout.h>
 #include <core/printk.h>
 #include <lib/bytes.h>
 #include <lib/string.h>
-#include <arch/layout.h>
 #include <stdbool.h>
 #include <stdint.h>
 

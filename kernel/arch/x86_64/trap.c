@@ -9,12 +9,12 @@
 #include "x86.h"
 #include <abi/status.h>
 #include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <arch/trap.h>
 #include <arch/uaccess.h>
 #include <core/panic.h>
 #include <core/printk.h>
 #include <lib/fmt.h>
-#include <arch/percpu.h>
-#include <arch/trap.h>
 
 _Static_assert(sizeof(struct trap_frame) == sizeof(struct arch_regs), "arch_regs holds a frame");
 

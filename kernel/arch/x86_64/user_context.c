@@ -10,9 +10,9 @@
 #include "x86.h"
 #include <abi/exception.h>
 #include <arch/context.h>
+#include <arch/layout.h>
 #include <lib/errno.h>
 #include <lib/string.h>
-#include <arch/layout.h>
 
 /* RFLAGS bits a CONTEXT may carry: CF PF AF ZF SF DF OF and ID. TF, RF and AC are
  * dropped (no single-step or alignment-check support), IF and bit 1 are forced on;

@@ -10,9 +10,9 @@
 #ifndef MM_VMM_H
 #define MM_VMM_H
 
+#include <arch/layout.h>
 #include <arch/mmu.h>
 #include <core/spinlock.h>
-#include <arch/layout.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

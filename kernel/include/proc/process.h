@@ -8,15 +8,15 @@
 #ifndef PROC_PROCESS_H
 #define PROC_PROCESS_H
 
+#include <abi/peb.h>
 #include <abi/status.h>
 #include <arch/context.h>
-#include <lib/list.h>
 #include <core/spinlock.h>
-#include <abi/peb.h>
-#include <ob/handle.h>
-#include <proc/sleeplock.h>
-#include <proc/sched.h>
+#include <lib/list.h>
 #include <mm/vmm.h>
+#include <ob/handle.h>
+#include <proc/sched.h>
+#include <proc/sleeplock.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

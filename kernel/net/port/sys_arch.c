@@ -4,8 +4,8 @@
  * (free slots, waiting messages) with interrupts off around the ring's indices; the
  * clock is the uptime; lightweight protection is interrupts off (one CPU).
  */
-#include <core/time.h>
 #include <core/spinlock.h>
+#include <core/time.h>
 #include <mm/kheap.h>
 #include <proc/process.h>
 #include <proc/sched.h>
