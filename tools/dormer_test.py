@@ -453,7 +453,8 @@ SMALL_BOOT_MIB = 128
 
 def small_boot_modules(modules):
     return [m for m in modules if os.path.basename(m) not in RUNTIME_DLLS
-            and os.path.basename(os.path.dirname(os.path.dirname(m))) != 'win32']
+            and os.path.basename(os.path.dirname(os.path.dirname(m))) not in
+            ('win32', dormer_iso.BOOT_DIR_MARK)]
 
 
 # Boots with a virtio-net NIC on QEMU user networking (restrict=on); the others have none.
