@@ -268,6 +268,7 @@ USER_BOOTS = {
                           r'thread_create_join_us=[\d.]+', r'vfork_exec_wait_us=[\d.]+',
                           r'posix_spawn_static_us=[\d.]+', r'spawn_native_hello_us=[\d.]+',
                           r'hello_frames_used=\d+',
+                          r'cxx_throw_catch_cycles=\d+',
                           r'bench_end=1']),
     'user/bad_image_refused': ('init=bad_image.exe', 127,
                                [r'cannot start bad_image\.exe: section \S+ raw data runs '
