@@ -44,7 +44,7 @@ int __cdecl _chdir(const char *path)
     return result(SetCurrentDirectoryA(path));
 }
 
-/* The current directory (n units, its terminator at here[n]) into buf of size units,
+/* A path (n units, its terminator at here[n]) into buf of size units,
  * or a malloc'd buffer of max(size, n + 1) units when buf is NULL. unit: 1 or 2. */
 static void *give_cwd(const void *here, DWORD n, void *buf, int size, size_t unit)
 {
@@ -83,6 +83,22 @@ wchar_t *__cdecl _wgetcwd(wchar_t *buf, int size)
         return NULL;
     }
     return give_cwd(here, n, buf, size, 2);
+}
+
+/* The full path of rel (NULL or empty: the current directory) into abs of max units,
+ * or a malloc'd buffer when abs is NULL (max is then ignored, as msvcrt does). */
+wchar_t *__cdecl _wfullpath(wchar_t *abs, const wchar_t *rel, size_t max)
+{
+    wchar_t full[MAX_PATH];
+
+    if (!rel || !*rel)
+        return _wgetcwd(abs, (int)max);
+    DWORD n = GetFullPathNameW(rel, MAX_PATH, full, NULL);
+    if (n == 0 || n >= MAX_PATH) {
+        crt_set_errno_from_win32(n ? ERROR_FILENAME_EXCED_RANGE : GetLastError());
+        return NULL;
+    }
+    return give_cwd(full, n, abs, abs ? (int)max : 0, 2);
 }
 
 int __cdecl _wunlink(const wchar_t *path)

@@ -1,6 +1,7 @@
 /* The wide-character file and string functions of msvcrt that libstdc++ imports
  * (_wmkdir, _wchdir, _wgetcwd, _wstat64, _wchmod, _wfindfirst64/_wfindnext64, getwc,
- * putwc, wcscoll, wcsxfrm, _telli64, _filelengthi64), and kernel32's CreateHardLinkW
+ * putwc, wcscoll, wcsxfrm, _telli64, _filelengthi64, _wfullpath, wcsftime), and
+ * kernel32's CreateHardLinkW
  * and SetSystemTime on their error paths.
  * Built with `x86_64-w64-mingw32-gcc w_crt_wide.c -o w_crt_wide.exe`. */
 #include <direct.h>
@@ -31,6 +32,24 @@ int main(void)
     wchar_t tiny[3];
     got = _wgetcwd(tiny, 3);
     printf("_wgetcwd too small: %p errno=%s\n", (void *)got, errno == ERANGE ? "ERANGE" : "?");
+
+    wchar_t *full = _wfullpath(NULL, L"sub\\..\\b.txt", 0);
+    n = full ? wcslen(full) : 0;
+    printf("_wfullpath: ends in wide_dir\\b.txt: %d\n",
+           n > 14 && _wcsicmp(full + n - 14, L"wide_dir\\b.txt") == 0);
+    free(full);
+    full = _wfullpath(tiny, L"b.txt", 3);
+    printf("_wfullpath too small: %p errno=%s\n", (void *)full, errno == ERANGE ? "ERANGE" : "?");
+    full = _wfullpath(cwd, NULL, MAX_PATH);
+    printf("_wfullpath(NULL) is the current directory: %d\n", full == cwd && wcslen(cwd) == n - 6);
+
+    struct tm when = {.tm_year = 124, .tm_mon = 1, .tm_mday = 29, .tm_hour = 13, .tm_min = 5,
+                      .tm_sec = 9, .tm_wday = 4, .tm_yday = 59};
+    wchar_t stamp[64];
+    size_t sl = wcsftime(stamp, 64, L"%Y-%m-%d %H:%M:%S %A %b %j %p", &when);
+    printf("wcsftime: %u \"%ls\"\n", (unsigned)sl, stamp);
+    /* (A buffer too small gives 0 on Windows, as documented; Wine's gives a count, so
+     * the expected output, recorded from Wine, does not check it.) */
 
     FILE *f = _wfopen(L"w.txt", L"w+");
     putwc(L'h', f);
