@@ -37,6 +37,8 @@ METRICS = [
     ('file_delete_cycles', 'delete a file', 0.5),
     ('file_write_cycles_per_kib', 'stream 8 MiB into a file in 64 KiB writes, per KiB', 0.5),
     ('file_read_cycles_per_kib', 'read it back in 64 KiB reads, per KiB', 0.5),
+    # A stock C++ throw caught 10 frames up (win32/cxx_throw_bench), no Linux peer figure.
+    ('cxx_throw_catch_cycles', 'C++ throw caught 10 frames up (stock g++ -O2)', None),
 ]
 DORMER_ONLY = ['boot_to_shell_ms', 'kernel_image_bytes', 'iso_bytes', 'frames_free_after_boot',
                'hello_frames_used', 'spawn_native_hello_us', 'pipe_switch_kind', 'bench_mode',

@@ -6,6 +6,8 @@ it anew; disk=none runs without a disk. QEMU gets it as a virtio-blk drive."""
 import os
 import subprocess
 
+import dormer_iso
+
 IMAGE_MIB = 64
 
 
@@ -22,8 +24,11 @@ def make_image(path, modules=(), mib=IMAGE_MIB):
         f.truncate(mib << 20)
     mtools('mformat', '-i', tmp, '-F', '-v', 'DORMER', '::')
     mtools('mmd', '-i', tmp, '::/Windows', '::/Windows/System32')
-    if modules:
-        mtools('mcopy', '-i', tmp, *modules, '::/Windows/System32/')
+    # DIR/NAME modules (a -posix program and its 24 MiB of DLLs) do not fit the image,
+    # and the running system shows them only on RAM C:\ (disk=none).
+    plain = [m for m in modules if '/' not in dormer_iso.boot_name(m)]
+    if plain:
+        mtools('mcopy', '-i', tmp, *plain, '::/Windows/System32/')
     os.replace(tmp, path)
 
 

@@ -20,13 +20,26 @@ def grub_quote(word):
     return "'%s'" % word
 
 
+# A file whose directory's parent is called this is a boot module named DIR/NAME, which
+# the kernel shows as C:\DIR\NAME; every other file is NAME, in System32.
+BOOT_DIR_MARK = 'bootdir'
+
+
+def boot_name(path):
+    """The module name of the file at path: NAME, or DIR/NAME under .../bootdir/DIR/."""
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(os.path.dirname(parent)) == BOOT_DIR_MARK:
+        return '%s/%s' % (os.path.basename(parent), os.path.basename(path))
+    return os.path.basename(path)
+
+
 def make_iso(iso_path, kernel_elf, cmdline, grub_cfg_template=DEFAULT_TEMPLATE, modules=()):
     """Build iso_path from kernel_elf. modules: paths of programs and DLLs, loaded by
-    GRUB as multiboot2 modules named by their file names (the boot file system)."""
+    GRUB as multiboot2 modules named by boot_name (the boot file system)."""
     with open(grub_cfg_template) as f:
         template = f.read()
     words = ' '.join(grub_quote(w) for w in cmdline.split())
-    names = [os.path.basename(m) for m in modules]
+    names = [boot_name(m) for m in modules]
     lines = ['    module2 /boot/bin/%s %s' % (grub_quote(n), grub_quote(n)) for n in names]
     cfg = template.replace('@CMDLINE@', words).replace('@MODULES@', '\n'.join(lines))
 
@@ -36,8 +49,10 @@ def make_iso(iso_path, kernel_elf, cmdline, grub_cfg_template=DEFAULT_TEMPLATE, 
         os.makedirs(os.path.join(boot, 'grub'))
         os.makedirs(os.path.join(boot, 'bin'))
         shutil.copyfile(kernel_elf, os.path.join(boot, 'dormer.elf'))
-        for path in modules:
-            shutil.copyfile(path, os.path.join(boot, 'bin', os.path.basename(path)))
+        for path, name in zip(modules, names):
+            dest = os.path.join(boot, 'bin', *name.split('/'))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copyfile(path, dest)
         with open(os.path.join(boot, 'grub', 'grub.cfg'), 'w') as f:
             f.write(cfg)
         tmp = iso_path + '.tmp'

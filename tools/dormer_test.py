@@ -268,6 +268,7 @@ USER_BOOTS = {
                           r'thread_create_join_us=[\d.]+', r'vfork_exec_wait_us=[\d.]+',
                           r'posix_spawn_static_us=[\d.]+', r'spawn_native_hello_us=[\d.]+',
                           r'hello_frames_used=\d+',
+                          r'cxx_throw_catch_cycles=\d+',
                           r'bench_end=1']),
     'user/bad_image_refused': ('init=bad_image.exe', 127,
                                [r'cannot start bad_image\.exe: section \S+ raw data runs '
@@ -453,7 +454,8 @@ SMALL_BOOT_MIB = 128
 
 def small_boot_modules(modules):
     return [m for m in modules if os.path.basename(m) not in RUNTIME_DLLS
-            and os.path.basename(os.path.dirname(os.path.dirname(m))) != 'win32']
+            and os.path.basename(os.path.dirname(os.path.dirname(m))) not in
+            ('win32', dormer_iso.BOOT_DIR_MARK)]
 
 
 # Boots with a virtio-net NIC on QEMU user networking (restrict=on); the others have none.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Expected output of the stock Windows test programs, from Wine.
 
-For each userspace/win32/NAME (built by scons as build/userspace/win32/NAME/NAME.exe),
+For each userspace/win32/NAME (built by scons as build/userspace/win32/NAME/NAME.exe, or
+with a NAME.posix file as build/userspace/bootdir/DIR/NAME.exe beside its DLLs),
 runs the program under Wine (the wine64 of Debian's package) and writes what it prints to
 stdout as NAME.expected and its exit status as NAME.status (when it is not 0). With
 --check, compares instead and exits 1 on a difference. A test with a NAME.handwritten
@@ -44,15 +45,29 @@ def runtime_path():
     return ';'.join('Z:' + d.replace('/', '\\') for d in dirs)
 
 
+def posix_dir(name):
+    """DIR of a -posix program (the first word of its NAME.posix), or None."""
+    marker = os.path.join(WIN32, name, name + '.posix')
+    if not os.path.exists(marker):
+        return None
+    with open(marker) as f:
+        return f.read().split('#', 1)[0].split()[0]
+
+
 def run(wine, name):
-    exe = os.path.join(BUILD, name, name + '.exe')
+    where = posix_dir(name)
+    # A -posix program is built beside its compiler's runtime DLLs (bootdir/DIR), where
+    # Wine, like Windows, finds them first: no WINEPATH then.
+    exe_dir = (os.path.join(TOP, 'build', 'userspace', 'bootdir', where) if where
+               else os.path.join(BUILD, name))
+    exe = os.path.join(exe_dir, name + '.exe')
     if not os.path.exists(exe):
         sys.exit('win32_expected: %s not built (run scons first)' % exe)
-    env = dict(os.environ, WINEDEBUG='-all', WINEPATH=runtime_path())
+    env = dict(os.environ, WINEDEBUG='-all', WINEPATH='' if where else runtime_path())
     env.setdefault('WINEPREFIX', os.path.join(TOP, 'build', 'wineprefix'))
     p = subprocess.run([wine, exe], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                        stdin=subprocess.DEVNULL, env=env, timeout=300,
-                       cwd=os.path.join(BUILD, name))
+                       cwd=exe_dir)
     return p.stdout, p.returncode
 
 

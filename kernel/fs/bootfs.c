@@ -1,7 +1,8 @@
 /*
  * Boot file system: a fixed table filled once from the multiboot2 modules and
  * never changed, so readers need no lock. A module without a usable name, or a
- * duplicate name, is skipped with a warning rather than shadowing another file.
+ * duplicate name in its directory, is skipped with a warning rather than shadowing
+ * another file. "DIR/NAME" (or "DIR\\NAME") puts NAME in C:\DIR instead of System32.
  */
 #include <arch/layout.h>
 #include <core/init.h>
@@ -9,6 +10,7 @@
 #include <core/printk.h>
 #include <fs/bootfs.h>
 #include <lib/string.h>
+#include <stdbool.h>
 
 static struct bootfs_file files[MB2_MAX_MODULES];
 static size_t file_count;
@@ -25,21 +27,54 @@ static const char *base_name(const char *s)
     return b;
 }
 
+/* The directory part of s (before its last separator) into dir: false if it is more
+ * than one component or too long. "" for a plain name. */
+static bool dir_part(const char *s, const char *base, char *dir, size_t cap)
+{
+    size_t n = (size_t)(base - s);
+
+    dir[0] = '\0';
+    if (n == 0)
+        return true;
+    n--; /* the separator */
+    if (n == 0 || n >= cap)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '/' || s[i] == '\\')
+            return false;
+    }
+    memcpy(dir, s, n);
+    dir[n] = '\0';
+    return true;
+}
+
+static const struct bootfs_file *find_in(const char *dir, const char *name)
+{
+    for (size_t i = 0; i < file_count; i++) {
+        if (strcasecmp(files[i].dir, dir) == 0 && strcasecmp(files[i].name, name) == 0)
+            return &files[i];
+    }
+    return NULL;
+}
+
 void bootfs_init(const struct mb2_info *mb)
 {
     for (size_t i = 0; i < mb->module_count; i++) {
         const struct mb2_module *m = &mb->modules[i];
         const char *name = base_name(m->cmdline);
         size_t len = strlen(name);
-        if (len == 0 || len >= BOOTFS_NAME_MAX) {
+        char dir[BOOTFS_NAME_MAX];
+        if (len == 0 || len >= BOOTFS_NAME_MAX ||
+            !dir_part(m->cmdline, name, dir, sizeof dir)) {
             pr_warn("bootfs: module %zu has no usable name (\"%s\"); skipped\n", i, m->cmdline);
             continue;
         }
-        if (bootfs_find(name)) {
-            pr_warn("bootfs: duplicate file %s; the first one is kept\n", name);
+        if (find_in(dir, name)) {
+            pr_warn("bootfs: duplicate file %s; the first one is kept\n", m->cmdline);
             continue;
         }
         struct bootfs_file *f = &files[file_count++];
+        memcpy(f->dir, dir, strlen(dir) + 1);
         memcpy(f->name, name, len + 1);
         f->data = phys_to_virt(m->start);
         f->size = m->end - m->start;
@@ -52,11 +87,7 @@ void bootfs_init(const struct mb2_info *mb)
 
 const struct bootfs_file *bootfs_find(const char *name)
 {
-    for (size_t i = 0; i < file_count; i++) {
-        if (strcasecmp(files[i].name, name) == 0)
-            return &files[i];
-    }
-    return NULL;
+    return find_in("", name);
 }
 
 const struct bootfs_file *bootfs_at(size_t index)

@@ -6,7 +6,8 @@
  * the pool), and the boot mounts: C:\ is the first virtio-blk disk's FAT32 volume
  * (through the block cache, flushed at power-off), or RAM C:\ when there is no disk,
  * disk=none is on the command line, or the disk's volume is refused. Either way the
- * boot modules show as read-only files of C:\Windows\System32.
+ * boot modules show as read-only files of C:\Windows\System32; those named DIR/NAME
+ * are read-only files of C:\DIR on RAM C:\ only (a disk does not show them).
  */
 #include <abi/file.h>
 #include <arch/layout.h>
@@ -23,6 +24,7 @@
 #include <fs/ramfs.h>
 #include <fs/vfs.h>
 #include <lib/errno.h>
+#include <lib/fmt.h>
 #include <lib/string.h>
 #include <mm/kheap.h>
 #include <mm/pmm.h>
@@ -170,10 +172,13 @@ static bool mount_disk(void)
         if (!blocks[got].data)
             goto fail;
     }
+    size_t in_sys32 = 0;
     for (size_t i = 0; i < n; i++) {
         const struct bootfs_file *b = bootfs_at(i);
-        files[i] = (struct fat32_vfs_static){ b->name, b->data, b->size };
+        if (!b->dir[0])
+            files[in_sys32++] = (struct fat32_vfs_static){ b->name, b->data, b->size };
     }
+    n = in_sys32;
     struct bcache_dev cdev = { .ctx = d, .sectors = d->sectors, .read = dev_read,
                                .write = d->read_only ? NULL : dev_write, .flush = dev_flush };
     bcache_init(&disk_cache, &cdev, blocks, CACHE_BLOCKS, run);
@@ -205,39 +210,72 @@ fail:
 
 /* ---- C:\ in RAM ---- */
 
-static void mount_ram(void)
+/* Opens (creating it if need be) the directory at the ASCII path, for ramfs_add_static. */
+static struct vfs_file *open_dir(const char *ascii)
 {
-    static const char system32[] = "C:\\Windows\\System32";
     struct vfs_open_args dir = { .access = DORMER_FILE_READ_DATA,
                                  .share = DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE |
                                           DORMER_FILE_SHARE_DELETE,
                                  .disposition = DORMER_FILE_OPEN_IF,
                                  .options = DORMER_FILE_DIRECTORY_FILE };
-    uint16_t path[sizeof system32], name[BOOTFS_NAME_MAX];
+    uint16_t path[4 + 2 * BOOTFS_NAME_MAX];
     struct vfs_file *f = NULL;
     uint32_t action;
-    size_t added = 0;
+    size_t n = ascii_to_utf16(path, ascii, sizeof path / sizeof path[0]);
+
+    return vfs_open(path, n, false, &dir, &f, &action) == 0 ? f : NULL;
+}
+
+/* Adds boot file b to the open directory d; true if it is there. */
+static bool add_boot_file(struct vfs_file *d, const struct bootfs_file *b, const char *where)
+{
+    uint16_t name[BOOTFS_NAME_MAX];
+    size_t len = ascii_to_utf16(name, b->name, BOOTFS_NAME_MAX);
+    int rc = ramfs_add_static(d->node, name, len, b->data, b->size);
+
+    if (rc)
+        pr_warn("fs: boot file %s not in %s (error %d)\n", b->name, where, rc);
+    return rc == 0;
+}
+
+static void mount_ram(void)
+{
+    struct vfs_file *f;
+    size_t added = 0, elsewhere = 0;
 
     if (ramfs_mount('C', &frame_pages) != 0)
         panic("fs: cannot mount C:");
     /* C:\Windows, then C:\Windows\System32. */
-    size_t n = ascii_to_utf16(path, system32, sizeof system32 - 1);
-    if (vfs_open(path, 10, false, &dir, &f, &action) != 0)
+    f = open_dir("C:\\Windows");
+    if (!f)
         panic("fs: cannot create C:\\Windows");
     vfs_close(f);
-    if (vfs_open(path, n, false, &dir, &f, &action) != 0)
+    f = open_dir("C:\\Windows\\System32");
+    if (!f)
         panic("fs: cannot create C:\\Windows\\System32");
     for (size_t i = 0; i < bootfs_count(); i++) {
         const struct bootfs_file *b = bootfs_at(i);
-        size_t len = ascii_to_utf16(name, b->name, BOOTFS_NAME_MAX);
-        int rc = ramfs_add_static(f->node, name, len, b->data, b->size);
-        if (rc)
-            pr_warn("fs: boot file %s not in System32 (error %d)\n", b->name, rc);
-        else
-            added++;
+        if (!b->dir[0])
+            added += add_boot_file(f, b, "System32");
     }
     vfs_close(f);
-    pr_info("fs: C:\\ mounted (RAM), %zu boot files in C:\\Windows\\System32\n", added);
+    /* The files of other directories: C:\DIR, made when its first file comes. */
+    for (size_t i = 0; i < bootfs_count(); i++) {
+        const struct bootfs_file *b = bootfs_at(i);
+        char where[4 + BOOTFS_NAME_MAX];
+        if (!b->dir[0])
+            continue;
+        fmt_snprintf(where, sizeof where, "C:\\%s", b->dir);
+        struct vfs_file *d = open_dir(where);
+        if (!d) {
+            pr_warn("fs: cannot create %s for boot file %s\n", where, b->name);
+            continue;
+        }
+        elsewhere += add_boot_file(d, b, where);
+        vfs_close(d);
+    }
+    pr_info("fs: C:\\ mounted (RAM), %zu boot files in C:\\Windows\\System32, %zu in other "
+            "directories\n", added, elsewhere);
 }
 
 void fs_init(void)

@@ -11,6 +11,7 @@
 #include <core/printk.h>
 #include <core/shutdown.h>
 #include <fs/bootfs.h>
+#include <lib/fmt.h>
 #include <lib/string.h>
 #include <loader/loader.h>
 #include <mm/fault_inject.h>
@@ -46,7 +47,7 @@ static void print_counters(const char *when)
 
 static int64_t run_program(const char *cmdline)
 {
-    char name[BOOTFS_NAME_MAX], err[200];
+    char name[2 * BOOTFS_NAME_MAX + 4], err[200];
     size_t n = 0;
 
     while (cmdline[n] && cmdline[n] != ' ' && n + 1 < sizeof name) {
@@ -85,7 +86,8 @@ static bool in_list(const char *list, const char *name)
 }
 
 /* utest=all: every t_*.exe, f_*.exe and w_*.exe (stock Windows programs) on the boot
- * file system, one after another (utest=a.exe,b.exe: only those), except those in
+ * file system (those in a directory of their own started as C:\DIR\NAME, so their DLLs
+ * come from beside them), one after another (utest=a.exe,b.exe: only those), except those in
  * utest_skip=a.exe,b.exe, which want arguments and get their own boot; then a program
  * started 100 times; frames in use must not change, nor, around the 100 starts, the
  * heap, the objects and the handles. */
@@ -107,8 +109,13 @@ static void run_user_tests(void)
             continue;
         if ((skip && in_list(skip, name)) || (only && !in_list(only, name)))
             continue;
+        char path[2 * BOOTFS_NAME_MAX + 4];
+        if (bootfs_at(i)->dir[0])
+            fmt_snprintf(path, sizeof path, "C:\\%s\\%s", bootfs_at(i)->dir, name);
+        else
+            fmt_snprintf(path, sizeof path, "%s", name);
         kprintf("UTEST BEGIN %s\n", name);
-        int64_t status = run_program(name);
+        int64_t status = run_program(path);
         kprintf("UTEST END %s status=0x%08llX\n", name, (unsigned long long)status);
     }
     kprintf("UTEST frames before=%llu after=%llu\n", (unsigned long long)before,
@@ -149,8 +156,12 @@ static void first_program(void)
         shutdown_power_off(status < 0 ? 127 : (int)(status & 0x7f));
     }
     kprintf("Programs on the boot file system:");
-    for (size_t i = 0; bootfs_at(i); i++)
-        kprintf(" %s", bootfs_at(i)->name);
+    for (size_t i = 0; bootfs_at(i); i++) {
+        if (bootfs_at(i)->dir[0])
+            kprintf(" C:\\%s\\%s", bootfs_at(i)->dir, bootfs_at(i)->name);
+        else
+            kprintf(" %s", bootfs_at(i)->name);
+    }
     kprintf("\nStart one with init=NAME.exe on the kernel command line, e.g.\n"
             "    scons run cmdline=\"init=hello.exe\"\n");
 }

@@ -21,6 +21,9 @@ enum {
 #define PF_MAX_PASSES 6
 #define MIN_EXE "benchmin.exe"
 #define STATIC_EXE "stock_hello.exe" /* built with the stock mingw command */
+/* A stock C++ program that times its own throws (win32/cxx_throw_bench) and prints
+ * cxx_throw_catch_cycles; its console is the benchmark's. */
+#define CXX_THROW_EXE "cxx_throw_bench.exe"
 #define NATIVE_EXE "hello.exe"       /* Dormer-native: ntdll, crt0, ulib */
 
 /* Iteration counts: the peer's quick (default) and full (`full`) numbers. */
@@ -824,6 +827,18 @@ out:
     NtClose(dir);
 }
 
+/* ------------------------------------------------------------- C++ throw ---- */
+
+/* A throw caught 10 frames up, timed inside the C++ program (no Linux peer figure). */
+static void bench_cxx_throw(void)
+{
+    int32_t status = -1;
+    dormer_status_t st = run_child(CXX_THROW_EXE " 200", 0, &status);
+
+    if (!NT_SUCCESS(st) || status != 0)
+        uprintf("spawn_error=%s:0x%08x:exit:%d\n", CXX_THROW_EXE, (uint32_t)st, (int)status);
+}
+
 /* -------------------------------------------------------------------- main ---- */
 
 /* The parts of the run, in order; naming some on the command line runs only those
@@ -835,7 +850,7 @@ static struct {
 } sections[] = {
     {"syscall", bench_null_syscall, 0}, {"pf", bench_pagefault, 0}, {"yield", bench_yield, 0},
     {"futex", bench_futex, 0},          {"pipe", bench_pipe, 0},    {"spawn", bench_spawn, 0},
-    {"files", bench_files, 0},
+    {"files", bench_files, 0},          {"cxx", bench_cxx_throw, 0},
 };
 static int any_selected;
 

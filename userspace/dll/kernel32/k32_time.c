@@ -117,6 +117,20 @@ void WINAPI GetSystemTime(LPSYSTEMTIME st)
     FileTimeToSystemTime(&ft, st);
 }
 
+/* Setting the clock needs SeSystemtimePrivilege, which Windows gives administrators
+ * only and Dormer gives no one (programs run as a standard user would): a valid time
+ * fails with ERROR_PRIVILEGE_NOT_HELD, an invalid one first with
+ * ERROR_INVALID_PARAMETER, in Windows' order. */
+BOOL WINAPI SetSystemTime(const SYSTEMTIME *st)
+{
+    FILETIME ft;
+
+    if (!SystemTimeToFileTime(st, &ft))
+        return FALSE;
+    k32_set_error(ERROR_PRIVILEGE_NOT_HELD);
+    return FALSE;
+}
+
 void WINAPI GetLocalTime(LPSYSTEMTIME st)
 {
     GetSystemTime(st);

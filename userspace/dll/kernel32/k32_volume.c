@@ -2,7 +2,8 @@
  * Volumes and drives: GetDiskFreeSpace(Ex), GetVolumeInformation, GetDriveType and
  * GetLogicalDrives over DmQueryVolumeInformation, which answers for the volume of an
  * open directory. A path here is any directory of the volume (NULL: the current
- * directory's drive); the W functions do the work, the A ones convert.
+ * directory's drive); the W functions do the work, the A ones convert. Also
+ * CreateHardLinkW, which the volumes' file systems decide.
  */
 #include "k32.h"
 
@@ -222,4 +223,20 @@ UINT WINAPI GetDriveTypeA(LPCSTR root)
     UINT type = GetDriveTypeW(w);
     k32_free(w);
     return type;
+}
+
+/* Hard links need NTFS; every volume Dormer mounts is FAT32 or RAM, where Windows' file
+ * system answers the link request with STATUS_INVALID_DEVICE_REQUEST: ERROR_INVALID_FUNCTION,
+ * once the existing file is found (a missing one is its own error, as Windows reports). */
+BOOL WINAPI CreateHardLinkW(LPCWSTR link, LPCWSTR existing, LPSECURITY_ATTRIBUTES sa)
+{
+    (void)sa;
+    if (!link || !existing) {
+        k32_set_error(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (GetFileAttributesW(existing) == INVALID_FILE_ATTRIBUTES)
+        return FALSE;
+    k32_set_error(ERROR_INVALID_FUNCTION);
+    return FALSE;
 }

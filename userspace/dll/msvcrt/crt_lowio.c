@@ -311,6 +311,23 @@ __int64 __cdecl _lseeki64(int fd, __int64 offset, int origin)
     return at.QuadPart;
 }
 
+__int64 __cdecl _telli64(int fd)
+{
+    return _lseeki64(fd, 0, SEEK_CUR);
+}
+
+/* As msvcrt does it: the end's offset found by seeking there, the position put back. */
+__int64 __cdecl _filelengthi64(int fd)
+{
+    __int64 here = _lseeki64(fd, 0, SEEK_CUR);
+
+    if (here < 0)
+        return -1;
+    __int64 end = _lseeki64(fd, 0, SEEK_END);
+    _lseeki64(fd, here, SEEK_SET);
+    return end;
+}
+
 long __cdecl _lseek(int fd, long offset, int origin)
 {
     __int64 r = _lseeki64(fd, offset, origin);

@@ -1,5 +1,6 @@
 /*
- * File status (_stat64, _fstat64), directory search (_findfirst64 family), temporary
+ * File status (_stat64, _wstat64, _fstat64), directory search (_findfirst64 and
+ * _wfindfirst64 families), temporary
  * files (tmpfile, tmpnam), assertions, and the time-zone globals (_tzset): the parts of
  * msvcrt that sit on kernel32's file calls and need msvcrt's own structures.
  */
@@ -17,7 +18,7 @@ static __time64_t to_time(const FILETIME *ft)
 
 /* msvcrt's st_mode: type, read always, write unless read-only, execute for directories
  * and programs; the owner's bits copied to group and others. */
-static unsigned short mode_of(DWORD attrs, const char *name)
+static unsigned short mode_of_ext(DWORD attrs, int program)
 {
     unsigned short m;
 
@@ -27,15 +28,30 @@ static unsigned short mode_of(DWORD attrs, const char *name)
         m = _S_IFREG | _S_IREAD;
         if (!(attrs & FILE_ATTRIBUTE_READONLY))
             m |= _S_IWRITE;
-        const char *dot = name ? strrchr(name, '.') : NULL;
-        if (dot && (_stricmp(dot, ".exe") == 0 || _stricmp(dot, ".com") == 0 ||
-                    _stricmp(dot, ".bat") == 0 || _stricmp(dot, ".cmd") == 0))
+        if (program)
             m |= _S_IEXEC;
     }
     return (unsigned short)(m | (m & 0700) >> 3 | (m & 0700) >> 6);
 }
 
-int __cdecl _stat64(const char *path, struct _stat64 *st)
+static unsigned short mode_of(DWORD attrs, const char *name)
+{
+    const char *dot = name ? strrchr(name, '.') : NULL;
+
+    return mode_of_ext(attrs, dot && (_stricmp(dot, ".exe") == 0 || _stricmp(dot, ".com") == 0 ||
+                                      _stricmp(dot, ".bat") == 0 || _stricmp(dot, ".cmd") == 0));
+}
+
+static unsigned short mode_of_w(DWORD attrs, const wchar_t *name)
+{
+    const wchar_t *dot = name ? wcsrchr(name, L'.') : NULL;
+
+    return mode_of_ext(attrs, dot && (_wcsicmp(dot, L".exe") == 0 || _wcsicmp(dot, L".com") == 0 ||
+                                      _wcsicmp(dot, L".bat") == 0 || _wcsicmp(dot, L".cmd") == 0));
+}
+
+/* _stat64 (path is char) or _wstat64 (wide: path is wchar_t). */
+static int stat_path(const void *path, int wide, struct _stat64 *st)
 {
     WIN32_FILE_ATTRIBUTE_DATA d;
 
@@ -43,12 +59,13 @@ int __cdecl _stat64(const char *path, struct _stat64 *st)
         errno = EINVAL;
         return -1;
     }
-    if (!GetFileAttributesExA(path, GetFileExInfoStandard, &d)) {
+    if (!(wide ? GetFileAttributesExW(path, GetFileExInfoStandard, &d)
+               : GetFileAttributesExA(path, GetFileExInfoStandard, &d))) {
         crt_set_errno_from_win32(GetLastError());
         return -1;
     }
     memset(st, 0, sizeof *st);
-    st->st_mode = mode_of(d.dwFileAttributes, path);
+    st->st_mode = wide ? mode_of_w(d.dwFileAttributes, path) : mode_of(d.dwFileAttributes, path);
     st->st_nlink = 1;
     st->st_dev = st->st_rdev = 2; /* drive C: */
     st->st_size = (__int64)((uint64_t)d.nFileSizeHigh << 32 | d.nFileSizeLow);
@@ -56,6 +73,16 @@ int __cdecl _stat64(const char *path, struct _stat64 *st)
     st->st_mtime = to_time(&d.ftLastWriteTime);
     st->st_ctime = to_time(&d.ftCreationTime);
     return 0;
+}
+
+int __cdecl _stat64(const char *path, struct _stat64 *st)
+{
+    return stat_path(path, 0, st);
+}
+
+int __cdecl _wstat64(const wchar_t *path, struct _stat64 *st)
+{
+    return stat_path(path, 1, st);
 }
 
 int __cdecl _fstat64(int fd, struct _stat64 *st)
@@ -94,43 +121,95 @@ int __cdecl _fstat64(int fd, struct _stat64 *st)
 
 /* ---------------------------------------------------------------- _find ---- */
 
+/* The fields shared by __finddata64_t and _wfinddata64_t (all but the name). */
+#define FILL_FIND(w, out)                                                                  \
+    do {                                                                                   \
+        (out)->attrib = (w)->dwFileAttributes == FILE_ATTRIBUTE_NORMAL ? 0                 \
+                                                                       : (w)->dwFileAttributes; \
+        (out)->time_create = to_time(&(w)->ftCreationTime);                                \
+        (out)->time_access = to_time(&(w)->ftLastAccessTime);                              \
+        (out)->time_write = to_time(&(w)->ftLastWriteTime);                                \
+        (out)->size = (__int64)((uint64_t)(w)->nFileSizeHigh << 32 | (w)->nFileSizeLow);   \
+    } while (0)
+
 static void fill_find(const WIN32_FIND_DATAA *w, struct __finddata64_t *out)
 {
-    out->attrib = w->dwFileAttributes == FILE_ATTRIBUTE_NORMAL ? 0 : w->dwFileAttributes;
-    out->time_create = to_time(&w->ftCreationTime);
-    out->time_access = to_time(&w->ftLastAccessTime);
-    out->time_write = to_time(&w->ftLastWriteTime);
-    out->size = (__int64)((uint64_t)w->nFileSizeHigh << 32 | w->nFileSizeLow);
+    FILL_FIND(w, out);
     strcpy(out->name, w->cFileName);
+}
+
+static void fill_wfind(const WIN32_FIND_DATAW *w, struct _wfinddata64_t *out)
+{
+    FILL_FIND(w, out);
+    wcscpy(out->name, w->cFileName);
+}
+
+/* -1 with errno as _findfirst64 sets it when FindFirstFile failed. */
+static intptr_t find_failed(void)
+{
+    DWORD err = GetLastError();
+
+    crt_set_errno_from_win32(err);
+    if (err == ERROR_NO_MORE_FILES || err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
+        errno = ENOENT;
+    return -1;
+}
+
+/* _findfirst64 (spec is char, wide 0) or _wfindfirst64 (wide 1). */
+static intptr_t find_first(const void *spec, void *out, int wide)
+{
+    union {
+        WIN32_FIND_DATAA a;
+        WIN32_FIND_DATAW w;
+    } d;
+    HANDLE h = wide ? FindFirstFileW(spec, &d.w) : FindFirstFileA(spec, &d.a);
+
+    if (h == INVALID_HANDLE_VALUE)
+        return find_failed();
+    if (wide)
+        fill_wfind(&d.w, out);
+    else
+        fill_find(&d.a, out);
+    return (intptr_t)h;
 }
 
 intptr_t __cdecl _findfirst64(const char *spec, struct __finddata64_t *out)
 {
-    WIN32_FIND_DATAA w;
-    HANDLE h = FindFirstFileA(spec, &w);
+    return find_first(spec, out, 0);
+}
 
-    if (h == INVALID_HANDLE_VALUE) {
-        DWORD err = GetLastError();
-        crt_set_errno_from_win32(err);
-        if (err == ERROR_NO_MORE_FILES || err == ERROR_FILE_NOT_FOUND ||
-            err == ERROR_PATH_NOT_FOUND)
-            errno = ENOENT;
+intptr_t __cdecl _wfindfirst64(const wchar_t *spec, struct _wfinddata64_t *out)
+{
+    return find_first(spec, out, 1);
+}
+
+/* _findnext64 (wide 0) or _wfindnext64 (wide 1). */
+static int find_next(intptr_t h, void *out, int wide)
+{
+    union {
+        WIN32_FIND_DATAA a;
+        WIN32_FIND_DATAW w;
+    } d;
+
+    if (!(wide ? FindNextFileW((HANDLE)h, &d.w) : FindNextFileA((HANDLE)h, &d.a))) {
+        errno = ENOENT;
         return -1;
     }
-    fill_find(&w, out);
-    return (intptr_t)h;
+    if (wide)
+        fill_wfind(&d.w, out);
+    else
+        fill_find(&d.a, out);
+    return 0;
 }
 
 int __cdecl _findnext64(intptr_t h, struct __finddata64_t *out)
 {
-    WIN32_FIND_DATAA w;
+    return find_next(h, out, 0);
+}
 
-    if (!FindNextFileA((HANDLE)h, &w)) {
-        errno = ENOENT;
-        return -1;
-    }
-    fill_find(&w, out);
-    return 0;
+int __cdecl _wfindnext64(intptr_t h, struct _wfinddata64_t *out)
+{
+    return find_next(h, out, 1);
 }
 
 int __cdecl _findclose(intptr_t h)

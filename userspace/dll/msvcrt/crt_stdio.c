@@ -807,6 +807,20 @@ wint_t __cdecl fgetwc(FILE *f)
     return w;
 }
 
+/* msvcrt exports these as functions, the same as fputwc and fgetwc (its headers make
+ * them macros). */
+#undef putwc
+#undef getwc
+wint_t __cdecl putwc(wchar_t c, FILE *f)
+{
+    return fputwc(c, f);
+}
+
+wint_t __cdecl getwc(FILE *f)
+{
+    return fgetwc(f);
+}
+
 wint_t __cdecl ungetwc(wint_t c, FILE *f)
 {
     char b;

@@ -164,6 +164,21 @@ size_t __cdecl strxfrm(char *d, const char *s, size_t n)
     return len;
 }
 
+/* The "C" locale's collation (the only locale): code-unit order, as wcscmp. */
+int __cdecl wcscoll(const wchar_t *a, const wchar_t *b)
+{
+    return wcscmp(a, b);
+}
+
+size_t __cdecl wcsxfrm(wchar_t *d, const wchar_t *s, size_t n)
+{
+    size_t len = wcslen(s);
+
+    if (len < n)
+        memcpy(d, s, (len + 1) * sizeof *s);
+    return len;
+}
+
 /* msvcrt's messages, by errno value. */
 static const char *const messages[] = {
     "No error", "Operation not permitted", "No such file or directory", "No such process",

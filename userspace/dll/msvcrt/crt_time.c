@@ -239,3 +239,21 @@ void __cdecl _ftime64(struct __timeb64 *tb)
     tb->timezone = 0;
     tb->dstflag = 0;
 }
+
+/* The wide form over strftime: the format narrowed to the ANSI code page (single-byte,
+ * like the "C" locale's output), the result widened back. 0 when it does not fit. */
+size_t __cdecl wcsftime(wchar_t *buf, size_t max, const wchar_t *fmt, const struct tm *tm)
+{
+    char narrow_fmt[512], out[1024];
+
+    if (!buf || !fmt || !tm ||
+        !WideCharToMultiByte(CP_ACP, 0, fmt, -1, narrow_fmt, sizeof narrow_fmt, NULL, NULL)) {
+        errno = EINVAL;
+        return 0;
+    }
+    size_t n = strftime(out, sizeof out, narrow_fmt, tm);
+    if (n + 1 > max || (n == 0 && narrow_fmt[0]))
+        return 0;
+    MultiByteToWideChar(CP_ACP, 0, out, (int)n + 1, buf, (int)max);
+    return n;
+}

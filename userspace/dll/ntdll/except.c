@@ -188,12 +188,15 @@ static int dispatch_frames(struct dormer_exception_record *rec, struct dormer_co
                 UNW_FLAG_EHANDLER, base, pc, fn, &c, &data, &frame, NULL);
             if (!on_stack(frame) && frame != c.gpr[4])
                 break;
-            if (h) {
-                struct ntdll_dispatcher_context dc = {
-                    .control_pc = pc, .image_base = base, .function = fn,
-                    .establisher_frame = frame, .context = &c,
-                    .language_handler = (void *)h, .handler_data = data,
-                };
+            struct ntdll_dispatcher_context dc = {
+                .control_pc = pc, .image_base = base, .function = fn,
+                .establisher_frame = frame, .context = &c,
+                .language_handler = (void *)h, .handler_data = data,
+            };
+            /* Repeated when the dispatch runs into an unwind in progress (an exception
+             * raised by a handler RtlUnwindEx called): dc and c then name the frame that
+             * unwind had reached, and the walk goes on from there. */
+            while (h) {
                 int disp = ntdll_call_handler(rec, frame, ctx, &dc, h);
                 if (frame == nested_frame) {
                     /* Past the frame whose handler raised: no longer nested. */
@@ -205,6 +208,14 @@ static int dispatch_frames(struct dormer_exception_record *rec, struct dormer_co
                         ntdll_raise_noncontinuable(STATUS_NONCONTINUABLE_EXCEPTION, rec, ctx);
                     return 1;
                 }
+                if (disp == NTDLL_DISPOSITION_COLLIDED_UNWIND) {
+                    ntdll_unwind_collided(&dc, &c);
+                    h = (ntdll_language_handler)dc.language_handler;
+                    frame = dc.establisher_frame;
+                    if (!on_stack(frame))
+                        return 0;
+                    continue;
+                }
                 if (disp == DISPOSITION_NESTED_EXCEPTION) {
                     rec->flags |= DORMER_EXCEPTION_NESTED_CALL;
                     if (dc.establisher_frame > nested_frame)
@@ -212,6 +223,7 @@ static int dispatch_frames(struct dormer_exception_record *rec, struct dormer_co
                 } else if (disp != DISPOSITION_CONTINUE_SEARCH) {
                     ntdll_raise_noncontinuable(STATUS_INVALID_DISPOSITION, rec, ctx);
                 }
+                break;
             }
         }
         if (!c.rip)

@@ -18,6 +18,22 @@
     .ascii " -export:", #name;                                                              \
     .text
 
+/* A function that calls its fifth argument (the handler) with the first four, keeping
+ * the fourth (the DISPATCHER_CONTEXT) at 0x20 in its frame for its own handler. */
+#define HANDLER_CALL(name, handler, ...)                                                   \
+    FUNCTION(name)                                                                          \
+    .seh_proc name;                                                                         \
+    .seh_handler handler, __VA_ARGS__;                                                      \
+    subq $0x38, %rsp;                                                                       \
+    .seh_stackalloc 0x38;                                                                   \
+    .seh_endprologue;                                                                       \
+    movq %r9, 0x20(%rsp);                                                                   \
+    call *0x60(%rsp);                                                                       \
+    nop;                                                                                    \
+    addq $0x38, %rsp;                                                                       \
+    ret;                                                                                    \
+    .seh_endproc
+
     .text
 FUNCTION(KiUserExceptionDispatcher)
     .seh_proc KiUserExceptionDispatcher
@@ -38,18 +54,16 @@ EXPORT(KiUserExceptionDispatcher)
  * when an exception raised inside the handler (in an __except filter, say) is dispatched
  * through this frame: Windows' RtlpExecuteHandlerForException.
  */
-FUNCTION(ntdll_call_handler)
-    .seh_proc ntdll_call_handler
-    .seh_handler ntdll_nested_handler, @except
-    subq $0x38, %rsp
-    .seh_stackalloc 0x38
-    .seh_endprologue
-    movq %r9, 0x20(%rsp)
-    call *0x60(%rsp)                    /* the fifth argument */
-    nop
-    addq $0x38, %rsp
-    ret
-    .seh_endproc
+HANDLER_CALL(ntdll_call_handler, ntdll_nested_handler, @except)
+
+/*
+ * int ntdll_call_unwind_handler(rec, frame, ctx, dc, handler): the same for RtlUnwindEx's
+ * calls of unwind handlers (Windows' RtlpExecuteHandlerForUnwind). Its frame's handler,
+ * ntdll_collided_handler (unwind_ex.c), answers ExceptionCollidedUnwind to any dispatch
+ * or unwind that reaches it, so a __finally or destructor that raises, and the unwind
+ * that exception starts, go on from the frame this unwind had reached.
+ */
+HANDLER_CALL(ntdll_call_unwind_handler, ntdll_collided_handler, @except, @unwind)
 
 /* void RtlCaptureContext(CONTEXT *ctx): the caller's registers at the return address. */
 FUNCTION(RtlCaptureContext)

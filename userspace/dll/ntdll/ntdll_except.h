@@ -74,6 +74,16 @@ int ntdll_call_handler(struct dormer_exception_record *rec, uint64_t frame,
                        ntdll_language_handler handler);
 int ntdll_nested_handler(struct dormer_exception_record *rec, uint64_t frame,
                          struct dormer_context *ctx, struct ntdll_dispatcher_context *dc);
+/* except_entry.S: calls an unwind handler for RtlUnwindEx; ntdll_collided_handler
+ * (unwind_ex.c) is its frame's handler, for dispatches and unwinds alike. */
+int ntdll_call_unwind_handler(struct dormer_exception_record *rec, uint64_t frame,
+                              struct dormer_context *ctx, struct ntdll_dispatcher_context *dc,
+                              ntdll_language_handler handler);
+int ntdll_collided_handler(struct dormer_exception_record *rec, uint64_t frame,
+                           struct dormer_context *ctx, struct ntdll_dispatcher_context *dc);
+#define NTDLL_DISPOSITION_COLLIDED_UNWIND 3
+/* ctx, the context at the frame a collision put in dc, one frame outwards. */
+void ntdll_unwind_collided(const struct ntdll_dispatcher_context *dc, struct dormer_context *ctx);
 int __C_specific_handler(struct dormer_exception_record *rec, uint64_t frame,
                          struct dormer_context *ctx, struct ntdll_dispatcher_context *dc);
 

@@ -16,7 +16,7 @@
 
 #define UNW_FLAG_UHANDLER 2
 #define DISPOSITION_CONTINUE_SEARCH  1
-#define DISPOSITION_COLLIDED_UNWIND  3
+#define DISPOSITION_COLLIDED_UNWIND  NTDLL_DISPOSITION_COLLIDED_UNWIND
 #define STATUS_UNWIND                0xC0000027u
 #define STATUS_INVALID_UNWIND_TARGET 0xC0000029u
 #define STATUS_BAD_STACK             0xC0000028u
@@ -56,6 +56,45 @@ static ntdll_language_handler unwind_one(const struct dormer_context *ctx,
                                                     &dc->establisher_frame, NULL);
 }
 
+/* The handler of ntdll_call_unwind_handler's frame: a dispatch or an unwind that
+ * reaches it ran into the unwind whose handler call that frame is. It takes that
+ * unwind's place: the earlier dispatcher context (all but TargetIp) and its CONTEXT
+ * are copied into the caller's, and it answers ExceptionCollidedUnwind. */
+int ntdll_collided_handler(struct dormer_exception_record *rec, uint64_t frame,
+                           struct dormer_context *ctx, struct ntdll_dispatcher_context *dc)
+{
+    const struct ntdll_dispatcher_context *earlier =
+        *(struct ntdll_dispatcher_context *const *)(uintptr_t)(frame + 0x20);
+
+    (void)rec;
+    (void)ctx;
+    dc->control_pc = earlier->control_pc;
+    dc->image_base = earlier->image_base;
+    dc->function = earlier->function;
+    dc->establisher_frame = earlier->establisher_frame;
+    dc->language_handler = earlier->language_handler;
+    dc->handler_data = earlier->handler_data;
+    dc->history_table = earlier->history_table;
+    dc->scope_index = earlier->scope_index;
+    *dc->context = *earlier->context;
+    return DISPOSITION_COLLIDED_UNWIND;
+}
+
+/* ctx (the context at dc's frame, dc filled by a collision) one frame outwards. */
+void ntdll_unwind_collided(const struct ntdll_dispatcher_context *dc, struct dormer_context *ctx)
+{
+    uint64_t ignored;
+    void *data;
+
+    if (dc->function) {
+        RtlVirtualUnwind(0, dc->image_base, dc->control_pc, dc->function, ctx, &data, &ignored,
+                         NULL);
+    } else if (frame_ok(ctx->gpr[4])) {
+        ctx->rip = *(const uint64_t *)(uintptr_t)ctx->gpr[4];
+        ctx->gpr[4] += 8;
+    }
+}
+
 EXPORT __attribute__((noinline)) void RtlUnwindEx(void *target_frame, void *target_ip,
                                                   struct dormer_exception_record *rec,
                                                   void *return_value,
@@ -86,30 +125,31 @@ EXPORT __attribute__((noinline)) void RtlUnwindEx(void *target_frame, void *targ
             ntdll_raise_noncontinuable(STATUS_BAD_STACK, rec, ctx);
         if (target && frame > target)
             ntdll_raise_noncontinuable(STATUS_INVALID_UNWIND_TARGET, rec, ctx);
-        if (frame == target)
-            rec->flags |= DORMER_EXCEPTION_TARGET_UNWIND;
-        if (h) {
+        dc.scope_index = 0;
+        /* Repeated when the handler call collides with an earlier unwind: then dc names
+         * the frame that unwind had reached, and that frame's handler is called again
+         * with EXCEPTION_COLLIDED_UNWIND (its ScopeIndex says what is already done). */
+        while (h) {
+            if (frame == target)
+                rec->flags |= DORMER_EXCEPTION_TARGET_UNWIND;
+            else
+                rec->flags &= ~(uint32_t)DORMER_EXCEPTION_TARGET_UNWIND;
             dc.context = ctx;
             dc.language_handler = (void *)h;
-            dc.scope_index = 0;
-            int disp = h(rec, frame, ctx, &dc);
+            int disp = ntdll_call_unwind_handler(rec, frame, ctx, &dc, h);
             rec->flags &= ~(uint32_t)DORMER_EXCEPTION_COLLIDED_UNWIND;
-            if (disp == DISPOSITION_COLLIDED_UNWIND) {
-                /* The handler put the earlier unwind's dispatcher context in dc: go on
-                 * from the frame that unwind had reached, past it. */
-                uint64_t ignored;
-                void *data;
-                *ctx = *dc.context;
-                dc.context = ctx;
-                next = *ctx;
-                if (dc.function)
-                    RtlVirtualUnwind(0, dc.image_base, dc.control_pc, dc.function, &next,
-                                     &data, &ignored, NULL);
-                frame = dc.establisher_frame;
-                rec->flags |= DORMER_EXCEPTION_COLLIDED_UNWIND;
-            } else if (disp != DISPOSITION_CONTINUE_SEARCH) {
+            if (disp == DISPOSITION_CONTINUE_SEARCH)
+                break;
+            if (disp != DISPOSITION_COLLIDED_UNWIND)
                 ntdll_raise_noncontinuable(STATUS_INVALID_DISPOSITION, rec, ctx);
-            }
+            /* *ctx is now the earlier unwind's context at its frame. */
+            next = *ctx;
+            ntdll_unwind_collided(&dc, &next);
+            h = (ntdll_language_handler)dc.language_handler;
+            frame = dc.establisher_frame;
+            rec->flags |= DORMER_EXCEPTION_COLLIDED_UNWIND;
+            if (!frame_ok(frame) || (target && frame > target))
+                ntdll_raise_noncontinuable(STATUS_INVALID_UNWIND_TARGET, rec, ctx);
         }
         if (frame == target)
             break;
