@@ -23,6 +23,7 @@
 #define MAX_NR 100           /* call numbers drawn from 0..MAX_NR, plus a few far ones */
 #define WATCHDOG_MS 3000
 #define RECORD_MAGIC 0x5a465301u /* "\x01SFZ" */
+#define RACE_ROUNDS 300      /* close-while-blocked rounds after the random ones */
 
 /* ---- random numbers: xorshift64*, one stream per thread ---------------------------- */
 
@@ -463,6 +464,130 @@ static int run_child(uint64_t seed, uint64_t count, int trace)
     return 0;
 }
 
+/* ---- races on one handle: a close while another thread waits, reads or writes ------ */
+
+enum { RACE_EVENT, RACE_MUTEX, RACE_SEMAPHORE, RACE_PIPE_READ, RACE_PIPE_WRITE,
+       RACE_BOOT_READ, RACE_KINDS };
+
+struct race {
+    int kind;
+    dormer_handle_t h;             /* the handle the waiter uses and the closer closes */
+    volatile dormer_status_t st;   /* the waiter's last status */
+    volatile int started;
+};
+
+static uint32_t race_waiter(uint64_t arg)
+{
+    struct race *rc = (struct race *)(uintptr_t)arg;
+    static uint8_t sink[2][256]; /* per waiter slot: the contents do not matter */
+    uint8_t *buf = sink[rc->kind & 1];
+    uint64_t done = 0;
+
+    rc->started = 1;
+    switch (rc->kind) {
+    case RACE_EVENT: case RACE_MUTEX: case RACE_SEMAPHORE:
+        rc->st = DmWaitForMultipleObjects(1, &rc->h, 0, 20);
+        break;
+    case RACE_PIPE_READ: /* empty: blocks until data, or no writer is left */
+        rc->st = DmReadFile(rc->h, buf, 256, NULL, &done);
+        break;
+    case RACE_PIPE_WRITE: /* full: blocks until room, or no reader is left */
+        rc->st = DmWritePipe(rc->h, buf, 256, &done);
+        break;
+    case RACE_BOOT_READ: /* reads (STATUS_END_OF_FILE at the end) until the handle is gone */
+        do
+            rc->st = DmReadFile(rc->h, buf, 256, NULL, &done);
+        while (NT_SUCCESS(rc->st) || rc->st == STATUS_END_OF_FILE);
+        break;
+    }
+    return 0;
+}
+
+/* `sysfuzz.exe SEED ROUNDS race`: ROUNDS times, a thread blocks on (or reads) a fresh
+ * handle while this one closes it after a random short while. For an event, mutex or
+ * semaphore, half the time a duplicate then signals or releases it, which must wake
+ * the waiter; else its wait times out. A pipe's other end is closed before or after. Every waiter must end (within 3 s) with a status a
+ * closed or ended handle can give. Exit 0 when all did; the parent checks the counters. */
+static int run_race(uint64_t seed, uint64_t rounds)
+{
+    struct rng r = {seed * 0x9e3779b97f4a7c15ull + 0x7261636};
+    static struct race rc;
+    uint64_t stuck = 0, odd = 0, woken = 0;
+
+    for (uint64_t i = 0; i < rounds; i++) {
+        dormer_handle_t other = 0, dup = 0, t = 0;
+        uint64_t w = 0;
+        rc = (struct race){(int)below(&r, RACE_KINDS), 0, 0x5a5a5a5a, 0};
+        switch (rc.kind) {
+        case RACE_EVENT: DmCreateEvent(&rc.h, below(&r, 2), 0); break;
+        case RACE_MUTEX: DmCreateMutex(&rc.h, 1); break; /* owned here: the waiter blocks */
+        case RACE_SEMAPHORE: DmCreateSemaphore(&rc.h, 0, 4); break;
+        case RACE_PIPE_READ: DmCreatePipe(&rc.h, &other); break;
+        case RACE_PIPE_WRITE:
+            DmCreatePipe(&other, &rc.h);
+            DmWritePipe(rc.h, scratch, SCRATCH_SIZE, &w); /* 64 KiB: now full */
+            break;
+        case RACE_BOOT_READ:
+            ulib_open("C:\\Windows\\System32\\hello.exe", DORMER_FILE_READ_DATA,
+                      DORMER_FILE_NON_DIRECTORY_FILE, &rc.h);
+            break;
+        }
+        int wake = below(&r, 2);
+        if (wake && rc.kind <= RACE_SEMAPHORE)
+            DmDuplicateHandle(rc.h, &dup);
+        if (!NT_SUCCESS(DormerCreateThread(&t, race_waiter, (uint64_t)(uintptr_t)&rc, 0))) {
+            NtClose(rc.h);
+            NtClose(other);
+            NtClose(dup);
+            continue;
+        }
+        switch (below(&r, 3)) { /* before the wait starts, about when, or during it */
+        case 0: break;
+        case 1: NtYieldExecution(); break;
+        default: DmDelayExecution(below(&r, 3)); break;
+        }
+        /* A blocked pipe waiter ends only with the pipe's other end: closed before its
+         * own handle or after. */
+        int pipe = rc.kind == RACE_PIPE_READ || rc.kind == RACE_PIPE_WRITE;
+        if (pipe && wake)
+            NtClose(other), other = 0;
+        NtClose(rc.h);
+        if (pipe)
+            NtClose(other), other = 0;
+        else if (wake) {
+            switch (rc.kind) {
+            case RACE_EVENT: DmSetEvent(dup, NULL); break;
+            case RACE_MUTEX: DmReleaseMutex(dup); break;
+            case RACE_SEMAPHORE: DmReleaseSemaphore(dup, 1, NULL); break;
+            }
+        }
+        if (DormerWait(t, 3000) != STATUS_WAIT_0) {
+            stuck++;
+            uprintf("sysfuzz: race round %llu kind %d: the waiter is still blocked\n",
+                    (unsigned long long)i, rc.kind);
+            NtClose(other), other = 0; /* a pipe's waiter ends with its other end */
+            NtClose(dup), dup = 0;
+            DormerWait(t, 3000);
+        }
+        dormer_status_t st = rc.st;
+        int fine = st == STATUS_INVALID_HANDLE || st == STATUS_WAIT_0 ||
+                   st == STATUS_TIMEOUT || st == STATUS_ABANDONED_WAIT_0 ||
+                   st == STATUS_PIPE_BROKEN || st == STATUS_SUCCESS;
+        if (!fine && odd++ < 8)
+            uprintf("sysfuzz: race round %llu kind %d: waiter status 0x%08x\n",
+                    (unsigned long long)i, rc.kind, (unsigned)st);
+        woken += st == STATUS_WAIT_0 || st == STATUS_PIPE_BROKEN;
+        NtClose(t);
+        NtClose(other);
+        NtClose(dup);
+    }
+    uprintf("sysfuzz: race seed %llu: %llu rounds, %llu waiters woken through another "
+            "handle, %llu stuck, %llu odd statuses\n", (unsigned long long)seed,
+            (unsigned long long)rounds, (unsigned long long)woken, (unsigned long long)stuck,
+            (unsigned long long)odd);
+    return stuck || odd ? 1 : 0;
+}
+
 /* ---- the parent ---------------------------------------------------------------------- */
 
 static int parent_trace; /* sysfuzz.exe SEED COUNT PER trace: show the children's output */
@@ -730,6 +855,19 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
         done += made ? made : 1;
     }
 
+    /* Then the handle races, in a child of their own (its status says they held). */
+    int32_t race_status = -1;
+    char race_cmd[64];
+    usnprintf(race_cmd, sizeof race_cmd, "sysfuzz.exe %llu %d race", (unsigned long long)seed,
+              RACE_ROUNDS);
+    if (DormerSpawn(race_cmd, 0, &h) >= 0) {
+        if (DormerWait(h, 60000) == STATUS_TIMEOUT)
+            NtTerminateProcess(h, 0xDEAD), DormerWait(h, 5000);
+        DmQueryExitStatus(h, &race_status);
+        NtClose(h);
+    }
+    uprintf("sysfuzz: \"%s\" exited with 0x%08x\n", race_cmd, (unsigned)race_status);
+
     /* What children left behind that is not theirs to keep: the foreground list, the
      * files under C:\sf, grandchildren still running. */
     DmSetConsoleForeground(NULL, 0);
@@ -768,7 +906,7 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
         NtClose(h);
     }
     uprintf("sysfuzz: after the run t_child.exe 42 exited with %d\n", (int)status);
-    ok = ok && status == 42;
+    ok = ok && status == 42 && race_status == 0;
     uprintf("sysfuzz: %s\n", ok ? "PASS" : "FAIL");
     return ok ? 0 : 1;
 }
@@ -782,6 +920,8 @@ int main(int argc, char **argv)
     uint64_t seed = parse_u64(argv[1]), count = parse_u64(argv[2]);
     if (argc > 3 && strcmp(argv[3], "child") == 0)
         return run_child(seed, count, argc > 4 && strcmp(argv[4], "trace") == 0);
+    if (argc > 3 && strcmp(argv[3], "race") == 0)
+        return run_race(seed, count);
     parent_trace = argc > 4 && strcmp(argv[4], "trace") == 0;
     return run_parent(seed, count, argc > 3 ? parse_u64(argv[3]) : 500);
 }
