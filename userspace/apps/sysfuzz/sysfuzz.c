@@ -12,6 +12,9 @@
  * child alone on the console. Calls that would only hang by design (console reads,
  * endless sleeps and waits) get bounded arguments; a child still blocked after 3 s
  * (say, reading a pipe it holds the write end of) is killed, which is itself a test.
+ * Then `sysfuzz.exe SEED 300 race` races two threads on one handle (one blocks on it,
+ * the other closes it); it records each round the same way, so the parent names the
+ * last round and its kind, and the same command replays the same kinds and delays.
  */
 #include <dormer.h>
 
@@ -24,6 +27,8 @@
 #define WATCHDOG_MS 3000
 #define RECORD_MAGIC 0x5a465301u /* "\x01SFZ" */
 #define RACE_ROUNDS 300      /* close-while-blocked rounds after the random ones */
+#define RACE_WATCHDOG_MS 60000 /* the race child: 300 rounds of at most 3 s waits each */
+#define RACE_RECORD_NR 1000u /* a race round's record: nr = this + its kind */
 
 /* ---- random numbers: xorshift64*, one stream per thread ---------------------------- */
 
@@ -518,6 +523,12 @@ static int run_race(uint64_t seed, uint64_t rounds)
         dormer_handle_t other = 0, dup = 0, t = 0;
         uint64_t w = 0;
         rc = (struct race){(int)below(&r, RACE_KINDS), 0, 0x5a5a5a5a, 0};
+        /* The round and its kind, for the parent (the last one names a round that
+         * hung or killed this child); `sysfuzz.exe SEED ROUNDS race` replays the
+         * same kinds and delays. */
+        struct record rec = {RECORD_MAGIC, (uint32_t)i, RACE_RECORD_NR + (uint32_t)rc.kind,
+                             (uint32_t)seed};
+        DmWriteConsole((const char *)&rec, sizeof rec);
         switch (rc.kind) {
         case RACE_EVENT: DmCreateEvent(&rc.h, below(&r, 2), 0); break;
         case RACE_MUTEX: DmCreateMutex(&rc.h, 1); break; /* owned here: the waiter blocks */
@@ -596,6 +607,7 @@ struct drain {
     dormer_handle_t pipe;
     struct record last;
     int have_last;
+    int echo; /* the child's text (not its records) goes to this console */
     uint64_t bytes;
 };
 
@@ -607,7 +619,7 @@ static uint32_t drain_thread(uint64_t arg)
     uint64_t carry = 0, got;
 
     while (DmReadFile(d->pipe, buf + carry, 4096, NULL, &got) >= 0 && got > 0) {
-        uint64_t n = carry + got, i = 0;
+        uint64_t n = carry + got, i = 0, text = 0;
         d->bytes += got;
         if (parent_trace)
             DmWriteConsole((const char *)buf + carry, got);
@@ -615,14 +627,21 @@ static uint32_t drain_thread(uint64_t arg)
             struct record rec;
             memcpy(&rec, buf + i, sizeof rec);
             if (rec.magic == RECORD_MAGIC) {
+                if (d->echo && !parent_trace && i > text)
+                    DmWriteConsole((const char *)buf + text, i - text);
                 d->last = rec;
                 d->have_last = 1;
                 i += sizeof rec - 1;
+                text = i + 1;
             }
         }
+        if (d->echo && !parent_trace && i > text)
+            DmWriteConsole((const char *)buf + text, i - text);
         carry = n - i;
         memmove(buf, buf + i, carry);
     }
+    if (d->echo && !parent_trace && carry)
+        DmWriteConsole((const char *)buf, carry);
     return 0;
 }
 
@@ -769,14 +788,14 @@ static uint64_t parse_u64(const char *s)
 /* One child: `sysfuzz.exe SEED N child` with a pipe for its output (and an input pipe
  * whose writer is already gone), watched for WATCHDOG_MS. Sets the calls it made and
  * its exit status; returns 1 if it had to be killed, 0 if it ended, -1 on an error. */
-static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status)
+static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status, int race)
 {
     char cmd[96];
     dormer_handle_t out_r, out_w, in_r, in_w, child, dt;
     int stuck = 0;
 
-    usnprintf(cmd, sizeof cmd, "sysfuzz.exe %llu %llu child%s", (unsigned long long)seed,
-              (unsigned long long)n, parent_trace ? " trace" : "");
+    usnprintf(cmd, sizeof cmd, "sysfuzz.exe %llu %llu %s%s", (unsigned long long)seed,
+              (unsigned long long)n, race ? "race" : "child", parent_trace ? " trace" : "");
     if (DmCreatePipe(&out_r, &out_w) < 0 || DmCreatePipe(&in_r, &in_w) < 0) {
         uprintf("sysfuzz: cannot create pipes\n");
         return -1;
@@ -791,9 +810,9 @@ static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status)
         return -1;
     }
     static struct drain d;
-    d = (struct drain){out_r, {0, 0, 0, 0}, 0, 0};
+    d = (struct drain){out_r, {0, 0, 0, 0}, 0, race, 0};
     DormerCreateThread(&dt, drain_thread, (uint64_t)(uintptr_t)&d, 0);
-    if (DormerWait(child, WATCHDOG_MS) == STATUS_TIMEOUT) {
+    if (DormerWait(child, race ? RACE_WATCHDOG_MS : WATCHDOG_MS) == STATUS_TIMEOUT) {
         NtTerminateProcess(child, 0xDEAD);
         DormerWait(child, 5000);
         stuck = 1;
@@ -804,9 +823,15 @@ static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status)
     DmQueryExitStatus(child, status);
     NtClose(child);
     *made = d.have_last ? (uint64_t)d.last.index + 1 : 0;
-    uprintf("sysfuzz: child seed %llu: %llu calls, status 0x%08x, last call #%u nr %u%s\n",
-            (unsigned long long)seed, (unsigned long long)*made, (unsigned)*status,
-            (unsigned)d.last.index, (unsigned)d.last.nr, stuck ? " (stuck: killed)" : "");
+    if (race)
+        uprintf("sysfuzz: race child seed %llu: %llu rounds, status 0x%08x, last round #%u "
+                "kind %u%s\n", (unsigned long long)seed, (unsigned long long)*made,
+                (unsigned)*status, (unsigned)d.last.index,
+                (unsigned)(d.last.nr - RACE_RECORD_NR), stuck ? " (stuck: killed)" : "");
+    else
+        uprintf("sysfuzz: child seed %llu: %llu calls, status 0x%08x, last call #%u nr %u%s\n",
+                (unsigned long long)seed, (unsigned long long)*made, (unsigned)*status,
+                (unsigned)d.last.index, (unsigned)d.last.nr, stuck ? " (stuck: killed)" : "");
     return stuck;
 }
 
@@ -828,7 +853,7 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
     }
     /* And one child round: the first thread of this process leaves its stack. */
     uint64_t made;
-    if (run_round(0, 1, &made, &status) < 0)
+    if (run_round(0, 1, &made, &status, 0) < 0)
         return 1;
     uint64_t procs0 = process_count();
     if (!query_counters(&k0)) {
@@ -847,7 +872,7 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
     uint64_t done = 0, children = 0, killed = 0, stuck = 0;
     for (uint64_t s = seed; done < count; s++, children++) {
         uint64_t n = count - done < per_child ? count - done : per_child;
-        int r = run_round(s, n, &made, &status);
+        int r = run_round(s, n, &made, &status, 0);
         if (r < 0)
             return 1;
         stuck += (uint64_t)r;
@@ -855,18 +880,11 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
         done += made ? made : 1;
     }
 
-    /* Then the handle races, in a child of their own (its status says they held). */
+    /* Then the handle races, in a child of their own (its status says they held), its
+     * rounds recorded like the calls: the last names the round to replay. */
     int32_t race_status = -1;
-    char race_cmd[64];
-    usnprintf(race_cmd, sizeof race_cmd, "sysfuzz.exe %llu %d race", (unsigned long long)seed,
-              RACE_ROUNDS);
-    if (DormerSpawn(race_cmd, 0, &h) >= 0) {
-        if (DormerWait(h, 60000) == STATUS_TIMEOUT)
-            NtTerminateProcess(h, 0xDEAD), DormerWait(h, 5000);
-        DmQueryExitStatus(h, &race_status);
-        NtClose(h);
-    }
-    uprintf("sysfuzz: \"%s\" exited with 0x%08x\n", race_cmd, (unsigned)race_status);
+    if (run_round(seed, RACE_ROUNDS, &made, &race_status, 1) < 0)
+        return 1;
 
     /* What children left behind that is not theirs to keep: the foreground list, the
      * files under C:\sf, grandchildren still running. */
