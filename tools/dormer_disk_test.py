@@ -124,6 +124,9 @@ class Boot:
         return seen, out
 
 
+FULL_DISK_MIB = 40  # disk/full: about 39 MiB of clusters to fill
+
+
 def boot_ok(status, out):
     """'' if t_disk.exe ran all its checks and ended with status 0."""
     text = out.decode(errors='replace')
@@ -259,7 +262,7 @@ def run(kernel_elf, qemu, work, modules, results):
     why = boot_ok(status, tout) or fsck_clean(tf)
     results.record('disk/t_files', not why, why + ('\n' + tail(tout) if why else ''))
 
-    # 2c. the volume's figures on FAT32 (exact cluster counts), on the same image: the
+    # 2b2. the volume's figures on FAT32 (exact cluster counts), on the same image: the
     # label is the one mformat wrote
     status, vout = boot.run('disk/t_volume', 'init=t_volume.exe', tf)
     why = boot_ok(status, vout) or fsck_clean(tf)
@@ -267,6 +270,16 @@ def run(kernel_elf, qemu, work, modules, results):
                                  vout):
         why = 'no t_volume line with FAT32 and the label DORMER'
     results.record('disk/t_volume', not why, why + ('\n' + tail(vout) if why else ''))
+    # 2c. the disk full (t_exhaust.exe disk): STATUS_DISK_FULL, what was written before
+    # reads back, the space comes back after the delete, the volume stays clean. A small
+    # volume without the programs (they come from the boot ISO), so it fills quickly.
+    full = os.path.join(work, 'disk-full.img')
+    dormer_disk.make_image(full, mib=FULL_DISK_MIB)
+    status, fout = boot.run('disk/full', 'init=t_exhaust.exe disk', full)
+    why = boot_ok(status, fout) or fsck_clean(full)
+    if not why and mtype(full, '/exhaust_full.bin') is not None:
+        why = 'the file that filled the disk is still there'
+    results.record('disk/full', not why, why + ('\n' + tail(fout) if why else ''))
 
     # 3. the same image read-only
     if wrote:

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import unittest
 
 import dormer_disk_test
@@ -20,6 +21,10 @@ import dormer_iso
 import dormer_qemu
 
 BOOT_TIMEOUT = 240  # seconds; TCG on a loaded 2-core machine is slow, never this slow
+# The two boots that run many programs (every user test; the fault-injection loop) on a
+# UBSan kernel, beside other boots on a loaded machine, take minutes: a hang detector
+# with room.
+BOOT_TIMEOUT_FOR = {'utest': 720, 'faultinject': 600}
 
 
 class Results:
@@ -83,10 +88,43 @@ def run_fuzzers(programs, top, work, secs, results):
             print('  fuzz/%s: %s inputs in %d s' % (name, runs.group(1), secs), flush=True)
 
 
-def fuzz_only(programs, top, build_dir, secs):
-    """`scons fuzz`: only the harnesses, for longer."""
+# `scons fuzz` in the guest: one long fixed-seed sysfuzz run (seed, calls), ten times the
+# utest boot's, with its handle races; it passes only when sysfuzz says the counters held.
+SYSFUZZ_LONG = (7, 30000)
+SYSFUZZ_LONG_TIMEOUT = 1200  # seconds: a hang detector for a run of a few minutes
+
+
+def run_sysfuzz_long(kernel_elf, qemu, work, modules, results):
+    seed, calls = SYSFUZZ_LONG
+    name = 'fuzz/sysfuzz_%d_%d' % (seed, calls)
+    iso = os.path.join(work, name.replace('/', '_') + '.iso')
+    dormer_iso.make_iso(iso, kernel_elf, 'headless loglevel=warn init=sysfuzz.exe %d %d'
+                        % (seed, calls), modules=modules)
+    status, output = dormer_qemu.boot_capture(iso, qemu, SYSFUZZ_LONG_TIMEOUT, ())
+    with open(os.path.join(work, name.replace('/', '_') + '.log'), 'wb') as f:
+        f.write(output)
+    text = output.decode(errors='replace')
+    why = ''
+    if status != 0:
+        why = 'exit status %d (%s)' % (status, dormer_qemu.status_message(status))
+    why = why or check_patterns(output, [r'sysfuzz: seed %d, %d calls' % (seed, calls),
+                                         r'sysfuzz: race seed \d+: 300 rounds, \d+ waiters',
+                                         r'counters .*: held', r'sysfuzz: PASS'])
+    if not why and re.search(r'PANIC|^UBSAN:', text, re.M):
+        why = 'a kernel report in the output'
+    results.record(name, not why, why + ('\n' + tail(output) if why else ''))
+    for line in re.findall(r'^sysfuzz: (?:\d+ calls in|counters|race seed).*$', text, re.M):
+        print('  ' + line, flush=True)
+
+
+def fuzz_only(programs, top, build_dir, secs, kernel_elf=None, qemu=None, modules=()):
+    """`scons fuzz`: only the harnesses, for longer, then the long sysfuzz boot."""
     results = Results()
-    run_fuzzers(programs, top, os.path.join(build_dir, 'test'), secs, results)
+    work = os.path.join(build_dir, 'test')
+    run_fuzzers(programs, top, work, secs, results)
+    if kernel_elf:
+        os.makedirs(work, exist_ok=True)
+        run_sysfuzz_long(kernel_elf, qemu, work, modules, results)
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1
 
@@ -158,6 +196,22 @@ BOOT_TESTS = [
      [r'KERNEL PANIC: stack protector: the frame of crash_smash\+0x[0-9a-f]+ was overwritten',
       r'Backtrace:', r'__stack_chk_fail\+0x', r'crash_smash\+0x[0-9a-f]+ \(kernel/tests/crash\.c:\d+\)',
       r'crash_inner\+0x', r'crash_middle\+0x', r'crash_outer\+0x']),
+    # UBSan kernels (debug builds): a signed overflow, a shift past the width and an
+    # index past an array's end (two checks see it) each report kind, place, values and
+    # a backtrace; the kernel goes on, and crash=ubsan then panics with the count.
+    ('boot/crash_ubsan', 'crash=ubsan', 100,
+     [r'UBSAN: signed integer overflow at kernel/core/crash\.c:\d+:\d+',
+      r'2147483647 \+ 1 cannot be represented in type .int.', r'Backtrace:',
+      r'crash_ubsan\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)', r'crash_inner\+0x',
+      r'UBSAN: shift out of bounds at kernel/core/crash\.c:\d+:\d+',
+      r'shift of 1 by 40 bits: type .int. has 32',
+      r'crash_ubsan\+0x',
+      r'UBSAN: array index out of bounds at kernel/core/crash\.c:\d+:\d+',
+      r'index 4 is out of range for type .int ?\[4\].', r'crash_ubsan\+0x',
+      # the same read past the object, seen by -fsanitize=object-size
+      r'UBSAN: object too small at kernel/core/crash\.c:\d+:\d+',
+      r'load of address 0x[0-9a-f]+ with too little space for type .int.',
+      r'KERNEL PANIC: crash=ubsan: 4 undefined-behaviour reports']),
     ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
      [r'KERNEL PANIC: .*double free: the frame is already free', r'Backtrace:',
       r'crash_inner\+0x']),
@@ -173,7 +227,7 @@ BOOT_TESTS = [
      [r'Dormer \d', r'\[WARN\] crash=nosuchkind', r'\[ERROR\] crash=nosuchkind: unknown kind']),
 ]
 # Checks only debug kernels make (canaries, poisoning).
-DEBUG_ONLY = {'boot/crash_heap_overflow', 'boot/crash_stack_smash', 'boot/crash_lock_twice',
+DEBUG_ONLY = {'boot/crash_heap_overflow', 'boot/crash_stack_smash', 'boot/crash_ubsan', 'boot/crash_lock_twice',
               'boot/crash_lock_order'}
 # Things that must NOT appear (name -> pattern).
 BOOT_ABSENT = {
@@ -244,6 +298,18 @@ USER_SKIP = ','.join([
 ])
 # One program per boot: name -> (command line, exit status, patterns in order).
 USER_BOOTS = {
+    # t_exhaust's parts that take a resource of the whole machine (kernel stacks by
+    # threads and by processes, every free frame by a file on the RAM C:\): a boot of
+    # their own, so the utest boot stays short and nothing else runs beside them.
+    'user/exhaust': ('init=t_exhaust.exe parts threads,processes,ramfs_full', 0,
+                     [r't_exhaust: \d+ threads, then 0xc0000017',
+                      r'threads_counters_back: frames (\d+) -> \1, heap blocks (\d+) -> \2',
+                      r't_exhaust: \d+ processes, then 0xc0000017',
+                      r'processes_counters_back: frames (\d+) -> \1, heap blocks (\d+) -> \2',
+                      r't_exhaust: ramfs: \d+ KiB written, then 0xc000007f',
+                      r'ramfs_full_counters_back: frames (\d+) -> \1, heap blocks (\d+) -> \2',
+                      r'\d+ checks, 0 failed',
+                      r'process t_exhaust\.exe \(pid 1\) exited with status 0x00000000']),
     'user/hello': ('init=hello.exe one two', 0,
                    [r'Hello from a PE program on Dormer!', r'argv\[2\] = "two"',
                     r'process hello\.exe \(pid 1\) exited with status 0x00000000']),
@@ -471,7 +537,7 @@ def boot_one(kernel_elf, qemu, work, name, cmdline, script=(), mem=None):
     if mem or name in NET_BOOTS:
         qemu = dormer_qemu.Options(qemu.accel, mem or qemu.mem, True, qemu.build_dir,
                                    qemu.timeout, net='user' if name in NET_BOOTS else 'none')
-    return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT, script)
+    return dormer_qemu.boot_capture(iso, qemu, BOOT_TIMEOUT_FOR.get(name, BOOT_TIMEOUT), script)
 
 
 # Scripted headless runs, exactly as `printf ... | scons run headless=1` (the wrapper
@@ -724,9 +790,31 @@ def check_ktests(prefix, status, output, results):
         results.record(prefix + '/run', False, 'exit status %d after KTEST DONE' % status)
 
 
+# Boots whose kernel does undefined behaviour on purpose: crash=ubsan, and crash=stack_smash's
+# write past its array (which UBSan's object-size check sees before the canary does).
+UB_ON_PURPOSE = ('boot_crash_ubsan.log', 'boot_crash_stack_smash.log')
+
+
+def check_no_ubsan_reports(work, since, results):
+    """No boot of this run printed a UBSan report but those that do undefined behaviour on
+    purpose (a UBSan kernel reports and goes on, so only its output shows it)."""
+    bad = []
+    for name in sorted(os.listdir(work)):
+        path = os.path.join(work, name)
+        if (not name.endswith('.log') or name in UB_ON_PURPOSE or
+                os.path.getmtime(path) < since):
+            continue
+        with open(path, 'rb') as f:
+            text = f.read().decode(errors='replace')
+        for m in re.finditer(r'^UBSAN: .*$', text, re.M):
+            bad.append('%s: %s' % (name[:-4], m.group(0)))
+    results.record('ubsan/no_report_in_any_boot', not bad, '\n'.join(bad[:20]))
+
+
 def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzzers=(),
          fuzz_secs=5):
     results = Results()
+    started = time.time()
     MODULES[:] = modules
     WIN32_DIR[:] = [os.path.join(top, 'userspace', 'win32')]
     work = os.path.join(qemu.build_dir, 'test')
@@ -736,5 +824,6 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
     run_fuzzers(fuzzers, top, work, fuzz_secs, results)
     run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
     dormer_disk_test.run(kernel_elf, qemu, work, modules, results)
+    check_no_ubsan_reports(work, started, results)
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1

@@ -371,8 +371,10 @@ static int ram_write(struct vfs_mount *m, struct vfs_node *vn, uint64_t off, con
             continue;
         n->pages[p] = fs->pages.alloc();
         if (!n->pages[p]) {
+            /* The RAM volume holds as much as there is free memory: no frame for a
+             * file's data is a full disk to the program (STATUS_DISK_FULL). */
             drop_pages_past(fs, n, n->size);
-            return K_ENOMEM;
+            return K_EFULL;
         }
         n->held++;
         fs->held++;

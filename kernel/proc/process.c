@@ -351,23 +351,30 @@ void thread_exit_current(dormer_status_t status)
 {
     struct thread *t = thread_current();
     struct process *p = t->process;
-    uint64_t flags = sched_lock_irq();
 
+    /* Give back this thread's stack and TEB first, while it still counts as live, so a
+     * program that keeps making threads does not keep their memory. Done after the
+     * count went down, the last thread could destroy the space under the release (a
+     * large stack takes long enough to be preempted): a use after free. */
+    if (p && t->stack_reservation)
+        vmm_release(p->space, t->stack_reservation);
+    if (p && t->teb_reservation)
+        vmm_release(p->space, t->teb_reservation);
+    t->stack_reservation = t->teb_reservation = 0;
+    uint64_t flags = sched_lock_irq();
     t->exit_status = status;
     bool last = p && --p->live_threads == 0;
     if (last && !p->terminating)
         p->exit_status = status;
-    sched_unlock_irq(flags);
-    if (last) {
-        process_release(p);
-    } else if (p) {
-        /* The process goes on: give back this thread's stack and TEB now, so a
-         * program that keeps making threads does not keep their memory. */
-        if (t->stack_reservation)
-            vmm_release(p->space, t->stack_reservation);
-        if (t->teb_reservation)
-            vmm_release(p->space, t->teb_reservation);
+    if (p && !last) {
+        /* Uncounted now, this thread must not hold on to the space either: the last
+         * thread may destroy it before this one is switched out for good. */
+        vmm_space_activate(NULL);
+        t->space_active = NULL;
     }
+    sched_unlock_irq(flags);
+    if (last)
+        process_release(p);
     sched_lock_irq(); /* held into the switch; never returned to */
     if (last) {
         p->exited = true;

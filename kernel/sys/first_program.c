@@ -11,6 +11,7 @@
 #include <core/printk.h>
 #include <core/shutdown.h>
 #include <fs/bootfs.h>
+#include <fs/ramfs.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 #include <loader/loader.h>
@@ -32,17 +33,20 @@ static uint64_t frames_in_use(void)
     return k.used_frames;
 }
 
-/* One line of the counters a leak would move, for the boot tests to compare. */
+/* One line of the counters a leak would move, for the boot tests to compare; ramfs=
+ * is the pages files on the RAM C:\ hold (of frames=), so a file left behind is told
+ * apart from a leak. */
 static void print_counters(const char *when)
 {
     struct dormer_kernel_counters k;
 
     sys_kernel_counters(&k);
     kprintf("UTEST counters %s frames=%llu heap_blocks=%llu heap_bytes=%llu objects=%llu "
-            "handles=%llu injected=%llu\n",
+            "handles=%llu injected=%llu ramfs=%llu\n",
             when, (unsigned long long)k.used_frames, (unsigned long long)k.heap_blocks,
             (unsigned long long)k.heap_bytes, (unsigned long long)k.objects,
-            (unsigned long long)k.handles, (unsigned long long)k.injected_faults);
+            (unsigned long long)k.handles, (unsigned long long)k.injected_faults,
+            (unsigned long long)ramfs_pages_in_use());
 }
 
 static int64_t run_program(const char *cmdline)
@@ -96,6 +100,7 @@ static void run_user_tests(void)
     uint64_t before = frames_in_use();
     const char *skip = cmdline_get("utest_skip");
     const char *only = cmdline_get("utest");
+    const char *inject = cmdline_get("faultinject");
 
     if (strcmp(only, "all") == 0)
         only = NULL;
@@ -117,6 +122,8 @@ static void run_user_tests(void)
         kprintf("UTEST BEGIN %s\n", name);
         int64_t status = run_program(path);
         kprintf("UTEST END %s status=0x%08llX\n", name, (unsigned long long)status);
+        if (inject && *inject)
+            print_counters(name); /* which program moved them */
     }
     kprintf("UTEST frames before=%llu after=%llu\n", (unsigned long long)before,
             (unsigned long long)frames_in_use());

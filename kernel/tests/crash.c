@@ -12,6 +12,7 @@
 #include <core/init.h>
 #include <core/lock_order.h>
 #include <core/panic.h>
+#include <core/ubsan.h>
 #include <core/printk.h>
 #include <core/spinlock.h>
 #include <lib/string.h>
@@ -61,6 +62,23 @@ static NO_INLINE void crash_smash(void)
     __asm__ volatile("" : : "r"(buf) : "memory");
 }
 
+/* crash=ubsan: three kinds of undefined behaviour on values the compiler cannot see
+ * (volatile), then a panic that counts the reports (a UBSan kernel
+ * reports each and goes on; one without it reports nothing). */
+static NO_INLINE void crash_ubsan(void)
+{
+    int arr[4] = { 1, 2, 3, 4 };
+    volatile int sink, top = 0x7fffffff, width = 40, past = 4;
+    uint64_t before = ubsan_reports();
+
+    sink = top + 1;       /* signed overflow */
+    sink = 1 << width;    /* shift past the width of int */
+    sink = arr[past];     /* one past the end of arr */
+    (void)sink;
+    panic("crash=ubsan: %llu undefined-behaviour reports",
+          (unsigned long long)(ubsan_reports() - before));
+}
+
 static NO_INLINE void crash_inner(const char *kind)
 {
     if (strcmp(kind, "ud") == 0) {
@@ -101,6 +119,8 @@ static NO_INLINE void crash_inner(const char *kind)
         panic("first panic of crash=nested");
     } else if (strcmp(kind, "stack_smash") == 0) {
         crash_smash();
+    } else if (strcmp(kind, "ubsan") == 0) {
+        crash_ubsan();
 #ifdef DORMER_DEBUG /* release kernels do not check locks: these would just hang */
     } else if (strcmp(kind, "lock_twice") == 0) {
         static struct spinlock l = SPINLOCK_INIT("crash=lock_twice");
@@ -141,7 +161,7 @@ static NO_INLINE void crash_run(const char *kind)
     crash_outer(kind);
     pr_error("crash=%s: unknown kind (try ud, pagefault, divide, gp, breakpoint, panic, "
              "assert, nested, stackoverflow, heap_double_free, heap_overflow, "
-             "frame_double_free, stack_smash, lock_twice, lock_order)\n", kind);
+             "frame_double_free, stack_smash, ubsan, lock_twice, lock_order)\n", kind);
 }
 
 static void crash_init(void)

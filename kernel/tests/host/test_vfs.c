@@ -148,13 +148,14 @@ static void test_read_write_sparse(void **state)
     /* Past the largest size, and past what an int64 offset can say. */
     assert_int_equal(vfs_write(f, VFS_AT_OFFSET, RAMFS_MAX_SIZE, buf, 1, &done), K_EFULL);
     assert_int_equal(vfs_write(f, VFS_AT_OFFSET, UINT64_MAX - 1, buf, 4, &done), K_EINVAL);
-    /* Out of pages in the middle of a write: nothing written, nothing kept. */
+    /* Out of pages in the middle of a write: the volume is full (STATUS_DISK_FULL),
+     * nothing written, nothing kept. */
     struct vfs_stat st;
     vfs_stat_file(f, &st);
     page_fail_after = 2;
     assert_int_equal(vfs_write(f, VFS_AT_OFFSET, 10 * RAMFS_PAGE_SIZE, buf, 5 * RAMFS_PAGE_SIZE,
                                &done),
-                     K_ENOMEM);
+                     K_EFULL);
     page_fail_after = -1;
     assert_int_equal(done, 0);
     struct vfs_stat st2;

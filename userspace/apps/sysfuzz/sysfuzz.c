@@ -12,6 +12,9 @@
  * child alone on the console. Calls that would only hang by design (console reads,
  * endless sleeps and waits) get bounded arguments; a child still blocked after 3 s
  * (say, reading a pipe it holds the write end of) is killed, which is itself a test.
+ * Then `sysfuzz.exe SEED 300 race` races two threads on one handle (one blocks on it,
+ * the other closes it); it records each round the same way, so the parent names the
+ * last round and its kind, and the same command replays the same kinds and delays.
  */
 #include <dormer.h>
 
@@ -23,6 +26,9 @@
 #define MAX_NR 100           /* call numbers drawn from 0..MAX_NR, plus a few far ones */
 #define WATCHDOG_MS 3000
 #define RECORD_MAGIC 0x5a465301u /* "\x01SFZ" */
+#define RACE_ROUNDS 300      /* close-while-blocked rounds after the random ones */
+#define RACE_WATCHDOG_MS 60000 /* the race child: 300 rounds of at most 3 s waits each */
+#define RACE_RECORD_NR 1000u /* a race round's record: nr = this + its kind */
 
 /* ---- random numbers: xorshift64*, one stream per thread ---------------------------- */
 
@@ -463,6 +469,136 @@ static int run_child(uint64_t seed, uint64_t count, int trace)
     return 0;
 }
 
+/* ---- races on one handle: a close while another thread waits, reads or writes ------ */
+
+enum { RACE_EVENT, RACE_MUTEX, RACE_SEMAPHORE, RACE_PIPE_READ, RACE_PIPE_WRITE,
+       RACE_BOOT_READ, RACE_KINDS };
+
+struct race {
+    int kind;
+    dormer_handle_t h;             /* the handle the waiter uses and the closer closes */
+    volatile dormer_status_t st;   /* the waiter's last status */
+    volatile int started;
+};
+
+static uint32_t race_waiter(uint64_t arg)
+{
+    struct race *rc = (struct race *)(uintptr_t)arg;
+    static uint8_t sink[2][256]; /* per waiter slot: the contents do not matter */
+    uint8_t *buf = sink[rc->kind & 1];
+    uint64_t done = 0;
+
+    rc->started = 1;
+    switch (rc->kind) {
+    case RACE_EVENT: case RACE_MUTEX: case RACE_SEMAPHORE:
+        rc->st = DmWaitForMultipleObjects(1, &rc->h, 0, 20);
+        break;
+    case RACE_PIPE_READ: /* empty: blocks until data, or no writer is left */
+        rc->st = DmReadFile(rc->h, buf, 256, NULL, &done);
+        break;
+    case RACE_PIPE_WRITE: /* full: blocks until room, or no reader is left */
+        rc->st = DmWritePipe(rc->h, buf, 256, &done);
+        break;
+    case RACE_BOOT_READ: /* reads (STATUS_END_OF_FILE at the end) until the handle is gone */
+        do
+            rc->st = DmReadFile(rc->h, buf, 256, NULL, &done);
+        while (NT_SUCCESS(rc->st) || rc->st == STATUS_END_OF_FILE);
+        break;
+    }
+    return 0;
+}
+
+/* `sysfuzz.exe SEED ROUNDS race`: ROUNDS times, a thread blocks on (or reads) a fresh
+ * handle while this one closes it after a random short while. For an event, mutex or
+ * semaphore, half the time a duplicate then signals or releases it, which must wake
+ * the waiter; else its wait times out. A pipe's other end is closed before or after. Every waiter must end (within 3 s) with a status a
+ * closed or ended handle can give. Exit 0 when all did; the parent checks the counters. */
+static int run_race(uint64_t seed, uint64_t rounds)
+{
+    struct rng r = {seed * 0x9e3779b97f4a7c15ull + 0x7261636};
+    static struct race rc;
+    uint64_t stuck = 0, odd = 0, woken = 0;
+
+    for (uint64_t i = 0; i < rounds; i++) {
+        dormer_handle_t other = 0, dup = 0, t = 0;
+        uint64_t w = 0;
+        rc = (struct race){(int)below(&r, RACE_KINDS), 0, 0x5a5a5a5a, 0};
+        /* The round and its kind, for the parent (the last one names a round that
+         * hung or killed this child); `sysfuzz.exe SEED ROUNDS race` replays the
+         * same kinds and delays. */
+        struct record rec = {RECORD_MAGIC, (uint32_t)i, RACE_RECORD_NR + (uint32_t)rc.kind,
+                             (uint32_t)seed};
+        DmWriteConsole((const char *)&rec, sizeof rec);
+        switch (rc.kind) {
+        case RACE_EVENT: DmCreateEvent(&rc.h, below(&r, 2), 0); break;
+        case RACE_MUTEX: DmCreateMutex(&rc.h, 1); break; /* owned here: the waiter blocks */
+        case RACE_SEMAPHORE: DmCreateSemaphore(&rc.h, 0, 4); break;
+        case RACE_PIPE_READ: DmCreatePipe(&rc.h, &other); break;
+        case RACE_PIPE_WRITE:
+            DmCreatePipe(&other, &rc.h);
+            DmWritePipe(rc.h, scratch, SCRATCH_SIZE, &w); /* 64 KiB: now full */
+            break;
+        case RACE_BOOT_READ:
+            ulib_open("C:\\Windows\\System32\\hello.exe", DORMER_FILE_READ_DATA,
+                      DORMER_FILE_NON_DIRECTORY_FILE, &rc.h);
+            break;
+        }
+        int wake = below(&r, 2);
+        if (wake && rc.kind <= RACE_SEMAPHORE)
+            DmDuplicateHandle(rc.h, &dup);
+        if (!NT_SUCCESS(DormerCreateThread(&t, race_waiter, (uint64_t)(uintptr_t)&rc, 0))) {
+            NtClose(rc.h);
+            NtClose(other);
+            NtClose(dup);
+            continue;
+        }
+        switch (below(&r, 3)) { /* before the wait starts, about when, or during it */
+        case 0: break;
+        case 1: NtYieldExecution(); break;
+        default: DmDelayExecution(below(&r, 3)); break;
+        }
+        /* A blocked pipe waiter ends only with the pipe's other end: closed before its
+         * own handle or after. */
+        int pipe = rc.kind == RACE_PIPE_READ || rc.kind == RACE_PIPE_WRITE;
+        if (pipe && wake)
+            NtClose(other), other = 0;
+        NtClose(rc.h);
+        if (pipe)
+            NtClose(other), other = 0;
+        else if (wake) {
+            switch (rc.kind) {
+            case RACE_EVENT: DmSetEvent(dup, NULL); break;
+            case RACE_MUTEX: DmReleaseMutex(dup); break;
+            case RACE_SEMAPHORE: DmReleaseSemaphore(dup, 1, NULL); break;
+            }
+        }
+        if (DormerWait(t, 3000) != STATUS_WAIT_0) {
+            stuck++;
+            uprintf("sysfuzz: race round %llu kind %d: the waiter is still blocked\n",
+                    (unsigned long long)i, rc.kind);
+            NtClose(other), other = 0; /* a pipe's waiter ends with its other end */
+            NtClose(dup), dup = 0;
+            DormerWait(t, 3000);
+        }
+        dormer_status_t st = rc.st;
+        int fine = st == STATUS_INVALID_HANDLE || st == STATUS_WAIT_0 ||
+                   st == STATUS_TIMEOUT || st == STATUS_ABANDONED_WAIT_0 ||
+                   st == STATUS_PIPE_BROKEN || st == STATUS_SUCCESS;
+        if (!fine && odd++ < 8)
+            uprintf("sysfuzz: race round %llu kind %d: waiter status 0x%08x\n",
+                    (unsigned long long)i, rc.kind, (unsigned)st);
+        woken += st == STATUS_WAIT_0 || st == STATUS_PIPE_BROKEN;
+        NtClose(t);
+        NtClose(other);
+        NtClose(dup);
+    }
+    uprintf("sysfuzz: race seed %llu: %llu rounds, %llu waiters woken through another "
+            "handle, %llu stuck, %llu odd statuses\n", (unsigned long long)seed,
+            (unsigned long long)rounds, (unsigned long long)woken, (unsigned long long)stuck,
+            (unsigned long long)odd);
+    return stuck || odd ? 1 : 0;
+}
+
 /* ---- the parent ---------------------------------------------------------------------- */
 
 static int parent_trace; /* sysfuzz.exe SEED COUNT PER trace: show the children's output */
@@ -471,6 +607,7 @@ struct drain {
     dormer_handle_t pipe;
     struct record last;
     int have_last;
+    int echo; /* the child's text (not its records) goes to this console */
     uint64_t bytes;
 };
 
@@ -482,7 +619,7 @@ static uint32_t drain_thread(uint64_t arg)
     uint64_t carry = 0, got;
 
     while (DmReadFile(d->pipe, buf + carry, 4096, NULL, &got) >= 0 && got > 0) {
-        uint64_t n = carry + got, i = 0;
+        uint64_t n = carry + got, i = 0, text = 0;
         d->bytes += got;
         if (parent_trace)
             DmWriteConsole((const char *)buf + carry, got);
@@ -490,14 +627,21 @@ static uint32_t drain_thread(uint64_t arg)
             struct record rec;
             memcpy(&rec, buf + i, sizeof rec);
             if (rec.magic == RECORD_MAGIC) {
+                if (d->echo && !parent_trace && i > text)
+                    DmWriteConsole((const char *)buf + text, i - text);
                 d->last = rec;
                 d->have_last = 1;
                 i += sizeof rec - 1;
+                text = i + 1;
             }
         }
+        if (d->echo && !parent_trace && i > text)
+            DmWriteConsole((const char *)buf + text, i - text);
         carry = n - i;
         memmove(buf, buf + i, carry);
     }
+    if (d->echo && !parent_trace && carry)
+        DmWriteConsole((const char *)buf, carry);
     return 0;
 }
 
@@ -644,14 +788,14 @@ static uint64_t parse_u64(const char *s)
 /* One child: `sysfuzz.exe SEED N child` with a pipe for its output (and an input pipe
  * whose writer is already gone), watched for WATCHDOG_MS. Sets the calls it made and
  * its exit status; returns 1 if it had to be killed, 0 if it ended, -1 on an error. */
-static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status)
+static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status, int race)
 {
     char cmd[96];
     dormer_handle_t out_r, out_w, in_r, in_w, child, dt;
     int stuck = 0;
 
-    usnprintf(cmd, sizeof cmd, "sysfuzz.exe %llu %llu child%s", (unsigned long long)seed,
-              (unsigned long long)n, parent_trace ? " trace" : "");
+    usnprintf(cmd, sizeof cmd, "sysfuzz.exe %llu %llu %s%s", (unsigned long long)seed,
+              (unsigned long long)n, race ? "race" : "child", parent_trace ? " trace" : "");
     if (DmCreatePipe(&out_r, &out_w) < 0 || DmCreatePipe(&in_r, &in_w) < 0) {
         uprintf("sysfuzz: cannot create pipes\n");
         return -1;
@@ -666,9 +810,9 @@ static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status)
         return -1;
     }
     static struct drain d;
-    d = (struct drain){out_r, {0, 0, 0, 0}, 0, 0};
+    d = (struct drain){out_r, {0, 0, 0, 0}, 0, race, 0};
     DormerCreateThread(&dt, drain_thread, (uint64_t)(uintptr_t)&d, 0);
-    if (DormerWait(child, WATCHDOG_MS) == STATUS_TIMEOUT) {
+    if (DormerWait(child, race ? RACE_WATCHDOG_MS : WATCHDOG_MS) == STATUS_TIMEOUT) {
         NtTerminateProcess(child, 0xDEAD);
         DormerWait(child, 5000);
         stuck = 1;
@@ -679,9 +823,15 @@ static int run_round(uint64_t seed, uint64_t n, uint64_t *made, int32_t *status)
     DmQueryExitStatus(child, status);
     NtClose(child);
     *made = d.have_last ? (uint64_t)d.last.index + 1 : 0;
-    uprintf("sysfuzz: child seed %llu: %llu calls, status 0x%08x, last call #%u nr %u%s\n",
-            (unsigned long long)seed, (unsigned long long)*made, (unsigned)*status,
-            (unsigned)d.last.index, (unsigned)d.last.nr, stuck ? " (stuck: killed)" : "");
+    if (race)
+        uprintf("sysfuzz: race child seed %llu: %llu rounds, status 0x%08x, last round #%u "
+                "kind %u%s\n", (unsigned long long)seed, (unsigned long long)*made,
+                (unsigned)*status, (unsigned)d.last.index,
+                (unsigned)(d.last.nr - RACE_RECORD_NR), stuck ? " (stuck: killed)" : "");
+    else
+        uprintf("sysfuzz: child seed %llu: %llu calls, status 0x%08x, last call #%u nr %u%s\n",
+                (unsigned long long)seed, (unsigned long long)*made, (unsigned)*status,
+                (unsigned)d.last.index, (unsigned)d.last.nr, stuck ? " (stuck: killed)" : "");
     return stuck;
 }
 
@@ -703,7 +853,7 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
     }
     /* And one child round: the first thread of this process leaves its stack. */
     uint64_t made;
-    if (run_round(0, 1, &made, &status) < 0)
+    if (run_round(0, 1, &made, &status, 0) < 0)
         return 1;
     uint64_t procs0 = process_count();
     if (!query_counters(&k0)) {
@@ -722,13 +872,19 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
     uint64_t done = 0, children = 0, killed = 0, stuck = 0;
     for (uint64_t s = seed; done < count; s++, children++) {
         uint64_t n = count - done < per_child ? count - done : per_child;
-        int r = run_round(s, n, &made, &status);
+        int r = run_round(s, n, &made, &status, 0);
         if (r < 0)
             return 1;
         stuck += (uint64_t)r;
         killed += status != 0;
         done += made ? made : 1;
     }
+
+    /* Then the handle races, in a child of their own (its status says they held), its
+     * rounds recorded like the calls: the last names the round to replay. */
+    int32_t race_status = -1;
+    if (run_round(seed, RACE_ROUNDS, &made, &race_status, 1) < 0)
+        return 1;
 
     /* What children left behind that is not theirs to keep: the foreground list, the
      * files under C:\sf, grandchildren still running. */
@@ -768,7 +924,7 @@ static int run_parent(uint64_t seed, uint64_t count, uint64_t per_child)
         NtClose(h);
     }
     uprintf("sysfuzz: after the run t_child.exe 42 exited with %d\n", (int)status);
-    ok = ok && status == 42;
+    ok = ok && status == 42 && race_status == 0;
     uprintf("sysfuzz: %s\n", ok ? "PASS" : "FAIL");
     return ok ? 0 : 1;
 }
@@ -782,6 +938,8 @@ int main(int argc, char **argv)
     uint64_t seed = parse_u64(argv[1]), count = parse_u64(argv[2]);
     if (argc > 3 && strcmp(argv[3], "child") == 0)
         return run_child(seed, count, argc > 4 && strcmp(argv[4], "trace") == 0);
+    if (argc > 3 && strcmp(argv[3], "race") == 0)
+        return run_race(seed, count);
     parent_trace = argc > 4 && strcmp(argv[4], "trace") == 0;
     return run_parent(seed, count, argc > 3 ? parse_u64(argv[3]) : 500);
 }

@@ -143,6 +143,7 @@ static void test_stream(void)
 #define SHARED_ROUNDS 1024 /* each byte value is written this many times */
 
 static dormer_handle_t shared_r;
+static dormer_handle_t shared_dup[SHARED_READERS]; /* each reader's own read end */
 static uint64_t shared_seen[256]; /* atomic */
 static uint8_t shared_out[4096];
 
@@ -159,12 +160,14 @@ static uint32_t shared_reader(uint64_t arg)
     dormer_status_t st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                  PAGE_READWRITE);
 
-    if (st != STATUS_SUCCESS)
+    if (st != STATUS_SUCCESS) {
+        NtClose(shared_dup[arg]);
         return (uint32_t)st;
+    }
     for (;;) {
         uint8_t *buf = (uint8_t *)(base + (page++ % SHARED_PAGES) * 4096 + 4096 - 8);
         n = 0;
-        st = DmReadPipe(shared_r, buf, len, &n);
+        st = DmReadPipe(shared_dup[arg], buf, len, &n);
         if (st != STATUS_SUCCESS)
             break;
         for (uint64_t i = 0; i < n && i < len; i++)
@@ -172,6 +175,7 @@ static uint32_t shared_reader(uint64_t arg)
     }
     size = 0;
     DmFreeVirtualMemory(&base, &size, MEM_RELEASE);
+    NtClose(shared_dup[arg]); /* the last reader to end leaves the writer none */
     return st == STATUS_PIPE_BROKEN ? 0 : (uint32_t)st;
 }
 
@@ -182,9 +186,19 @@ static void test_shared_readers(void)
     uint64_t total = 0, wrong = 0;
 
     CHECK_STATUS(DmCreatePipe(&shared_r, &w), STATUS_SUCCESS, "create_shared_pipe");
+    /* Each reader reads through its own handle and closes it when it ends, and this
+     * thread keeps none: should every reader end early (a program that runs out of
+     * memory), the writer below gets STATUS_PIPE_BROKEN instead of waiting for ever. */
     uint64_t created = 0;
-    for (uint64_t i = 0; i < SHARED_READERS; i++)
-        created += DormerCreateThread(&h[i], shared_reader, i, 0) == STATUS_SUCCESS;
+    for (uint64_t i = 0; i < SHARED_READERS; i++) {
+        if (DmDuplicateHandle(shared_r, &shared_dup[i]) != STATUS_SUCCESS)
+            continue;
+        if (DormerCreateThread(&h[i], shared_reader, i, 0) == STATUS_SUCCESS)
+            created++;
+        else
+            NtClose(shared_dup[i]);
+    }
+    NtClose(shared_r);
     CHECK(created == SHARED_READERS, "create_shared_readers");
     for (uint64_t i = 0; i < sizeof shared_out; i++)
         shared_out[i] = (uint8_t)i;
@@ -213,7 +227,6 @@ static void test_shared_readers(void)
     ulib_check(total == SHARED_ROUNDS * 256ull && wrong == 0, "shared_readers_each_byte_once",
                "%llu bytes read (%u written), %llu byte values with the wrong count",
                (unsigned long long)total, SHARED_ROUNDS * 256, (unsigned long long)wrong);
-    NtClose(shared_r);
 }
 
 static void test_ends(void)
