@@ -16,8 +16,8 @@
 #include <string.h>
 
 /* The kernel's spinlocks disable interrupts (cli), which a host process cannot: these
- * stand in for <lib/spinlock.h> and trap on a lock taken twice or released unheld. */
-#define LIB_SPINLOCK_H
+ * stand in for <core/spinlock.h> and trap on a lock taken twice or released unheld. */
+#define CORE_SPINLOCK_H
 struct spinlock {
     int locked;
 };
