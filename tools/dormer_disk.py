@@ -6,6 +6,8 @@ it anew; disk=none runs without a disk. QEMU gets it as a virtio-blk drive."""
 import os
 import subprocess
 
+import dormer_iso
+
 IMAGE_MIB = 64
 
 
@@ -22,8 +24,20 @@ def make_image(path, modules=(), mib=IMAGE_MIB):
         f.truncate(mib << 20)
     mtools('mformat', '-i', tmp, '-F', '-v', 'DORMER', '::')
     mtools('mmd', '-i', tmp, '::/Windows', '::/Windows/System32')
-    if modules:
-        mtools('mcopy', '-i', tmp, *modules, '::/Windows/System32/')
+    flat = [m for m in modules if '\\' not in dormer_iso.module_name(m)]
+    if flat:
+        mtools('mcopy', '-i', tmp, *flat, '::/Windows/System32/')
+    # Files in subfolders of System32 (drivers\\etc\\hosts), with their folders.
+    made = set()
+    for m in modules:
+        parts = dormer_iso.module_name(m).split('\\')
+        for i in range(1, len(parts)):
+            folder = '::/Windows/System32/' + '/'.join(parts[:i])
+            if folder not in made:
+                mtools('mmd', '-i', tmp, folder)
+                made.add(folder)
+        if len(parts) > 1:
+            mtools('mcopy', '-i', tmp, m, '::/Windows/System32/' + '/'.join(parts))
     os.replace(tmp, path)
 
 

@@ -20,14 +20,25 @@ def grub_quote(word):
     return "'%s'" % word
 
 
+def module_name(path):
+    """The boot file system's name for a module: its file name, or, for a file under a
+    System32 folder of the source tree (iso/System32/drivers/etc/hosts), its path below
+    that folder with backslashes (drivers\\etc\\hosts), which C:\\Windows\\System32 then
+    shows in subfolders."""
+    parts = os.path.abspath(path).split(os.sep)
+    if 'System32' in parts[:-1]:
+        return '\\'.join(parts[len(parts) - parts[::-1].index('System32'):])
+    return os.path.basename(path)
+
+
 def make_iso(iso_path, kernel_elf, cmdline, grub_cfg_template=DEFAULT_TEMPLATE, modules=()):
     """Build iso_path from kernel_elf. modules: paths of programs and DLLs, loaded by
     GRUB as multiboot2 modules named by their file names (the boot file system)."""
     with open(grub_cfg_template) as f:
         template = f.read()
     words = ' '.join(grub_quote(w) for w in cmdline.split())
-    names = [os.path.basename(m) for m in modules]
-    lines = ['    module2 /boot/bin/%s %s' % (grub_quote(n), grub_quote(n)) for n in names]
+    lines = ['    module2 /boot/bin/%s %s' % (grub_quote(os.path.basename(m)),
+                                         grub_quote(module_name(m))) for m in modules]
     cfg = template.replace('@CMDLINE@', words).replace('@MODULES@', '\n'.join(lines))
 
     os.makedirs(os.path.dirname(os.path.abspath(iso_path)), exist_ok=True)

@@ -50,7 +50,7 @@ class Options:
         self.disk = disk                  # a disk image for a virtio-blk drive, or None
         self.disk_readonly = disk_readonly
         self.net = net                    # 'user': a virtio-net NIC on QEMU user networking
-        self.hostfwd = list(hostfwd)      # (host port, guest port) pairs, TCP, on 127.0.0.1
+        self.hostfwd = list(hostfwd)      # (host port, guest port[, 'udp']), TCP by default, on 127.0.0.1
         self.guestfwd = list(guestfwd)    # (guest address:port, host port) pairs to 127.0.0.1
 
 
@@ -88,8 +88,9 @@ def net_args(opts):
     if getattr(opts, 'net', 'none') != 'user':
         return []
     netdev = 'user,id=n0,restrict=on'
-    for host, guest in getattr(opts, 'hostfwd', ()):
-        netdev += ',hostfwd=tcp:127.0.0.1:%d-:%d' % (host, guest)
+    for fwd in getattr(opts, 'hostfwd', ()):
+        proto = fwd[2] if len(fwd) > 2 else 'tcp'
+        netdev += ',hostfwd=%s:127.0.0.1:%d-:%d' % (proto, fwd[0], fwd[1])
     for guest, host in getattr(opts, 'guestfwd', ()):
         netdev += ',guestfwd=tcp:%s-tcp:127.0.0.1:%d' % (guest, host)
     return ['-netdev', netdev, '-device', 'virtio-net-pci,netdev=n0,romfile=']

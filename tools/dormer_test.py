@@ -16,6 +16,7 @@ import sys
 import unittest
 
 import dormer_disk_test
+import dormer_nettest
 import dormer_iso
 import dormer_qemu
 
@@ -734,5 +735,6 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
     run_fuzzers(fuzzers, top, work, fuzz_secs, results)
     run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
     dormer_disk_test.run(kernel_elf, qemu, work, modules, results)
+    dormer_nettest.run(kernel_elf, qemu, work, modules, results)
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1

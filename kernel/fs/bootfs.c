@@ -13,16 +13,27 @@
 static struct bootfs_file files[MB2_MAX_MODULES];
 static size_t file_count;
 
-/* The last path component: GRUB passes what grub.cfg wrote after the path. */
+/* What follows the last '/': GRUB passes what grub.cfg wrote after the path. Backslashes
+ * stay: "drivers\etc\hosts" names a file in subfolders of System32 (see vfs_glue.c). */
 static const char *base_name(const char *s)
 {
     const char *b = s;
 
     for (; *s; s++) {
-        if (*s == '/' || *s == '\\')
+        if (*s == '/')
             b = s + 1;
     }
     return b;
+}
+
+/* GRUB passes a module's words with a backslash before each backslash and quote
+ * (grub.cfg's 'drivers\etc\hosts' arrives as drivers\\etc\\hosts): undone here. The
+ * result is never longer than s. */
+static void unescape(char *out, const char *s)
+{
+    for (; *s; s++)
+        *out++ = s[0] == '\\' && s[1] ? *++s : *s;
+    *out = '\0';
 }
 
 void bootfs_init(const struct mb2_info *mb)
@@ -40,7 +51,7 @@ void bootfs_init(const struct mb2_info *mb)
             continue;
         }
         struct bootfs_file *f = &files[file_count++];
-        memcpy(f->name, name, len + 1);
+        unescape(f->name, name);
         f->data = phys_to_virt(m->start);
         f->size = m->end - m->start;
     }

@@ -169,10 +169,15 @@ static bool mount_disk(void)
         if (!blocks[got].data)
             goto fail;
     }
+    /* Boot files in subfolders of System32 (drivers\etc\hosts) are real files on the
+     * disk image (tools/dormer_disk.py copies them there); only flat names shadow. */
+    size_t flat = 0;
     for (size_t i = 0; i < n; i++) {
         const struct bootfs_file *b = bootfs_at(i);
-        files[i] = (struct fat32_vfs_static){ b->name, b->data, b->size };
+        if (!strchr(b->name, '\\'))
+            files[flat++] = (struct fat32_vfs_static){ b->name, b->data, b->size };
     }
+    n = flat;
     struct bcache_dev cdev = { .ctx = d, .sectors = d->sectors, .read = dev_read,
                                .write = d->read_only ? NULL : dev_write, .flush = dev_flush };
     bcache_init(&disk_cache, &cdev, blocks, CACHE_BLOCKS, run);
@@ -204,38 +209,68 @@ fail:
 
 /* ---- C:\ in RAM ---- */
 
-static void mount_ram(void)
+/* Opens RAM C:'s folder path[0..len), creating it. Boot only: panics on failure. */
+static struct vfs_file *ram_folder(const uint16_t *path, size_t len)
 {
-    static const char system32[] = "C:\\Windows\\System32";
     struct vfs_open_args dir = { .access = DORMER_FILE_READ_DATA,
                                  .share = DORMER_FILE_SHARE_READ | DORMER_FILE_SHARE_WRITE |
                                           DORMER_FILE_SHARE_DELETE,
                                  .disposition = DORMER_FILE_OPEN_IF,
                                  .options = DORMER_FILE_DIRECTORY_FILE };
-    uint16_t path[sizeof system32], name[BOOTFS_NAME_MAX];
     struct vfs_file *f = NULL;
     uint32_t action;
+
+    if (vfs_open(path, len, false, &dir, &f, &action) != 0)
+        panic("fs: cannot create a folder of RAM C:\\");
+    return f;
+}
+
+/* Adds boot file b under RAM C:\Windows\System32 (path[0..base) names it). A name with
+ * backslashes ("drivers\etc\hosts") goes into subfolders, made as needed. */
+static int ram_add_boot_file(uint16_t *path, size_t base, const struct bootfs_file *b)
+{
+    size_t len = base, last = 0, n = strlen(b->name);
+
+    path[len++] = '\\';
+    for (size_t i = 0; i < n; i++) {
+        if (b->name[i] == '\\') {
+            if (i == last)
+                return K_EINVAL; /* an empty folder name */
+            vfs_close(ram_folder(path, len)); /* the folder so far */
+            last = i + 1;
+        }
+        path[len++] = (uint8_t)b->name[i];
+    }
+    if (last == n)
+        return K_EINVAL;
+    /* The file's folder: System32 itself, or path up to the last backslash. */
+    size_t dir_len = last ? base + last : base;
+    struct vfs_file *f = ram_folder(path, dir_len);
+    int rc = ramfs_add_static(f->node, path + base + 1 + last, n - last, b->data, b->size);
+    vfs_close(f);
+    return rc;
+}
+
+static void mount_ram(void)
+{
+    static const char system32[] = "C:\\Windows\\System32";
+    uint16_t path[sizeof system32 + BOOTFS_NAME_MAX + 1];
     size_t added = 0;
 
     if (ramfs_mount('C', &frame_pages) != 0)
         panic("fs: cannot mount C:");
     /* C:\Windows, then C:\Windows\System32. */
     size_t n = ascii_to_utf16(path, system32, sizeof system32 - 1);
-    if (vfs_open(path, 10, false, &dir, &f, &action) != 0)
-        panic("fs: cannot create C:\\Windows");
-    vfs_close(f);
-    if (vfs_open(path, n, false, &dir, &f, &action) != 0)
-        panic("fs: cannot create C:\\Windows\\System32");
+    vfs_close(ram_folder(path, 10));
+    vfs_close(ram_folder(path, n));
     for (size_t i = 0; i < bootfs_count(); i++) {
         const struct bootfs_file *b = bootfs_at(i);
-        size_t len = ascii_to_utf16(name, b->name, BOOTFS_NAME_MAX);
-        int rc = ramfs_add_static(f->node, name, len, b->data, b->size);
+        int rc = ram_add_boot_file(path, n, b);
         if (rc)
             pr_warn("fs: boot file %s not in System32 (error %d)\n", b->name, rc);
         else
             added++;
     }
-    vfs_close(f);
     pr_info("fs: C:\\ mounted (RAM), %zu boot files in C:\\Windows\\System32\n", added);
 }
 

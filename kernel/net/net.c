@@ -243,6 +243,12 @@ void net_query_address(struct dormer_net_address *out)
         strlcpy(out->name, d->name, sizeof out->name);
     }
     UNLOCK_TCPIP_CORE();
+    /* The resolver ws2_32 asks: dns=A.B.C.D (QEMU's restricted network gives none by
+     * DHCP; the tests point it at a guestfwd address). */
+    const char *dns = cmdline_get("dns");
+    ip4_addr_t a;
+    if (dns && ip4addr_aton(dns, &a))
+        out->dns = ip4_addr_get_u32(&a);
 }
 
 static void check_ping(const char *what, uint32_t addr)
