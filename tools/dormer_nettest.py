@@ -34,6 +34,7 @@ HTTP_BYTES = 300000
 CURL_BYTES = 200000
 SINK_BYTES = 256 * 1024     # what the vanishing peer sends before its reset
 UDP_DATAGRAMS = 5
+FRAMES = 4000             # malformed frames injected through the socket NIC
 BOOT_TIMEOUT = 300
 
 DNS_TABLE = {
@@ -149,6 +150,74 @@ def vanish(port):
     return ''
 
 
+def ip_checksum(b):
+    if len(b) % 2:
+        b += b'\0'
+    total = sum(struct.unpack('>%dH' % (len(b) // 2), b))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def bad_frames(rng):
+    """Ethernet frames for the socket NIC with bad lengths and checksums at each layer:
+    runts, giants, IPv4 headers whose length fields disagree with the frame, wrong
+    checksums (and right ones over wrong lengths), UDP to the DHCP client's port and
+    TCP with broken lengths, ARP with odd sizes, and random bytes."""
+    macs = [bytes.fromhex(dormer_qemu.INJECT_MAC.replace(':', '')), b'\xff' * 6]
+    src = bytes.fromhex('525400abcdef')
+    for i in range(FRAMES):
+        eth = rng.choice(macs) + src
+        kind = i % 8
+        if kind == 0:
+            yield eth[:rng.randrange(1, 14)]  # runt: not even a header (QEMU's socket back end
+            # takes an empty datagram for the end of its peer)
+        elif kind == 1:
+            yield eth + b'\x08\x00' + rng.randbytes(rng.choice((1501, 1600, 4000, 9000)))
+        elif kind in (2, 3, 4):
+            proto = (17, 6, 1)[kind - 2]
+            payload_len = rng.randrange(0, 600)
+            ihl = rng.choice((5, 5, 5, 0, 4, 6, 15))
+            total = rng.choice((20 + payload_len, 0, 19, 20, 65535, rng.randrange(65536)))
+            hdr = bytearray(struct.pack('>BBHHHBBH4s4s', 0x40 | ihl, 0, total & 0xFFFF,
+                                        i, 0, 64, proto, 0, bytes([10, 0, 3, 2]),
+                                        rng.choice((b'\xff' * 4, bytes([10, 0, 3, 15])))))
+            hdr += rng.randbytes(max(0, ihl * 4 - 20))
+            if rng.random() < 0.6:
+                struct.pack_into('>H', hdr, 10, ip_checksum(bytes(hdr[:20])))
+            if proto == 17:
+                l4 = struct.pack('>HHHH', 67, 68, rng.choice((8 + payload_len, 0, 7, 65535)),
+                                 rng.randrange(65536)) + rng.randbytes(payload_len)
+            elif proto == 6:
+                l4 = struct.pack('>HHIIBBHHH', 80, rng.randrange(65536), rng.randrange(1 << 32),
+                                 0, rng.randrange(256), rng.randrange(256), 0,
+                                 rng.randrange(65536), 0) + rng.randbytes(payload_len)
+            else:
+                l4 = bytes([8, 0]) + rng.randbytes(payload_len + 2)
+            yield eth + b'\x08\x00' + bytes(hdr) + l4[:rng.randrange(len(l4) + 1)]
+        elif kind == 5:
+            arp = struct.pack('>HHBBH', 1, 0x0800, rng.choice((6, 0, 255)), rng.choice((4, 0, 255)),
+                              rng.choice((1, 2, 9)))
+            yield eth + b'\x08\x06' + arp + rng.randbytes(rng.randrange(0, 40))
+        elif kind == 6:
+            yield eth + rng.randbytes(2) + rng.randbytes(rng.randrange(0, 1500))
+        else:
+            yield rng.randbytes(rng.randrange(14, 1515))
+
+
+def inject(port, qemu_port):
+    """Sends bad_frames to the socket NIC (from port to QEMU's qemu_port)."""
+    import random
+    rng = random.Random(17)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(('127.0.0.1', port))
+        for n, frame in enumerate(bad_frames(rng)):
+            s.sendto(frame, ('127.0.0.1', qemu_port))
+            if n % 8 == 7:
+                time.sleep(0.01)  # let the guest take them, rather than QEMU drop them
+    return ''
+
+
 class Boot:
     """QEMU with the shell on its serial line; commands typed one at a time."""
 
@@ -209,8 +278,9 @@ def run(kernel_elf, qemu, work, modules, results):
     dns = dormer_dns.Resolver(DNS_TABLE)
     http = dormer_dns.Listener(http_serve)
     httpd_port, sink_port, udp_port = free_port(), free_port(), free_port(socket.SOCK_DGRAM)
+    inject_ports = (free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM))
     iso = os.path.join(work, 'net.iso')
-    dormer_iso.make_iso(iso, kernel_elf, 'headless loglevel=warn dns=%s' % GUEST_PEER,
+    dormer_iso.make_iso(iso, kernel_elf, 'headless loglevel=warn netstats dns=%s' % GUEST_PEER,
                         modules=modules)
     opts = dormer_qemu.Options(qemu.accel, qemu.mem, True, qemu.build_dir, qemu.timeout,
                                net='user',
@@ -218,7 +288,8 @@ def run(kernel_elf, qemu, work, modules, results):
                                         (udp_port, 7007, 'udp')],
                                guestfwd=[('%s:7' % GUEST_PEER, echo.listener.port),
                                          ('%s:53' % GUEST_PEER, dns.port),
-                                         ('%s:80' % GUEST_PEER, http.port)])
+                                         ('%s:80' % GUEST_PEER, http.port)],
+                               inject=inject_ports)
     boot = Boot(iso, opts, os.path.join(work, 'net.log'))
     cases = [
         ('net/ipconfig_dns', 'ipconfig', None,
@@ -253,6 +324,10 @@ def run(kernel_elf, qemu, work, modules, results):
           rb'httpd: request 2: GET /bytes/%d, %d bytes' % (CURL_BYTES, CURL_BYTES)]),
         ('net/peer_vanishes', 'sink 9000', (rb'sink: listening', vanish, sink_port),
          [rb'sink: \d+ bytes, then error 10054', rb'\[sink\.exe exited with status 1']),
+        ('net/malformed_frames', 'ping -n 3 10.0.2.2',
+         (rb'ping -n 3 10\.0\.2\.2', lambda port: inject(port, inject_ports[0]),
+          inject_ports[1]),
+         [rb'Reply from 10\.0\.2\.2']),
         ('net/after_vanish', 'client echo.dormer.test 7 4096', None,
          [rb'client: 4096 bytes sent, 4096 echoed, every byte checked']),
         ('net/udp_hostfwd', 'udpecho 7007 %d' % UDP_DATAGRAMS,
@@ -300,6 +375,12 @@ def run(kernel_elf, qemu, work, modules, results):
     status = boot.finish()
     results.record('net/boot', status == 0 and b'panic' not in boot.out.lower(),
                    'exit status %d (%s)' % (status, dormer_qemu.status_message(status)))
+    # The injected frames reached the second NIC's driver (taken or dropped there).
+    m = re.search(rb'NET counters en1 rx=(\d+) rx_dropped=(\d+)', boot.out)
+    seen = int(m.group(1)) + int(m.group(2)) if m else 0
+    results.record('net/malformed_frames_seen', seen >= FRAMES // 2,
+                   '%s: %d of %d injected frames seen' % (
+                       m.group(0).decode() if m else 'no NET counters en1 line', seen, FRAMES))
     for s in (echo.listener, dns, http):
         s.stop()
 
