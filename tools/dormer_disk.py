@@ -29,6 +29,19 @@ def make_image(path, modules=(), mib=IMAGE_MIB):
     plain = [m for m in modules if '/' not in dormer_iso.boot_name(m)]
     if plain:
         mtools('mcopy', '-i', tmp, *plain, '::/Windows/System32/')
+    # Files in subfolders of System32 (Windows/System32/drivers/etc/hosts) are real
+    # files on the image, with their folders.
+    made = set()
+    for m in modules:
+        parts = dormer_iso.boot_name(m).split('/')
+        if parts[:2] != ['Windows', 'System32'] or len(parts) < 4:
+            continue
+        for k in range(3, len(parts)):
+            folder = '::/' + '/'.join(parts[:k])
+            if folder not in made:
+                mtools('mmd', '-i', tmp, folder)
+                made.add(folder)
+        mtools('mcopy', '-i', tmp, m, '::/' + '/'.join(parts))
     os.replace(tmp, path)
 
 

@@ -26,10 +26,17 @@ BOOT_DIR_MARK = 'bootdir'
 
 
 def boot_name(path):
-    """The module name of the file at path: NAME, or DIR/NAME under .../bootdir/DIR/."""
+    """The module name of the file at path: NAME, DIR/NAME under .../bootdir/DIR/, or
+    Windows/System32/SUB/NAME under .../System32/SUB/."""
     parent = os.path.dirname(os.path.abspath(path))
     if os.path.basename(os.path.dirname(parent)) == BOOT_DIR_MARK:
         return '%s/%s' % (os.path.basename(parent), os.path.basename(path))
+    # A file under a System32 folder of the source tree (iso/System32/drivers/etc/hosts)
+    # keeps its path below that folder: C:\Windows\System32\drivers\etc\hosts.
+    parts = os.path.abspath(path).split(os.sep)
+    if 'System32' in parts[:-2]:
+        rest = parts[len(parts) - parts[::-1].index('System32'):]
+        return '/'.join(['Windows', 'System32'] + rest)
     return os.path.basename(path)
 
 

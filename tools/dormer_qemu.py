@@ -41,7 +41,8 @@ INPUT_READY = b'[serial input ready]'  # the kernel reads the serial line from h
 
 class Options:
     def __init__(self, accel='auto', mem=256, headless=False, build_dir='build', timeout=0.0,
-                 disk=None, disk_readonly=False, net='none', hostfwd=(), guestfwd=()):
+                 disk=None, disk_readonly=False, net='none', hostfwd=(), guestfwd=(),
+                 inject=None):
         self.accel = accel
         self.mem = mem
         self.headless = headless
@@ -50,8 +51,11 @@ class Options:
         self.disk = disk                  # a disk image for a virtio-blk drive, or None
         self.disk_readonly = disk_readonly
         self.net = net                    # 'user': a virtio-net NIC on QEMU user networking
-        self.hostfwd = list(hostfwd)      # (host port, guest port) pairs, TCP, on 127.0.0.1
+        self.hostfwd = list(hostfwd)      # (host port, guest port[, 'udp']), TCP by default, on 127.0.0.1
         self.guestfwd = list(guestfwd)    # (guest address:port, host port) pairs to 127.0.0.1
+        # (QEMU's port, host port): a second NIC on QEMU's socket back end, whose frames
+        # are UDP datagrams between those ports of 127.0.0.1 (the tests inject bad ones).
+        self.inject = inject
 
 
 def kvm_usable():
@@ -80,6 +84,9 @@ def accel_args(accel):
     return accel, ['-accel', 'tcg', '-cpu', 'max']
 
 
+INJECT_MAC = '52:54:00:12:34:99'  # the socket NIC's address (the tests aim frames at it)
+
+
 def net_args(opts):
     """QEMU user networking that no packet leaves: restrict=on isolates the guest from
     the host's network; it reaches host services only through guestfwd (to 127.0.0.1),
@@ -88,11 +95,17 @@ def net_args(opts):
     if getattr(opts, 'net', 'none') != 'user':
         return []
     netdev = 'user,id=n0,restrict=on'
-    for host, guest in getattr(opts, 'hostfwd', ()):
-        netdev += ',hostfwd=tcp:127.0.0.1:%d-:%d' % (host, guest)
+    for fwd in getattr(opts, 'hostfwd', ()):
+        proto = fwd[2] if len(fwd) > 2 else 'tcp'
+        netdev += ',hostfwd=%s:127.0.0.1:%d-:%d' % (proto, fwd[0], fwd[1])
     for guest, host in getattr(opts, 'guestfwd', ()):
         netdev += ',guestfwd=tcp:%s-tcp:127.0.0.1:%d' % (guest, host)
-    return ['-netdev', netdev, '-device', 'virtio-net-pci,netdev=n0,romfile=']
+    args = ['-netdev', netdev, '-device', 'virtio-net-pci,netdev=n0,romfile=']
+    if getattr(opts, 'inject', None):
+        args += ['-netdev', 'socket,id=n1,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d'
+                 % (opts.inject[1], opts.inject[0]),
+                 '-device', 'virtio-net-pci,netdev=n1,romfile=,mac=%s' % INJECT_MAC]
+    return args
 
 
 def base_command(iso, opts):

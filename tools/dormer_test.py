@@ -17,6 +17,7 @@ import time
 import unittest
 
 import dormer_disk_test
+import dormer_nettest
 import dormer_iso
 import dormer_qemu
 
@@ -824,6 +825,7 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
     run_fuzzers(fuzzers, top, work, fuzz_secs, results)
     run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
     dormer_disk_test.run(kernel_elf, qemu, work, modules, results)
+    dormer_nettest.run(kernel_elf, qemu, work, modules, results)
     check_no_ubsan_reports(work, started, results)
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)
     return 0 if results.failed == 0 else 1

@@ -177,9 +177,11 @@ static bool vnet_queue_setup(struct vnet *v, uint16_t n)
     q->buf_pa = bufs;
     q->buf = phys_to_virt(bufs);
     q->lock = (struct spinlock)SPINLOCK_INIT(n == RXQ ? "virtio-net rx" : "virtio-net tx");
-    if (n == RXQ) {
+    if (n == RXQ) { /* nobody else sees the queue yet: the lock only keeps the rule */
+        spin_lock(&q->lock);
         for (uint16_t i = 0; i < nbufs; i++)
             rx_post_locked(q, i);
+        spin_unlock(&q->lock);
     }
     pio_write32((uint16_t)(v->io + VIO_QUEUE_PFN), (uint32_t)(ring >> 12));
     return true;

@@ -27,8 +27,8 @@ static const char *base_name(const char *s)
     return b;
 }
 
-/* The directory part of s (before its last separator) into dir: false if it is more
- * than one component or too long. "" for a plain name. */
+/* The directory part of s (before its last separator) into dir, with backslashes as
+ * separators: false if it is too long or has an empty component. "" for a plain name. */
 static bool dir_part(const char *s, const char *base, char *dir, size_t cap)
 {
     size_t n = (size_t)(base - s);
@@ -40,12 +40,23 @@ static bool dir_part(const char *s, const char *base, char *dir, size_t cap)
     if (n == 0 || n >= cap)
         return false;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '/' || s[i] == '\\')
-            return false;
+        bool sep = s[i] == '/' || s[i] == '\\';
+        if (sep && (i == 0 || dir[i - 1] == '\\' || i + 1 == n))
+            return false; /* an empty component */
+        dir[i] = sep ? '\\' : s[i];
     }
-    memcpy(dir, s, n);
     dir[n] = '\0';
     return true;
+}
+
+/* GRUB passes a module's words with a backslash before each backslash and quote
+ * (grub.cfg's 'drivers\etc\hosts' arrives as drivers\\etc\\hosts): undone here. The
+ * result is never longer than s. */
+static void unescape(char *out, const char *s)
+{
+    for (; *s; s++)
+        *out++ = s[0] == '\\' && s[1] ? *++s : *s;
+    *out = '\0';
 }
 
 static const struct bootfs_file *find_in(const char *dir, const char *name)
@@ -61,16 +72,21 @@ void bootfs_init(const struct mb2_info *mb)
 {
     for (size_t i = 0; i < mb->module_count; i++) {
         const struct mb2_module *m = &mb->modules[i];
-        const char *name = base_name(m->cmdline);
+        char plain[2 * BOOTFS_NAME_MAX];
+        if (strlen(m->cmdline) >= sizeof plain) {
+            pr_warn("bootfs: module %zu has no usable name (\"%s\"); skipped\n", i, m->cmdline);
+            continue;
+        }
+        unescape(plain, m->cmdline);
+        const char *name = base_name(plain);
         size_t len = strlen(name);
         char dir[BOOTFS_NAME_MAX];
-        if (len == 0 || len >= BOOTFS_NAME_MAX ||
-            !dir_part(m->cmdline, name, dir, sizeof dir)) {
+        if (len == 0 || len >= BOOTFS_NAME_MAX || !dir_part(plain, name, dir, sizeof dir)) {
             pr_warn("bootfs: module %zu has no usable name (\"%s\"); skipped\n", i, m->cmdline);
             continue;
         }
         if (find_in(dir, name)) {
-            pr_warn("bootfs: duplicate file %s; the first one is kept\n", m->cmdline);
+            pr_warn("bootfs: duplicate file %s; the first one is kept\n", plain);
             continue;
         }
         struct bootfs_file *f = &files[file_count++];

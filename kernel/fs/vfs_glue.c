@@ -210,7 +210,8 @@ fail:
 
 /* ---- C:\ in RAM ---- */
 
-/* Opens (creating it if need be) the directory at the ASCII path, for ramfs_add_static. */
+/* Opens (creating it and its parents if need be) the directory at the ASCII path
+ * "C:\\A\\B...", for ramfs_add_static. */
 static struct vfs_file *open_dir(const char *ascii)
 {
     struct vfs_open_args dir = { .access = DORMER_FILE_READ_DATA,
@@ -223,6 +224,13 @@ static struct vfs_file *open_dir(const char *ascii)
     uint32_t action;
     size_t n = ascii_to_utf16(path, ascii, sizeof path / sizeof path[0]);
 
+    for (size_t i = 3; i < n; i++) { /* each parent below C:\ first */
+        if (path[i] != '\\')
+            continue;
+        if (vfs_open(path, i, false, &dir, &f, &action) != 0)
+            return NULL;
+        vfs_close(f);
+    }
     return vfs_open(path, n, false, &dir, &f, &action) == 0 ? f : NULL;
 }
 

@@ -7,6 +7,7 @@
 #include <core/cmdline.h>
 #include <core/init.h>
 #include <core/printk.h>
+#include <core/shutdown.h>
 #include <core/time.h>
 #include <dev/netdev.h>
 #include <lib/errno.h>
@@ -243,6 +244,12 @@ void net_query_address(struct dormer_net_address *out)
         strlcpy(out->name, d->name, sizeof out->name);
     }
     UNLOCK_TCPIP_CORE();
+    /* The resolver ws2_32 asks: dns=A.B.C.D (QEMU's restricted network gives none by
+     * DHCP; the tests point it at a guestfwd address). */
+    const char *dns = cmdline_get("dns");
+    ip4_addr_t a;
+    if (dns && ip4addr_aton(dns, &a))
+        out->dns = ip4_addr_get_u32(&a);
 }
 
 static void check_ping(const char *what, uint32_t addr)
@@ -264,6 +271,18 @@ static void check_ping(const char *what, uint32_t addr)
             (unsigned long long)total);
 }
 
+/* One NET counters line per device (the boot check's, and netstats' at power-off). */
+static void print_counters(void)
+{
+    for (unsigned i = 0; netdev_at(i); i++) {
+        const struct netdev_counters *c = &netdev_at(i)->counters;
+        kprintf("NET counters %s rx=%llu rx_dropped=%llu tx=%llu tx_dropped=%llu\n",
+                netdev_at(i)->name, (unsigned long long)c->rx_frames,
+                (unsigned long long)c->rx_dropped, (unsigned long long)c->tx_frames,
+                (unsigned long long)c->tx_dropped);
+    }
+}
+
 void net_boot_check(const char *peer)
 {
     uint32_t addr = 0;
@@ -279,20 +298,17 @@ void net_boot_check(const char *peer)
         check_ping("self", addr);
     if (ok && peer && ip4addr_aton(peer, &a))
         check_ping("peer", ip4_addr_get_u32(&a));
-    for (unsigned i = 0; netdev_at(i); i++) {
-        const struct netdev_counters *c = &netdev_at(i)->counters;
-        kprintf("NET counters %s rx=%llu rx_dropped=%llu tx=%llu tx_dropped=%llu\n",
-                netdev_at(i)->name, (unsigned long long)c->rx_frames,
-                (unsigned long long)c->rx_dropped, (unsigned long long)c->tx_frames,
-                (unsigned long long)c->tx_dropped);
-    }
+    print_counters();
 }
 
-/* The boot step: the network, then the boot's check of it when asked (netcheck=). */
+/* The boot step: the network, then the boot's check of it when asked (netcheck=), and
+ * the devices' counters at power-off with netstats. */
 static void net_boot_step(void)
 {
     net_init();
     if (cmdline_get("netcheck"))
         net_boot_check(cmdline_get("netcheck"));
+    if (cmdline_flag("netstats"))
+        shutdown_register(print_counters);
 }
 INIT_STEP(INIT_NET, net_boot_step);

@@ -19,8 +19,10 @@ struct dormer_net_address {
     uint8_t mac[6];
     uint8_t reserved[2];
     char name[8];       /* the device, "en0" */
+    uint32_t dns;       /* the DNS server (dns= on the kernel command line), 0: none */
+    uint32_t reserved2;
 };
-_Static_assert(sizeof(struct dormer_net_address) == 32, "dormer_net_address is ABI");
+_Static_assert(sizeof(struct dormer_net_address) == 40, "dormer_net_address is ABI");
 
 #define DORMER_NET_PING_MAX_MS      10000u /* the longest wait DmNetPing accepts */
 #define DORMER_NET_PING_MAX_PAYLOAD 1400u

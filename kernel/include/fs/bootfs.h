@@ -2,8 +2,10 @@
  * The boot file system: the programs and DLLs GRUB loaded as multiboot2 modules,
  * each named by its module command line, exposed read-only. Names are matched
  * case-insensitively, as Windows does. A plain name is a file of System32; "DIR/NAME"
- * is a file of C:\DIR (one directory level: a program with its own DLLs beside it). The data stays where GRUB put it (the frame
- * allocator never hands those frames out), reached through the direct map.
+ * is a file of C:\DIR, where DIR may have several levels ("posix": a program with its
+ * own DLLs beside it; "Windows\System32\drivers\etc": the hosts file). The data stays
+ * where GRUB put it (the frame allocator never hands those frames out), reached through
+ * the direct map.
  */
 #ifndef FS_BOOTFS_H
 #define FS_BOOTFS_H

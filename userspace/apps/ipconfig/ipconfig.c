@@ -38,5 +38,7 @@ int main(void)
         print_ipv4("Default Gateway . . . . . . . . .", a.gateway);
     else
         uprintf("   Default Gateway . . . . . . . . . :\n");
+    if (a.dns)
+        print_ipv4("DNS Servers . . . . . . . . . . .", a.dns);
     return 0;
 }

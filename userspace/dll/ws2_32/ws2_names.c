@@ -1,16 +1,20 @@
 /*
  * ws2_32's names and addresses: the dotted-quad conversions, and getaddrinfo and
- * gethostbyname over numeric addresses, "localhost" and the hosts file
+ * gethostbyname over numeric addresses, "localhost", the hosts file
  * (C:\Windows\System32\drivers\etc\hosts), which is read anew on each lookup and
- * parsed as hostile text: long lines and bad addresses are skipped. IPv4 only.
+ * parsed as hostile text (long lines and bad addresses are skipped), then DNS
+ * (ws2_dns.c), in that order, as Windows does. IPv4 only.
  */
 #define WINSOCK_API_LINKAGE
 #include <dormer.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
+#include "ws2_dns.h"
+
 #define HOSTS_PATH "C:\\Windows\\System32\\drivers\\etc\\hosts"
 #define HOSTS_MAX  (64 * 1024)
+#define ADDRS_MAX  8 /* addresses one lookup returns */
 
 /* Parses a dotted quad "a.b.c.d" (each 0-255, exactly four parts) from s[0..len). */
 static BOOL parse_quad(const char *s, size_t len, uint32_t *out)
@@ -176,21 +180,26 @@ static BOOL hosts_lookup(const char *name, uint32_t *out)
     return found;
 }
 
-/* name to an address: numeric, "localhost", or the hosts file. */
-static BOOL resolve(const char *name, uint32_t *out)
+/* name to its addresses: numeric, "localhost", the hosts file, or DNS. 0 with 1..
+ * ADDRS_MAX addresses in out and their number in *count, or a WSA error (ws2_dns.h). */
+static int resolve(const char *name, uint32_t *out, int *count)
 {
+    *count = 1;
     if (parse_quad(name, strlen(name), out))
-        return TRUE;
+        return 0;
     if (same_name(name, strlen(name), "localhost")) {
         *out = htonl(INADDR_LOOPBACK);
-        return TRUE;
+        return 0;
     }
-    return hosts_lookup(name, out);
+    if (hosts_lookup(name, out))
+        return 0;
+    return ws2_dns_lookup(name, out, ADDRS_MAX, count);
 }
 
 INT WSAAPI getaddrinfo(PCSTR node, PCSTR service, const ADDRINFOA *hints, PADDRINFOA *res)
 {
-    uint32_t addr;
+    uint32_t addrs[ADDRS_MAX];
+    int count = 1;
     unsigned long port = 0;
 
     if (!res)
@@ -214,29 +223,43 @@ INT WSAAPI getaddrinfo(PCSTR node, PCSTR service, const ADDRINFOA *hints, PADDRI
         }
     }
     if (!node) {
-        addr = hints && (hints->ai_flags & AI_PASSIVE) ? INADDR_ANY : htonl(INADDR_LOOPBACK);
-    } else if ((hints && (hints->ai_flags & AI_NUMERICHOST))
-                   ? !parse_quad(node, strlen(node), &addr)
-                   : !resolve(node, &addr)) {
-        WSASetLastError(WSAHOST_NOT_FOUND);
-        return WSAHOST_NOT_FOUND;
+        addrs[0] = hints && (hints->ai_flags & AI_PASSIVE) ? INADDR_ANY : htonl(INADDR_LOOPBACK);
+    } else if (hints && (hints->ai_flags & AI_NUMERICHOST)) {
+        if (!parse_quad(node, strlen(node), &addrs[0])) {
+            WSASetLastError(WSAHOST_NOT_FOUND);
+            return WSAHOST_NOT_FOUND;
+        }
+    } else {
+        int e = resolve(node, addrs, &count);
+        if (e) {
+            /* getaddrinfo has no "no data" answer: EAI_NODATA is EAI_NONAME. */
+            e = e == WSANO_DATA ? WSAHOST_NOT_FOUND : e;
+            WSASetLastError(e);
+            return e;
+        }
     }
-    ADDRINFOA *ai = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY,
-                              sizeof *ai + sizeof(struct sockaddr_in));
-    if (!ai) {
-        WSASetLastError(WSA_NOT_ENOUGH_MEMORY);
-        return WSA_NOT_ENOUGH_MEMORY;
+    ADDRINFOA *head = NULL, **link = &head;
+    for (int i = 0; i < count; i++) {
+        ADDRINFOA *ai = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY,
+                                  sizeof *ai + sizeof(struct sockaddr_in));
+        if (!ai) {
+            freeaddrinfo(head);
+            WSASetLastError(WSA_NOT_ENOUGH_MEMORY);
+            return WSA_NOT_ENOUGH_MEMORY;
+        }
+        struct sockaddr_in *sin = (struct sockaddr_in *)(ai + 1);
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons((u_short)port);
+        sin->sin_addr.s_addr = addrs[i];
+        ai->ai_family = AF_INET;
+        ai->ai_socktype = hints ? hints->ai_socktype : 0;
+        ai->ai_protocol = hints ? hints->ai_protocol : 0;
+        ai->ai_addrlen = sizeof *sin;
+        ai->ai_addr = (struct sockaddr *)sin;
+        *link = ai;
+        link = &ai->ai_next;
     }
-    struct sockaddr_in *sin = (struct sockaddr_in *)(ai + 1);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons((u_short)port);
-    sin->sin_addr.s_addr = addr;
-    ai->ai_family = AF_INET;
-    ai->ai_socktype = hints ? hints->ai_socktype : 0;
-    ai->ai_protocol = hints ? hints->ai_protocol : 0;
-    ai->ai_addrlen = sizeof *sin;
-    ai->ai_addr = (struct sockaddr *)sin;
-    *res = ai;
+    *res = head;
     return 0;
 }
 
@@ -254,22 +277,26 @@ struct hostent *WSAAPI gethostbyname(const char *name)
     /* Windows: one per thread, valid until the next call; one here. */
     static struct hostent h;
     static char hname[256];
-    static struct in_addr a;
-    static char *addrs[2], *aliases[1];
-    uint32_t v;
+    static struct in_addr a[ADDRS_MAX];
+    static char *addrs[ADDRS_MAX + 1], *aliases[1];
+    uint32_t v[ADDRS_MAX];
+    int count = 0;
 
     if (!name) {
         WSASetLastError(WSAEFAULT);
         return NULL;
     }
-    if (strlen(name) >= sizeof hname || !resolve(name, &v)) {
-        WSASetLastError(WSAHOST_NOT_FOUND);
+    int e = strlen(name) >= sizeof hname ? WSAHOST_NOT_FOUND : resolve(name, v, &count);
+    if (e) {
+        WSASetLastError(e);
         return NULL;
     }
     memcpy(hname, name, strlen(name) + 1);
-    a.s_addr = v;
-    addrs[0] = (char *)&a;
-    addrs[1] = NULL;
+    for (int i = 0; i < count; i++) {
+        a[i].s_addr = v[i];
+        addrs[i] = (char *)&a[i];
+    }
+    addrs[count] = NULL;
     aliases[0] = NULL;
     h.h_name = hname;
     h.h_aliases = aliases;
