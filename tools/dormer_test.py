@@ -201,16 +201,16 @@ BOOT_TESTS = [
     # index past an array's end (two checks see it) each report kind, place, values and
     # a backtrace; the kernel goes on, and crash=ubsan then panics with the count.
     ('boot/crash_ubsan', 'crash=ubsan', 100,
-     [r'UBSAN: signed integer overflow at kernel/core/crash\.c:\d+:\d+',
+     [r'UBSAN: signed integer overflow at kernel/tests/crash\.c:\d+:\d+',
       r'2147483647 \+ 1 cannot be represented in type .int.', r'Backtrace:',
-      r'crash_ubsan\+0x[0-9a-f]+ \(kernel/core/crash\.c:\d+\)', r'crash_inner\+0x',
-      r'UBSAN: shift out of bounds at kernel/core/crash\.c:\d+:\d+',
+      r'crash_ubsan\+0x[0-9a-f]+ \(kernel/tests/crash\.c:\d+\)', r'crash_inner\+0x',
+      r'UBSAN: shift out of bounds at kernel/tests/crash\.c:\d+:\d+',
       r'shift of 1 by 40 bits: type .int. has 32',
       r'crash_ubsan\+0x',
-      r'UBSAN: array index out of bounds at kernel/core/crash\.c:\d+:\d+',
+      r'UBSAN: array index out of bounds at kernel/tests/crash\.c:\d+:\d+',
       r'index 4 is out of range for type .int ?\[4\].', r'crash_ubsan\+0x',
       # the same read past the object, seen by -fsanitize=object-size
-      r'UBSAN: object too small at kernel/core/crash\.c:\d+:\d+',
+      r'UBSAN: object too small at kernel/tests/crash\.c:\d+:\d+',
       r'load of address 0x[0-9a-f]+ with too little space for type .int.',
       r'KERNEL PANIC: crash=ubsan: 4 undefined-behaviour reports']),
     ('boot/crash_frame_double_free', 'crash=frame_double_free', 100,
