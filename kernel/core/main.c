@@ -139,7 +139,7 @@ static void apply_cmdline(void)
                         (on_panic && on_panic[0] == 'p' /* poweroff */));
     const char *inject = cmdline_get("faultinject");
     if (!fault_inject_configure(inject))
-        pr_warn("faultinject=%s: ignored (not every:N, random:PERMILLE[:SEED] or after:N, "
+        pr_warn("faultinject=%s: ignored (not every:N, random:PERMILLE[:SEED], after:N or nth:N, "
                 "or not a debug kernel)\n", inject);
     else if (inject && *inject)
         pr_warn("faultinject=%s: allocations will fail on purpose while programs run\n",
