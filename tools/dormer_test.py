@@ -735,11 +735,11 @@ def check_user_tests(status, output, results):
 
 
 # The faultinject boot: programs that allocate a lot (processes, threads, pipes, files,
-# memory), run with 2% of frame and heap allocations failing (a fixed seed, so a failure
+# memory), run with 0.8% of frame and heap allocations failing (a fixed seed, so a failure
 # replays). Their statuses are not judged: any status, or a clean kill, is right.
 FAULTINJECT_PROGRAMS = ('t_memory.exe,t_spawn50.exe,t_pipe.exe,t_files.exe,t_threads64.exe,'
                         't_events.exe')
-FAULTINJECT_SPEC = 'random:20:7'
+FAULTINJECT_SPEC = 'random:8:1'
 
 
 def check_faultinject(status, output, results):
