@@ -527,7 +527,7 @@ void kheap_set_phys_limit(paddr_t limit)
 
 void *kmalloc(size_t size)
 {
-    if (fault_inject_fail_now())
+    if (fault_inject_fail_now(__builtin_return_address(0)))
         return NULL;
     spin_lock(&kheap_lock);
     void *p = kheap_core_alloc(&kheap_global, size, false);
@@ -537,7 +537,7 @@ void *kmalloc(size_t size)
 
 void *kcalloc(size_t n, size_t size)
 {
-    if (fault_inject_fail_now())
+    if (fault_inject_fail_now(__builtin_return_address(0)))
         return NULL;
     spin_lock(&kheap_lock);
     void *p = kheap_core_calloc(&kheap_global, n, size);
@@ -547,7 +547,7 @@ void *kcalloc(size_t n, size_t size)
 
 void *krealloc(void *ptr, size_t size)
 {
-    if (size != 0 && fault_inject_fail_now())
+    if (size != 0 && fault_inject_fail_now(__builtin_return_address(0)))
         return NULL; /* as a real failure: the old block stays */
     spin_lock(&kheap_lock);
     void *p = kheap_core_realloc(&kheap_global, ptr, size);

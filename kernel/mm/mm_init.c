@@ -49,8 +49,8 @@ static void memory_init(void)
 
     const char *inject = cmdline_get("faultinject");
     if (!fault_inject_configure(inject))
-        pr_warn("faultinject=%s: ignored (not every:N, random:PERMILLE[:SEED] or after:N, "
-                "or not a debug kernel)\n", inject);
+        pr_warn("faultinject=%s: ignored (not every:N, random:PERMILLE[:SEED], after:N or "
+                "nth:N, or not a debug kernel)\n", inject);
     else if (inject && *inject)
         pr_warn("faultinject=%s: allocations will fail on purpose while programs run\n",
                 inject);

@@ -579,9 +579,10 @@ void pmm_init(const struct mb2_info *mb, paddr_t kernel_start, paddr_t kernel_en
                 (unsigned long long)pmm_global.lost_frames);
 }
 
-paddr_t pmm_alloc_frame_below(paddr_t limit)
+/* site: the allocator's caller, for fault injection's report. */
+static paddr_t alloc_frame_below(paddr_t limit, void *site)
 {
-    if (fault_inject_fail_now())
+    if (fault_inject_fail_now(site))
         return 0;
     spin_lock(&pmm_lock);
     paddr_t pa = pmm_core_alloc(&pmm_global, limit);
@@ -589,14 +590,19 @@ paddr_t pmm_alloc_frame_below(paddr_t limit)
     return pa;
 }
 
+paddr_t pmm_alloc_frame_below(paddr_t limit)
+{
+    return alloc_frame_below(limit, __builtin_return_address(0));
+}
+
 paddr_t pmm_alloc_frame(void)
 {
-    return pmm_alloc_frame_below(PMM_NO_LIMIT);
+    return alloc_frame_below(PMM_NO_LIMIT, __builtin_return_address(0));
 }
 
 paddr_t pmm_alloc_contig_below(size_t count, size_t align_frames, paddr_t limit)
 {
-    if (fault_inject_fail_now())
+    if (fault_inject_fail_now(__builtin_return_address(0)))
         return 0;
     spin_lock(&pmm_lock);
     paddr_t pa = pmm_core_alloc_contig(&pmm_global, count, align_frames, limit);

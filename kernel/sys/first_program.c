@@ -49,6 +49,21 @@ static void print_counters(const char *when)
             (unsigned long long)ramfs_pages_in_use());
 }
 
+/* Names the allocations that failed on purpose while the last program ran (number and
+ * caller), so that `faultinject=nth:N` can replay any one of them. */
+static void report_injected(void)
+{
+    static struct fault_inject_record recs[256]; /* the log's size: none is cut */
+    uint64_t lost;
+    size_t n = fault_inject_report(recs, sizeof recs / sizeof recs[0], &lost);
+
+    for (size_t i = 0; i < n; i++)
+        kprintf("UTEST injected call=%llu site=%pS\n", (unsigned long long)recs[i].call,
+                recs[i].site);
+    if (lost)
+        kprintf("UTEST injected %llu more not logged\n", (unsigned long long)lost);
+}
+
 static int64_t run_program(const char *cmdline)
 {
     char name[2 * BOOTFS_NAME_MAX + 4], err[200];
@@ -65,11 +80,13 @@ static int64_t run_program(const char *cmdline)
     struct process *p = loader_create_process(name, cmdline, err, sizeof err, &why);
     if (!p) {
         fault_inject_arm(false);
+        report_injected();
         pr_error("cannot start %s\n", err);
         return -1;
     }
     dormer_status_t status = process_run(p);
     fault_inject_arm(false);
+    report_injected();
     kprintf("process %s (pid %llu) exited with status 0x%08X\n", p->name,
             (unsigned long long)p->pid, (unsigned)status);
     kobj_unref(&p->obj);
