@@ -37,6 +37,10 @@ METRICS = [
     ('file_delete_cycles', 'delete a file', 0.5),
     ('file_write_cycles_per_kib', 'stream 8 MiB into a file in 64 KiB writes, per KiB', 0.5),
     ('file_read_cycles_per_kib', 'read it back in 64 KiB reads, per KiB', 0.5),
+    ('tcp_loopback_rr_cycles', 'one-byte TCP request/response over 127.0.0.1, per round trip',
+     1.0),
+    ('tcp_loopback_cycles_per_kib', 'stream 8 MiB over TCP to 127.0.0.1 in 64 KiB writes, per KiB',
+     1.0),
     # A stock C++ throw caught 10 frames up (win32/cxx_throw_bench), no Linux peer figure.
     ('cxx_throw_catch_cycles', 'C++ throw caught 10 frames up (stock g++ -O2)', None),
 ]

@@ -36,10 +36,11 @@ struct bench_counts {
     uint64_t pipe;      /* 1-byte pipe round trips */
     uint64_t spawns;    /* thread creations and process starts, per kind */
     uint64_t files;     /* files created, read, deleted (at most 999) */
+    uint64_t tcp_rr;    /* 1-byte TCP round trips over 127.0.0.1 */
 };
 
-static const struct bench_counts quick_counts = {100000, 100000, 3, 20000, 20000, 20000, 50, 100};
-static const struct bench_counts full_counts = {100000, 1000000, 6, 200000, 100000, 100000, 300, 400};
+static const struct bench_counts quick_counts = {100000, 100000, 3, 20000, 20000, 20000, 50, 100, 200};
+static const struct bench_counts full_counts = {100000, 1000000, 6, 200000, 100000, 100000, 300, 400, 2000};
 static struct bench_counts counts;
 
 /* TSC calibration: cal_ticks TSC ticks elapsed in cal_ns of DmQueryUptime. */
@@ -830,6 +831,126 @@ out:
 /* ------------------------------------------------------------- C++ throw ---- */
 
 /* A throw caught 10 frames up, timed inside the C++ program (no Linux peer figure). */
+/* ------------------------------------------------- 6. TCP over loopback ---- */
+
+#define TCP_LOOPBACK    0x0100007Fu /* 127.0.0.1 in network order */
+#define TCP_STREAM_MIB  8
+#define TCP_CHUNK       (64 * 1024)
+
+static dormer_handle_t tcp_listener;
+static uint8_t tcp_buf[TCP_CHUNK];
+
+static uint16_t be16(uint16_t v)
+{
+    return (uint16_t)(v << 8 | v >> 8);
+}
+
+/* Every byte of buf through h (a send may take part of it). */
+static int tcp_send_all(dormer_handle_t h, const void *buf, uint64_t len)
+{
+    const uint8_t *p = buf;
+
+    while (len) {
+        uint64_t sent = 0;
+        if (!NT_SUCCESS(DmSocketSend(h, p, len, 0, NULL, &sent)) || sent == 0)
+            return 0;
+        p += sent;
+        len -= sent;
+    }
+    return 1;
+}
+
+/* The peer's partner thread: accept one connection, then echo one byte at a time
+ * (arg 0) or take everything (arg 1) until the other side closes. */
+static uint32_t tcp_partner(uint64_t mode)
+{
+    static uint8_t b[TCP_CHUNK];
+    dormer_handle_t c = 0;
+    uint64_t got = 0;
+
+    if (!NT_SUCCESS(DmSocketAccept(tcp_listener, &c, NULL)))
+        return 1;
+    while (NT_SUCCESS(DmSocketRecv(c, b, mode ? sizeof b : 1, 0, NULL, &got)) && got) {
+        if (!mode && !tcp_send_all(c, b, got))
+            break;
+    }
+    NtClose(c);
+    return 0;
+}
+
+/* A listener on 127.0.0.1, its partner thread, and a connected client with Nagle off,
+ * as the peer's tcp_pair. 0 with *client and *thread, or the failing status. */
+static dormer_status_t tcp_pair(uint64_t mode, dormer_handle_t *client, dormer_handle_t *thread)
+{
+    struct dormer_sockaddr a = { TCP_LOOPBACK, be16((uint16_t)(5001 + mode)), 0 };
+    dormer_status_t st;
+
+    if (!NT_SUCCESS(st = DmSocketCreate(&tcp_listener, DORMER_SOCK_STREAM)) ||
+        !NT_SUCCESS(st = DmSocketSetOption(tcp_listener, DORMER_SO_REUSEADDR, 1)) ||
+        !NT_SUCCESS(st = DmSocketBind(tcp_listener, &a)) ||
+        !NT_SUCCESS(st = DmSocketListen(tcp_listener, 1)) ||
+        !NT_SUCCESS(st = DormerCreateThread(thread, tcp_partner, mode, 0)) ||
+        !NT_SUCCESS(st = DmSocketCreate(client, DORMER_SOCK_STREAM)) ||
+        !NT_SUCCESS(st = DmSocketConnect(*client, &a)))
+        return st;
+    return DmSocketSetOption(*client, DORMER_SO_NODELAY, 1);
+}
+
+static void bench_tcp(void)
+{
+    const uint64_t n = counts.tcp_rr;
+    dormer_handle_t c = 0, t = 0;
+    uint64_t got = 0, done = 0;
+    uint8_t byte = 'x';
+    dormer_status_t st = tcp_pair(0, &c, &t);
+
+    if (!NT_SUCCESS(st)) {
+        put_error("tcp_setup", st);
+        return;
+    }
+    for (int i = 0; i < 10; i++) { /* warm up, as the peer */
+        tcp_send_all(c, &byte, 1);
+        DmSocketRecv(c, &byte, 1, 0, NULL, &got);
+    }
+    uint64_t a = tsc();
+    for (; done < n; done++) {
+        if (!tcp_send_all(c, &byte, 1) ||
+            !NT_SUCCESS(DmSocketRecv(c, &byte, 1, 0, NULL, &got)) || got != 1)
+            break;
+    }
+    uint64_t rr = tsc() - a;
+    NtClose(c);
+    DormerWait(t, DORMER_INFINITE);
+    NtClose(t);
+    NtClose(tcp_listener);
+    if (done != n) {
+        put_error("tcp_rr", STATUS_UNSUCCESSFUL);
+        return;
+    }
+    put_ratio("tcp_loopback_rr_cycles", rr, n, 0);
+
+    if (!NT_SUCCESS(st = tcp_pair(1, &c, &t))) {
+        put_error("tcp_setup", st);
+        return;
+    }
+    memset(tcp_buf, 'y', sizeof tcp_buf);
+    a = tsc();
+    for (done = 0; done < TCP_STREAM_MIB * 16; done++) {
+        if (!tcp_send_all(c, tcp_buf, sizeof tcp_buf))
+            break;
+    }
+    NtClose(c);
+    DormerWait(t, DORMER_INFINITE); /* the partner has taken the last byte */
+    uint64_t streamed = tsc() - a;
+    NtClose(t);
+    NtClose(tcp_listener);
+    if (done != TCP_STREAM_MIB * 16) {
+        put_error("tcp_stream", STATUS_UNSUCCESSFUL);
+        return;
+    }
+    put_ratio("tcp_loopback_cycles_per_kib", streamed, TCP_STREAM_MIB * 1024, 0);
+}
+
 static void bench_cxx_throw(void)
 {
     int32_t status = -1;
@@ -850,7 +971,7 @@ static struct {
 } sections[] = {
     {"syscall", bench_null_syscall, 0}, {"pf", bench_pagefault, 0}, {"yield", bench_yield, 0},
     {"futex", bench_futex, 0},          {"pipe", bench_pipe, 0},    {"spawn", bench_spawn, 0},
-    {"files", bench_files, 0},          {"cxx", bench_cxx_throw, 0},
+    {"files", bench_files, 0},          {"tcp", bench_tcp, 0},      {"cxx", bench_cxx_throw, 0},
 };
 static int any_selected;
 
