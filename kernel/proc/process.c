@@ -15,6 +15,7 @@
 #include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/printk.h>
+#include <core/time.h>
 #include <fs/bootfs.h>
 #include <fs/vfs.h>
 #include <lib/errno.h>
@@ -54,6 +55,8 @@ static void thread_destroy(struct kobject *obj)
     if (t->process) {
         uint64_t flags = sched_lock_irq();
         list_remove(&t->proc_node);
+        t->process->ended_user_ticks += t->user_ticks;
+        t->process->ended_kernel_ticks += t->kernel_ticks;
         sched_unlock_irq(flags);
         kobj_unref(&t->process->obj);
     }
@@ -93,6 +96,7 @@ static struct thread *thread_alloc(struct process *p)
     t->tid = next_tid++;
     sched_unlock_irq(flags);
     t->priority = DORMER_PRIORITY_NORMAL;
+    t->create_time = time_wall_filetime();
     list_node_init(&t->proc_node);
     if (p) {
         t->process = p;
@@ -405,6 +409,7 @@ struct process *process_create(const char *name, const char *cmdline, char *err,
         return NULL;
     }
     kobj_init(&p->obj, &process_type);
+    p->create_time = time_wall_filetime();
     handle_table_init(&p->handles);
     p->cwd_lock = (struct spinlock)SPINLOCK_INIT_RANKED("cwd", LOCK_RANK_CWD);
     sleeplock_init(&p->loader_lock, "loader");
@@ -562,9 +567,11 @@ void thread_exit_current(dormer_status_t status)
 {
     struct thread *t = thread_current();
     struct process *p = t->process;
+    int64_t now = time_wall_filetime();
     uint64_t flags = sched_lock_irq();
 
     t->exit_status = status;
+    t->exit_time = now;
     bool last = p && --p->live_threads == 0;
     if (last && !p->terminating)
         p->exit_status = status;
@@ -581,6 +588,7 @@ void thread_exit_current(dormer_status_t status)
     }
     sched_lock_irq(); /* held into the switch; never returned to */
     if (last) {
+        p->exit_time = now;
         p->exited = true;
         kobj_wake_all_locked(&p->obj);
     }
