@@ -630,6 +630,24 @@ void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx)
     sched_unlock_irq(flags);
 }
 
+struct process *process_get_by_id(uint64_t pid)
+{
+    struct process *found = NULL;
+    uint64_t flags = sched_lock_irq();
+    struct list_node *n;
+
+    list_for_each(n, &all_processes) {
+        struct process *p = list_entry(n, struct process, all_node);
+        if (p->pid == pid) {
+            if (kobj_ref_unless_zero(&p->obj))
+                found = p;
+            break;
+        }
+    }
+    sched_unlock_irq(flags);
+    return found;
+}
+
 bool process_image_at(struct process *p, uint64_t addr, struct loaded_image *copy)
 {
     bool found = false;

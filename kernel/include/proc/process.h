@@ -187,6 +187,9 @@ static inline bool sched_exit_work_pending(void)
 
 /* Every process, for DmQuerySystemProcesses: calls fn for each (sched_lock held). */
 void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
+/* A reference to the process with this id (ended ones too, while anything holds
+ * them), or NULL. */
+struct process *process_get_by_id(uint64_t pid);
 
 /* The running thread's process (NULL for kernel threads). */
 struct process *process_current(void);

@@ -326,7 +326,7 @@ static BOOL query_times(HANDLE h, uint64_t kind, LPFILETIME create, LPFILETIME e
                         LPFILETIME kernel, LPFILETIME user)
 {
     struct dormer_times t;
-    dormer_status_t st = DmQueryTimes((dormer_handle_t)h, kind, &t);
+    dormer_status_t st = DmQueryTimes(k32_handle(h), kind, &t);
 
     if (!NT_SUCCESS(st))
         return k32_fail(st);
