@@ -37,6 +37,17 @@ void kobj_ref(struct kobject *obj)
     __atomic_add_fetch(&obj->refs, 1, __ATOMIC_RELAXED);
 }
 
+bool kobj_ref_unless_zero(struct kobject *obj)
+{
+    uint32_t refs = __atomic_load_n(&obj->refs, __ATOMIC_RELAXED);
+
+    while (refs != 0)
+        if (__atomic_compare_exchange_n(&obj->refs, &refs, refs + 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
 void kobj_unref(struct kobject *obj)
 {
     uint32_t left = __atomic_sub_fetch(&obj->refs, 1, __ATOMIC_ACQ_REL);

@@ -15,6 +15,7 @@
 #include <core/lock_order.h>
 #include <core/panic.h>
 #include <core/printk.h>
+#include <core/time.h>
 #include <lib/errno.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
@@ -38,6 +39,8 @@ static void thread_destroy(struct kobject *obj)
     if (t->process) {
         uint64_t flags = sched_lock_irq();
         list_remove(&t->proc_node);
+        t->process->ended_user_ticks += t->user_ticks;
+        t->process->ended_kernel_ticks += t->kernel_ticks;
         sched_unlock_irq(flags);
         kobj_unref(&t->process->obj);
     }
@@ -77,6 +80,7 @@ static struct thread *thread_alloc(struct process *p)
     t->tid = next_tid++;
     sched_unlock_irq(flags);
     t->priority = DORMER_PRIORITY_NORMAL;
+    t->create_time = time_wall_filetime();
     list_node_init(&t->proc_node);
     if (p) {
         t->process = p;
@@ -230,6 +234,7 @@ struct process *process_alloc(const char *name, char *err, size_t errlen)
         return NULL;
     }
     kobj_init(&p->obj, &process_type);
+    p->create_time = time_wall_filetime();
     handle_table_init(&p->handles);
     p->cwd_lock = (struct spinlock)SPINLOCK_INIT_RANKED("cwd", LOCK_RANK_CWD);
     sleeplock_init(&p->loader_lock, "loader");
@@ -351,6 +356,7 @@ void thread_exit_current(dormer_status_t status)
 {
     struct thread *t = thread_current();
     struct process *p = t->process;
+    int64_t now = time_wall_filetime();
 
     /* Give back this thread's stack and TEB first, while it still counts as live, so a
      * program that keeps making threads does not keep their memory. Done after the
@@ -363,6 +369,7 @@ void thread_exit_current(dormer_status_t status)
     t->stack_reservation = t->teb_reservation = 0;
     uint64_t flags = sched_lock_irq();
     t->exit_status = status;
+    t->exit_time = now;
     bool last = p && --p->live_threads == 0;
     if (last && !p->terminating)
         p->exit_status = status;
@@ -377,6 +384,7 @@ void thread_exit_current(dormer_status_t status)
         process_release(p);
     sched_lock_irq(); /* held into the switch; never returned to */
     if (last) {
+        p->exit_time = now;
         p->exited = true;
         kobj_wake_all_locked(&p->obj);
     }
@@ -424,6 +432,24 @@ const char *process_unimplemented_at(const struct process *p, uint64_t addr)
         return NULL;
     uint64_t i = (addr - p->unimpl_base) / PROCESS_UNIMPL_SLOT;
     return i < p->unimpl_count ? p->unimpl_names[i] : NULL;
+}
+
+struct process *process_get_by_id(uint64_t pid)
+{
+    struct process *found = NULL;
+    uint64_t flags = sched_lock_irq();
+    struct list_node *n;
+
+    list_for_each(n, &all_processes) {
+        struct process *p = list_entry(n, struct process, all_node);
+        if (p->pid == pid) {
+            if (kobj_ref_unless_zero(&p->obj))
+                found = p;
+            break;
+        }
+    }
+    sched_unlock_irq(flags);
+    return found;
 }
 
 bool process_image_at(struct process *p, uint64_t addr, struct loaded_image *copy)

@@ -7,6 +7,7 @@
 #include <abi/types.h>
 #include <arch/context.h>
 #include <arch/cpu.h>
+#include <arch/trap.h>
 #include <core/console.h>
 #include <core/init.h>
 #include <core/lock_order.h>
@@ -239,8 +240,14 @@ void sched_tick(void)
         t->timed_out = true;
         make_ready_locked(t);
     }
-    if (current != idle_thread && --current->slice <= 0)
-        percpu_set_need_resched(true);
+    if (current != idle_thread) {
+        if (arch_trap_from_user())
+            current->user_ticks++;
+        else
+            current->kernel_ticks++;
+        if (--current->slice <= 0)
+            percpu_set_need_resched(true);
+    }
     unlock_raw();
 }
 

@@ -243,3 +243,21 @@ dormer_status_t sys_DmQueryHandle(const uint64_t *args)
     kobj_unref(obj);
     return status_from_errno(copy_to_user(uptr(args[1]), &info, sizeof info));
 }
+
+/* OpenProcess: a new handle to a process found by id. */
+dormer_status_t sys_DmOpenProcess(const uint64_t *args)
+{
+    uint64_t zero = 0;
+
+    if (copy_to_user(uptr(args[0]), &zero, sizeof zero) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    if (args[3] > 1 || args[1] > 0xFFFFFFFFu)
+        return STATUS_INVALID_PARAMETER;
+    struct process *p = args[2] ? process_get_by_id(args[2]) : NULL;
+    if (!p)
+        return STATUS_INVALID_PARAMETER;
+    dormer_status_t st = give_handle(&p->obj, ob_map_access(&process_type, (uint32_t)args[1]),
+                                     args[3] ? HANDLE_INHERIT : 0, false, args[0]);
+    kobj_unref(&p->obj);
+    return st;
+}

@@ -8,6 +8,7 @@
 #include <abi/types.h>
 #include <arch/uaccess.h>
 #include <core/printk.h>
+#include <core/time.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <loader/loader.h>
@@ -554,4 +555,48 @@ dormer_status_t sys_DmQuerySystemProcesses(const uint64_t *args)
     if (rc || copy_to_user(uptr(args[2]), &l.total, sizeof l.total) != 0)
         return STATUS_ACCESS_VIOLATION;
     return l.total > args[1] ? STATUS_INFO_LENGTH_MISMATCH : STATUS_SUCCESS;
+}
+
+#define TICK_100NS (10000000u / TIME_HZ)
+
+/* A thread's or a process's times: the ticks of a process's threads, live and ended. */
+dormer_status_t sys_DmQueryTimes(const uint64_t *args)
+{
+    struct dormer_times out = { 0 };
+    struct kobject *obj = NULL;
+    uint64_t user = 0, kernel = 0;
+
+    if (args[1] > 1)
+        return STATUS_INVALID_PARAMETER;
+    if (args[1] == 0 && (obj = handle_lookup(process_current(), args[0], &thread_type))) {
+        struct thread *t = (struct thread *)obj;
+        uint64_t flags = sched_lock_irq();
+        user = t->user_ticks;
+        kernel = t->kernel_ticks;
+        out.create = t->create_time;
+        out.exit = t->state == THREAD_DEAD ? t->exit_time : 0;
+        sched_unlock_irq(flags);
+    } else if (args[1] == 1 && (obj = handle_lookup(process_current(), args[0], &process_type))) {
+        struct process *p = (struct process *)obj;
+        uint64_t flags = sched_lock_irq();
+        user = p->ended_user_ticks;
+        kernel = p->ended_kernel_ticks;
+        struct list_node *n;
+        list_for_each(n, &p->threads) {
+            struct thread *t = list_entry(n, struct thread, proc_node);
+            user += t->user_ticks;
+            kernel += t->kernel_ticks;
+        }
+        out.create = p->create_time;
+        out.exit = p->exited ? p->exit_time : 0;
+        sched_unlock_irq(flags);
+    } else {
+        return STATUS_INVALID_HANDLE;
+    }
+    kobj_unref(obj);
+    out.user = user * TICK_100NS;
+    out.kernel = kernel * TICK_100NS;
+    if (copy_to_user(uptr(args[2]), &out, sizeof out) != 0)
+        return STATUS_ACCESS_VIOLATION;
+    return STATUS_SUCCESS;
 }

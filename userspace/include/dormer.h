@@ -250,6 +250,16 @@ NTAPI_IMPORT dormer_status_t DmQueryVolumeInformation(dormer_handle_t handle,
                                                       struct dormer_volume_info *out,
                                                       uint64_t size);
 
+/* A process's or thread's creation and exit FILETIMEs and its kernel and user CPU time
+ * (100 ns units; a process's counts its ended threads too). kind: 0 a thread handle, 1 a
+ * process handle; -1 and -2 name the caller's own; STATUS_INVALID_HANDLE for a handle of
+ * another kind. */
+NTAPI_IMPORT dormer_status_t DmQueryTimes(dormer_handle_t handle, uint64_t kind,
+                                          struct dormer_times *out);
+/* A handle to the process with id pid (OpenProcess); STATUS_INVALID_PARAMETER when there
+ * is none. */
+NTAPI_IMPORT dormer_status_t DmOpenProcess(dormer_handle_t *handle, uint64_t access,
+                                           uint64_t pid, uint64_t inherit);
 /* The id of a process or thread handle (-1 and -2 name the caller's own). */
 NTAPI_IMPORT dormer_status_t DmQueryObjectId(dormer_handle_t handle, uint64_t *id);
 /* Wall-clock time as a FILETIME: UTC, 100 ns units since 1601-01-01. */

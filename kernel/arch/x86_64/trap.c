@@ -238,6 +238,13 @@ static void handle_exception(struct trap_frame *f)
                     (unsigned long long)f->error);
 }
 
+bool arch_trap_from_user(void)
+{
+    struct trap_frame *f = percpu_trap_frame();
+
+    return f && (f->cs & 3) != 0;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
     struct trap_frame *outer = percpu_trap_frame();

@@ -38,6 +38,17 @@
 #define DORMER_PROCESS_QUERY_INFO     0x0400u
 #define DORMER_PROCESS_QUERY_LIMITED  0x1000u
 #define DORMER_PROCESS_ALL_ACCESS     0x001FFFFFu
+
+/* DmQueryTimes: a process's or thread's times, as GetProcessTimes/GetThreadTimes give
+ * them. create and exit are FILETIMEs (exit 0 while it runs); kernel and user are CPU
+ * time in 100 ns units (a process's: the sum of its threads', ended ones included),
+ * counted by the scheduler's tick (1 ms) that finds the thread running. */
+struct dormer_times {
+    int64_t create;  /*  0 */
+    int64_t exit;    /*  8 */
+    uint64_t kernel; /* 16 */
+    uint64_t user;   /* 24 */
+};
 #define DORMER_THREAD_ALL_ACCESS      0x001FFFFFu
 #define DORMER_FILE_ALL_ACCESS        0x001F01FFu
 #define DORMER_FILE_GENERIC_READ      0x00120089u

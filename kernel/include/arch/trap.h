@@ -56,6 +56,11 @@ struct arch_trap_hooks {
  * own). Boot, before interrupts or user mode need them. */
 void arch_trap_set_hooks(const struct arch_trap_hooks *hooks);
 
+/* Whether the innermost trap being handled on this CPU interrupted user mode (false
+ * outside any trap: a system call or a kernel thread). The scheduler's tick uses it to
+ * count a thread's user and kernel time. */
+bool arch_trap_from_user(void);
+
 /*
  * System calls: the entry path calls fast[nr](args) directly for numbers below count
  * whose entry is not NULL (args: the four register arguments as an array), and

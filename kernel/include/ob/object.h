@@ -100,6 +100,9 @@ extern const struct kobj_type kobj_queue_type;
 /* Start an object's life with one reference (the creator's). */
 void kobj_init(struct kobject *obj, const struct kobj_type *type);
 void kobj_ref(struct kobject *obj);
+/* A reference to an object found through a list that does not hold one (its destroy
+ * takes it off under the list's lock): false when its last reference is already gone. */
+bool kobj_ref_unless_zero(struct kobject *obj);
 void kobj_unref(struct kobject *obj);
 
 /* Is obj of type (NULL: any type)? */

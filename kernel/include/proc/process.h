@@ -60,6 +60,9 @@ struct thread {
     uint64_t stack_reservation;  /* base of its user stack's reservation (freed at exit) */
     uint64_t teb_reservation;    /* base of its own TEB reservation, 0 if in the PEB area */
     struct arch_fpu fpu;         /* saved FPU/SSE registers while not running */
+    /* CPU time: timer ticks that found it running in user or kernel mode (sched_lock) */
+    uint64_t user_ticks, kernel_ticks;
+    int64_t create_time, exit_time; /* FILETIME (UTC); exit_time 0 while it runs */
 };
 
 /* An image in a process: a slot of p->images, free when name is empty. */
@@ -133,6 +136,8 @@ struct process {
     uint32_t live_threads;
     bool exited, terminating;
     dormer_status_t exit_status;
+    uint64_t ended_user_ticks, ended_kernel_ticks; /* of its threads already destroyed */
+    int64_t create_time, exit_time; /* FILETIME (UTC); exit_time 0 while it runs */
     struct list_node all_node;   /* in the global process list */
 };
 
@@ -202,6 +207,9 @@ static inline bool sched_exit_work_pending(void)
 
 /* Every process, for DmQuerySystemProcesses: calls fn for each (sched_lock held). */
 void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
+/* A reference to the process with this id (ended ones too, while anything holds
+ * them), or NULL. */
+struct process *process_get_by_id(uint64_t pid);
 
 /* The running thread's process (NULL for kernel threads). */
 struct process *process_current(void);

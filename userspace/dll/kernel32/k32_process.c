@@ -717,3 +717,16 @@ BOOL WINAPI GetComputerNameA(LPSTR buf, LPDWORD size)
     *size = n;
     return TRUE;
 }
+
+/* A process by id: pid 0 and an id no process has are ERROR_INVALID_PARAMETER. */
+HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
+{
+    dormer_handle_t h = 0;
+    dormer_status_t st = DmOpenProcess(&h, access, pid, inherit ? 1 : 0);
+
+    if (!NT_SUCCESS(st)) {
+        k32_fail(st);
+        return NULL;
+    }
+    return (HANDLE)h;
+}

@@ -312,3 +312,39 @@ BOOL WINAPI TlsSetValue(DWORD slot, LPVOID value)
     DormerGetTeb()->tls_slots[slot] = (uint64_t)(uintptr_t)value;
     return TRUE;
 }
+
+/* ------------------------------------------------------------------ times ---- */
+
+static void to_filetime(int64_t v, LPFILETIME ft)
+{
+    ft->dwLowDateTime = (DWORD)(uint64_t)v;
+    ft->dwHighDateTime = (DWORD)((uint64_t)v >> 32);
+}
+
+/* GetProcessTimes/GetThreadTimes: every pointer is written, as Windows requires them. */
+static BOOL query_times(HANDLE h, uint64_t kind, LPFILETIME create, LPFILETIME exit_time,
+                        LPFILETIME kernel, LPFILETIME user)
+{
+    struct dormer_times t;
+    dormer_status_t st = DmQueryTimes(k32_handle(h), kind, &t);
+
+    if (!NT_SUCCESS(st))
+        return k32_fail(st);
+    to_filetime(t.create, create);
+    to_filetime(t.exit, exit_time);
+    to_filetime((int64_t)t.kernel, kernel);
+    to_filetime((int64_t)t.user, user);
+    return TRUE;
+}
+
+BOOL WINAPI GetThreadTimes(HANDLE thread, LPFILETIME create, LPFILETIME exit_time,
+                           LPFILETIME kernel, LPFILETIME user)
+{
+    return query_times(thread, 0, create, exit_time, kernel, user);
+}
+
+BOOL WINAPI GetProcessTimes(HANDLE process, LPFILETIME create, LPFILETIME exit_time,
+                            LPFILETIME kernel, LPFILETIME user)
+{
+    return query_times(process, 1, create, exit_time, kernel, user);
+}

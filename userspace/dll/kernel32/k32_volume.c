@@ -240,3 +240,126 @@ BOOL WINAPI CreateHardLinkW(LPCWSTR link, LPCWSTR existing, LPSECURITY_ATTRIBUTE
     k32_set_error(ERROR_INVALID_FUNCTION);
     return FALSE;
 }
+
+/* ---------------------------------------------------------- volume names ---- */
+
+/* FindFirstVolumeW's search: the drives still to name, lowest first. The handle is this
+ * heap block; the tag tells a volume search from any other pointer passed in. */
+#define VOLUME_FIND_TAG 0x566f6c46u /* "FloV" */
+#define VOLUME_NAME_UNITS 50        /* \\?\Volume{8-4-4-4-12}\ and the NUL */
+
+struct volume_find {
+    uint32_t tag;
+    uint32_t drives; /* GetLogicalDrives bits not yet returned */
+};
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* The volume GUID path of drive letter 'A' + i: Dormer's GUID is made of the volume's
+ * serial and its drive, so it is the same at every boot of the same disk. */
+static void volume_name(int i, DWORD serial, WCHAR out[VOLUME_NAME_UNITS])
+{
+    uint8_t g[16] = { 0 };
+    static const int groups[] = { 4, 2, 2, 2, 6 };
+    int n = 0, b = 0;
+
+    g[0] = (uint8_t)(serial >> 24);
+    g[1] = (uint8_t)(serial >> 16);
+    g[2] = (uint8_t)(serial >> 8);
+    g[3] = (uint8_t)serial;
+    g[4] = 'D';
+    g[5] = 'm';
+    g[6] = 0x40; /* a version digit, as a name-based GUID */
+    g[8] = 0x80;
+    g[15] = (uint8_t)('A' + i);
+    for (const char *p = "\\\\?\\Volume{"; *p; p++)
+        out[n++] = (WCHAR)*p;
+    for (int grp = 0; grp < 5; grp++) {
+        if (grp)
+            out[n++] = '-';
+        for (int k = 0; k < groups[grp]; k++, b++) {
+            out[n++] = (WCHAR)hex_digits[g[b] >> 4];
+            out[n++] = (WCHAR)hex_digits[g[b] & 15];
+        }
+    }
+    out[n++] = '}';
+    out[n++] = '\\';
+    out[n] = 0;
+}
+
+/* The next mounted drive of f into buf (len units); FALSE with the last error set. */
+static BOOL next_volume(struct volume_find *f, LPWSTR buf, DWORD len)
+{
+    WCHAR name[VOLUME_NAME_UNITS];
+
+    for (int i = 0; i < 26; i++) {
+        if (!(f->drives & (1u << i)))
+            continue;
+        WCHAR root[4] = { (WCHAR)('A' + i), ':', '\\', 0 };
+        DWORD serial = 0;
+        if (!GetVolumeInformationW(root, NULL, 0, &serial, NULL, NULL, NULL, 0)) {
+            f->drives &= ~(1u << i); /* gone since the search began */
+            continue;
+        }
+        volume_name(i, serial, name);
+        size_t units = k32_wcslen(name) + 1;
+        if (!buf || len < units) {
+            k32_set_error(ERROR_FILENAME_EXCED_RANGE);
+            return FALSE;
+        }
+        f->drives &= ~(1u << i);
+        memcpy(buf, name, units * sizeof(WCHAR));
+        return TRUE;
+    }
+    k32_set_error(ERROR_NO_MORE_FILES);
+    return FALSE;
+}
+
+HANDLE WINAPI FindFirstVolumeW(LPWSTR buf, DWORD len)
+{
+    struct volume_find *f = HeapAlloc(k32_process_heap(), 0, sizeof *f);
+
+    if (!f) {
+        k32_set_error(ERROR_NOT_ENOUGH_MEMORY);
+        return INVALID_HANDLE_VALUE;
+    }
+    f->tag = VOLUME_FIND_TAG;
+    f->drives = GetLogicalDrives();
+    if (!next_volume(f, buf, len)) {
+        DWORD err = GetLastError();
+        f->tag = 0;
+        HeapFree(k32_process_heap(), 0, f);
+        k32_set_error(err);
+        return INVALID_HANDLE_VALUE;
+    }
+    return (HANDLE)f;
+}
+
+static struct volume_find *volume_find_of(HANDLE h)
+{
+    struct volume_find *f = (struct volume_find *)h;
+
+    if (!f || h == INVALID_HANDLE_VALUE || ((uintptr_t)f & 3) || f->tag != VOLUME_FIND_TAG) {
+        k32_set_error(ERROR_INVALID_HANDLE);
+        return NULL;
+    }
+    return f;
+}
+
+BOOL WINAPI FindNextVolumeW(HANDLE h, LPWSTR buf, DWORD len)
+{
+    struct volume_find *f = volume_find_of(h);
+
+    return f && next_volume(f, buf, len);
+}
+
+BOOL WINAPI FindVolumeClose(HANDLE h)
+{
+    struct volume_find *f = volume_find_of(h);
+
+    if (!f)
+        return FALSE;
+    f->tag = 0;
+    HeapFree(k32_process_heap(), 0, f);
+    return TRUE;
+}

@@ -330,3 +330,64 @@ char **__cdecl __tzname(void)
 {
     return tz_names;
 }
+
+/* ------------------------------------------------------------- file times ---- */
+
+#include <sys/utime.h>
+
+/* _futime64: the access and modification times of an open file (NULL: now), as msvcrt
+ * sets them through SetFileTime; times before 1970 are EINVAL. */
+int __cdecl _futime64(int fd, struct __utimbuf64 *t)
+{
+    HANDLE h = crt_fd_handle(fd);
+    FILETIME at, wt;
+    __time64_t a, m;
+
+    if (h == INVALID_HANDLE_VALUE)
+        return -1;
+    if (t) {
+        a = t->actime;
+        m = t->modtime;
+    } else {
+        a = m = _time64(NULL);
+    }
+    if (a < 0 || m < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    uint64_t av = (uint64_t)a * 10000000u + FILETIME_UNIX_EPOCH;
+    uint64_t mv = (uint64_t)m * 10000000u + FILETIME_UNIX_EPOCH;
+    at.dwLowDateTime = (DWORD)av;
+    at.dwHighDateTime = (DWORD)(av >> 32);
+    wt.dwLowDateTime = (DWORD)mv;
+    wt.dwHighDateTime = (DWORD)(mv >> 32);
+    if (!SetFileTime(h, NULL, &at, &wt)) {
+        crt_set_errno_from_win32(GetLastError());
+        return -1;
+    }
+    return 0;
+}
+
+/* _futime64 on fd (from _open or _wopen, -1 with errno set when it failed), then closed. */
+static int utime_and_close(int fd, struct __utimbuf64 *t)
+{
+    if (fd < 0)
+        return -1;
+    int r = _futime64(fd, t);
+    int err = errno;
+    _close(fd);
+    errno = err;
+    return r;
+}
+
+/* _wutime64 and _utime64 open the file for writing, as msvcrt does: a read-only file or a
+ * directory is EACCES, a missing one ENOENT. */
+int __cdecl _wutime64(const wchar_t *path, struct __utimbuf64 *t)
+{
+    return utime_and_close(_wopen(path, _O_WRONLY | _O_BINARY), t);
+}
+
+int __cdecl _utime64(const char *path, struct __utimbuf64 *t)
+{
+    return utime_and_close(_open(path, _O_WRONLY | _O_BINARY), t);
+}
