@@ -55,6 +55,7 @@ struct ramfs {
     struct ramfs_node root;
     uint64_t held;   /* data pages of this volume; protected by the vfs lock */
     uint32_t serial; /* the volume serial number: from the clock at mount */
+    uint64_t capacity; /* the size in pages, fixed at mount (ram_volume) */
 };
 
 static uint64_t pages_in_use; /* protected by the vfs lock */
@@ -573,14 +574,18 @@ static void ram_put(struct vfs_mount *m, struct vfs_node *n)
         free_node(fs_of(m), rn(n));
 }
 
-/* RAM C:\'s size is what it holds plus what the page supply could still give; a unit is
- * one page. No label. */
+/* RAM C:\'s size is fixed at mount: the pages the supply could give then (a volume's
+ * size does not move with what the rest of the kernel allocates meanwhile). Free is
+ * what the supply can give now, never more than the size leaves; a unit is one page.
+ * No label. */
 static int ram_volume(struct vfs_mount *m, struct vfs_volume *out)
 {
     struct ramfs *fs = fs_of(m);
+    uint64_t avail = fs->pages.available ? fs->pages.available() : 0;
+    uint64_t room = fs->capacity > fs->held ? fs->capacity - fs->held : 0;
 
-    out->free_units = fs->pages.available ? fs->pages.available() : 0;
-    out->total_units = fs->held + out->free_units;
+    out->free_units = avail < room ? avail : room;
+    out->total_units = fs->capacity > fs->held ? fs->capacity : fs->held;
     out->unit_bytes = RAMFS_PAGE_SIZE;
     out->serial = fs->serial;
     out->in_memory = true;
@@ -611,6 +616,7 @@ int ramfs_mount(uint16_t letter, const struct ramfs_page_ops *pages)
     if (!fs)
         return K_ENOMEM;
     fs->pages = *pages;
+    fs->capacity = pages->available ? pages->available() : 0;
     vfs_node_init(&fs->root.vn, NULL, true);
     fs->root.linked = true;
     int64_t now = vfs_now();
