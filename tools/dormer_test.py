@@ -597,8 +597,13 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
     cases.append(('utest', 'utest=all utest_skip=%s loglevel=warn netcheck=%s'
                   % (USER_SKIP, NET_PEER), None, None, ()))
     # The same programs loop under injected allocation failures (see check_faultinject).
-    cases.append(('faultinject', 'utest=%s loglevel=warn faultinject=%s'
-                  % (FAULTINJECT_PROGRAMS, FAULTINJECT_SPEC), None, None, ()))
+    cases.append(('faultinject', 'utest=%s utest_rounds=%d heapsites loglevel=warn '
+                  'faultinject=%s' % (FAULTINJECT_PROGRAMS, FAULTINJECT_ROUNDS,
+                                      FAULTINJECT_SPEC), None, None, ()))
+    # ... and twice without: the second round must leave the heap as the first left it.
+    if debug_kernel:
+        cases.append(('second_round', 'utest=%s utest_rounds=2 heapsites loglevel=warn'
+                      % FAULTINJECT_PROGRAMS, None, None, ()))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for name, cmdline, status, patterns, script in cases:
             jobs[name] = (pool.submit(boot_one, kernel_elf, qemu, work, name, cmdline, script,
@@ -620,6 +625,9 @@ def run_boot_tests(kernel_elf, qemu, work, results, debug_kernel):
                 continue
             if name == 'faultinject':
                 check_faultinject(status, output, results)
+                continue
+            if name == 'second_round':
+                check_second_round(status, output, results)
                 continue
             if name in KTEST_BOOTS:
                 prefix = 'kernel' + name[len('ktest'):]
@@ -743,6 +751,56 @@ def check_user_tests(status, output, results):
 FAULTINJECT_PROGRAMS = ('t_memory.exe,t_spawn50.exe,t_pipe.exe,t_files.exe,t_threads64.exe,'
                         't_events.exe')
 FAULTINJECT_SPEC = 'random:8:1'
+FAULTINJECT_ROUNDS = 3
+# The heap's caches: sites whose blocks a round may add for good, each bounded (an image
+# section per boot file, kept for the next start; a space's region table, grown to the
+# most regions it held). Under injected failures a cache fills when its first attempt
+# did not fail, so a later round may still add to these, and only to these.
+HEAP_CACHE_SITES = re.compile(r'^(image_section_prepare|parse_section|open_gap_locked)\+')
+
+
+def heap_sites(text, when):
+    """{site: (blocks, bytes)} of the 'UTEST heap WHEN' lines (the heapsites switch)."""
+    return {m.group(1): (int(m.group(2)), int(m.group(3)))
+            for m in re.finditer(r'^UTEST heap %s site=(\S+) blocks=(\d+) bytes=(\d+)'
+                                 % re.escape(when), text, re.M)}
+
+
+def heap_moves(before, after, allowed=None):
+    """Sites whose live blocks or bytes differ between two heap_sites tables, except
+    those matching `allowed`, as 'site (blocks, bytes) -> (blocks, bytes)'."""
+    return ['%s %s -> %s' % (site, before.get(site), after.get(site))
+            for site in sorted(set(before) | set(after))
+            if before.get(site) != after.get(site)
+            and not (allowed and allowed.search(site))]
+
+
+def check_second_round(status, output, results):
+    """The six faultinject programs twice, no failures injected: after the first round
+    has filled the caches, the second leaves every counter (the heap's blocks and bytes
+    too) and every site's live blocks exactly where the first left them."""
+    text = ANSI_ESCAPE.sub('', output.decode(errors='replace')).replace('\r', '')
+    ended = len(re.findall(r'^UTEST END \S+ status=0x00000000$', text, re.M))
+    wanted = 2 * len(FAULTINJECT_PROGRAMS.split(','))
+    why = ''
+    if 'PANIC' in text or 'UTEST DONE' not in text or status != 0 or ended != wanted:
+        why = 'exit status %d, %d of %d programs ended with 0\n%s' % (status, ended, wanted,
+                                                                     tail(output))
+    counters = {}
+    for when in ('round_1', 'round_2'):
+        m = re.search(r'^UTEST counters %s (frames=.* handles=\d+) injected=' % when, text,
+                      re.M)
+        counters[when] = m.group(1) if m else None
+    if not why and (counters['round_1'] is None or counters['round_1'] != counters['round_2']):
+        why = 'counters after round 1: %s; after round 2: %s' % (counters['round_1'],
+                                                                counters['round_2'])
+    first, second = heap_sites(text, 'round_1'), heap_sites(text, 'round_2')
+    if not why and not first:
+        why = 'no "UTEST heap round_1 site=..." lines'
+    moved = heap_moves(first, second)
+    if not why and moved:
+        why = 'heap blocks moved between the rounds: ' + '; '.join(moved)
+    results.record('user/second_round_leaves_the_heap_as_it_was', not why, why)
 
 
 def check_faultinject(status, output, results):
@@ -756,7 +814,7 @@ def check_faultinject(status, output, results):
                                            tail(output))
     results.record('faultinject/no_panic_no_hang', not why, why)
     ended = len(re.findall(r'^UTEST END ', text, re.M))
-    wanted = len(FAULTINJECT_PROGRAMS.split(','))
+    wanted = FAULTINJECT_ROUNDS * len(FAULTINJECT_PROGRAMS.split(','))
     results.record('faultinject/every_program_ended', ended == wanted,
                    '%d of %d programs ended' % (ended, wanted))
     m = re.search(r'^UTEST counters after .* injected=(\d+)', text, re.M)
@@ -777,6 +835,14 @@ def check_faultinject(status, output, results):
                    base is not None and not moved,
                    'before (frames less ramfs, objects, handles) %s; moved: %s'
                    % (base, ', '.join(moved)))
+    # A round after the first two, failures injected all along: the heap's blocks are
+    # where the round before left them, but for the caches (HEAP_CACHE_SITES).
+    last = 'round_%d' % FAULTINJECT_ROUNDS
+    before, after = heap_sites(text, 'round_%d' % (FAULTINJECT_ROUNDS - 1)), heap_sites(text, last)
+    moved = heap_moves(before, after, HEAP_CACHE_SITES)
+    results.record('faultinject/heap_back_after_a_round', bool(after) and not moved,
+                   'no "UTEST heap %s" lines' % last if not after else
+                   'outside the caches: ' + '; '.join(moved))
     m = re.search(r'^UTEST injected call=\d+ site=', text, re.M)
     results.record('faultinject/failures_named_for_replay', bool(m),
                    'no "UTEST injected call=N site=..." line')

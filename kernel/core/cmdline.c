@@ -75,6 +75,24 @@ bool cmdline_flag(const char *key)
     return strcmp(v, "0") != 0 && strcmp(v, "no") != 0 && strcmp(v, "off") != 0;
 }
 
+uint64_t cmdline_get_u64(const char *key, uint64_t min, uint64_t max, uint64_t fallback)
+{
+    const char *v = cmdline_get(key);
+    uint64_t n = 0;
+
+    if (!v || !*v)
+        return fallback;
+    for (; *v; v++) {
+        if (*v < '0' || *v > '9')
+            return fallback;
+        uint64_t digit = (uint64_t)(*v - '0');
+        if (n > (UINT64_MAX - digit) / 10)
+            return fallback; /* would wrap */
+        n = n * 10 + digit;
+    }
+    return n < min || n > max ? fallback : n;
+}
+
 const char *cmdline_raw(void)
 {
     return raw_copy;

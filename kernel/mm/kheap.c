@@ -30,17 +30,20 @@ struct kheap_slab {
 
 /* At the start of every large block's chunk; the block follows it. */
 struct kheap_large {
-    uint32_t magic; /* KHEAP_MAGIC_LARGE */
-    uint32_t state; /* KHEAP_LIVE or KHEAP_FREED */
-    uint64_t pages;
-    uint64_t size;   /* requested bytes */
-    uint64_t canary; /* KHEAP_CANARY ^ address: detects underflow into the header */
+    uint32_t magic;   /* KHEAP_MAGIC_LARGE */
+    uint32_t state;   /* KHEAP_LIVE or KHEAP_FREED */
+    uint64_t size;    /* requested bytes */
+    const void *site; /* debug heaps: who allocated or last resized it */
+    uint32_t pages;
+    uint32_t canary;  /* low half of KHEAP_CANARY ^ address, next to the block: an
+                       * underflow hits it first */
 };
 
 /* Debug heaps: before each slab block. */
 struct kheap_dbg {
-    uint64_t size;
-    uint64_t canary;
+    const void *site; /* who allocated or last resized it */
+    uint32_t size;    /* requested bytes (a slab block is at most KHEAP_MAX_SMALL) */
+    uint32_t canary;  /* low half of KHEAP_CANARY ^ address, next to the block */
 };
 
 #define SLAB_FIRST KHEAP_SLAB_HDR
@@ -63,9 +66,43 @@ struct kheap_block {
     size_t size;               /* requested size (debug), else usable */
 };
 
-static uint64_t canary_for(const void *p)
+static uint32_t canary_for(const void *p)
 {
-    return KHEAP_CANARY ^ (uint64_t)(uintptr_t)p;
+    return (uint32_t)(KHEAP_CANARY ^ (uint64_t)(uintptr_t)p);
+}
+
+/* ---- Debug heaps: live blocks by the site that allocated them ------------------- */
+
+/* The table entry for site (claimed if new), or the catch-all entry when it is full. */
+static struct kheap_site *site_entry(struct kheap *h, const void *site)
+{
+    size_t i = (size_t)(((uintptr_t)site >> 2) * 0x9e3779b97f4a7c15ull >> 56) % KHEAP_SITES;
+
+    for (size_t n = 0; n < KHEAP_SITES; n++, i = (i + 1) % KHEAP_SITES) {
+        struct kheap_site *e = &h->sites[i];
+        if (e->site == site)
+            return e;
+        if (!e->site) {
+            e->site = site;
+            return e;
+        }
+    }
+    return &h->site_overflow;
+}
+
+/* A debug block of `usable` bytes now belongs to site (or no longer to it). */
+static void site_add(struct kheap *h, const void *site, size_t usable)
+{
+    struct kheap_site *e = site_entry(h, site ? site : (const void *)KHEAP_SITE_UNKNOWN);
+    e->blocks++;
+    e->bytes += usable;
+}
+
+static void site_remove(struct kheap *h, const void *site, size_t usable)
+{
+    struct kheap_site *e = site_entry(h, site ? site : (const void *)KHEAP_SITE_UNKNOWN);
+    e->blocks--;
+    e->bytes -= usable;
 }
 
 static bool report(struct kheap *h, const char *what, const void *ptr, size_t size)
@@ -111,7 +148,8 @@ static size_t large_pages_for(const struct kheap *h, size_t size)
 
     if (size > SIZE_MAX - overhead - PAGE_SIZE)
         return 0;
-    return (size + overhead + PAGE_SIZE - 1) / PAGE_SIZE;
+    size_t pages = (size + overhead + PAGE_SIZE - 1) / PAGE_SIZE;
+    return pages <= UINT32_MAX ? pages : 0; /* kheap_large keeps 32 bits */
 }
 
 /* Pages from the provider, checked for the alignment kfree relies on. */
@@ -236,8 +274,10 @@ static void *alloc_small(struct kheap *h, size_t size, bool zero)
         if (first_not(obj, s->slot, KHEAP_POISON_FREE) != s->slot)
             report(h, "block written after it was freed", ptr, usable);
         struct kheap_dbg *d = (struct kheap_dbg *)obj;
-        d->size = size;
+        d->size = (uint32_t)size;
         d->canary = canary_for(obj);
+        d->site = h->caller;
+        site_add(h, h->caller, usable);
         fill_block(ptr, 0, size, usable, zero);
     } else if (zero) {
         memset(ptr, 0, size);
@@ -257,8 +297,10 @@ static void free_small(struct kheap *h, const struct kheap_block *b)
     s->in_use--;
     h->stats.live_allocs--;
     h->stats.bytes_in_use -= b->usable;
-    if (h->debug)
+    if (h->debug) {
+        site_remove(h, ((const struct kheap_dbg *)b->obj)->site, b->usable);
         memset(b->obj, KHEAP_POISON_FREE, s->slot);
+    }
     if (s->in_use == 0) {
         if (!was_full)
             list_remove(&c->partial, s);
@@ -282,14 +324,16 @@ static void *alloc_large(struct kheap *h, size_t size, bool zero)
         return NULL;
     l->magic = KHEAP_MAGIC_LARGE;
     l->state = KHEAP_LIVE;
-    l->pages = pages;
+    l->pages = (uint32_t)pages;
     l->size = size;
     l->canary = canary_for(l);
+    l->site = h->caller;
     uint8_t *ptr = (uint8_t *)l + KHEAP_LARGE_HDR;
     size_t usable = pages * PAGE_SIZE - KHEAP_LARGE_HDR;
-    if (h->debug)
+    if (h->debug) {
+        site_add(h, h->caller, usable);
         fill_block(ptr, 0, size, usable, zero);
-    else if (zero)
+    } else if (zero)
         memset(ptr, 0, size);
     h->stats.live_allocs++;
     h->stats.large_allocs++;
@@ -303,8 +347,10 @@ static void free_large(struct kheap *h, const struct kheap_block *b)
     struct kheap_large *l = b->large;
     size_t pages = l->pages;
 
-    if (h->debug)
+    if (h->debug) {
+        site_remove(h, l->site, b->usable);
         memset((uint8_t *)l + KHEAP_LARGE_HDR, KHEAP_POISON_FREE, b->usable);
+    }
     l->state = KHEAP_FREED; /* a second kfree, before the pages are reused, is seen */
     h->stats.live_allocs--;
     h->stats.large_allocs--;
@@ -366,10 +412,10 @@ static bool kheap_locate(struct kheap *h, void *ptr, struct kheap_block *b)
         if (l->state == KHEAP_FREED)
             return report(h, "double free (block is not allocated)", ptr, (size_t)l->size);
         if (l->state != KHEAP_LIVE || l->canary != canary_for(l) || l->pages == 0 ||
-            l->size > l->pages * PAGE_SIZE - KHEAP_LARGE_HDR)
+            l->size > (uint64_t)l->pages * PAGE_SIZE - KHEAP_LARGE_HDR)
             return report(h, "header before the block overwritten (underflow)", ptr, 0);
         b->large = l;
-        b->usable = b->size = (size_t)(l->pages * PAGE_SIZE - KHEAP_LARGE_HDR);
+        b->usable = b->size = (size_t)((uint64_t)l->pages * PAGE_SIZE - KHEAP_LARGE_HDR);
         if (h->debug) {
             b->size = (size_t)l->size;
             return check_redzone(h, b, ptr);
@@ -432,10 +478,14 @@ void *kheap_core_realloc(struct kheap *h, void *ptr, size_t size)
     bool same_home = b.slab ? fits_small(h, size) && class_for(h, size) == b.slab->class_idx
                             : !fits_small(h, size) && large_pages_for(h, size) == b.large->pages;
     if (same_home) {
-        if (h->debug) {
+        if (h->debug) { /* the block now belongs to the caller that resized it */
             fill_block(ptr, b.size, size, b.usable, false);
+            const void **site = b.slab ? &((struct kheap_dbg *)b.obj)->site : &b.large->site;
+            site_remove(h, *site, b.usable);
+            site_add(h, h->caller, b.usable);
+            *site = h->caller;
             if (b.slab)
-                ((struct kheap_dbg *)b.obj)->size = size;
+                ((struct kheap_dbg *)b.obj)->size = (uint32_t)size;
             else
                 b.large->size = size;
         }
@@ -462,6 +512,21 @@ void kheap_core_trim(struct kheap *h)
 void kheap_core_stats(const struct kheap *h, struct kheap_stats *out)
 {
     *out = h->stats;
+}
+
+size_t kheap_core_sites(const struct kheap *h, struct kheap_site *out, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < KHEAP_SITES + 1; i++) {
+        const struct kheap_site *e = i < KHEAP_SITES ? &h->sites[i] : &h->site_overflow;
+        if (!e->blocks)
+            continue;
+        if (n < max)
+            out[n] = *e;
+        n++;
+    }
+    return n;
 }
 
 /* ---- Kernel glue ---------------------------------------------------------------------
@@ -530,6 +595,7 @@ void *kmalloc(size_t size)
     if (fault_inject_fail_now(__builtin_return_address(0)))
         return NULL;
     spin_lock(&kheap_lock);
+    kheap_global.caller = __builtin_return_address(0);
     void *p = kheap_core_alloc(&kheap_global, size, false);
     spin_unlock(&kheap_lock);
     return p;
@@ -540,6 +606,7 @@ void *kcalloc(size_t n, size_t size)
     if (fault_inject_fail_now(__builtin_return_address(0)))
         return NULL;
     spin_lock(&kheap_lock);
+    kheap_global.caller = __builtin_return_address(0);
     void *p = kheap_core_calloc(&kheap_global, n, size);
     spin_unlock(&kheap_lock);
     return p;
@@ -550,6 +617,7 @@ void *krealloc(void *ptr, size_t size)
     if (size != 0 && fault_inject_fail_now(__builtin_return_address(0)))
         return NULL; /* as a real failure: the old block stays */
     spin_lock(&kheap_lock);
+    kheap_global.caller = __builtin_return_address(0);
     void *p = kheap_core_realloc(&kheap_global, ptr, size);
     spin_unlock(&kheap_lock);
     return p;
@@ -574,5 +642,13 @@ void kheap_get_stats(struct kheap_stats *out)
     spin_lock(&kheap_lock);
     kheap_core_stats(&kheap_global, out);
     spin_unlock(&kheap_lock);
+}
+
+size_t kheap_get_sites(struct kheap_site *out, size_t max)
+{
+    spin_lock(&kheap_lock);
+    size_t n = kheap_core_sites(&kheap_global, out, max);
+    spin_unlock(&kheap_lock);
+    return n;
 }
 #endif /* !__STDC_HOSTED__ */

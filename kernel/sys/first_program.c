@@ -16,6 +16,7 @@
 #include <lib/string.h>
 #include <loader/loader.h>
 #include <mm/fault_inject.h>
+#include <mm/kheap.h>
 #include <proc/process.h>
 #include <proc/sched.h>
 #include <sys/syscall.h>
@@ -47,6 +48,20 @@ static void print_counters(const char *when)
             (unsigned long long)k.heap_bytes, (unsigned long long)k.objects,
             (unsigned long long)k.handles, (unsigned long long)k.injected_faults,
             (unsigned long long)ramfs_pages_in_use());
+}
+
+/* With `heapsites` on the command line (debug kernels): the heap's live blocks per
+ * allocating site, so that two rounds can be told apart by who holds what. */
+static void print_heap_sites(const char *when)
+{
+    static struct kheap_site sites[KHEAP_SITES + 1]; /* first program only: one caller */
+    size_t n = kheap_get_sites(sites, sizeof sites / sizeof sites[0]);
+
+    if (!cmdline_flag("heapsites"))
+        return;
+    for (size_t i = 0; i < n; i++)
+        kprintf("UTEST heap %s site=%pS blocks=%llu bytes=%llu\n", when, sites[i].site,
+                (unsigned long long)sites[i].blocks, (unsigned long long)sites[i].bytes);
 }
 
 /* Names the allocations that failed on purpose while the last program ran (number and
@@ -106,22 +121,12 @@ static bool in_list(const char *list, const char *name)
     return false;
 }
 
-/* utest=all: every t_*.exe, f_*.exe and w_*.exe (stock Windows programs) on the boot
- * file system (those in a directory of their own started as C:\DIR\NAME, so their DLLs
- * come from beside them), one after another (utest=a.exe,b.exe: only those), except those in
- * utest_skip=a.exe,b.exe, which want arguments and get their own boot; then a program
- * started 100 times; frames in use must not change, nor, around the 100 starts, the
- * heap, the objects and the handles. */
-static void run_user_tests(void)
+/* One round of utest=: every t_*.exe, f_*.exe and w_*.exe (stock Windows programs) on
+ * the boot file system (those in a directory of their own started as C:\DIR\NAME, so
+ * their DLLs come from beside them), one after another (only: those listed), except those
+ * in skip. */
+static void run_test_round(const char *only, const char *skip, const char *inject)
 {
-    uint64_t before = frames_in_use();
-    const char *skip = cmdline_get("utest_skip");
-    const char *only = cmdline_get("utest");
-    const char *inject = cmdline_get("faultinject");
-
-    if (strcmp(only, "all") == 0)
-        only = NULL;
-    print_counters("before");
     for (size_t i = 0; bootfs_at(i); i++) {
         const char *name = bootfs_at(i)->name;
         size_t len = strlen(name);
@@ -141,6 +146,35 @@ static void run_user_tests(void)
         kprintf("UTEST END %s status=0x%08llX\n", name, (unsigned long long)status);
         if (inject && *inject)
             print_counters(name); /* which program moved them */
+    }
+}
+
+/* utest=all (or utest=a.exe,b.exe; utest_skip=c.exe: those want arguments and get their
+ * own boot): the test programs, see run_test_round; then a program started 100 times.
+ * Frames in use must not change, nor, around the 100 starts, the heap, the objects and
+ * the handles. utest_rounds=N runs the programs N times with the counters after each
+ * round: once the first round has filled the caches (an image section per boot file),
+ * a further round must leave every counter, the heap's included, where the one before
+ * left it. */
+static void run_user_tests(void)
+{
+    uint64_t before = frames_in_use();
+    const char *skip = cmdline_get("utest_skip");
+    const char *only = cmdline_get("utest");
+    const char *inject = cmdline_get("faultinject");
+    uint64_t rounds = cmdline_get_u64("utest_rounds", 1, 100, 1);
+
+    if (strcmp(only, "all") == 0)
+        only = NULL;
+    print_counters("before");
+    for (uint64_t round = 1; round <= rounds; round++) {
+        run_test_round(only, skip, inject);
+        if (rounds > 1) {
+            char when[32];
+            fmt_snprintf(when, sizeof when, "round_%llu", (unsigned long long)round);
+            print_counters(when);
+            print_heap_sites(when);
+        }
     }
     kprintf("UTEST frames before=%llu after=%llu\n", (unsigned long long)before,
             (unsigned long long)frames_in_use());

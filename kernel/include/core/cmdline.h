@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CMDLINE_MAX 1024
 #define CMDLINE_MAX_WORDS 64
@@ -22,6 +23,10 @@ const char *cmdline_get(const char *key);
 
 /* Is `key` present and not "0"/"no"/"off"? */
 bool cmdline_flag(const char *key);
+
+/* Value of `key` as a decimal number in [min, max], or fallback when it is absent, not a
+ * number, or out of that range. */
+uint64_t cmdline_get_u64(const char *key, uint64_t min, uint64_t max, uint64_t fallback);
 
 /* The whole command line as given. */
 const char *cmdline_raw(void);

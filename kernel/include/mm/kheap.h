@@ -25,8 +25,10 @@
 
 /*
  * Debug heaps (the kernel's debug build): each slab block is preceded by a 16-byte
- * header (requested size and a canary) and followed by a red zone of at least 8
- * bytes; large blocks keep their size in the chunk header and a red zone after it.
+ * header (requested size, a canary and the allocating site) and followed by a red
+ * zone of at least 8 bytes; large blocks keep their size and site in the chunk header
+ * and a red zone after it. The heap counts live blocks and bytes per site, so a leak
+ * (or a cache) names the code that holds it.
  */
 #define KHEAP_DEBUG_HDR      16
 #define KHEAP_REDZONE_MIN    8
@@ -61,6 +63,15 @@ struct kheap_stats {
     uint64_t large_pages;  /* pages held by them */
 };
 
+/* Live blocks of one allocating site (debug heaps). */
+struct kheap_site {
+    const void *site; /* the caller's return address, or KHEAP_SITE_UNKNOWN; NULL: */
+    uint64_t blocks;  /* in the catch-all entry, sites past the table's size */
+    uint64_t bytes;   /* usable bytes, as bytes_in_use counts them */
+};
+#define KHEAP_SITES        256
+#define KHEAP_SITE_UNKNOWN 1 /* allocated with no caller set */
+
 struct kheap_slab; /* private to kheap.c: the header at the start of each slab chunk */
 
 struct kheap_class {
@@ -78,6 +89,11 @@ struct kheap {
     bool debug;
     struct kheap_class classes[KHEAP_CLASSES];
     struct kheap_stats stats;
+    /* Debug heaps: the site the next allocation or resize is counted under (the
+     * owner of the heap sets it before each call), and the live blocks per site. */
+    const void *caller;
+    struct kheap_site sites[KHEAP_SITES];
+    struct kheap_site site_overflow;
 };
 
 /* Set up an empty heap. `debug` turns on poisoning, red zones and canaries. */
@@ -105,6 +121,10 @@ void kheap_core_trim(struct kheap *h);
 
 void kheap_core_stats(const struct kheap *h, struct kheap_stats *out);
 
+/* Debug heaps: the sites with live blocks, up to max of them into out; returns how
+ * many there are (more than max when out was too small). Release heaps: 0. */
+size_t kheap_core_sites(const struct kheap *h, struct kheap_site *out, size_t max);
+
 /*
  * ---- Kernel heap --------------------------------------------------------------
  * One global heap behind the kheap spinlock, fed by pmm_alloc_contig_below and the
@@ -130,5 +150,7 @@ void *krealloc(void *ptr, size_t size);     /* as kheap_core_realloc */
 void kfree(void *ptr);                      /* as kheap_core_free; NULL ignored */
 void kheap_trim(void);                      /* as kheap_core_trim */
 void kheap_get_stats(struct kheap_stats *out);
+/* As kheap_core_sites for the global heap (debug builds; 0 in release builds). */
+size_t kheap_get_sites(struct kheap_site *out, size_t max);
 
 #endif /* MM_KHEAP_H */

@@ -34,6 +34,25 @@ static void later_words_override_earlier_ones(void **state)
     assert_string_equal(cmdline_get("loglevel"), "warn");
 }
 
+static void numbers_are_checked_against_their_range(void **state)
+{
+    (void)state;
+    const char *line = "n=42 zero=0 big=18446744073709551615 over=18446744073709551616 "
+                       "neg=-1 word=12a bare";
+    assert_true(cmdline_init(line, strlen(line)));
+    assert_int_equal(cmdline_get_u64("n", 1, 100, 7), 42);
+    assert_int_equal(cmdline_get_u64("n", 1, 41, 7), 7);
+    assert_int_equal(cmdline_get_u64("n", 43, 100, 7), 7);
+    assert_int_equal(cmdline_get_u64("zero", 0, 100, 7), 0);
+    assert_int_equal(cmdline_get_u64("zero", 1, 100, 7), 7);
+    assert_true(cmdline_get_u64("big", 0, UINT64_MAX, 7) == UINT64_MAX);
+    assert_int_equal(cmdline_get_u64("over", 0, UINT64_MAX, 7), 7);
+    assert_int_equal(cmdline_get_u64("neg", 0, 100, 7), 7);
+    assert_int_equal(cmdline_get_u64("word", 0, 100, 7), 7);
+    assert_int_equal(cmdline_get_u64("bare", 0, 100, 7), 7);
+    assert_int_equal(cmdline_get_u64("missing", 0, 100, 7), 7);
+}
+
 static void flags_understand_off_values(void **state)
 {
     (void)state;
@@ -89,6 +108,7 @@ int main(void)
         cmocka_unit_test(parses_keys_values_and_flags),
         cmocka_unit_test(later_words_override_earlier_ones),
         cmocka_unit_test(flags_understand_off_values),
+        cmocka_unit_test(numbers_are_checked_against_their_range),
         cmocka_unit_test(length_is_taken_from_the_caller),
         cmocka_unit_test(grub_escapes_are_undone),
         cmocka_unit_test(overlong_input_is_cut_and_reported),

@@ -585,6 +585,76 @@ static void test_realloc_and_large(void **state)
     }
 }
 
+/* Live blocks of `site` in the heap's site table (debug heaps), or blocks 0. */
+static struct kheap_site site_of(const void *site)
+{
+    struct kheap_site all[KHEAP_SITES + 1];
+    size_t n = kheap_core_sites(&heap, all, KHEAP_SITES + 1);
+
+    assert_true(n <= KHEAP_SITES + 1);
+    for (size_t i = 0; i < n; i++)
+        if (all[i].site == site)
+            return all[i];
+    return (struct kheap_site){ site, 0, 0 };
+}
+
+static void test_sites_name_the_holders(void **state)
+{
+    (void)state;
+    const void *a = (const void *)0x1000, *b = (const void *)0x2000;
+
+    heap_init(true);
+    heap.caller = a;
+    void *small[3], *big;
+    for (int i = 0; i < 3; i++)
+        assert_non_null(small[i] = kheap_core_alloc(&heap, 100, false));
+    assert_non_null(big = kheap_core_calloc(&heap, 3, PAGE_SIZE));
+    heap.caller = b;
+    void *other = kheap_core_alloc(&heap, 40, true);
+    assert_non_null(other);
+    struct kheap_stats st;
+    kheap_core_stats(&heap, &st);
+    struct kheap_site sa = site_of(a), sb = site_of(b);
+    assert_int_equal(sa.blocks, 4);
+    assert_int_equal(sb.blocks, 1);
+    assert_int_equal(sa.bytes + sb.bytes, st.bytes_in_use); /* sites sum to the heap */
+    /* A resize makes the resizer the holder, in place (same class) or moved. */
+    heap.caller = b;
+    small[0] = kheap_core_realloc(&heap, small[0], 101);
+    big = kheap_core_realloc(&heap, big, 5 * PAGE_SIZE);
+    assert_non_null(small[0]);
+    assert_non_null(big);
+    assert_int_equal(site_of(a).blocks, 2);
+    assert_int_equal(site_of(b).blocks, 3);
+    kheap_core_free(&heap, small[1]);
+    kheap_core_free(&heap, small[2]);
+    assert_int_equal(site_of(a).blocks, 0);
+    assert_int_equal(site_of(a).bytes, 0);
+    kheap_core_free(&heap, small[0]);
+    kheap_core_free(&heap, big);
+    kheap_core_free(&heap, other);
+    assert_int_equal(kheap_core_sites(&heap, NULL, 0), 0);
+    check_empty();
+    /* More sites than the table holds: the rest share the catch-all entry. */
+    heap_init(true);
+    static void *many[KHEAP_SITES + 10];
+    for (uintptr_t i = 0; i < KHEAP_SITES + 10; i++) {
+        heap.caller = (const void *)(0x10000 + 16 * i);
+        assert_non_null(many[i] = kheap_core_alloc(&heap, 16, false));
+    }
+    assert_int_equal(site_of(NULL).blocks, 10);
+    for (size_t i = 0; i < KHEAP_SITES + 10; i++)
+        kheap_core_free(&heap, many[i]);
+    assert_int_equal(kheap_core_sites(&heap, NULL, 0), 0);
+    check_empty();
+    /* Release heaps keep no sites. */
+    heap_init(false);
+    void *r = kheap_core_alloc(&heap, 10, false);
+    assert_int_equal(kheap_core_sites(&heap, NULL, 0), 0);
+    kheap_core_free(&heap, r);
+    check_empty();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -600,6 +670,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_size_overflow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provider_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_realloc_and_large, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sites_name_the_holders, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("kheap", tests, NULL, NULL);
