@@ -374,13 +374,13 @@ static int fat_enumerate(struct vfs_mount *m, struct vfs_node *dir, uint64_t *co
 
     if (overlay && *cookie < fs->overlay_count) {
         const struct fat32_vfs_static *s = &fs->overlay[*cookie];
-        memset(out, 0, sizeof *out);
         size_t n = 0;
         while (s->name[n] && n < VFS_NAME_MAX) {
             out->name[n] = (uint8_t)s->name[n];
             n++;
         }
         out->name_len = (uint32_t)n;
+        out->short_name[0] = '\0';
         stat_static(fs, (int)*cookie, &out->st);
         (*cookie)++;
         return 1;
@@ -403,11 +403,13 @@ static int fat_enumerate(struct vfs_mount *m, struct vfs_node *dir, uint64_t *co
         *cookie = DISK_COOKIE + ((uint64_t)it->walked << 16 | it->index);
         if (overlay && static_find(fs, e->name, e->name_len) >= 0)
             continue;
-        memset(out, 0, sizeof *out);
+        /* The fields a file system owns, each written (name_at is the vfs's). */
         memcpy(out->name, e->name, e->name_len * sizeof e->name[0]);
         out->name_len = e->name_len;
         if (e->slots > 1)
             memcpy(out->short_name, e->short_name, sizeof out->short_name);
+        else
+            out->short_name[0] = '\0';
         stat_entry(fs, e, &out->st);
         break;
     }

@@ -662,10 +662,7 @@ static int next_entry(struct vfs_file *f, struct vfs_dirent *out)
         return 1;
     }
     out->name_at = out->name; /* unless the file system points at its own */
-    int rc = n->mount->ops->enumerate(n->mount, n, &f->enum_cookie, out);
-    if (!out->name_at) /* a file system that cleared the whole dirent */
-        out->name_at = out->name;
-    return rc;
+    return n->mount->ops->enumerate(n->mount, n, &f->enum_cookie, out);
 }
 
 int vfs_enumerate_each(struct vfs_file *f, const uint16_t *pattern, size_t plen, bool restart,

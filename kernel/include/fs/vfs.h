@@ -98,7 +98,9 @@ struct vfs_fs_ops {
      * 0 at the end. Entries created or removed meanwhile are seen or not, never twice.
      * The same *cookie must give the same entry again (the vfs steps back by restoring
      * a cookie). *out need not be cleared first: the file system sets name, name_len,
-     * short_name (NUL-terminated) and st; the rest of name is undefined. */
+     * short_name (NUL-terminated) and st, and nothing else, except that instead of
+     * filling name it may point name_at at its own copy (valid under the vfs lock); the
+     * vfs sets name_at to name before the call. The rest of name is undefined. */
     int (*enumerate)(struct vfs_mount *m, struct vfs_node *dir, uint64_t *cookie,
                      struct vfs_dirent *out);
     int (*flush)(struct vfs_mount *m, struct vfs_node *n);
