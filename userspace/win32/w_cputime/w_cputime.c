@@ -17,12 +17,24 @@ static ULONGLONG u64(FILETIME f)
 
 static volatile unsigned long sink;
 
-/* Spin in user mode for ms of wall time. */
+/* This thread's user + kernel time so far. */
+static ULONGLONG own_cpu(void)
+{
+    FILETIME c, e, k, u;
+
+    GetThreadTimes(GetCurrentThread(), &c, &e, &k, &u);
+    return u64(k) + u64(u);
+}
+
+/* Spin in user mode until this thread has used ms more of CPU time, or 20 s of wall
+ * time have passed (CPU time never counted). Spinning for wall time instead would
+ * count on the CPU being this thread's all along, which a loaded machine (or a virtual
+ * one on a loaded host) does not promise. */
 static void spin(DWORD ms)
 {
-    ULONGLONG end = GetTickCount64() + ms;
+    ULONGLONG want = own_cpu() + ms * MS, give_up = GetTickCount64() + 20000;
 
-    while (GetTickCount64() < end)
+    while (own_cpu() < want && GetTickCount64() < give_up)
         for (int i = 0; i < 100000; i++)
             sink += (unsigned long)i;
 }
