@@ -7,7 +7,6 @@
 #include <fs/path.h>
 #include <fs/vfs.h>
 #include <lib/errno.h>
-#include <lib/fmt.h>
 #include <lib/string.h>
 #include <loader/image_file.h>
 #include <loader/loader.h>
@@ -62,6 +61,15 @@ void image_file_release(struct image_file *f)
     image_file_free_owned(f->owned);
     f->owned = NULL;
     f->file = NULL;
+}
+
+/* The boot file f, found in System32: out names it by its full path. */
+static void use_boot_file(const struct bootfs_file *f, struct image_file *out)
+{
+    out->file = f;
+    out->owned = NULL;
+    strlcpy(out->path, IMAGE_SYSTEM_DIR "\\", sizeof out->path);
+    strlcat(out->path, f->name, sizeof out->path);
 }
 
 static bool has_path(const char *name)
@@ -163,9 +171,7 @@ static int try_dir(const uint16_t *dir, size_t dlen, const char *base, uint16_t 
     if (is_system_dir(dir, dlen)) {
         const struct bootfs_file *bf = bootfs_find(base);
         if (bf) {
-            out->file = bf;
-            out->owned = NULL;
-            fmt_snprintf(out->path, sizeof out->path, "%s\\%s", IMAGE_SYSTEM_DIR, bf->name);
+            use_boot_file(bf, out);
             return 0;
         }
     }
@@ -197,18 +203,16 @@ int image_file_find(struct process *p, const char *name, const char *search,
         memcpy(base + blen, ".dll", 5); /* Windows adds it to a name without an extension */
     else if (base[blen - 1] == '.')
         base[blen - 1] = '\0'; /* a trailing dot: no extension, and none added */
+    if (image_file_is_known_dll(base)) {
+        const struct bootfs_file *bf = bootfs_find(base);
+        if (!bf)
+            return K_ENOENT;
+        use_boot_file(bf, out);
+        return 0;
+    }
     uint16_t *dir = kmalloc(cap * sizeof *dir), *buf = kmalloc(cap * sizeof *buf);
     if (!dir || !buf) {
         rc = K_ENOMEM;
-        goto out;
-    }
-    if (image_file_is_known_dll(base)) {
-        rc = bootfs_find(base) ? 0 : K_ENOENT;
-        if (!rc) {
-            out->file = bootfs_find(base);
-            fmt_snprintf(out->path, sizeof out->path, "%s\\%s", IMAGE_SYSTEM_DIR,
-                         out->file->name);
-        }
         goto out;
     }
     if (has_path(name)) { /* opened as it stands; its directory, then the file */

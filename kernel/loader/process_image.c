@@ -266,11 +266,12 @@ struct process *loader_create_process(const char *name, const char *cmdline, cha
     vmm_space_activate(p->space);
     /* A bare program name, as CreateProcess looks for it: the directory of the parent's
      * program, the current directory, System32, the Windows directory. */
-    if (parent && parent->exe_dir[0])
-        fmt_snprintf(search, sizeof search, "%s;.;%s;%s", parent->exe_dir, IMAGE_SYSTEM_DIR,
-                     IMAGE_WINDOWS_DIR);
-    else
-        fmt_snprintf(search, sizeof search, "%s", IMAGE_SYSTEM_DIR);
+    if (parent && parent->exe_dir[0]) {
+        strlcpy(search, parent->exe_dir, sizeof search);
+        strlcat(search, ";.;" IMAGE_SYSTEM_DIR ";" IMAGE_WINDOWS_DIR, sizeof search);
+    } else {
+        strlcpy(search, IMAGE_SYSTEM_DIR, sizeof search);
+    }
     struct loaded_image *exe = loader_load_image(p, name, search, err, errlen, why);
     if (!exe)
         goto fail;
