@@ -71,9 +71,13 @@ static int build_peb(struct process *p, const struct loaded_image *exe, const ch
     rc |= copy_to_user(
         uptr(params + offsetof(struct dormer_process_parameters, command_line_ansi_length)),
         &v, 8);
-    for (size_t i = 0; i <= len; i++) {
-        uint16_t w = (uint8_t)cmdline[i]; /* ASCII/Latin-1 widened */
-        rc |= copy_to_user(uptr(wide + 2 * i), &w, sizeof w);
+    for (size_t i = 0; i <= len;) { /* ASCII/Latin-1 widened, a piece at a time */
+        uint16_t w[64];
+        size_t n = len + 1 - i < 64 ? len + 1 - i : 64;
+        for (size_t k = 0; k < n; k++)
+            w[k] = (uint8_t)cmdline[i + k];
+        rc |= copy_to_user(uptr(wide + 2 * i), w, n * sizeof *w);
+        i += n;
     }
     rc |= copy_to_user(uptr(ansi), cmdline, len + 1);
     p->peb = peb;
