@@ -186,6 +186,17 @@ static int try_dir(const uint16_t *dir, size_t dlen, const char *base, uint16_t 
     return read_file(buf, n, base, out);
 }
 
+/* The two path buffers of image_file_find, allocated at their first use: false if out
+ * of memory (whatever was allocated is still freed by the caller). */
+static bool path_buffers(uint16_t **dir, uint16_t **buf, size_t cap)
+{
+    if (!*dir)
+        *dir = kmalloc(cap * sizeof **dir);
+    if (!*buf)
+        *buf = kmalloc(cap * sizeof **buf);
+    return *dir && *buf;
+}
+
 int image_file_find(struct process *p, const char *name, const char *search,
                     struct image_file *out)
 {
@@ -210,14 +221,14 @@ int image_file_find(struct process *p, const char *name, const char *search,
         use_boot_file(bf, out);
         return 0;
     }
-    uint16_t *dir = kmalloc(cap * sizeof *dir), *buf = kmalloc(cap * sizeof *buf);
-    if (!dir || !buf) {
-        rc = K_ENOMEM;
-        goto out;
-    }
+    uint16_t *dir = NULL, *buf = NULL;
     if (has_path(name)) { /* opened as it stands; its directory, then the file */
         char d[IMAGE_PATH_MAX];
         image_file_dir_of(name, d, sizeof d);
+        if (!path_buffers(&dir, &buf, cap)) {
+            rc = K_ENOMEM;
+            goto out;
+        }
         long dl = d[0] ? normalize(p, d, dir, cap) : normalize(p, ".", dir, cap);
         rc = dl < 0 ? (dl == K_ENOMEM ? K_ENOMEM : K_ENOENT)
                     : try_dir(dir, (size_t)dl, base, buf, cap, out);
@@ -230,6 +241,18 @@ int image_file_find(struct process *p, const char *name, const char *search,
         if (n > 0 && n < sizeof d) {
             memcpy(d, s, n);
             d[n] = '\0';
+            /* System32 as written, the usual case: its boot files need no path walk. */
+            const struct bootfs_file *bf =
+                strcasecmp(d, IMAGE_SYSTEM_DIR) == 0 ? bootfs_find(base) : NULL;
+            if (bf) {
+                use_boot_file(bf, out);
+                rc = 0;
+                goto out;
+            }
+            if (!path_buffers(&dir, &buf, cap)) {
+                rc = K_ENOMEM;
+                goto out;
+            }
             long dl = normalize(p, d, dir, cap);
             if (dl > 0) {
                 rc = try_dir(dir, (size_t)dl, base, buf, cap, out);
