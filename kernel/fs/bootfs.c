@@ -3,6 +3,8 @@
  * never changed, so readers need no lock. A module without a usable name, or a
  * duplicate name in its directory, is skipped with a warning rather than shadowing
  * another file. "DIR/NAME" (or "DIR\\NAME") puts NAME in C:\DIR instead of System32.
+ * Every spawn looks its images up by name, so the table is indexed by a hash of the
+ * case-folded directory and name, built as the files are added.
  */
 #include <arch/layout.h>
 #include <core/init.h>
@@ -14,6 +16,30 @@
 
 static struct bootfs_file files[MB2_MAX_MODULES];
 static size_t file_count;
+
+/* Open addressing, at most half full: each slot holds a file's index + 1, 0 if empty. */
+#define BOOTFS_SLOTS (2 * MB2_MAX_MODULES)
+_Static_assert((BOOTFS_SLOTS & (BOOTFS_SLOTS - 1)) == 0, "slot count is a power of two");
+_Static_assert(MB2_MAX_MODULES < UINT16_MAX, "slot entries are 16 bits");
+static uint16_t slots[BOOTFS_SLOTS];
+
+static unsigned char fold(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : (unsigned char)c;
+}
+
+/* FNV-1a over the folded "dir\name", so names that match case-insensitively collide. */
+static uint32_t name_hash(const char *dir, const char *name)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *dir; dir++)
+        h = (h ^ fold(*dir)) * 16777619u;
+    h = (h ^ '\\') * 16777619u;
+    for (; *name; name++)
+        h = (h ^ fold(*name)) * 16777619u;
+    return h;
+}
 
 /* The last path component: GRUB passes what grub.cfg wrote after the path. */
 static const char *base_name(const char *s)
@@ -59,13 +85,22 @@ static void unescape(char *out, const char *s)
     *out = '\0';
 }
 
+/* The slot holding dir\name, or the empty slot where it would go. */
+static uint16_t *slot_of(const char *dir, const char *name)
+{
+    for (uint32_t i = name_hash(dir, name);; i++) {
+        uint16_t *slot = &slots[i & (BOOTFS_SLOTS - 1)];
+        const struct bootfs_file *f = *slot ? &files[*slot - 1] : NULL;
+        if (!f || (strcasecmp(f->name, name) == 0 && strcasecmp(f->dir, dir) == 0))
+            return slot;
+    }
+}
+
 static const struct bootfs_file *find_in(const char *dir, const char *name)
 {
-    for (size_t i = 0; i < file_count; i++) {
-        if (strcasecmp(files[i].dir, dir) == 0 && strcasecmp(files[i].name, name) == 0)
-            return &files[i];
-    }
-    return NULL;
+    uint16_t *slot = slot_of(dir, name);
+
+    return *slot ? &files[*slot - 1] : NULL;
 }
 
 void bootfs_init(const struct mb2_info *mb)
@@ -85,11 +120,13 @@ void bootfs_init(const struct mb2_info *mb)
             pr_warn("bootfs: module %zu has no usable name (\"%s\"); skipped\n", i, m->cmdline);
             continue;
         }
-        if (find_in(dir, name)) {
+        uint16_t *slot = slot_of(dir, name);
+        if (*slot) {
             pr_warn("bootfs: duplicate file %s; the first one is kept\n", plain);
             continue;
         }
         struct bootfs_file *f = &files[file_count++];
+        *slot = (uint16_t)file_count;
         memcpy(f->dir, dir, strlen(dir) + 1);
         memcpy(f->name, name, len + 1);
         f->data = phys_to_virt(m->start);

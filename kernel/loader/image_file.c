@@ -7,7 +7,6 @@
 #include <fs/path.h>
 #include <fs/vfs.h>
 #include <lib/errno.h>
-#include <lib/fmt.h>
 #include <lib/string.h>
 #include <loader/image_file.h>
 #include <loader/loader.h>
@@ -62,6 +61,15 @@ void image_file_release(struct image_file *f)
     image_file_free_owned(f->owned);
     f->owned = NULL;
     f->file = NULL;
+}
+
+/* The boot file f, found in System32: out names it by its full path. */
+static void use_boot_file(const struct bootfs_file *f, struct image_file *out)
+{
+    out->file = f;
+    out->owned = NULL;
+    strlcpy(out->path, IMAGE_SYSTEM_DIR "\\", sizeof out->path);
+    strlcat(out->path, f->name, sizeof out->path);
 }
 
 static bool has_path(const char *name)
@@ -163,9 +171,7 @@ static int try_dir(const uint16_t *dir, size_t dlen, const char *base, uint16_t 
     if (is_system_dir(dir, dlen)) {
         const struct bootfs_file *bf = bootfs_find(base);
         if (bf) {
-            out->file = bf;
-            out->owned = NULL;
-            fmt_snprintf(out->path, sizeof out->path, "%s\\%s", IMAGE_SYSTEM_DIR, bf->name);
+            use_boot_file(bf, out);
             return 0;
         }
     }
@@ -178,6 +184,17 @@ static int try_dir(const uint16_t *dir, size_t dlen, const char *base, uint16_t 
     for (size_t i = 0; i < blen; i++)
         buf[n++] = (uint8_t)base[i];
     return read_file(buf, n, base, out);
+}
+
+/* The two path buffers of image_file_find, allocated at their first use: false if out
+ * of memory (whatever was allocated is still freed by the caller). */
+static bool path_buffers(uint16_t **dir, uint16_t **buf, size_t cap)
+{
+    if (!*dir)
+        *dir = kmalloc(cap * sizeof **dir);
+    if (!*buf)
+        *buf = kmalloc(cap * sizeof **buf);
+    return *dir && *buf;
 }
 
 int image_file_find(struct process *p, const char *name, const char *search,
@@ -197,23 +214,21 @@ int image_file_find(struct process *p, const char *name, const char *search,
         memcpy(base + blen, ".dll", 5); /* Windows adds it to a name without an extension */
     else if (base[blen - 1] == '.')
         base[blen - 1] = '\0'; /* a trailing dot: no extension, and none added */
-    uint16_t *dir = kmalloc(cap * sizeof *dir), *buf = kmalloc(cap * sizeof *buf);
-    if (!dir || !buf) {
-        rc = K_ENOMEM;
-        goto out;
-    }
     if (image_file_is_known_dll(base)) {
-        rc = bootfs_find(base) ? 0 : K_ENOENT;
-        if (!rc) {
-            out->file = bootfs_find(base);
-            fmt_snprintf(out->path, sizeof out->path, "%s\\%s", IMAGE_SYSTEM_DIR,
-                         out->file->name);
-        }
-        goto out;
+        const struct bootfs_file *bf = bootfs_find(base);
+        if (!bf)
+            return K_ENOENT;
+        use_boot_file(bf, out);
+        return 0;
     }
+    uint16_t *dir = NULL, *buf = NULL;
     if (has_path(name)) { /* opened as it stands; its directory, then the file */
         char d[IMAGE_PATH_MAX];
         image_file_dir_of(name, d, sizeof d);
+        if (!path_buffers(&dir, &buf, cap)) {
+            rc = K_ENOMEM;
+            goto out;
+        }
         long dl = d[0] ? normalize(p, d, dir, cap) : normalize(p, ".", dir, cap);
         rc = dl < 0 ? (dl == K_ENOMEM ? K_ENOMEM : K_ENOENT)
                     : try_dir(dir, (size_t)dl, base, buf, cap, out);
@@ -226,6 +241,18 @@ int image_file_find(struct process *p, const char *name, const char *search,
         if (n > 0 && n < sizeof d) {
             memcpy(d, s, n);
             d[n] = '\0';
+            /* System32 as written, the usual case: its boot files need no path walk. */
+            const struct bootfs_file *bf =
+                strcasecmp(d, IMAGE_SYSTEM_DIR) == 0 ? bootfs_find(base) : NULL;
+            if (bf) {
+                use_boot_file(bf, out);
+                rc = 0;
+                goto out;
+            }
+            if (!path_buffers(&dir, &buf, cap)) {
+                rc = K_ENOMEM;
+                goto out;
+            }
             long dl = normalize(p, d, dir, cap);
             if (dl > 0) {
                 rc = try_dir(dir, (size_t)dl, base, buf, cap, out);

@@ -47,8 +47,10 @@ struct loaded_image *loader_find_image(struct process *p, const char *name)
     const char *base = image_file_base_name(name);
 
     /* "tdll" names "tdll.dll", as Windows adds the extension to a name without one. */
-    if (!strchr(base, '.') && strlen(base) + 5 <= sizeof full) {
-        fmt_snprintf(full, sizeof full, "%s.dll", base);
+    size_t len = strlen(base);
+    if (!strchr(base, '.') && len + 5 <= sizeof full) {
+        memcpy(full, base, len);
+        memcpy(full + len, ".dll", 5);
         base = full;
     }
     for (size_t i = 0; i < p->image_count; i++) {
@@ -537,7 +539,8 @@ static struct loaded_image *load_image(struct load_call *c, const char *name, in
  * Windows' safe search order: the program's, System32, Windows, the current one. */
 static void default_search(const struct process *p, char *buf, size_t cap)
 {
-    fmt_snprintf(buf, cap, "%s;%s;%s;.", p->exe_dir, IMAGE_SYSTEM_DIR, IMAGE_WINDOWS_DIR);
+    strlcpy(buf, p->exe_dir, cap);
+    strlcat(buf, ";" IMAGE_SYSTEM_DIR ";" IMAGE_WINDOWS_DIR ";.", cap);
 }
 
 /* Undo a failed call: every slot it filled, in any state. */

@@ -71,9 +71,13 @@ static int build_peb(struct process *p, const struct loaded_image *exe, const ch
     rc |= copy_to_user(
         uptr(params + offsetof(struct dormer_process_parameters, command_line_ansi_length)),
         &v, 8);
-    for (size_t i = 0; i <= len; i++) {
-        uint16_t w = (uint8_t)cmdline[i]; /* ASCII/Latin-1 widened */
-        rc |= copy_to_user(uptr(wide + 2 * i), &w, sizeof w);
+    for (size_t i = 0; i <= len;) { /* ASCII/Latin-1 widened, a piece at a time */
+        uint16_t w[64];
+        size_t n = len + 1 - i < 64 ? len + 1 - i : 64;
+        for (size_t k = 0; k < n; k++)
+            w[k] = (uint8_t)cmdline[i + k];
+        rc |= copy_to_user(uptr(wide + 2 * i), w, n * sizeof *w);
+        i += n;
     }
     rc |= copy_to_user(uptr(ansi), cmdline, len + 1);
     p->peb = peb;
@@ -266,11 +270,12 @@ struct process *loader_create_process(const char *name, const char *cmdline, cha
     vmm_space_activate(p->space);
     /* A bare program name, as CreateProcess looks for it: the directory of the parent's
      * program, the current directory, System32, the Windows directory. */
-    if (parent && parent->exe_dir[0])
-        fmt_snprintf(search, sizeof search, "%s;.;%s;%s", parent->exe_dir, IMAGE_SYSTEM_DIR,
-                     IMAGE_WINDOWS_DIR);
-    else
-        fmt_snprintf(search, sizeof search, "%s", IMAGE_SYSTEM_DIR);
+    if (parent && parent->exe_dir[0]) {
+        strlcpy(search, parent->exe_dir, sizeof search);
+        strlcat(search, ";.;" IMAGE_SYSTEM_DIR ";" IMAGE_WINDOWS_DIR, sizeof search);
+    } else {
+        strlcpy(search, IMAGE_SYSTEM_DIR, sizeof search);
+    }
     struct loaded_image *exe = loader_load_image(p, name, search, err, errlen, why);
     if (!exe)
         goto fail;

@@ -240,6 +240,22 @@ static void unmap_locked(vmm_space_t *s, struct vm_region *r)
     r->resident = 0;
 }
 
+/* unmap_locked for regions [i, j), which follow each other without a gap. */
+static void unmap_span_locked(vmm_space_t *s, size_t i, size_t j)
+{
+    struct vm_region *r = s->regions;
+    uint64_t resident = 0;
+
+    spin_assert_held(&s->lock);
+    for (size_t k = i; k < j; k++) {
+        resident += r[k].resident;
+        r[k].resident = 0;
+    }
+    if (resident)
+        s->resident_pages -= arch_mmu_unmap_range(s->root, r[i].start, r[j - 1].end - r[i].start,
+                                                  release_frame, NULL);
+}
+
 /* Give every shared page of r a private copy: before r may become writable. */
 static int unshare_locked(vmm_space_t *s, struct vm_region *r)
 {
@@ -655,6 +671,14 @@ static int map_run_locked(vmm_space_t *s, struct vm_region *r, const paddr_t *fr
     unsigned flags = mmu_prot(s, r->prot);
     bool copy = r->prot & VM_WRITE;
 
+    if (!copy) { /* the section's own frames, shared: one walk per page table */
+        size_t pages = (r->end - r->start) / PAGE_SIZE, mapped;
+        int rc = arch_mmu_map_frames(s->root, r->start, frames, pages, flags | MMU_SHARED,
+                                     &mapped);
+        r->resident += mapped;
+        s->resident_pages += mapped;
+        return rc ? K_ENOMEM : 0;
+    }
     for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE, frames++) {
         paddr_t pa = *frames;
         if (!pa)
@@ -811,8 +835,12 @@ void vmm_space_destroy(vmm_space_t *s)
     ASSERT(s != &kernel_space && s != percpu_user_space());
     /* No one else can reach s any more; the lock is for the *_locked rules. */
     spin_lock(&s->lock);
-    for (size_t i = 0; i < s->count; i++)
-        unmap_locked(s, &s->regions[i]);
+    for (size_t i = 0, j; i < s->count; i = j) {
+        /* Regions that touch (an image's sections, a stack's parts) in one walk. */
+        for (j = i + 1; j < s->count && s->regions[j].start == s->regions[j - 1].end; j++)
+            ;
+        unmap_span_locked(s, i, j);
+    }
     spin_unlock(&s->lock);
     arch_mmu_destroy_root(s->root);
     kfree(s->regions);

@@ -243,6 +243,37 @@ int arch_mmu_map(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags)
     return 0;
 }
 
+int arch_mmu_map_frames(mmu_root_t root, vaddr_t va, const paddr_t *pas, size_t n,
+                        unsigned flags, size_t *mapped)
+{
+    pte_t f = pte_flags(flags);
+
+    ASSERT(!((flags & MMU_SHARED) && (flags & MMU_WRITE)));
+    *mapped = 0;
+    for (size_t i = 0; i < n;) {
+        if (!pas[i]) {
+            i++;
+            continue;
+        }
+        vaddr_t at = va + i * PAGE_SIZE;
+        pte_t *link;
+        pte_t *e = walk(root, at, 0, true, &link);
+        if (!e)
+            return K_ENOMEM;
+        /* The rest of this page table's entries, one by one. */
+        for (size_t k = index_at(at, 0); k < 512 && i < n; k++, i++, e++) {
+            if (!pas[i])
+                continue;
+            if (*e & PTE_P)
+                return K_EEXIST;
+            *e = (pas[i] & PTE_ADDR) | f;
+            count_add(link, 1);
+            (*mapped)++;
+        }
+    }
+    return 0;
+}
+
 paddr_t arch_mmu_remap(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags)
 {
     pte_t *e = walk(root, va, 0, false, NULL);

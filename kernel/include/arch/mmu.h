@@ -50,6 +50,13 @@ void arch_mmu_destroy_root(mmu_root_t root);
  * page is already mapped. */
 int arch_mmu_map(mmu_root_t root, vaddr_t va, paddr_t pa, unsigned flags);
 
+/* Map the n pages from va to pas[0..n), all with flags, walking the tables once per
+ * page table rather than once per page; a zero frame leaves its page unmapped. *mapped
+ * gets the pages mapped, also on failure (they stay mapped). Returns 0, K_ENOMEM, or
+ * K_EEXIST if a page is already mapped. */
+int arch_mmu_map_frames(mmu_root_t root, vaddr_t va, const paddr_t *pas, size_t n,
+                        unsigned flags, size_t *mapped);
+
 /* Unmap every page in [va, va + len) (page aligned), calling release(pa, ctx) for
  * each frame that was mapped (except MMU_SHARED ones), and free tables left empty.
  * Returns pages unmapped. */

@@ -22,5 +22,9 @@ char *strchr(const char *s, int c);
 char *strstr(const char *haystack, const char *needle);
 /* Copies at most size-1 bytes and always terminates; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size);
+/* Appends src to the string in dst (of size bytes), copying at most what fits and always
+ * terminating when dst was; returns the length it tried to make, strlen(dst) + strlen(src)
+ * (size + strlen(src) when dst holds no terminator within size). */
+size_t strlcat(char *dst, const char *src, size_t size);
 
 #endif

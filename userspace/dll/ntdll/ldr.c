@@ -98,6 +98,20 @@ static void tls_assign_indices(void)
 /* Room for every slot: an image loaded at run time takes the next one. */
 #define TLS_SLOTS_BYTES align16(TLS_MAX_IMAGES * sizeof(uint64_t))
 
+/* The calling thread's slot array; a thread that started while no image had a template
+ * has none until an image with one is loaded (NULL if it cannot be allocated). */
+static uint64_t *thread_slots(void)
+{
+    struct dormer_teb *teb = DormerGetTeb();
+    uint64_t base = 0, size = TLS_SLOTS_BYTES;
+
+    if (!teb->thread_local_storage &&
+        NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
+                                           PAGE_READWRITE)))
+        teb->thread_local_storage = base;
+    return (uint64_t *)(uintptr_t)teb->thread_local_storage;
+}
+
 /* An image loaded at run time with a TLS template: its index, and the calling thread's
  * copy (threads started later get theirs at their start; threads already running
  * others see NULL in its slot, see docs/loader.md). Loader lock held. */
@@ -113,7 +127,7 @@ void ntdll_tls_add_image(struct dormer_ldr_entry *e)
     if (i == TLS_MAX_IMAGES)
         return;
     uint64_t bytes = dir->end - dir->start, size = bytes + dir->zero_fill, base = 0;
-    uint64_t *slots = (uint64_t *)(uintptr_t)DormerGetTeb()->thread_local_storage;
+    uint64_t *slots = thread_slots();
     if (slots && NT_SUCCESS(DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                     PAGE_READWRITE))) {
         memcpy((void *)(uintptr_t)base, (const void *)(uintptr_t)dir->start, bytes);
@@ -142,13 +156,18 @@ void ntdll_tls_remove_image(const struct dormer_ldr_entry *e)
     }
 }
 
-/* This thread's copies of the templates, behind TEB.ThreadLocalStoragePointer. */
+/* This thread's copies of the templates, behind TEB.ThreadLocalStoragePointer. While no
+ * image has one, as on Windows, the pointer stays NULL and nothing is allocated. */
 static dormer_status_t tls_thread_init(void)
 {
-    uint64_t base = 0, size = tls_block_bytes;
+    uint64_t base = 0, size;
 
     ntdll_loader_lock();
     size = tls_block_bytes;
+    if (size == TLS_SLOTS_BYTES) {
+        ntdll_loader_unlock();
+        return STATUS_SUCCESS;
+    }
     dormer_status_t st = DmAllocateVirtualMemory(&base, &size, MEM_RESERVE | MEM_COMMIT,
                                                  PAGE_READWRITE);
     if (!NT_SUCCESS(st)) {
