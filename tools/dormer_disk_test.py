@@ -280,7 +280,12 @@ def run(kernel_elf, qemu, work, modules, results, compare_stock=None):
     if compare_stock:
         prog = 'w_cxx_thread.exe'
         status, pout = boot.run('disk/posix', 'utest=%s loglevel=warn' % prog, tf)
-        why = boot_ok(status, pout) or fsck_clean(tf)
+        why = ''
+        if status != 0:
+            why = 'exit status %d (%s)' % (status, dormer_qemu.status_message(status))
+        if not why and b'PANIC' in pout:
+            why = 'kernel panic'
+        why = why or fsck_clean(tf)
         m = re.search(r'^UTEST BEGIN %s\n(.*?)^UTEST END %s status=0x([0-9A-F]+)$'
                       % (re.escape(prog), re.escape(prog)),
                       pout.decode(errors='replace').replace('\r', ''), re.M | re.S)
