@@ -9,6 +9,9 @@ mtools and `fsck.fat -n`.
                       fsck clean
   disk/t_volume       t_volume.exe on that image: FAT32's label and serial, free space
                       dropping by exactly the clusters a file takes; fsck clean
+  disk/posix          a -posix C++ program (w_cxx_thread) run from C:\posix on the same
+                      image, beside the -posix runtime DLLs shown there from the boot
+                      modules: the output Windows prints; fsck clean
   disk/readonly       the same image attached read-only: reads work, changes get
                       STATUS_MEDIA_WRITE_PROTECTED, the image is unchanged
   disk/powercut       QEMU killed while t_disk.exe writes a large file: fsck finds no
@@ -219,7 +222,8 @@ def make_corrupt_files(img, work):
     fat.save()
 
 
-def run(kernel_elf, qemu, work, modules, results):
+def run(kernel_elf, qemu, work, modules, results, compare_stock=None):
+    """compare_stock(prog, body): '' when a stock program's output is its .expected."""
     boot = Boot(kernel_elf, qemu, work, modules)
     img = os.path.join(work, 'disk-test.img')
     dormer_disk.make_image(img, modules)
@@ -270,6 +274,27 @@ def run(kernel_elf, qemu, work, modules, results):
                                  vout):
         why = 'no t_volume line with FAT32 and the label DORMER'
     results.record('disk/t_volume', not why, why + ('\n' + tail(vout) if why else ''))
+
+    # 2b3. a -posix program and its own runtime DLLs in C:\posix on a disk C:\ (the
+    # directory is made on the disk at mount; the files are the boot modules)
+    if compare_stock:
+        prog = 'w_cxx_thread.exe'
+        status, pout = boot.run('disk/posix', 'utest=%s loglevel=warn' % prog, tf)
+        why = ''
+        if status != 0:
+            why = 'exit status %d (%s)' % (status, dormer_qemu.status_message(status))
+        if not why and b'PANIC' in pout:
+            why = 'kernel panic'
+        why = why or fsck_clean(tf)
+        m = re.search(r'^UTEST BEGIN %s\n(.*?)^UTEST END %s status=0x([0-9A-F]+)$'
+                      % (re.escape(prog), re.escape(prog)),
+                      pout.decode(errors='replace').replace('\r', ''), re.M | re.S)
+        if not why and not m:
+            why = 'no UTEST section for %s' % prog
+        if not why and int(m.group(2), 16) != 0:
+            why = '%s ended with status 0x%s' % (prog, m.group(2))
+        why = why or compare_stock(prog, m.group(1))
+        results.record('disk/posix', not why, why + ('\n' + tail(pout) if why else ''))
     # 2c. the disk full (t_exhaust.exe disk): STATUS_DISK_FULL, what was written before
     # reads back, the space comes back after the delete, the volume stays clean. A small
     # volume without the programs (they come from the boot ISO), so it fills quickly.

@@ -913,7 +913,7 @@ def main(kernel_elf, host_tests, qemu, top, build_kind='debug', modules=(), fuzz
     run_tool_tests(top, results)
     run_fuzzers(fuzzers, top, work, fuzz_secs, results)
     run_boot_tests(kernel_elf, qemu, work, results, build_kind == 'debug')
-    dormer_disk_test.run(kernel_elf, qemu, work, modules, results)
+    dormer_disk_test.run(kernel_elf, qemu, work, modules, results, compare_stock_output)
     dormer_nettest.run(kernel_elf, qemu, work, modules, results)
     check_no_ubsan_reports(work, started, results)
     print('%d passed, %d failed' % (results.passed, results.failed), flush=True)

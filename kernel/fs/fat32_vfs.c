@@ -3,9 +3,10 @@
  * (updated in place by the core) is the handle for every call, and a lookup finds an
  * existing node again by where its short entry lives, so each file has one node while
  * the vfs holds it. Nodes are freed at their last put; the block cache below makes a
- * second lookup cheap. One directory can carry a read-only overlay of static files
- * (the boot modules in Windows\System32): they are listed first, shadow disk entries
- * of the same name, and refuse every change with K_EACCES, as RAM C:\'s static files do.
+ * second lookup cheap. A few directories can carry a read-only overlay of static files
+ * (the boot modules in Windows\System32, and C:\DIR's): they are listed first, shadow
+ * disk entries of the same name, and refuse every change with K_EACCES, as RAM C:\'s
+ * static files do.
  */
 #include <abi/file.h>
 #include <fs/fat32_vfs.h>
@@ -36,8 +37,9 @@ struct fatfs {
     void *sync_ctx;
     struct fnode root;
     struct fnode *live;           /* protected by the vfs lock */
-    uint32_t overlay_cluster;     /* 0: no overlay */
+    uint32_t overlay_cluster[FAT32_VFS_MAX_OVERLAYS]; /* each overlay directory; 0: none */
     const struct fat32_vfs_static *overlay;
+    uint8_t *overlay_of;          /* each static file's overlay directory index */
     size_t overlay_count;
     int64_t mount_time;
     struct fatfs *next_fs;
@@ -79,17 +81,26 @@ static uint32_t dir_cluster(struct fatfs *fs, struct fnode *d)
     return d->root ? fs->vol.root_cluster : d->ent.first_cluster;
 }
 
-static bool is_overlay_dir(struct fatfs *fs, struct fnode *d)
+/* d's overlay directory index, or -1 when it has none. */
+static int overlay_dir(struct fatfs *fs, struct fnode *d)
 {
-    return fs->overlay_cluster && d->vn.directory && dir_cluster(fs, d) == fs->overlay_cluster;
+    if (!d->vn.directory)
+        return -1;
+    uint32_t c = dir_cluster(fs, d);
+    for (int i = 0; i < FAT32_VFS_MAX_OVERLAYS; i++)
+        if (fs->overlay_cluster[i] && fs->overlay_cluster[i] == c)
+            return i;
+    return -1;
 }
 
-/* The overlay file called name, or -1. */
-static int static_find(struct fatfs *fs, const uint16_t *name, size_t len)
+/* The static file called name in d's overlay, or -1. */
+static int static_find_in(struct fatfs *fs, int dir, const uint16_t *name, size_t len)
 {
     uint16_t w[FAT32_MAX_NAME];
 
-    for (size_t i = 0; i < fs->overlay_count; i++) {
+    for (size_t i = 0; dir >= 0 && i < fs->overlay_count; i++) {
+        if (fs->overlay_of[i] != dir)
+            continue;
         const char *s = fs->overlay[i].name;
         size_t n = 0;
         while (s[n] && n < FAT32_MAX_NAME) {
@@ -100,6 +111,12 @@ static int static_find(struct fatfs *fs, const uint16_t *name, size_t len)
             return (int)i;
     }
     return -1;
+}
+
+/* The static file called name in directory d, or -1. */
+static int static_find(struct fatfs *fs, struct fnode *d, const uint16_t *name, size_t len)
+{
+    return static_find_in(fs, overlay_dir(fs, d), name, len);
 }
 
 static struct fnode *node_new(struct vfs_mount *m, struct fatfs *fs, bool directory)
@@ -143,22 +160,20 @@ static int fat_lookup(struct vfs_mount *m, struct vfs_node *dir, const uint16_t 
     struct fatfs *fs = fs_of(m);
     struct fnode *d = fn(dir);
 
-    if (is_overlay_dir(fs, d)) {
-        int s = static_find(fs, name, len);
-        if (s >= 0) {
-            for (struct fnode *n = fs->live; n; n = n->next) {
-                if (n->static_index == s) {
-                    *out = &n->vn;
-                    return 0;
-                }
+    int s = static_find(fs, d, name, len);
+    if (s >= 0) {
+        for (struct fnode *n = fs->live; n; n = n->next) {
+            if (n->static_index == s) {
+                *out = &n->vn;
+                return 0;
             }
-            struct fnode *n = node_new(m, fs, false);
-            if (!n)
-                return K_ENOMEM;
-            n->static_index = s;
-            *out = &n->vn;
-            return 0;
         }
+        struct fnode *n = node_new(m, fs, false);
+        if (!n)
+            return K_ENOMEM;
+        n->static_index = s;
+        *out = &n->vn;
+        return 0;
     }
     struct fnode *n = node_new(m, fs, false);
     if (!n)
@@ -185,7 +200,7 @@ static int fat_create(struct vfs_mount *m, struct vfs_node *dir, const uint16_t 
     struct fatfs *fs = fs_of(m);
     struct fnode *d = fn(dir);
 
-    if (is_overlay_dir(fs, d) && static_find(fs, name, len) >= 0)
+    if (static_find(fs, d, name, len) >= 0)
         return K_ECOLLIDE;
     struct fnode *n = node_new(m, fs, directory);
     if (!n)
@@ -266,7 +281,7 @@ static int fat_rename(struct vfs_mount *m, struct vfs_node *vn, struct vfs_node 
 
     if (n->static_index >= 0 || n->root)
         return K_EACCES;
-    if (is_overlay_dir(fs, d) && static_find(fs, name, len) >= 0)
+    if (static_find(fs, d, name, len) >= 0)
         return K_EACCES;
     /* A replaced file's node (the vfs made sure nothing has it open) loses its entry. */
     struct fat32_dirent *target = kmalloc(sizeof *target);
@@ -370,8 +385,11 @@ static int fat_enumerate(struct vfs_mount *m, struct vfs_node *dir, uint64_t *co
 {
     struct fatfs *fs = fs_of(m);
     struct fnode *d = fn(dir);
-    bool overlay = is_overlay_dir(fs, d);
+    int dir_index = overlay_dir(fs, d);
+    bool overlay = dir_index >= 0;
 
+    while (overlay && *cookie < fs->overlay_count && fs->overlay_of[*cookie] != dir_index)
+        (*cookie)++; /* another directory's static file */
     if (overlay && *cookie < fs->overlay_count) {
         const struct fat32_vfs_static *s = &fs->overlay[*cookie];
         size_t n = 0;
@@ -401,7 +419,7 @@ static int fat_enumerate(struct vfs_mount *m, struct vfs_node *dir, uint64_t *co
         if (rc != 1)
             break;
         *cookie = DISK_COOKIE + ((uint64_t)it->walked << 16 | it->index);
-        if (overlay && static_find(fs, e->name, e->name_len) >= 0)
+        if (overlay && static_find_in(fs, dir_index, e->name, e->name_len) >= 0)
             continue;
         /* The fields a file system owns, each written (name_at is the vfs's). */
         memcpy(out->name, e->name, e->name_len * sizeof e->name[0]);
@@ -543,14 +561,39 @@ static uint32_t find_overlay(struct fatfs *fs, const char *path, bool writable)
     return cluster;
 }
 
+/* Each static file's overlay directory (found or made), at most FAT32_VFS_MAX_OVERLAYS;
+ * a file whose directory cannot be had gets the index of none (it is not shown). */
+static void find_overlays(struct fatfs *fs, bool writable)
+{
+    const char *dirs[FAT32_VFS_MAX_OVERLAYS];
+    int ndirs = 0;
+
+    for (size_t i = 0; i < fs->overlay_count; i++) {
+        const char *dir = fs->overlay[i].dir;
+        int k = 0;
+        while (k < ndirs && strcasecmp(dirs[k], dir) != 0)
+            k++;
+        if (k == ndirs && ndirs < FAT32_VFS_MAX_OVERLAYS) {
+            dirs[ndirs] = dir;
+            fs->overlay_cluster[ndirs++] = find_overlay(fs, dir, writable);
+        }
+        fs->overlay_of[i] = (uint8_t)(k < ndirs && fs->overlay_cluster[k] ? k : 0xff);
+    }
+}
+
 int fat32_vfs_mount(uint16_t letter, const struct fat32_blkdev *dev, bool read_only,
-                    int (*sync)(void *ctx), void *sync_ctx, const char *overlay_dir,
+                    int (*sync)(void *ctx), void *sync_ctx,
                     const struct fat32_vfs_static *overlay, size_t overlay_count)
 {
     struct fatfs *fs = kcalloc(1, sizeof *fs);
 
     if (!fs)
         return K_ENOMEM;
+    fs->overlay_of = kmalloc(overlay_count ? overlay_count : 1);
+    if (!fs->overlay_of) {
+        kfree(fs);
+        return K_ENOMEM;
+    }
     fs->dev = *dev;
     if (read_only)
         fs->dev.write = NULL;
@@ -560,19 +603,20 @@ int fat32_vfs_mount(uint16_t letter, const struct fat32_blkdev *dev, bool read_o
     if (!rc)
         rc = check_dir(fs, fs->vol.root_cluster);
     if (rc) {
+        kfree(fs->overlay_of);
         kfree(fs);
         return rc;
     }
     fs->mount_time = vfs_now();
     fs->overlay = overlay;
     fs->overlay_count = overlay_count;
-    if (overlay_dir && overlay_count)
-        fs->overlay_cluster = find_overlay(fs, overlay_dir, !read_only);
+    find_overlays(fs, !read_only);
     vfs_node_init(&fs->root.vn, NULL, true);
     fs->root.root = true;
     fs->root.static_index = -1;
     rc = vfs_mount(letter, &fat32_ops, fs, &fs->root.vn, read_only);
     if (rc) {
+        kfree(fs->overlay_of);
         kfree(fs);
         return rc;
     }

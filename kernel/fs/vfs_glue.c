@@ -6,8 +6,8 @@
  * the pool), and the boot mounts: C:\ is the first virtio-blk disk's FAT32 volume
  * (through the block cache, flushed at power-off), or RAM C:\ when there is no disk,
  * disk=none is on the command line, or the disk's volume is refused. Either way the
- * boot modules show as read-only files of C:\Windows\System32; those named DIR/NAME
- * are read-only files of C:\DIR on RAM C:\ only (a disk does not show them).
+ * boot modules show as read-only files of C:\Windows\System32, and those named
+ * DIR/NAME as read-only files of C:\DIR.
  */
 #include <abi/file.h>
 #include <arch/layout.h>
@@ -175,18 +175,17 @@ static bool mount_disk(void)
     size_t in_sys32 = 0;
     for (size_t i = 0; i < n; i++) {
         const struct bootfs_file *b = bootfs_at(i);
-        if (!b->dir[0])
-            files[in_sys32++] = (struct fat32_vfs_static){ b->name, b->data, b->size };
+        files[i] = (struct fat32_vfs_static){ b->name, b->data, b->size,
+                                              b->dir[0] ? b->dir : "Windows\\System32" };
+        in_sys32 += !b->dir[0];
     }
-    n = in_sys32;
     struct bcache_dev cdev = { .ctx = d, .sectors = d->sectors, .read = dev_read,
                                .write = d->read_only ? NULL : dev_write, .flush = dev_flush };
     bcache_init(&disk_cache, &cdev, blocks, CACHE_BLOCKS, run);
     struct fat32_blkdev fdev = { .ctx = &disk_cache, .read = cache_read,
                                  .write = d->read_only ? NULL : cache_write,
                                  .sectors = d->sectors, .now = fat_now };
-    int rc = fat32_vfs_mount('C', &fdev, d->read_only, cache_sync, &disk_cache,
-                             "Windows\\System32", files, n);
+    int rc = fat32_vfs_mount('C', &fdev, d->read_only, cache_sync, &disk_cache, files, n);
     if (rc) {
         pr_error("fs: disk %s not mounted: %s (error %d); C:\\ is in RAM instead\n", d->name,
                  mount_error(rc), rc);
@@ -194,8 +193,8 @@ static bool mount_disk(void)
     }
     if (!d->read_only)
         shutdown_register(disk_shutdown);
-    pr_info("fs: C:\\ mounted (FAT32 on %s%s), %zu boot files in C:\\Windows\\System32\n",
-            d->name, d->read_only ? ", read-only" : "", n);
+    pr_info("fs: C:\\ mounted (FAT32 on %s%s), %zu boot files in C:\\Windows\\System32, %zu "
+            "elsewhere\n", d->name, d->read_only ? ", read-only" : "", in_sys32, n - in_sys32);
     return true;
 fail:
     if (blocks) {

@@ -186,6 +186,10 @@ static void trap_exit_hook(bool to_user, bool irq)
         thread_check_terminate();
     if (irq)
         sched_preempt_point();
+    /* After the switch: a thread preempted in user mode and suspended meanwhile stops
+     * here, with the interrupt's frame (all of its user state) at its stack's top. */
+    if (to_user)
+        thread_park_if_suspended(arch_syscall_frame());
 }
 
 void fault_init(void)

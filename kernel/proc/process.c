@@ -113,8 +113,12 @@ static void user_thread_start(void *arg)
 {
     struct thread *t = arg;
 
+    struct arch_regs *frame = arch_user_frame(t->kstack->hi);
+
     thread_check_terminate();
-    arch_enter_user(t->user_entry, t->user_stack, t->user_arg, t->teb);
+    arch_set_user_gs_base(t->teb);
+    thread_park_if_suspended(frame); /* suspended (or its context set) before it ran */
+    arch_syscall_return_full(frame);
 }
 
 /* Attach a prepared thread to its process (it now counts as alive). */
@@ -282,6 +286,7 @@ int process_setup_main_thread(struct process *p, uint64_t top, uint64_t reserve,
     t->user_entry = entry;
     t->user_arg = arg;
     sched_prepare_thread(t, user_thread_start, t);
+    arch_regs_init_user(arch_user_frame(t->kstack->hi), entry, t->user_stack, arg);
     thread_attach(p, t);
     return 0;
 }
@@ -346,6 +351,7 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t ar
     t->stack_reservation = top - stack_reserve;
     t->teb_reservation = teb;
     sched_prepare_thread(t, user_thread_start, t);
+    arch_regs_init_user(arch_user_frame(t->kstack->hi), entry, t->user_stack, arg);
     thread_attach(p, t);
     kobj_ref(&t->obj); /* the caller's */
     sched_start_thread(t);
@@ -403,6 +409,7 @@ void process_terminate(struct process *p, dormer_status_t status)
             struct thread *t = list_entry(n, struct thread, proc_node);
             if (t->state != THREAD_DEAD) {
                 t->terminate = true;
+                t->return_work = 1;
                 sched_wake_thread_locked(t);
             }
         }

@@ -128,7 +128,7 @@ static void schedule_locked(void)
         arch_fpu_restore(&next->fpu);
         arch_set_user_gs_base(next->teb);
     }
-    percpu_set_thread(next, (const volatile uint8_t *)&next->terminate);
+    percpu_set_thread(next, (const volatile uint8_t *)&next->return_work);
     if (next->kstack)
         arch_set_kernel_stack(next->kstack->hi);
     vmm_space_activate(next->space_active);
@@ -158,7 +158,7 @@ static __attribute__((noreturn)) void idle_loop(void *arg)
 
 void sched_early_init(void)
 {
-    percpu_set_thread(&boot_thread, (const volatile uint8_t *)&boot_thread.terminate);
+    percpu_set_thread(&boot_thread, (const volatile uint8_t *)&boot_thread.return_work);
 }
 
 /* Readers of typed input sleep here (core/console.c's waiter). */
@@ -214,7 +214,10 @@ void sched_prepare_thread(struct thread *t, void (*start)(void *), void *arg)
     list_init(&t->mutexes);
     list_node_init(&t->run_node);
     list_node_init(&t->zombie_node);
-    t->saved_sp = arch_context_init(t->kstack->hi, thread_entry, t);
+    /* Kernel code starts below the user frame (arch_user_frame), which a user thread
+     * gets at once (thread_create_user) and keeps for its life. */
+    t->saved_sp = arch_context_init((uint64_t)(uintptr_t)arch_user_frame(t->kstack->hi),
+                                    thread_entry, t);
 }
 
 void sched_start_thread(struct thread *t)

@@ -42,7 +42,7 @@ dormer_status_t sys_NtContinue(const uint64_t *args)
 
     if (copy_from_user(&ctx, uptr(args[0]), sizeof ctx) != 0)
         return STATUS_ACCESS_VIOLATION;
-    if (arch_regs_load_context(frame, &ctx) != 0)
+    if (arch_regs_load_context(frame, NULL, &ctx, 0) != 0)
         bad_context(frame, "NtContinue");
     resume(frame);
 }
@@ -59,7 +59,7 @@ dormer_status_t sys_NtRaiseException(const uint64_t *args)
     if (rec.number_parameters > DORMER_EXCEPTION_MAXIMUM_PARAMETERS)
         return STATUS_INVALID_PARAMETER;
     ctx.context_flags |= DORMER_CONTEXT_FULL;
-    if (arch_regs_load_context(frame, &ctx) != 0)
+    if (arch_regs_load_context(frame, NULL, &ctx, 0) != 0)
         bad_context(frame, "NtRaiseException");
     if (!args[2])
         process_unhandled_exception(frame, &rec);

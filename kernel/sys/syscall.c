@@ -52,8 +52,15 @@ static dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uin
 
 void syscall_exit_work(void)
 {
+    struct arch_regs *frame = arch_syscall_frame();
+
     thread_check_terminate();
     sched_preempt_point();
+    /* A frame another thread's SetThreadContext changed (or the thread's own) is
+     * resumed whole: SYSRET would lose RCX and R11, and the C code's copies of the
+     * callee-saved registers are stale. */
+    if (thread_park_if_suspended(frame))
+        arch_syscall_return_full(frame);
 }
 
 void syscall_init(void)

@@ -415,6 +415,14 @@ NTAPI_IMPORT dormer_status_t NtRaiseException(const struct dormer_exception_reco
                                               const struct dormer_context *ctx,
                                               uint64_t first_chance);
 NTAPI_IMPORT dormer_status_t DmSetExceptionDispatcher(uint64_t dispatcher);
+/* Suspension and thread contexts, with Windows' prototypes: a thread stops on its way
+ * back to user mode; ContextFlags names the CONTEXT's parts read or written. */
+NTAPI_IMPORT dormer_status_t NtSuspendThread(dormer_handle_t thread, uint32_t *previous);
+NTAPI_IMPORT dormer_status_t NtResumeThread(dormer_handle_t thread, uint32_t *previous);
+NTAPI_IMPORT dormer_status_t NtGetContextThread(dormer_handle_t thread,
+                                                struct dormer_context *ctx);
+NTAPI_IMPORT dormer_status_t NtSetContextThread(dormer_handle_t thread,
+                                                const struct dormer_context *ctx);
 /* DmCreateProcess with a NUL-terminated command line. */
 NTAPI_IMPORT dormer_status_t DormerSpawn(const char *cmdline, dormer_handle_t stdout_handle,
                                          dormer_handle_t *handle);

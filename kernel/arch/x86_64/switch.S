@@ -37,39 +37,4 @@ x86_thread_trampoline:
     call *%r12
     ud2                     /* entry must not return */
 
-/* void arch_enter_user(uint64_t rip, uint64_t rsp, uint64_t arg, uint64_t gs_base) */
-    .section .text.arch_enter_user, "ax"
-    .global arch_enter_user
-arch_enter_user:
-    cli
-    movq %rdx, %r10         /* the argument, until the end */
-    /* The user GS base waits in KERNEL_GS_BASE until the swapgs below. */
-    movq %rcx, %rax
-    movq %rcx, %rdx
-    shrq $32, %rdx
-    movl $0xc0000102, %ecx
-    wrmsr
-    pushq $(GDT_USER_DATA | 3)
-    pushq %rsi
-    pushq $0x202            /* IF on */
-    pushq $(GDT_USER_CODE | 3)
-    pushq %rdi
-    movq %r10, %rcx         /* first argument */
-    xorl %eax, %eax
-    xorl %ebx, %ebx
-    xorl %edx, %edx
-    xorl %esi, %esi
-    xorl %edi, %edi
-    xorl %ebp, %ebp
-    xorl %r8d, %r8d
-    xorl %r9d, %r9d
-    xorl %r10d, %r10d
-    xorl %r11d, %r11d
-    xorl %r12d, %r12d
-    xorl %r13d, %r13d
-    xorl %r14d, %r14d
-    xorl %r15d, %r15d
-    swapgs
-    iretq
-
     .section .note.GNU-stack, "", @progbits

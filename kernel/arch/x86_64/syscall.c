@@ -190,5 +190,5 @@ void arch_set_user_gs_base(uint64_t base)
 
 struct arch_regs *arch_syscall_frame(void)
 {
-    return (struct arch_regs *)(uintptr_t)(boot_cpu.kernel_rsp - sizeof(struct trap_frame));
+    return arch_user_frame(boot_cpu.kernel_rsp);
 }

@@ -1,8 +1,10 @@
 /*
  * SYSCALL entry. The CPU leaves the user RIP in RCX and RFLAGS in R11 and does not
  * switch stacks, so we swapgs, park the user RSP in per-CPU data, take the thread's
- * kernel stack and build the struct trap_frame interrupts build (less the registers
- * the C code preserves). Return is
+ * kernel stack and build the struct trap_frame interrupts build, every register
+ * saved, so another thread's Get/SetThreadContext finds the whole user state of a
+ * thread blocked in a call (the return restores only what C code may clobber; the
+ * rest come back through the full return when the frame was changed). Return is
  * SYSRET when the frame still describes ordinary user state with a canonical RIP,
  * else IRET (SYSRET with a non-canonical RIP would fault in ring 0).
  */
@@ -23,11 +25,17 @@ x86_syscall_entry:
     pushq %rcx                          /* rip */
     pushq $0                            /* error */
     pushq $SYSCALL_FRAME_VECTOR         /* vector */
-    /* The general registers, except the six the C code preserves anyway (rbx, rbp,
-     * r12-r15): their trap-frame slots stay unwritten for system calls, and they
-     * reach user mode again untouched. Offsets as in struct trap_frame. */
+    /* The general registers, offsets as in struct trap_frame. The six the C code
+     * preserves (rbx, rbp, r12-r15) are only stored: they reach user mode again in
+     * their registers, untouched. */
     subq $120, %rsp
     movq %rax, 112(%rsp)
+    movq %rbx, 104(%rsp)
+    movq %rbp, 64(%rsp)
+    movq %r12, 24(%rsp)
+    movq %r13, 16(%rsp)
+    movq %r14, 8(%rsp)
+    movq %r15, (%rsp)
     movq %rcx, 96(%rsp)
     movq %rdx, 88(%rsp)
     movq %rsi, 80(%rsp)
@@ -96,8 +104,9 @@ x86_syscall_entry:
 /*
  * void arch_syscall_return_full(struct arch_regs *frame): leave a system call through
  * the interrupt return path, which reloads every register of the frame (NtContinue,
- * exception delivery), instead of SYSRET's partial set. The frame is this thread's
- * system-call frame at the top of its kernel stack; everything below it is dropped.
+ * exception delivery, a changed context, a new thread), instead of SYSRET's partial
+ * set. The frame is this thread's user frame at the top of its kernel stack;
+ * everything below it is dropped.
  */
     .section .text.arch_syscall_return_full, "ax"
     .global arch_syscall_return_full

@@ -263,44 +263,28 @@ void trap_dispatch(struct trap_frame *f)
         hooks.trap_exit((f->cs & 3) != 0, f->vector >= IRQ_BASE_VECTOR);
 }
 
-/* "NAME value" into buf; a register a system-call entry did not save shows as dashes. */
-static const char *reg_text(char *buf, size_t len, const char *name, uint64_t v, bool saved)
-{
-    if (saved)
-        fmt_snprintf(buf, len, "%s %016llx", name, (unsigned long long)v);
-    else
-        fmt_snprintf(buf, len, "%s ----------------", name);
-    return buf;
-}
-
 void arch_regs_dump(const struct arch_regs *regs)
 {
     const struct trap_frame *f = (const struct trap_frame *)regs;
-    /* The system-call entry saves only what C code may clobber: the callee-saved
-     * registers still hold user values then, but not in this frame. */
-    bool all = f->vector != SYSCALL_FRAME_VECTOR;
-    char rbx[24], rbp[24], r12[24], r13[24], r14[24], r15[24];
 
     kprintf("RIP %016llx  RSP %016llx  RFLAGS %016llx\n", (unsigned long long)f->rip,
             (unsigned long long)f->rsp, (unsigned long long)f->rflags);
-    kprintf("RAX %016llx  %s  RCX %016llx\n", (unsigned long long)f->rax,
-            reg_text(rbx, sizeof rbx, "RBX", f->rbx, all), (unsigned long long)f->rcx);
+    kprintf("RAX %016llx  RBX %016llx  RCX %016llx\n", (unsigned long long)f->rax,
+            (unsigned long long)f->rbx, (unsigned long long)f->rcx);
     kprintf("RDX %016llx  RSI %016llx  RDI %016llx\n", (unsigned long long)f->rdx,
             (unsigned long long)f->rsi, (unsigned long long)f->rdi);
-    kprintf("%s  R8  %016llx  R9  %016llx\n", reg_text(rbp, sizeof rbp, "RBP", f->rbp, all),
+    kprintf("RBP %016llx  R8  %016llx  R9  %016llx\n", (unsigned long long)f->rbp,
             (unsigned long long)f->r8, (unsigned long long)f->r9);
-    kprintf("R10 %016llx  R11 %016llx  %s\n", (unsigned long long)f->r10,
-            (unsigned long long)f->r11, reg_text(r12, sizeof r12, "R12", f->r12, all));
-    kprintf("%s  %s  %s\n", reg_text(r13, sizeof r13, "R13", f->r13, all),
-            reg_text(r14, sizeof r14, "R14", f->r14, all),
-            reg_text(r15, sizeof r15, "R15", f->r15, all));
+    kprintf("R10 %016llx  R11 %016llx  R12 %016llx\n", (unsigned long long)f->r10,
+            (unsigned long long)f->r11, (unsigned long long)f->r12);
+    kprintf("R13 %016llx  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r13,
+            (unsigned long long)f->r14, (unsigned long long)f->r15);
     kprintf("CS %04llx SS %04llx  CR0 %016llx  CR2 %016llx\n", (unsigned long long)f->cs,
             (unsigned long long)f->ss, (unsigned long long)x86_read_cr0(),
             (unsigned long long)x86_read_cr2());
-    kprintf("CR3 %016llx  CR4 %016llx  ERR %llx VEC %llu%s\n",
+    kprintf("CR3 %016llx  CR4 %016llx  ERR %llx VEC %llu\n",
             (unsigned long long)x86_read_cr3(), (unsigned long long)x86_read_cr4(),
-            (unsigned long long)f->error, (unsigned long long)f->vector,
-            all ? "" : " (system call: RBX, RBP, R12-R15 not saved)");
+            (unsigned long long)f->error, (unsigned long long)f->vector);
 }
 
 void arch_regs_capture(struct arch_regs *regs, uintptr_t pc, uintptr_t fp)

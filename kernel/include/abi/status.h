@@ -50,6 +50,9 @@ typedef int32_t dormer_status_t;
 #define STATUS_PIPE_BROKEN              ((dormer_status_t)0xC000014B)
 #define STATUS_CONTROL_C_EXIT           ((dormer_status_t)0xC000013A) /* ended by Ctrl+C */
 #define STATUS_TERMINATED               ((dormer_status_t)0xC000004B) /* default kill status */
+#define STATUS_THREAD_IS_TERMINATING    STATUS_TERMINATED             /* the same code */
+#define STATUS_SUSPEND_COUNT_EXCEEDED   ((dormer_status_t)0xC000004A)
+#define STATUS_NOT_SUPPORTED            ((dormer_status_t)0xC00000BB)
 
 /* File-system statuses (issue #14). */
 #define STATUS_BUFFER_OVERFLOW          ((dormer_status_t)0x80000005) /* partial data returned */

@@ -31,6 +31,7 @@ struct bootfs_file;
 struct image_section;
 struct pe_image;
 struct vfs_cwd;
+struct dormer_context;
 
 struct thread {
     struct kobject obj;          /* waitable: signaled once the thread has ended */
@@ -44,6 +45,13 @@ struct thread {
     uint8_t state;               /* enum thread_state */
     uint8_t priority;            /* DORMER_PRIORITY_* */
     bool terminate;              /* killed: leave at the next chance */
+    uint8_t return_work;         /* nonzero: stop on the way back to user mode (killed,
+                                    suspended, or its user frame changed); the byte
+                                    the system-call exit tests (percpu kill_flag) */
+    uint32_t suspend_count;      /* SuspendThread's count; parks at the way back to user */
+    bool parked;                 /* stopped on the way back to user mode, its whole
+                                    user state in its user frame and fpu */
+    bool frame_changed;          /* SetThreadContext wrote its user frame */
     int32_t slice;               /* ticks left in this time slice */
     uint64_t ready_since;        /* tick it became ready (for aging) */
     uint64_t wake_tick;          /* blocked with a timeout: uptime (ns) to give up at */
@@ -199,11 +207,40 @@ struct thread *thread_create_kernel(void (*fn)(void *arg), void *arg);
 /* Leave now if this thread was killed (called on the way back to user mode). */
 void thread_check_terminate(void);
 
-/* Anything to do before returning to user mode: a switch, or a kill. Lock-free. */
+/* Anything to do before returning to user mode: a switch, a kill, a suspension.
+ * Lock-free. */
 static inline bool sched_exit_work_pending(void)
 {
-    return percpu_need_resched() || thread_current()->terminate;
+    return percpu_need_resched() || thread_current()->return_work;
 }
+
+/* ---- suspension and thread contexts (proc/suspend.c) ----
+ * A thread is suspended on its way back to user mode: the system-call exit and the
+ * interrupt return both call thread_park_if_suspended, which blocks while the count is
+ * above 0. A thread's user frame (arch_user_frame of its kernel stack) always holds its
+ * whole user state while it is not running user code, so another thread may read or
+ * write it once the thread is parked or blocked in the kernel. */
+
+/* SuspendThread: one more count; *previous gets the count before. K_ERANGE at
+ * DORMER_MAXIMUM_SUSPEND_COUNT, K_EPERM for a thread that is ending. The calling
+ * thread stops on its way back to user mode. */
+int thread_suspend(struct thread *t, uint32_t *previous);
+
+/* ResumeThread: one count less (none at 0); *previous gets the count before. */
+int thread_resume(struct thread *t, uint32_t *previous);
+
+/* On the way back to user mode (nothing locked, frame = the current thread's user
+ * frame): stop while suspended. Returns true when another thread changed the frame
+ * meanwhile: the caller must return through the full path. A changed frame that
+ * cannot be resumed (non-user RIP or RSP) has become an access violation of the
+ * thread at that address (the exception dispatcher's frame, or the process's end). */
+bool thread_park_if_suspended(struct arch_regs *frame);
+
+/* Get (set false) or Set (true) the user context of t: the parts ctx->context_flags
+ * names. The current thread's own frame, or another thread's once it is parked or
+ * blocked in the kernel (briefly suspending it when it is not). Returns 0,
+ * K_EINVAL / K_ENOSYS (arch_regs_load_context), K_EPERM (t is ending), K_EINTR. */
+int thread_context(struct thread *t, struct dormer_context *ctx, bool set);
 
 /* Every process, for DmQuerySystemProcesses: calls fn for each (sched_lock held). */
 void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);

@@ -1,10 +1,11 @@
 /*
- * Suspended threads: CreateThread's CREATE_SUSPENDED, ResumeThread and SuspendThread.
- * Dormer's kernel starts every thread at once, so a thread created suspended starts in
- * a trampoline here that waits on an event before it calls the routine; a thread that
- * suspends itself waits the same way. The suspend counts live in one list keyed by
- * thread id, under one lock. Suspending another thread that is already running needs
- * the kernel and is refused (ERROR_NOT_SUPPORTED).
+ * Suspended threads and their contexts: CreateThread's CREATE_SUSPENDED, ResumeThread,
+ * SuspendThread, GetThreadContext and SetThreadContext. Dormer's kernel starts every
+ * thread at once, so a thread created suspended starts in a trampoline here that waits
+ * on an event before it calls the routine; its suspend count lives in one list keyed
+ * by thread id, under one lock, until it starts. Every other thread (running, or the
+ * caller itself) is suspended by the kernel (NtSuspendThread), which stops it on its
+ * way back to user mode, where Get/SetThreadContext read and change its registers.
  */
 #include "k32.h"
 
@@ -112,19 +113,28 @@ HANDLE k32_create_suspended_thread(SIZE_T stack, LPTHREAD_START_ROUTINE start, L
 
 DWORD WINAPI ResumeThread(HANDLE thread)
 {
-    DWORD tid, previous = 0;
+    DWORD tid, previous;
 
     if (!k32_thread_id(thread, &tid))
         return (DWORD)-1;
     DormerAcquireLock(&suspensions_lock);
     struct suspension *s = find_locked(tid);
     if (s && s->count > 0) {
+        /* Not started yet. */
         previous = s->count--;
         if (s->count == 0)
             DmSetEvent(s->resumed, NULL);
+        DormerReleaseLock(&suspensions_lock);
+        return previous;
     }
     DormerReleaseLock(&suspensions_lock);
-    return previous;
+    uint32_t count = 0;
+    dormer_status_t st = NtResumeThread((dormer_handle_t)(uintptr_t)thread, &count);
+    if (!NT_SUCCESS(st)) {
+        k32_fail(st);
+        return (DWORD)-1;
+    }
+    return count;
 }
 
 DWORD WINAPI SuspendThread(HANDLE thread)
@@ -136,10 +146,10 @@ DWORD WINAPI SuspendThread(HANDLE thread)
     DormerAcquireLock(&suspensions_lock);
     struct suspension *s = find_locked(tid);
     if (s && s->count > 0) {
-        /* Not started yet (or waiting already): one more count. */
+        /* Not started yet: one more count. */
         if (s->count >= MAXIMUM_SUSPEND_COUNT) {
             DormerReleaseLock(&suspensions_lock);
-            /* STATUS_SUSPEND_COUNT_EXCEEDED: ERROR_SIGNAL_REFCOUNT_EXCEEDED (156) */
+            /* STATUS_SUSPEND_COUNT_EXCEEDED */
             k32_set_error(ERROR_SIGNAL_REFUSED);
             return (DWORD)-1;
         }
@@ -148,18 +158,29 @@ DWORD WINAPI SuspendThread(HANDLE thread)
         return previous;
     }
     DormerReleaseLock(&suspensions_lock);
-    if (tid != GetCurrentThreadId()) {
-        k32_set_error(ERROR_NOT_SUPPORTED); /* a running thread: needs the kernel */
+    uint32_t count = 0;
+    dormer_status_t st = NtSuspendThread((dormer_handle_t)(uintptr_t)thread, &count);
+    if (!NT_SUCCESS(st)) {
+        k32_fail(st);
         return (DWORD)-1;
     }
-    s = suspension_new();
-    if (!s)
-        return (DWORD)-1;
-    s->tid = tid;
-    DormerAcquireLock(&suspensions_lock);
-    s->next = suspensions;
-    suspensions = s;
-    DormerReleaseLock(&suspensions_lock);
-    wait_resumed(s); /* until another thread's ResumeThread */
-    return 0;
+    return count;
+}
+
+BOOL WINAPI GetThreadContext(HANDLE thread, LPCONTEXT context)
+{
+    dormer_status_t st = NtGetContextThread((dormer_handle_t)(uintptr_t)thread,
+                                            (struct dormer_context *)context);
+    if (!NT_SUCCESS(st))
+        return k32_fail(st);
+    return TRUE;
+}
+
+BOOL WINAPI SetThreadContext(HANDLE thread, const CONTEXT *context)
+{
+    dormer_status_t st = NtSetContextThread((dormer_handle_t)(uintptr_t)thread,
+                                            (const struct dormer_context *)context);
+    if (!NT_SUCCESS(st))
+        return k32_fail(st);
+    return TRUE;
 }

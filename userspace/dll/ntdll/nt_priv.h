@@ -17,7 +17,6 @@
 #define NT_EXPORT __declspec(dllexport)
 
 #define STATUS_EAS_NOT_SUPPORTED ((NTSTATUS)0xC000004F)
-#define STATUS_NOT_SUPPORTED     ((NTSTATUS)0xC00000BB)
 
 /* The longest path Dormer takes (UTF-16 units), and room for one in DOS form. The buffer
  * also serves as a struct dormer_file_name (4 bytes of header), hence the extra units. */
