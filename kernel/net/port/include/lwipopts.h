@@ -65,5 +65,8 @@
 #define DEFAULT_ACCEPTMBOX_SIZE    16
 
 #define LWIP_CHECKSUM_ON_COPY      0
+/* Checksums per interface: lwIP's loopback interface turns them all off (nothing
+ * between the two ends can corrupt a segment), the NIC's keep them all. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 
 #endif
