@@ -11,9 +11,12 @@ import os
 import re
 import select
 import shutil
+import socket
 import statistics
+import struct
 import subprocess
 import sys
+import threading
 import time
 
 import dormer_disk
@@ -46,7 +49,9 @@ METRICS = [
 ]
 DORMER_ONLY = ['boot_to_shell_ms', 'kernel_image_bytes', 'iso_bytes', 'frames_free_after_boot',
                'hello_frames_used', 'spawn_native_hello_us', 'pipe_switch_kind', 'bench_mode',
-               'tsc_mhz', 'fat32_seq_write_cycles_per_kib', 'fat32_seq_read_cycles_per_kib']
+               'tsc_mhz', 'fat32_seq_write_cycles_per_kib', 'fat32_seq_read_cycles_per_kib',
+               'tcp_guest_to_host_cycles_per_kib', 'g2h_min', 'g2h_max',
+               'tcp_guest_to_host_wall_cycles_per_kib']
 KV = re.compile(r'^([A-Za-z_][A-Za-z0-9_.]*)=(\S+)\s*$')
 
 
@@ -64,12 +69,14 @@ def parse_kv(text):
     return out
 
 
-def qemu_command(iso, accel, icount):
-    """The peer's QEMU flags, for one Dormer ISO."""
+def qemu_command(iso, accel, icount, nic=None):
+    """The peer's QEMU flags, for one Dormer ISO; nic: QEMU arguments for a NIC (none
+    unless given)."""
     cpu = ['-accel', 'kvm', '-cpu', 'host'] if accel == 'kvm' else ['-accel', 'tcg', '-cpu', 'max']
     cmd = (['qemu-system-x86_64'] + cpu + ['-m', '512M', '-smp', '1', '-display', 'none',
-           '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-nic', 'none',
-           '-cdrom', iso, '-boot', 'd'] + dormer_qemu.DEBUG_EXIT)
+           '-serial', 'stdio', '-monitor', 'none', '-no-reboot'] +
+           (nic if nic else ['-nic', 'none']) + ['-cdrom', iso, '-boot', 'd'] +
+           dormer_qemu.DEBUG_EXIT)
     if icount:
         cmd += ['-icount', 'shift=0,sleep=off']
     return cmd
@@ -124,6 +131,86 @@ def run_disk_speed(kernel_elf, modules, build_dir, accel, icount):
         f.write(text)
     kv = parse_kv(text)
     return {k: float(v) for k, v in kv.items() if k.startswith('fat32_seq_')}
+
+
+G2H_PEER = '10.0.2.100:9'  # bench.exe's guestfwd address for the host's sink
+
+
+def g2h_sink(listener, result):
+    """The host's end of bench.exe's g2h section: one connection (QEMU opens it at
+    start-up), an 8-byte little-endian length, that many bytes of 'y', then one byte
+    'k' back. result gets 'bytes' and 'ok'."""
+    listener.settimeout(600)
+    try:
+        conn, _ = listener.accept()
+    except OSError:
+        return
+    with conn:
+        conn.settimeout(600)
+        head = b''
+        try:
+            while len(head) < 8:
+                chunk = conn.recv(8 - len(head))
+                if not chunk:
+                    return
+                head += chunk
+            want, got, ok = struct.unpack('<Q', head)[0], 0, True
+            while got < want:
+                chunk = conn.recv(min(1 << 20, want - got))
+                if not chunk:
+                    break
+                ok = ok and chunk.count(b'y') == len(chunk)
+                got += len(chunk)
+            result['bytes'], result['ok'] = got, ok and got == want
+            if result['ok']:
+                conn.sendall(b'k')
+            conn.recv(1)  # until QEMU closes the stream (the guest powers off)
+        except OSError:
+            pass
+
+
+def run_guest_to_host(kernel_elf, modules, build_dir, accel, icount, runs=1):
+    """tcp_guest_to_host_cycles_per_kib: a boot with a virtio-net NIC on restrict=on user
+    networking whose guestfwd address leads to a sink on the host's 127.0.0.1; bench.exe
+    g2h streams 8 MiB into it: the guest's instructions per KiB with its waits for the
+    host taken out, and (the _wall_ key) with them. No peer figure. {} if it did not finish;
+    with runs > 1, medians and the spread (min and max) as g2h_min/g2h_max."""
+    bench = os.path.join(build_dir, 'bench')
+    os.makedirs(bench, exist_ok=True)
+    iso = os.path.join(bench, 'dormer-g2h.iso')
+    dormer_iso.make_iso(iso, kernel_elf, 'headless loglevel=warn init=bench.exe quick g2h',
+                        modules=modules)
+    figures, walls = [], []
+    for i in range(runs):
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(('127.0.0.1', 0))
+        listener.listen(1)
+        result = {}
+        sink = threading.Thread(target=g2h_sink, args=(listener, result), daemon=True)
+        sink.start()
+        opts = dormer_qemu.Options(net='user', guestfwd=[(G2H_PEER, listener.getsockname()[1])])
+        cmd = qemu_command(iso, accel, icount, nic=dormer_qemu.net_args(opts))
+        try:
+            res = subprocess.run(cmd, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, timeout=1800)
+        finally:
+            listener.close()
+        sink.join(10)
+        text = dormer_iso_strip(res.stdout.decode(errors='replace'))
+        with open(os.path.join(bench, 'dormer-g2h.run%d.log' % (i + 1)), 'w') as f:
+            f.write(text)
+        kv = parse_kv(text)
+        if 'tcp_guest_to_host_cycles_per_kib' not in kv or not result.get('ok'):
+            print('bench: guest-to-host run %d failed (host sink: %s; see %s)'
+                  % (i + 1, result, os.path.relpath(f.name)), flush=True)
+            return {}
+        figures.append(float(kv['tcp_guest_to_host_cycles_per_kib']))
+        walls.append(float(kv.get('tcp_guest_to_host_wall_cycles_per_kib', 0)))
+    out = {'tcp_guest_to_host_cycles_per_kib': statistics.median(figures),
+           'tcp_guest_to_host_wall_cycles_per_kib': statistics.median(walls)}
+    if runs > 1:
+        out['g2h_min'], out['g2h_max'] = min(figures), max(figures)
+    return out
 
 
 def run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full):
@@ -239,6 +326,7 @@ def main(kernel_elf, modules, top, build_dir, accel='auto', runs=1, linux_runs=1
     dormer = run_dormer(kernel_elf, modules, build_dir, accel, icount, runs, full)
     shell_ms = boot_to_shell_ms(kernel_elf, modules, build_dir, accel, icount)
     dormer.update(run_disk_speed(kernel_elf, modules, build_dir, accel, icount))
+    dormer.update(run_guest_to_host(kernel_elf, modules, build_dir, accel, icount, runs))
     if shell_ms is not None:
         dormer['boot_to_shell_ms'] = shell_ms
     dormer['kernel_image_bytes'] = os.path.getsize(kernel_elf)
