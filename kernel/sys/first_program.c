@@ -55,10 +55,10 @@ static void print_counters(const char *when)
 static void print_heap_sites(const char *when)
 {
     static struct kheap_site sites[KHEAP_SITES + 1]; /* first program only: one caller */
-    size_t n = kheap_get_sites(sites, sizeof sites / sizeof sites[0]);
 
     if (!cmdline_flag("heapsites"))
         return;
+    size_t n = kheap_get_sites(sites, sizeof sites / sizeof sites[0]);
     for (size_t i = 0; i < n; i++)
         kprintf("UTEST heap %s site=%pS blocks=%llu bytes=%llu\n", when, sites[i].site,
                 (unsigned long long)sites[i].blocks, (unsigned long long)sites[i].bytes);

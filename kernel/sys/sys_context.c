@@ -13,14 +13,11 @@
 static dormer_status_t get_thread(uint64_t handle, uint32_t need, struct thread **out)
 {
     struct kobject *obj = NULL;
-    int rc = handle_get(process_current(), handle, &thread_type, need, &obj, NULL);
+    dormer_status_t st = sys_get_object(handle, &thread_type, need, &obj);
 
-    if (rc == K_EACCES)
-        return STATUS_ACCESS_DENIED;
-    if (rc)
-        return STATUS_INVALID_HANDLE;
-    *out = (struct thread *)obj;
-    return STATUS_SUCCESS;
+    if (st == STATUS_SUCCESS)
+        *out = (struct thread *)obj;
+    return st;
 }
 
 static dormer_status_t suspend_op(const uint64_t *args, bool suspend)

@@ -157,12 +157,11 @@ dormer_status_t sys_DmOpenObject(const uint64_t *args)
 /* A process handle with PROCESS_DUP_HANDLE, for duplication. */
 static dormer_status_t dup_process(uint64_t handle, struct process **out)
 {
-    struct kobject *obj;
-    int rc = handle_get(process_current(), handle, &process_type, DORMER_PROCESS_DUP_HANDLE,
-                        &obj, NULL);
+    struct kobject *obj = NULL;
+    dormer_status_t st = sys_get_object(handle, &process_type, DORMER_PROCESS_DUP_HANDLE, &obj);
 
-    *out = rc ? NULL : (struct process *)obj;
-    return rc == K_EACCES ? STATUS_ACCESS_DENIED : rc ? STATUS_INVALID_HANDLE : STATUS_SUCCESS;
+    *out = st == STATUS_SUCCESS ? (struct process *)obj : NULL;
+    return st;
 }
 
 dormer_status_t sys_DmDuplicateObject(const uint64_t *args)

@@ -27,16 +27,6 @@ static dormer_status_t return_handle(struct kobject *obj, uint64_t out)
     return sys_give_handle(obj, obj->type->valid_access, 0, out);
 }
 
-/* The object a handle names, referenced, of type (NULL: any) and with the access in
- * need: STATUS_INVALID_HANDLE for none or another type, STATUS_ACCESS_DENIED. */
-static dormer_status_t get_object(uint64_t handle, const struct kobj_type *type, uint32_t need,
-                                  struct kobject **out)
-{
-    int rc = handle_get(process_current(), handle, type, need, out, NULL);
-
-    return rc == K_EACCES ? STATUS_ACCESS_DENIED : rc ? STATUS_INVALID_HANDLE : STATUS_SUCCESS;
-}
-
 /* Validate an output handle pointer before anything is created. */
 static bool handle_out_ok(uint64_t out)
 {
@@ -246,7 +236,7 @@ dormer_status_t sys_NtTerminateProcess(const uint64_t *args)
     if (args[0] == DORMER_CURRENT_PROCESS)
         process_exit_current((dormer_status_t)args[1]);
     struct kobject *obj;
-    dormer_status_t st = get_object(args[0], &process_type, DORMER_PROCESS_TERMINATE, &obj);
+    dormer_status_t st = sys_get_object(args[0], &process_type, DORMER_PROCESS_TERMINATE, &obj);
     if (st != STATUS_SUCCESS)
         return st;
     process_terminate((struct process *)obj, (dormer_status_t)args[1]);
@@ -266,7 +256,7 @@ dormer_status_t sys_DmWaitForMultipleObjects(const uint64_t *args)
     if (copy_from_user(handles, uptr(args[1]), count * sizeof handles[0]) != 0)
         return STATUS_ACCESS_VIOLATION;
     for (; got < count; got++) {
-        st = get_object(handles[got], NULL, DORMER_ACCESS_SYNCHRONIZE, &objs[got]);
+        st = sys_get_object(handles[got], NULL, DORMER_ACCESS_SYNCHRONIZE, &objs[got]);
         if (st != STATUS_SUCCESS)
             goto out;
         if (!objs[got]->type->signaled) { /* not a waitable type */
@@ -351,7 +341,7 @@ static dormer_status_t event_op(const uint64_t *args, bool set)
 {
     struct kobject *obj;
     int32_t was;
-    dormer_status_t st = get_object(args[0], &event_type, DORMER_EVENT_MODIFY_STATE, &obj);
+    dormer_status_t st = sys_get_object(args[0], &event_type, DORMER_EVENT_MODIFY_STATE, &obj);
 
     if (st != STATUS_SUCCESS)
         return st;
@@ -425,8 +415,8 @@ dormer_status_t sys_DmReleaseSemaphore(const uint64_t *args)
     if (args[2] && copy_to_user(uptr(args[2]), &prev32, sizeof prev32) != 0)
         return STATUS_ACCESS_VIOLATION;
     struct kobject *obj;
-    dormer_status_t st = get_object(args[0], &semaphore_type, DORMER_SEMAPHORE_MODIFY_STATE,
-                                    &obj);
+    dormer_status_t st = sys_get_object(args[0], &semaphore_type, DORMER_SEMAPHORE_MODIFY_STATE,
+                                        &obj);
     if (st != STATUS_SUCCESS)
         return st;
     int64_t previous;

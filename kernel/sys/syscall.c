@@ -89,6 +89,14 @@ dormer_status_t sys_give_handle(struct kobject *obj, uint32_t access, uint32_t f
     return STATUS_SUCCESS;
 }
 
+dormer_status_t sys_get_object(uint64_t handle, const struct kobj_type *type, uint32_t need,
+                               struct kobject **out)
+{
+    int rc = handle_get(process_current(), handle, type, need, out, NULL);
+
+    return rc == K_EACCES ? STATUS_ACCESS_DENIED : rc ? STATUS_INVALID_HANDLE : STATUS_SUCCESS;
+}
+
 dormer_status_t status_from_errno(int err)
 {
     switch (err) {

@@ -38,6 +38,14 @@ struct kobject;
 dormer_status_t sys_give_handle(struct kobject *obj, uint32_t access, uint32_t flags,
                                 uint64_t uout);
 
+struct kobj_type;
+
+/* The object the caller's handle names, referenced, of type (NULL: any) and with the
+ * access in need: STATUS_INVALID_HANDLE for none or another type, STATUS_ACCESS_DENIED
+ * when the handle lacks the access. */
+dormer_status_t sys_get_object(uint64_t handle, const struct kobj_type *type, uint32_t need,
+                               struct kobject **out);
+
 /* K_E* (or 0) to the NTSTATUS a program sees. */
 dormer_status_t status_from_errno(int err);
 

@@ -3,7 +3,8 @@
  * the raw text GRUB hands over (not terminated: the parser gets its exact length in an
  * exactly-sized heap copy). It checks what the boot relies on: the copy is bounded and
  * terminated, every word the parser reports can be looked up again with its value, and
- * the last occurrence of a key wins.
+ * the last occurrence of a key wins, and a number read from a value is in its range
+ * or the fallback.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (cmdline_get(key) == NULL)
             __builtin_trap();
         (void)cmdline_flag(key);
+        /* A number is in its range or the fallback, never anything else. */
+        uint64_t n = cmdline_get_u64(key, 3, 1000, 1);
+        if (n != 1 && (n < 3 || n > 1000))
+            __builtin_trap();
+        const char *v = cmdline_get(key);
+        if (n != 1 && (v[0] < '0' || v[0] > '9'))
+            __builtin_trap(); /* a number from text that does not start with a digit */
     }
     if (words > CMDLINE_MAX_WORDS && complete)
         __builtin_trap(); /* words were dropped, yet it claims to be complete */
