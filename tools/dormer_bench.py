@@ -253,6 +253,9 @@ def medians(runs):
 
 def run_linux(top, build_dir, accel, runs, full):
     script = os.path.join(os.path.dirname(top), 'shared', 'linux-peer', 'run.sh')
+    if runs <= 0:
+        print('bench: linux_runs=0: Linux column left empty')
+        return {}
     if not os.path.exists(script):
         print('bench: %s not found: Linux column left empty' % script)
         return {}

@@ -44,25 +44,23 @@ x86_syscall_entry:
     movq %r9, 48(%rsp)
     movq %r10, 40(%rsp)
     movq %r11, 32(%rsp)
-    movq %rsp, %rdi
     pushq 136(%rsp)                     /* frame record: the user RIP, RBP */
     pushq %rbp
     movq %rsp, %rbp
     sti
-    /* Fast path: calls with at most four arguments go straight to their handler,
-     * which gets the four argument registers as an array on the stack. */
+    /* Every number below the count has a table entry (sys fills the calls with more
+     * than four arguments, and unused numbers, with its general path). A handler
+     * gets the four argument registers as an array on the stack: a copy, so a
+     * SetThreadContext while the call blocks cannot change what it validated. */
     cmpq x86_syscall_count(%rip), %rax
     jae 5f
     movq x86_syscall_fast(%rip), %rcx
-    movq (%rcx, %rax, 8), %rax
-    testq %rax, %rax
-    jz 5f
     pushq %r9
     pushq %r8
     pushq %rdx
     pushq %r10
     movq %rsp, %rdi
-    call *%rax
+    call *(%rcx, %rax, 8)
     addq $32, %rsp
     movl %eax, %eax                     /* the NTSTATUS, zero-extended */
     movq %rax, 16 + 112(%rsp)           /* the frame's rax, above the frame record */
@@ -73,7 +71,8 @@ x86_syscall_entry:
     jz 6f
     call *x86_syscall_exit_work(%rip)
     jmp 6f
-5:  call x86_syscall_dispatch          /* rdi: the frame */
+5:  leaq 16(%rsp), %rdi                 /* the frame, below the frame record */
+    call x86_syscall_dispatch
 6:  cli
     popq %rbp                           /* the user's, from the frame record */
     addq $8, %rsp
