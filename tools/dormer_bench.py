@@ -293,6 +293,9 @@ def chart(rows, png, build_dir):
     if not shutil.which('gnuplot'):
         print('bench: gnuplot not installed (tools/setup.sh installs it): no chart')
         return
+    if not any(r['ratio'] is not None for r in rows):
+        print('bench: no Linux figures, so no ratios: no chart')
+        return
     data = os.path.join(build_dir, 'bench', 'ratios.dat')
     with open(data, 'w') as f:
         for r in rows:
