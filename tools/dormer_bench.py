@@ -253,6 +253,9 @@ def medians(runs):
 
 def run_linux(top, build_dir, accel, runs, full):
     script = os.path.join(os.path.dirname(top), 'shared', 'linux-peer', 'run.sh')
+    if runs <= 0:
+        print('bench: linux_runs=0: Linux column left empty')
+        return {}
     if not os.path.exists(script):
         print('bench: %s not found: Linux column left empty' % script)
         return {}
@@ -289,6 +292,9 @@ def fmt(v):
 def chart(rows, png, build_dir):
     if not shutil.which('gnuplot'):
         print('bench: gnuplot not installed (tools/setup.sh installs it): no chart')
+        return
+    if not any(r['ratio'] is not None for r in rows):
+        print('bench: no Linux figures, so no ratios: no chart')
         return
     data = os.path.join(build_dir, 'bench', 'ratios.dat')
     with open(data, 'w') as f:

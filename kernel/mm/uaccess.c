@@ -6,14 +6,14 @@
 #include <arch/uaccess.h>
 #include <lib/errno.h>
 
-int copy_from_user(void *dst, uptr_t src, size_t len)
+int copy_from_user_bytes(void *dst, uptr_t src, size_t len)
 {
     if (!uaccess_range_ok(src, len))
         return K_EFAULT;
     return arch_copy_user(dst, (const void *)src.va, len) ? K_EFAULT : 0;
 }
 
-int copy_to_user(uptr_t dst, const void *src, size_t len)
+int copy_to_user_bytes(uptr_t dst, const void *src, size_t len)
 {
     if (!uaccess_range_ok(dst, len))
         return K_EFAULT;

@@ -32,11 +32,6 @@ uint64_t kobj_live_count(void)
     return __atomic_load_n(&kobj_live, __ATOMIC_RELAXED);
 }
 
-void kobj_ref(struct kobject *obj)
-{
-    __atomic_add_fetch(&obj->refs, 1, __ATOMIC_RELAXED);
-}
-
 bool kobj_ref_unless_zero(struct kobject *obj)
 {
     uint32_t refs = __atomic_load_n(&obj->refs, __ATOMIC_RELAXED);
@@ -48,10 +43,9 @@ bool kobj_ref_unless_zero(struct kobject *obj)
     return false;
 }
 
-void kobj_unref(struct kobject *obj)
+/* kobj_unref's rare case: the count reached zero (or went below it, a bug). */
+void kobj_unref_last(struct kobject *obj, uint32_t left)
 {
-    uint32_t left = __atomic_sub_fetch(&obj->refs, 1, __ATOMIC_ACQ_REL);
-
     ASSERT(left != UINT32_MAX);
     if (left != 0 || !obj->type->destroy)
         return;

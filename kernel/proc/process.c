@@ -481,17 +481,18 @@ int handle_insert(struct process *p, struct kobject *obj, uint64_t *handle)
     return handle_table_insert(&p->handles, obj, obj->type->valid_access, 0, handle);
 }
 
-int handle_get(struct process *p, uint64_t handle, const struct kobj_type *type, uint32_t need,
-               struct kobject **out, struct handle_entry *entry)
+/* handle_get's body, inlined into handle_lookup too (every object call makes one). */
+static inline __attribute__((always_inline)) int get_handle(struct process *p, uint64_t handle,
+                                                            const struct kobj_type *type,
+                                                            uint32_t need, struct kobject **out,
+                                                            struct handle_entry *entry)
 {
     struct kobject *obj = NULL;
 
-    if (p == process_current()) { /* the pseudo-handles grant everything */
-        if (handle == DORMER_CURRENT_PROCESS)
-            obj = &p->obj;
-        else if (handle == DORMER_CURRENT_THREAD)
-            obj = &thread_current()->obj;
-    }
+    if (handle != DORMER_CURRENT_PROCESS && handle != DORMER_CURRENT_THREAD)
+        return handle_table_get(&p->handles, handle, type, need, out, entry);
+    if (p == process_current()) /* the pseudo-handles grant everything */
+        obj = handle == DORMER_CURRENT_PROCESS ? &p->obj : &thread_current()->obj;
     if (!obj)
         return handle_table_get(&p->handles, handle, type, need, out, entry);
     *out = NULL;
@@ -504,11 +505,17 @@ int handle_get(struct process *p, uint64_t handle, const struct kobj_type *type,
     return 0;
 }
 
+int handle_get(struct process *p, uint64_t handle, const struct kobj_type *type, uint32_t need,
+               struct kobject **out, struct handle_entry *entry)
+{
+    return get_handle(p, handle, type, need, out, entry);
+}
+
 struct kobject *handle_lookup(struct process *p, uint64_t handle, const struct kobj_type *type)
 {
     struct kobject *obj;
 
-    return handle_get(p, handle, type, 0, &obj, NULL) == 0 ? obj : NULL;
+    return get_handle(p, handle, type, 0, &obj, NULL) == 0 ? obj : NULL;
 }
 
 int handle_close(struct process *p, uint64_t handle)

@@ -26,10 +26,14 @@ struct wait_block {
 };
 
 /* Taken with interrupts off by sched_lock_irq (the caller keeps the interrupt state:
- * the lock is released by the thread switched to) and by the timer tick. */
-static struct spinlock sched_lock = SPINLOCK_INIT_RANKED("sched", LOCK_RANK_SCHED);
+ * the lock is released by the thread switched to) and by the timer tick. Not static
+ * only for the inline sched_lock_irq/sched_unlock_irq of <proc/sched.h>. */
+struct spinlock sched_lock = SPINLOCK_INIT_RANKED("sched", LOCK_RANK_SCHED);
 /* protected by sched_lock */
 static struct list run_queues[SCHED_PRIORITIES];
+/* Bit p set while run_queues[p] holds a thread, so a pick looks at those queues only. */
+static uint32_t ready_mask;
+_Static_assert(SCHED_PRIORITIES <= 32, "ready_mask has a bit per priority");
 static struct list sleepers = LIST_INIT(sleepers);
 static struct list zombies = LIST_INIT(zombies);
 static struct thread boot_thread;
@@ -53,25 +57,6 @@ void sched_assert_locked_at(const char *file, int line)
 }
 #endif
 
-uint64_t sched_lock_irq(void)
-{
-    uint64_t flags = arch_irq_save();
-
-    lock_raw();
-    return flags;
-}
-
-void sched_unlock_irq(uint64_t flags)
-{
-    unlock_raw();
-    arch_irq_restore(flags);
-}
-
-struct process *process_current(void)
-{
-    return current->process;
-}
-
 static void make_ready_locked(struct thread *t)
 {
     sched_assert_locked();
@@ -79,8 +64,17 @@ static void make_ready_locked(struct thread *t)
     t->state = THREAD_READY;
     t->ready_since = time_ticks();
     list_push_back(&run_queues[t->priority], &t->run_node);
+    ready_mask |= 1u << t->priority;
     if (current == idle_thread || t->priority > current->priority)
         percpu_set_need_resched(true);
+}
+
+/* Take a ready thread off its run queue. */
+static void take_off_queue_locked(struct thread *t)
+{
+    list_remove(&t->run_node);
+    if (list_empty(&run_queues[t->priority]))
+        ready_mask &= ~(1u << t->priority);
 }
 
 /* The longest-starved thread if any waited past SCHED_STARVE_TICKS, else the first
@@ -91,11 +85,11 @@ static struct thread *pick_next_locked(void)
     uint64_t now = time_ticks();
     struct thread *best = NULL;
 
-    for (int p = SCHED_PRIORITIES - 1; p >= 0; p--) {
-        struct list_node *n = list_first(&run_queues[p]);
-        if (!n)
-            continue;
-        struct thread *t = list_entry(n, struct thread, run_node);
+    for (uint32_t mask = ready_mask; mask;) {
+        int p = 31 - __builtin_clz(mask); /* the highest priority left */
+        mask ^= 1u << p;
+        DEBUG_ASSERT(!list_empty(&run_queues[p]));
+        struct thread *t = list_entry(run_queues[p].head.next, struct thread, run_node);
         if (!best)
             best = t;
         if (now - t->ready_since >= SCHED_STARVE_TICKS)
@@ -113,7 +107,7 @@ static void schedule_locked(void)
 
     ASSERT(next == idle_thread || next->state == THREAD_READY);
     if (next != idle_thread)
-        list_remove(&next->run_node);
+        take_off_queue_locked(next);
     percpu_set_need_resched(false);
     next->state = THREAD_RUNNING;
     if (next == prev)
@@ -504,9 +498,10 @@ void sched_set_priority(struct thread *t, uint8_t priority)
 
     if (t->state == THREAD_READY) {
         /* To the new level's queue; it has waited since ready_since all the same. */
-        list_remove(&t->run_node);
+        take_off_queue_locked(t);
         t->priority = priority;
         list_push_back(&run_queues[priority], &t->run_node);
+        ready_mask |= 1u << priority;
         if (current == idle_thread || priority > current->priority)
             percpu_set_need_resched(true);
     } else {

@@ -23,12 +23,22 @@ static const struct syscall_entry syscall_table[] = {
 #undef SYSCALL
 };
 
-/* The entry path's direct calls: handlers of at most four arguments, by number. */
-static dormer_status_t (*const syscall_fast_table[])(const uint64_t *args) = {
-#define SYSCALL(num, name, n) [num] = (n) <= 4 ? sys_##name : NULL,
+#define SYSCALL_TABLE_SIZE (sizeof syscall_table / sizeof syscall_table[0])
+
+static dormer_status_t general_call(const uint64_t *args);
+
+/* The entry path's direct calls, by number: handlers of at most four arguments, and
+ * general_call for every other number, so the entry calls through the table with no
+ * test. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init" /* the range, then the calls */
+static dormer_status_t (*const syscall_fast_table[SYSCALL_TABLE_SIZE])(const uint64_t *args) = {
+    [0 ... SYSCALL_TABLE_SIZE - 1] = general_call,
+#define SYSCALL(num, name, n) [num] = (n) <= 4 ? sys_##name : general_call,
 #include <abi/syscalls.def>
 #undef SYSCALL
 };
+#pragma GCC diagnostic pop
 
 #define SYSCALL(num, name, n) _Static_assert((n) <= SYSCALL_MAX_ARGS, #name " has too many arguments");
 #include <abi/syscalls.def>
@@ -41,13 +51,22 @@ static dormer_status_t syscall_invoke(uint64_t nr, uint64_t a0, uint64_t a1, uin
 {
     uint64_t args[SYSCALL_MAX_ARGS] = { a0, a1, a2, a3 };
 
-    if (nr >= sizeof syscall_table / sizeof syscall_table[0] || !syscall_table[nr].fn)
+    if (nr >= SYSCALL_TABLE_SIZE || !syscall_table[nr].fn)
         return STATUS_INVALID_SYSTEM_SERVICE;
     for (int i = 4; i < syscall_table[nr].nargs; i++) {
         if (arch_syscall_arg(regs, i, &args[i]) != 0)
             return STATUS_ACCESS_VIOLATION;
     }
     return syscall_table[nr].fn(args);
+}
+
+/* A call with more than four arguments, or an unused number, through the fast table:
+ * the number and arguments 5-8 come from the frame. */
+static dormer_status_t general_call(const uint64_t *args)
+{
+    struct arch_regs *frame = arch_syscall_frame();
+
+    return syscall_invoke(arch_syscall_number(frame), args[0], args[1], args[2], args[3], frame);
 }
 
 void syscall_exit_work(void)
@@ -67,7 +86,7 @@ void syscall_init(void)
 {
     arch_syscall_set_hooks(&(struct arch_syscall_hooks){
         .fast = syscall_fast_table,
-        .count = sizeof syscall_fast_table / sizeof syscall_fast_table[0],
+        .count = SYSCALL_TABLE_SIZE,
         .invoke = syscall_invoke,
         .exit_work = syscall_exit_work,
     });

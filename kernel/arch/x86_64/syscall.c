@@ -85,7 +85,7 @@ void arch_syscall_set_hooks(const struct arch_syscall_hooks *h)
     x86_syscall_count = h->count;
 }
 
-/* From the entry code (calls with more than four arguments): reads the frame directly, and only goes out of
+/* From the entry code (numbers past the table): reads the frame directly, and only goes out of
  * line for the rare work on the way back (a kill, a switch). */
 void x86_syscall_dispatch(struct trap_frame *f)
 {
@@ -96,6 +96,11 @@ void x86_syscall_dispatch(struct trap_frame *f)
     f->rax = (uint64_t)(uint32_t)st; /* the NTSTATUS, zero-extended */
     if (__builtin_expect(PERCPU_READ(need_resched) || *PERCPU_READ(kill_flag), 0))
         x86_syscall_exit_work();
+}
+
+uint64_t arch_syscall_number(const struct arch_regs *regs)
+{
+    return ((const struct trap_frame *)regs)->rax;
 }
 
 int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value)

@@ -4,9 +4,11 @@
  * kernel stack and build the struct trap_frame interrupts build, every register
  * saved, so another thread's Get/SetThreadContext finds the whole user state of a
  * thread blocked in a call (the return restores only what C code may clobber; the
- * rest come back through the full return when the frame was changed). Return is
- * SYSRET when the frame still describes ordinary user state with a canonical RIP,
- * else IRET (SYSRET with a non-canonical RIP would fault in ring 0).
+ * rest come back through the full return when the frame was changed). A call with
+ * no work on the way out returns straight through SYSRET (the frame is unchanged;
+ * only its RIP is checked). Otherwise the return is SYSRET when the frame still
+ * describes ordinary user state with a canonical RIP, else IRET (SYSRET with a
+ * non-canonical RIP would fault in ring 0).
  */
 #include "asm_macros.h"
 #include "pc.h"
@@ -44,36 +46,58 @@ x86_syscall_entry:
     movq %r9, 48(%rsp)
     movq %r10, 40(%rsp)
     movq %r11, 32(%rsp)
-    movq %rsp, %rdi
     pushq 136(%rsp)                     /* frame record: the user RIP, RBP */
     pushq %rbp
     movq %rsp, %rbp
     sti
-    /* Fast path: calls with at most four arguments go straight to their handler,
-     * which gets the four argument registers as an array on the stack. */
+    /* Every number below the count has a table entry (sys fills the calls with more
+     * than four arguments, and unused numbers, with its general path). A handler
+     * gets the four argument registers as an array on the stack: a copy, so a
+     * SetThreadContext while the call blocks cannot change what it validated. */
     cmpq x86_syscall_count(%rip), %rax
     jae 5f
     movq x86_syscall_fast(%rip), %rcx
-    movq (%rcx, %rax, 8), %rax
-    testq %rax, %rax
-    jz 5f
     pushq %r9
     pushq %r8
     pushq %rdx
     pushq %r10
     movq %rsp, %rdi
-    call *%rax
+    call *(%rcx, %rax, 8)
     addq $32, %rsp
     movl %eax, %eax                     /* the NTSTATUS, zero-extended */
-    movq %rax, 16 + 112(%rsp)           /* the frame's rax, above the frame record */
     /* Work on the way out (a switch wanted, or this thread killed)? */
     movq %gs:PERCPU_KILL_FLAG, %rcx
     movzbl %gs:PERCPU_NEED_RESCHED, %edx
     orb (%rcx), %dl
-    jz 6f
+    jnz 7f
+    /* No work: the frame is still the one built above, because whatever changes a
+     * thread's frame (SetThreadContext, NtContinue, an exception) also gives it work
+     * or leaves through arch_syscall_return_full. So CS and SS are the user's, and
+     * only the RIP is checked (SYSRET to a non-canonical one faults in ring 0). */
+    movq 16 + 136(%rsp), %rcx           /* the user RIP, above the frame record */
+    movq %rcx, %r11
+    sarq $47, %r11                      /* canonical user RIP: bits 63..47 all zero */
+    jnz 8f
+    cli
+    popq %rbp                           /* the user's, from the frame record */
+    movq 8 + 88(%rsp), %rdx
+    movq 8 + 80(%rsp), %rsi
+    movq 8 + 72(%rsp), %rdi
+    movq 8 + 56(%rsp), %r8
+    movq 8 + 48(%rsp), %r9
+    movq 8 + 40(%rsp), %r10
+    movq 8 + 152(%rsp), %r11            /* the user RFLAGS */
+    movq 8 + 160(%rsp), %rsp            /* the user RSP */
+    swapgs
+    sysretq
+7:  movq %rax, 16 + 112(%rsp)           /* the frame's rax, above the frame record */
     call *x86_syscall_exit_work(%rip)
     jmp 6f
-5:  call x86_syscall_dispatch          /* rdi: the frame */
+8:  movq %rax, 16 + 112(%rsp)
+    jmp 6f
+5:  leaq 16(%rsp), %rdi                 /* the frame, below the frame record */
+    call x86_syscall_dispatch
+    /* The checked return, for a frame that may have changed. */
 6:  cli
     popq %rbp                           /* the user's, from the frame record */
     addq $8, %rsp

@@ -56,4 +56,36 @@ arch_clear_user:
     EXTABLE 1b, 3b
     EXTABLE 2b, 4b
 
+/* int arch_put_user_u64(uint64_t *dst, uint64_t value) and
+ * int arch_get_user_u64(uint64_t *dst, const uint64_t *src): one quadword, the copy
+ * routines' fast path for a count or a pointer; 0, or 1 on a fault. */
+    .section .text.arch_put_user_u64, "ax"
+    .global arch_put_user_u64
+arch_put_user_u64:
+    pushfq
+    stac
+1:  movq %rsi, (%rdi)
+    popfq
+    xorl %eax, %eax
+    ret
+2:  popfq
+    movl $1, %eax
+    ret
+    EXTABLE 1b, 2b
+
+    .section .text.arch_get_user_u64, "ax"
+    .global arch_get_user_u64
+arch_get_user_u64:
+    pushfq
+    stac
+1:  movq (%rsi), %rsi
+    popfq
+    movq %rsi, (%rdi)
+    xorl %eax, %eax
+    ret
+2:  popfq
+    movl $1, %eax
+    ret
+    EXTABLE 1b, 2b
+
     .section .note.GNU-stack, "", @progbits

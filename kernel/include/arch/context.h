@@ -30,6 +30,10 @@ void arch_set_kernel_stack(uint64_t top);
  * user stack, so arch_syscall_arg can fail (returns K_EFAULT). */
 int arch_syscall_arg(const struct arch_regs *regs, int index, uint64_t *value);
 
+/* The number of the system call a system-call frame was made by (until the call
+ * returns and the frame holds its status). */
+uint64_t arch_syscall_number(const struct arch_regs *regs);
+
 /* The general registers of a saved frame in x64 numbering (0 rax, 1 rcx, 2 rdx,
  * 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15), for unwinding user stacks. */
 void arch_regs_to_gpr(const struct arch_regs *regs, uint64_t gpr[16]);

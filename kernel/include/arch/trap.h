@@ -62,10 +62,12 @@ void arch_trap_set_hooks(const struct arch_trap_hooks *hooks);
 bool arch_trap_from_user(void);
 
 /*
- * System calls: the entry path calls fast[nr](args) directly for numbers below count
- * whose entry is not NULL (args: the four register arguments as an array), and
- * invoke for every other number (it fetches arguments 5-8 from regs). Both return the
- * 32-bit status for user mode. exit_work runs on the way back when the running thread
+ * System calls: the entry path calls fast[nr](args) directly for every number below
+ * count (args: the four register arguments as an array; no entry may be NULL: calls
+ * with more arguments, and unused numbers, get sys's general path, which finds the
+ * frame with arch_syscall_frame and the number with arch_syscall_number), and invoke
+ * for the numbers past the table (it fetches arguments 5-8 from regs). Both return
+ * the 32-bit status for user mode. exit_work runs on the way back when the running thread
  * was killed or a switch is wanted (arch/percpu.h). sys installs these, at boot.
  */
 struct arch_syscall_hooks {

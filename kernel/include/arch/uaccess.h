@@ -9,6 +9,7 @@
 #define ARCH_UACCESS_H
 
 #include <arch/layout.h>
+#include <lib/errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,13 +31,51 @@ static inline uptr_t uptr_add(uptr_t p, uint64_t off)
 /* Is [va, va + len) entirely inside the user half (and not wrapping)? */
 static inline bool uaccess_range_ok(uptr_t p, size_t len)
 {
-    return p.va + len >= p.va && p.va + len <= USER_END && (len == 0 || p.va >= USER_BASE);
+    const uint64_t span = USER_END - USER_BASE;
+
+    if (len == 0)
+        return p.va <= USER_END;
+    /* One unsigned compare for a constant length: below USER_BASE wraps to huge. */
+    return len <= span && p.va - USER_BASE <= span - len;
 }
 
+/* Raw helpers (arch): one quadword with user access enabled, no range check; 0, or
+ * nonzero on a fault. */
+int arch_put_user_u64(uint64_t *dst, uint64_t value);
+int arch_get_user_u64(uint64_t *dst, const uint64_t *src);
+
+int copy_from_user_bytes(void *dst, uptr_t src, size_t len);
+int copy_to_user_bytes(uptr_t dst, const void *src, size_t len);
+
 /* Copy len bytes; 0 or K_EFAULT (bad range, unmapped, or not allowed). Kernel
- * threads with a user space active; may take (and resolve) page faults. */
-int copy_from_user(void *dst, uptr_t src, size_t len);
-int copy_to_user(uptr_t dst, const void *src, size_t len);
+ * threads with a user space active; may take (and resolve) page faults. A copy of
+ * one quadword (a count, a handle, a pointer: most system calls' results) is a
+ * single move. */
+static inline __attribute__((always_inline)) int copy_from_user(void *dst, uptr_t src,
+                                                                size_t len)
+{
+    if (__builtin_constant_p(len) && len == sizeof(uint64_t)) {
+        uint64_t v;
+        if (!uaccess_range_ok(src, len) || arch_get_user_u64(&v, (const uint64_t *)src.va))
+            return K_EFAULT;
+        __builtin_memcpy(dst, &v, sizeof v);
+        return 0;
+    }
+    return copy_from_user_bytes(dst, src, len);
+}
+
+static inline __attribute__((always_inline)) int copy_to_user(uptr_t dst, const void *src,
+                                                              size_t len)
+{
+    if (__builtin_constant_p(len) && len == sizeof(uint64_t)) {
+        uint64_t v;
+        __builtin_memcpy(&v, src, sizeof v);
+        if (!uaccess_range_ok(dst, len) || arch_put_user_u64((uint64_t *)dst.va, v))
+            return K_EFAULT;
+        return 0;
+    }
+    return copy_to_user_bytes(dst, src, len);
+}
 
 /* Fill len bytes of user memory with zero. */
 int clear_user(uptr_t dst, size_t len);

@@ -99,11 +99,27 @@ extern const struct kobj_type kobj_queue_type;
 
 /* Start an object's life with one reference (the creator's). */
 void kobj_init(struct kobject *obj, const struct kobj_type *type);
-void kobj_ref(struct kobject *obj);
+
+/* One more reference to an object the caller holds one to (or finds under a lock that
+ * keeps it alive). */
+static inline void kobj_ref(struct kobject *obj)
+{
+    __atomic_add_fetch(&obj->refs, 1, __ATOMIC_RELAXED);
+}
+
 /* A reference to an object found through a list that does not hold one (its destroy
  * takes it off under the list's lock): false when its last reference is already gone. */
 bool kobj_ref_unless_zero(struct kobject *obj);
-void kobj_unref(struct kobject *obj);
+void kobj_unref_last(struct kobject *obj, uint32_t left);
+
+/* Drop a reference; the last one destroys the object (its type's destroy). */
+static inline void kobj_unref(struct kobject *obj)
+{
+    uint32_t left = __atomic_sub_fetch(&obj->refs, 1, __ATOMIC_ACQ_REL);
+
+    if (__builtin_expect(left == 0 || left == UINT32_MAX, 0))
+        kobj_unref_last(obj, left); /* destroys it, or panics on a reference too many */
+}
 
 /* Is obj of type (NULL: any type)? */
 static inline bool kobj_is(const struct kobject *obj, const struct kobj_type *type)

@@ -249,7 +249,10 @@ void process_for_each(void (*fn)(struct process *p, void *ctx), void *ctx);
 struct process *process_get_by_id(uint64_t pid);
 
 /* The running thread's process (NULL for kernel threads). */
-struct process *process_current(void);
+static inline struct process *process_current(void)
+{
+    return thread_current()->process;
+}
 
 /* The process types (proc/process.c). */
 extern const struct kobj_type process_type, thread_type;

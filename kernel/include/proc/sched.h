@@ -17,6 +17,7 @@
 #include <lib/errno.h>
 #include <ob/object.h>
 #include <arch/percpu.h>
+#include <core/spinlock.h>
 #include <lib/list.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -109,9 +110,24 @@ bool sched_started(void);
 /* Wake every waiter of obj (they re-check). sched_lock held. */
 void kobj_wake_all_locked(struct kobject *obj);
 
-/* Take / drop sched_lock from thread context. */
-uint64_t sched_lock_irq(void);
-void sched_unlock_irq(uint64_t flags);
+/* The scheduler's lock (proc/sched.c): use sched_lock_irq / sched_unlock_irq. */
+extern struct spinlock sched_lock;
+
+/* Take / drop sched_lock from thread context (inline: every wait and wake-up and
+ * every pipe transfer takes it). */
+static inline __attribute__((always_inline)) uint64_t sched_lock_irq(void)
+{
+    uint64_t flags = arch_irq_save();
+
+    spin_acquire(&sched_lock);
+    return flags;
+}
+
+static inline __attribute__((always_inline)) void sched_unlock_irq(uint64_t flags)
+{
+    spin_release(&sched_lock);
+    arch_irq_restore(flags);
+}
 
 /* A *_locked function's precondition: panics in debug builds unless this CPU holds
  * sched_lock (core/lockcheck.c); nothing in release builds. */

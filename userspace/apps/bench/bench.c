@@ -3,7 +3,8 @@
  * It prints the peer's keys with the peer's meaning, one `key=value` line each, between
  * `bench_begin=1` and `bench_end=1`, measured the same way: rdtsc around each operation,
  * medians with the rdtsc overhead removed, the peer's iteration counts (quick unless the
- * argument `full` is given). Dormer-only keys say so below; no floating point is used.
+ * argument `full` is given; `count=N` caps every operation loop at N iterations, for
+ * `scons profile`). Dormer-only keys say so below; no floating point is used.
  */
 #include <cpuid.h>
 #include <dormer.h>
@@ -1101,12 +1102,41 @@ static int alloc_samples(void)
     return 1;
 }
 
+/* A decimal count; 0 (no cap) for anything else. */
+static uint64_t parse_count(const char *s)
+{
+    uint64_t n = 0;
+
+    if (!*s)
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || n > UINT64_MAX / 10 - 1)
+            return 0;
+        n = n * 10 + (uint64_t)(*s - '0');
+    }
+    return n;
+}
+
+/* Every loop of the run at most n iterations (the fault passes and the overhead
+ * median keep their own counts: they are not per-operation loops of this kind). */
+static void cap_counts(uint64_t n)
+{
+    uint64_t *loops[] = { &counts.syscalls, &counts.yields, &counts.futex, &counts.pipe,
+                          &counts.spawns, &counts.files, &counts.tcp_rr };
+
+    for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
+        if (*loops[i] > n)
+            *loops[i] = n;
+    }
+}
+
 int main(int argc, char **argv)
 {
     /* First, before anything: kernel start to the benchmark's first instruction. */
     uint64_t start = now_ns();
     struct dormer_memory_counters mem;
     int full = 0;
+    uint64_t cap = 0; /* count=N: at most N iterations of each loop (for scons profile) */
 
     uprintf("bench_begin=1\n");
     put_ratio("guest_uptime_at_init_ms", start, 1000000, 1);
@@ -1117,10 +1147,14 @@ int main(int argc, char **argv)
             full = 1;
         else if (!strcmp(argv[i], "quick"))
             full = 0;
+        else if (!strncmp(argv[i], "count=", 6))
+            cap = parse_count(argv[i] + 6);
         else
             select_section(argv[i]);
     }
     counts = full ? full_counts : quick_counts;
+    if (cap)
+        cap_counts(cap);
     uprintf("bench_mode=%s\n", full ? "full" : "quick");
     put_u64("tsc_overhead_iterations", counts.overhead);
     put_u64("null_syscall_iterations", counts.syscalls);
