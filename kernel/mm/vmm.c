@@ -650,7 +650,8 @@ int vmm_fill_page(vmm_space_t *s, vaddr_t va, const void *src, size_t len)
         goto out;
     }
     uint8_t *page = phys_to_virt(pa);
-    memcpy(page, src, len);
+    if (len)
+        memcpy(page, src, len);
     memset(page + len, 0, PAGE_SIZE - len);
     if (arch_mmu_map(s->root, va, pa, mmu_prot(s, r->prot)) != 0) {
         pmm_free_frame(pa);

@@ -239,7 +239,7 @@ struct process *process_alloc(const char *name, char *err, size_t errlen)
     }
     kobj_init(&p->obj, &process_type);
     p->create_time = time_wall_filetime();
-    handle_table_init(&p->handles);
+    handle_table_init_zeroed(&p->handles); /* kcalloc cleared its slots */
     p->cwd_lock = (struct spinlock)SPINLOCK_INIT_RANKED("cwd", LOCK_RANK_CWD);
     sleeplock_init(&p->loader_lock, "loader");
     p->image_lock = (struct spinlock)SPINLOCK_INIT_RANKED("images", LOCK_RANK_IMAGES);
