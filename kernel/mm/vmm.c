@@ -430,10 +430,12 @@ int vmm_release(vmm_space_t *s, vaddr_t base)
     size_t i = find_index_locked(s, base);
     int rc = K_EINVAL;
     if (i < s->count && s->regions[i].start == base && s->regions[i].alloc_base == base) {
-        while (i < s->count && s->regions[i].alloc_base == base) {
-            unmap_locked(s, &s->regions[i]);
-            remove_locked(s, i);
-        }
+        /* Each piece with frames unmapped (a stack's reserved piece has none), then
+         * the rest of the array shifted down once for all of them. */
+        size_t j = i;
+        for (; j < s->count && s->regions[j].alloc_base == base; j++)
+            unmap_locked(s, &s->regions[j]);
+        remove_n_locked(s, i, j - i);
         rc = 0;
     }
     spin_unlock(&s->lock);
@@ -502,25 +504,34 @@ int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned pr
     /* At least: one never-committed page, the guard, one stack page. */
     if (commit == 0 || !prot || reserve < commit + 2 * PAGE_SIZE)
         return K_EINVAL;
-    int rc = vmm_reserve(s, &base, reserve, prot, VM_GROWS_DOWN);
-    if (rc)
-        return rc;
-    vaddr_t end = base + reserve;
-    vaddr_t guard = end - commit - PAGE_SIZE;
-
+    if (prot & ~VM_PROT_MASK)
+        return K_EINVAL;
     spin_lock(&s->lock);
-    struct vm_region *r = find_locked(s, base);
-    r->grow_limit = base + PAGE_SIZE; /* every piece split off inherits it */
-    rc = set_state_locked(s, guard + PAGE_SIZE, commit, VM_COMMITTED, prot);
+    int rc = find_gap_locked(s, reserve, &base) ? 0 : K_ENOMEM;
+    size_t at = rc ? 0 : find_index_locked(s, base);
     if (!rc)
-        rc = set_state_locked(s, guard, PAGE_SIZE, VM_GUARD, prot);
-    spin_unlock(&s->lock);
-    if (rc) {
-        vmm_release(s, base);
-        return rc;
+        rc = open_gap_locked(s, at, 3);
+    if (!rc) {
+        /* The three pieces at once: reserved, the guard page, the committed top. */
+        vaddr_t end = base + reserve, guard = end - commit - PAGE_SIZE;
+        struct vm_region piece = {
+            .start = base, .end = guard, .alloc_base = base,
+            .grow_limit = base + PAGE_SIZE, /* the guard may never move below this */
+            .state = VM_RESERVED, .prot = (uint8_t)prot, .flags = VM_GROWS_DOWN,
+        };
+        s->regions[at] = piece;
+        piece.start = guard;
+        piece.end = guard + PAGE_SIZE;
+        piece.state = VM_GUARD;
+        s->regions[at + 1] = piece;
+        piece.start = guard + PAGE_SIZE;
+        piece.end = end;
+        piece.state = VM_COMMITTED;
+        s->regions[at + 2] = piece;
+        *top = end;
     }
-    *top = end;
-    return 0;
+    spin_unlock(&s->lock);
+    return rc;
 }
 
 /* Give the user mapping of [addr, addr + size) its state's access: a guard page keeps
