@@ -224,10 +224,36 @@ static int isolate_locked(vmm_space_t *s, vaddr_t addr, size_t size, size_t *fir
     return 0;
 }
 
+/* Frames unmapped and not yet given back: freed FRAME_BATCH at a time, under one
+ * taking of the pool's lock. */
+#define FRAME_BATCH 32
+struct frame_batch {
+    size_t n;
+    paddr_t pa[FRAME_BATCH];
+};
+
 static void release_frame(paddr_t pa, void *ctx)
 {
-    (void)ctx;
-    pmm_free_frame(pa);
+    struct frame_batch *b = ctx;
+
+    b->pa[b->n++] = pa;
+    if (b->n == FRAME_BATCH) {
+        pmm_free_frames(b->pa, b->n);
+        b->n = 0;
+    }
+}
+
+/* Unmap [start, start + len) of s and free its private frames; pages unmapped. */
+static size_t unmap_release_locked(vmm_space_t *s, vaddr_t start, size_t len)
+{
+    struct frame_batch b;
+
+    spin_assert_held(&s->lock);
+    b.n = 0;
+    size_t n = arch_mmu_unmap_range(s->root, start, len, release_frame, &b);
+    if (b.n)
+        pmm_free_frames(b.pa, b.n);
+    return n;
 }
 
 static void unmap_locked(vmm_space_t *s, struct vm_region *r)
@@ -235,8 +261,7 @@ static void unmap_locked(vmm_space_t *s, struct vm_region *r)
     spin_assert_held(&s->lock);
     if (!r->resident)
         return;
-    size_t n = arch_mmu_unmap_range(s->root, r->start, r->end - r->start, release_frame, NULL);
-    s->resident_pages -= n;
+    s->resident_pages -= unmap_release_locked(s, r->start, r->end - r->start);
     r->resident = 0;
 }
 
@@ -252,8 +277,7 @@ static void unmap_span_locked(vmm_space_t *s, size_t i, size_t j)
         r[k].resident = 0;
     }
     if (resident)
-        s->resident_pages -= arch_mmu_unmap_range(s->root, r[i].start, r[j - 1].end - r[i].start,
-                                                  release_frame, NULL);
+        s->resident_pages -= unmap_release_locked(s, r[i].start, r[j - 1].end - r[i].start);
 }
 
 /* Give every shared page of r a private copy: before r may become writable. */
