@@ -204,6 +204,40 @@ static int load_ntdll(struct process *p, struct loaded_image **out, char *err, s
     return *out ? 0 : K_ENOEXEC;
 }
 
+/*
+ * Give the pages that are written before the program runs their zeroed frames now:
+ * the first TEB page, the PEB (and loader data), the first page of the parameters,
+ * the first page of the paths (all written here) and the top of the stack (its first
+ * push). The same frames the first touches would fault in, without the fault path; a
+ * page that cannot be filled (no memory) is left to fault in as before.
+ */
+static void prefill_pages(vmm_space_t *space, vaddr_t stack_top, vaddr_t area)
+{
+    static const uint8_t area_pages[] = { 0, DORMER_TEB_SIZE / PAGE_SIZE,
+                                          DORMER_TEB_SIZE / PAGE_SIZE + 1,
+                                          PATHS_OFFSET / PAGE_SIZE };
+
+    for (size_t i = 0; i < sizeof area_pages; i++)
+        (void)vmm_fill_page(space, area + area_pages[i] * PAGE_SIZE, NULL, 0);
+    (void)vmm_fill_page(space, stack_top - PAGE_SIZE, NULL, 0);
+}
+
+/* The address of ntdll's start-up routine in p, or 0. The export is the same in every
+ * load of one boot file (relocation moves the base, not the RVA), so its shared section
+ * keeps what the first lookup found. */
+static uint64_t ntdll_startup(const struct loaded_image *ntdll)
+{
+    struct image_section *sec = ntdll->section->is_private ? NULL : ntdll->section;
+    uint32_t rva = sec ? __atomic_load_n(&sec->startup_rva, __ATOMIC_RELAXED) : 0;
+
+    if (rva)
+        return ntdll->base + rva;
+    uint64_t at = loader_find_export(ntdll, NTDLL_STARTUP);
+    if (at && sec)
+        __atomic_store_n(&sec->startup_rva, (uint32_t)(at - ntdll->base), __ATOMIC_RELAXED);
+    return at;
+}
+
 /* What an ended process's images leave behind: private sections and file copies. */
 static void release_images(struct process *p)
 {
@@ -302,14 +336,18 @@ struct process *loader_create_process(const char *name, const char *cmdline, cha
     }
     uint64_t entry = exe->base + exe->pe->entry_rva;
     if (ntdll) {
-        uint64_t startup = loader_find_export(ntdll, NTDLL_STARTUP);
+        uint64_t startup = ntdll_startup(ntdll);
         if (startup)
             entry = startup;
     }
     vaddr_t top, area = 0;
-    if (vmm_reserve_stack(p->space, reserve, commit, VM_READ | VM_WRITE, &top) != 0 ||
+    bool reserved =
+        vmm_reserve_stack(p->space, reserve, commit, VM_READ | VM_WRITE, &top) == 0 &&
         vmm_reserve(p->space, &area, PEB_AREA_PAGES * PAGE_SIZE, VM_READ | VM_WRITE,
-                    VM_COMMIT) != 0 ||
+                    VM_COMMIT) == 0;
+    if (reserved)
+        prefill_pages(p->space, top, area);
+    if (!reserved ||
         (p->image_paths = area + PATHS_OFFSET, build_peb(p, exe, cmdline, area) != 0) ||
         build_loader_data(p, p->peb + sizeof(struct dormer_peb)) != 0 ||
         process_setup_main_thread(p, top, reserve, area, entry, p->peb) != 0) {

@@ -329,11 +329,12 @@ static uint64_t frames_below(const struct pmm *p, paddr_t limit)
 
 paddr_t pmm_core_alloc(struct pmm *p, paddr_t limit)
 {
-    uint64_t f = bm_next(p, 0, 0);
+    uint64_t f = bm_next(p, 0, p->low_free);
 
     if (f == PMM_NONE || f >= frames_below(p, limit))
         return 0;
     bm_clear(p, f);
+    p->low_free = f + 1;
     p->free_frames--;
     return (paddr_t)f << PMM_FRAME_SHIFT;
 }
@@ -345,7 +346,7 @@ paddr_t pmm_core_alloc_contig(struct pmm *p, size_t count, size_t align, paddr_t
     if (count == 0 || (align & (align - 1)) != 0)
         return 0;
     uint64_t end = frames_below(p, limit);
-    uint64_t pos = 0;
+    uint64_t pos = p->low_free;
     for (;;) {
         uint64_t s = bm_next(p, 0, pos);
         if (s == PMM_NONE)
@@ -381,6 +382,8 @@ int pmm_core_free(struct pmm *p, paddr_t pa, size_t count)
     }
     for (uint64_t f = first; f < first + count; f++)
         bm_set(p, f);
+    if (first < p->low_free)
+        p->low_free = first;
     p->free_frames += count;
     return 0;
 }
@@ -615,17 +618,35 @@ paddr_t pmm_alloc_contig(size_t count, size_t align_frames)
     return pmm_alloc_contig_below(count, align_frames, PMM_NO_LIMIT);
 }
 
+/* A free the core refused (rc): a kernel bug, named. */
+static void free_refused(paddr_t pa, size_t count, int rc)
+{
+    const char *why = rc == K_EEXIST   ? "double free: the frame is already free"
+                      : rc == K_ENOENT ? "the frame was never owned by the allocator"
+                                       : "misaligned address or bad count";
+    panic("pmm: freeing %zu frame(s) at %#llx: %s", count, (unsigned long long)pa, why);
+}
+
 void pmm_free_contig(paddr_t pa, size_t count)
 {
     spin_lock(&pmm_lock);
     int rc = pmm_core_free(&pmm_global, pa, count);
     spin_unlock(&pmm_lock);
-    if (rc == 0)
-        return;
-    const char *why = rc == K_EEXIST   ? "double free: the frame is already free"
-                      : rc == K_ENOENT ? "the frame was never owned by the allocator"
-                                       : "misaligned address or bad count";
-    panic("pmm: freeing %zu frame(s) at %#llx: %s", count, (unsigned long long)pa, why);
+    if (rc)
+        free_refused(pa, count, rc);
+}
+
+void pmm_free_frames(const paddr_t *pas, size_t n)
+{
+    int rc = 0;
+    size_t i = 0;
+
+    spin_lock(&pmm_lock);
+    for (; i < n && rc == 0; i++)
+        rc = pmm_core_free(&pmm_global, pas[i], 1);
+    spin_unlock(&pmm_lock);
+    if (rc)
+        free_refused(pas[i - 1], 1, rc);
 }
 
 void pmm_free_frame(paddr_t pa)

@@ -224,10 +224,36 @@ static int isolate_locked(vmm_space_t *s, vaddr_t addr, size_t size, size_t *fir
     return 0;
 }
 
+/* Frames unmapped and not yet given back: freed FRAME_BATCH at a time, under one
+ * taking of the pool's lock. */
+#define FRAME_BATCH 32
+struct frame_batch {
+    size_t n;
+    paddr_t pa[FRAME_BATCH];
+};
+
 static void release_frame(paddr_t pa, void *ctx)
 {
-    (void)ctx;
-    pmm_free_frame(pa);
+    struct frame_batch *b = ctx;
+
+    b->pa[b->n++] = pa;
+    if (b->n == FRAME_BATCH) {
+        pmm_free_frames(b->pa, b->n);
+        b->n = 0;
+    }
+}
+
+/* Unmap [start, start + len) of s and free its private frames; pages unmapped. */
+static size_t unmap_release_locked(vmm_space_t *s, vaddr_t start, size_t len)
+{
+    struct frame_batch b;
+
+    spin_assert_held(&s->lock);
+    b.n = 0;
+    size_t n = arch_mmu_unmap_range(s->root, start, len, release_frame, &b);
+    if (b.n)
+        pmm_free_frames(b.pa, b.n);
+    return n;
 }
 
 static void unmap_locked(vmm_space_t *s, struct vm_region *r)
@@ -235,8 +261,7 @@ static void unmap_locked(vmm_space_t *s, struct vm_region *r)
     spin_assert_held(&s->lock);
     if (!r->resident)
         return;
-    size_t n = arch_mmu_unmap_range(s->root, r->start, r->end - r->start, release_frame, NULL);
-    s->resident_pages -= n;
+    s->resident_pages -= unmap_release_locked(s, r->start, r->end - r->start);
     r->resident = 0;
 }
 
@@ -252,8 +277,7 @@ static void unmap_span_locked(vmm_space_t *s, size_t i, size_t j)
         r[k].resident = 0;
     }
     if (resident)
-        s->resident_pages -= arch_mmu_unmap_range(s->root, r[i].start, r[j - 1].end - r[i].start,
-                                                  release_frame, NULL);
+        s->resident_pages -= unmap_release_locked(s, r[i].start, r[j - 1].end - r[i].start);
 }
 
 /* Give every shared page of r a private copy: before r may become writable. */
@@ -430,10 +454,12 @@ int vmm_release(vmm_space_t *s, vaddr_t base)
     size_t i = find_index_locked(s, base);
     int rc = K_EINVAL;
     if (i < s->count && s->regions[i].start == base && s->regions[i].alloc_base == base) {
-        while (i < s->count && s->regions[i].alloc_base == base) {
-            unmap_locked(s, &s->regions[i]);
-            remove_locked(s, i);
-        }
+        /* Each piece with frames unmapped (a stack's reserved piece has none), then
+         * the rest of the array shifted down once for all of them. */
+        size_t j = i;
+        for (; j < s->count && s->regions[j].alloc_base == base; j++)
+            unmap_locked(s, &s->regions[j]);
+        remove_n_locked(s, i, j - i);
         rc = 0;
     }
     spin_unlock(&s->lock);
@@ -502,25 +528,34 @@ int vmm_reserve_stack(vmm_space_t *s, size_t reserve, size_t commit, unsigned pr
     /* At least: one never-committed page, the guard, one stack page. */
     if (commit == 0 || !prot || reserve < commit + 2 * PAGE_SIZE)
         return K_EINVAL;
-    int rc = vmm_reserve(s, &base, reserve, prot, VM_GROWS_DOWN);
-    if (rc)
-        return rc;
-    vaddr_t end = base + reserve;
-    vaddr_t guard = end - commit - PAGE_SIZE;
-
+    if (prot & ~VM_PROT_MASK)
+        return K_EINVAL;
     spin_lock(&s->lock);
-    struct vm_region *r = find_locked(s, base);
-    r->grow_limit = base + PAGE_SIZE; /* every piece split off inherits it */
-    rc = set_state_locked(s, guard + PAGE_SIZE, commit, VM_COMMITTED, prot);
+    int rc = find_gap_locked(s, reserve, &base) ? 0 : K_ENOMEM;
+    size_t at = rc ? 0 : find_index_locked(s, base);
     if (!rc)
-        rc = set_state_locked(s, guard, PAGE_SIZE, VM_GUARD, prot);
-    spin_unlock(&s->lock);
-    if (rc) {
-        vmm_release(s, base);
-        return rc;
+        rc = open_gap_locked(s, at, 3);
+    if (!rc) {
+        /* The three pieces at once: reserved, the guard page, the committed top. */
+        vaddr_t end = base + reserve, guard = end - commit - PAGE_SIZE;
+        struct vm_region piece = {
+            .start = base, .end = guard, .alloc_base = base,
+            .grow_limit = base + PAGE_SIZE, /* the guard may never move below this */
+            .state = VM_RESERVED, .prot = (uint8_t)prot, .flags = VM_GROWS_DOWN,
+        };
+        s->regions[at] = piece;
+        piece.start = guard;
+        piece.end = guard + PAGE_SIZE;
+        piece.state = VM_GUARD;
+        s->regions[at + 1] = piece;
+        piece.start = guard + PAGE_SIZE;
+        piece.end = end;
+        piece.state = VM_COMMITTED;
+        s->regions[at + 2] = piece;
+        *top = end;
     }
-    *top = end;
-    return 0;
+    spin_unlock(&s->lock);
+    return rc;
 }
 
 /* Give the user mapping of [addr, addr + size) its state's access: a guard page keeps
@@ -650,7 +685,8 @@ int vmm_fill_page(vmm_space_t *s, vaddr_t va, const void *src, size_t len)
         goto out;
     }
     uint8_t *page = phys_to_virt(pa);
-    memcpy(page, src, len);
+    if (len)
+        memcpy(page, src, len);
     memset(page + len, 0, PAGE_SIZE - len);
     if (arch_mmu_map(s->root, va, pa, mmu_prot(s, r->prot)) != 0) {
         pmm_free_frame(pa);

@@ -15,10 +15,15 @@ uint64_t handle_open_count(void)
     return __atomic_load_n(&handles_open, __ATOMIC_RELAXED);
 }
 
+void handle_table_init_zeroed(struct handle_table *t)
+{
+    t->lock = (struct spinlock)SPINLOCK_INIT_RANKED("handles", LOCK_RANK_HANDLES);
+}
+
 void handle_table_init(struct handle_table *t)
 {
     memset(t, 0, sizeof *t);
-    t->lock = (struct spinlock)SPINLOCK_INIT_RANKED("handles", LOCK_RANK_HANDLES);
+    handle_table_init_zeroed(t);
 }
 
 /* The slot a handle value names, or -1. */

@@ -182,13 +182,15 @@ static void user_fault_hook(struct arch_regs *regs, const struct arch_fault *f)
  * interrupt that asked for a switch (a slice over, a more urgent thread ready) gets it. */
 static void trap_exit_hook(bool to_user, bool irq)
 {
-    if (to_user)
+    /* The flags the calls would test first are tested here: the usual trap (nothing to
+     * do) makes no call. */
+    if (to_user && thread_current()->terminate)
         thread_check_terminate();
     if (irq)
         sched_preempt_point();
     /* After the switch: a thread preempted in user mode and suspended meanwhile stops
      * here, with the interrupt's frame (all of its user state) at its stack's top. */
-    if (to_user)
+    if (to_user && thread_current()->return_work)
         thread_park_if_suspended(arch_syscall_frame());
 }
 

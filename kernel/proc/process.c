@@ -239,7 +239,7 @@ struct process *process_alloc(const char *name, char *err, size_t errlen)
     }
     kobj_init(&p->obj, &process_type);
     p->create_time = time_wall_filetime();
-    handle_table_init(&p->handles);
+    handle_table_init_zeroed(&p->handles); /* kcalloc cleared its slots */
     p->cwd_lock = (struct spinlock)SPINLOCK_INIT_RANKED("cwd", LOCK_RANK_CWD);
     sleeplock_init(&p->loader_lock, "loader");
     p->image_lock = (struct spinlock)SPINLOCK_INIT_RANKED("images", LOCK_RANK_IMAGES);
@@ -337,8 +337,13 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t ar
     *err = vmm_reserve_stack(p->space, stack_reserve, PAGE_SIZE, VM_READ | VM_WRITE, &top);
     if (!*err)
         *err = vmm_reserve(p->space, &teb, DORMER_TEB_SIZE, VM_READ | VM_WRITE, VM_COMMIT);
-    if (!*err)
+    if (!*err) {
+        /* The TEB's first page and the stack's top are written at once: their frames
+         * now, without the fault path (one that cannot be filled faults in as before). */
+        (void)vmm_fill_page(p->space, teb, NULL, 0);
+        (void)vmm_fill_page(p->space, top - PAGE_SIZE, NULL, 0);
         *err = build_teb(p, t, top, stack_reserve, teb);
+    }
     if (*err) {
         kstack_destroy(t->kstack);
         t->kstack = NULL;

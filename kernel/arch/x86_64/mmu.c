@@ -415,15 +415,33 @@ mmu_root_t arch_mmu_create_root(void)
     return root;
 }
 
+/* True if entries 0-255 of pml4 are all zero. */
+static bool user_half_clear(const pte_t *pml4)
+{
+    const pte_t *p = pml4;
+    uint64_t left = 256;
+
+    __asm__ volatile("repe scasq"
+                     : "+D"(p), "+c"(left)
+                     : "a"(0ull)
+                     : "cc", "memory");
+    /* Stopped early (left != 0) or on a nonzero last entry. */
+    return left == 0 && pml4[255] == 0;
+}
+
 void arch_mmu_destroy_root(mmu_root_t root)
 {
     pte_t *pml4 = table_virt(root);
 
     ASSERT(root != arch_mmu_current() && root != kernel_root);
-    /* Whatever user tables remain (the caller unmapped the pages, so usually none). */
-    for (unsigned i = 0; i < 256; i++) {
-        if (pml4[i] & PTE_P)
-            arch_mmu_unmap_range(root, (vaddr_t)i << 39, 1ull << 39, NULL, NULL);
+    /* Whatever user tables remain (the caller unmapped the pages, so usually none). A
+     * user-half entry is either present or all zero, so one string scan for a nonzero
+     * entry tells whether any remain: one step an entry instead of a loop's five. */
+    if (!user_half_clear(pml4)) {
+        for (unsigned i = 0; i < 256; i++) {
+            if (pml4[i] & PTE_P)
+                arch_mmu_unmap_range(root, (vaddr_t)i << 39, 1ull << 39, NULL, NULL);
+        }
     }
     if (!cache_put(empty_roots, &root_count, root))
         frames->free(root);

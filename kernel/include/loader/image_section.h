@@ -42,6 +42,9 @@ struct image_section {
                                                          * to, each at its preferred base */
     size_t dep_count;
 
+    uint32_t startup_rva;            /* ntdll's: its start-up routine, once a load has
+                                        looked it up (0: not yet); atomic */
+
     struct image_section *next;      /* in the section table */
 };
 

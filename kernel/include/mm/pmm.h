@@ -61,6 +61,8 @@ struct pmm {
     size_t range_count;
     uint64_t total_frames;
     uint64_t free_frames;
+    uint64_t low_free;                   /* no frame below it is free: searches for the
+                                            lowest free frame start here */
     uint64_t lost_frames;                /* usable RAM dropped: table full, bitmap too big */
     paddr_t meta_start, meta_end;        /* where the bitmap levels live */
 };
@@ -183,6 +185,8 @@ paddr_t pmm_alloc_contig_below(size_t count, size_t align_frames, paddr_t limit)
  * frame already free is a kernel bug: panics naming the address and the problem. */
 void pmm_free_frame(paddr_t pa);
 void pmm_free_contig(paddr_t pa, size_t count);
+/* n single frames at once, under one taking of the pool's lock (the same checks). */
+void pmm_free_frames(const paddr_t *pas, size_t n);
 
 /* A consistent snapshot of the counters (all zero before pmm_init). */
 void pmm_get_stats(struct pmm_stats *out);

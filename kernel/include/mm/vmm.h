@@ -141,7 +141,8 @@ int vmm_handle_fault(vmm_space_t *s, vaddr_t addr, unsigned access, bool present
  * Give the committed, not yet present page at va (page aligned) its frame, filled
  * with len bytes from src (a kernel pointer) and zeros after them: the loader's way
  * to write a page once instead of faulting it in zeroed and then copying over it.
- * K_EEXIST if the page is already present (copy into it instead), K_EINVAL if it is
+ * With len 0 (src may then be NULL) the page is zeroed, as its first touch would have
+ * it. K_EEXIST if the page is already present (copy into it instead), K_EINVAL if it is
  * not committed, K_ENOMEM. Takes the space's lock.
  */
 int vmm_fill_page(vmm_space_t *s, vaddr_t va, const void *src, size_t len);

@@ -31,7 +31,10 @@ struct handle_table {
     bool closed; /* protected by lock: its process ended; nothing more goes in */
 };
 
+/* Make t an empty table. The _zeroed form is for a table whose memory is already all
+ * zero (inside a kcalloc'd owner): it does not clear the 256 slots again. */
 void handle_table_init(struct handle_table *t);
+void handle_table_init_zeroed(struct handle_table *t);
 
 /* Name obj with a new handle (a new reference). K_ENOSPC when the table is full,
  * K_EBADF once it was closed (handle_table_close_all: the process has ended). */
