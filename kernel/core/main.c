@@ -161,7 +161,10 @@ void kmain(uint32_t magic, uint32_t info_pa)
 
     arch_irq_enable();
     uint64_t t0 = time_ticks();
+    /* The timer check is also the wait the cycle counter is calibrated over. */
+    arch_clock_calibrate_begin();
     time_sleep_ms(10);
+    arch_clock_calibrate_end(time_ticks() - t0);
     pr_info("timer: ticking (%llu ticks in 10 ms), uptime %llu ms\n",
             (unsigned long long)(time_ticks() - t0),
             (unsigned long long)(time_uptime_ns() / 1000000));

@@ -1,7 +1,8 @@
 /*
  * The PCI bus scan over the arch's configuration access: every bus, slot and
- * function (function 0's header type says whether the others exist), matched by
- * vendor and device ID. No device list is kept: boot-time drivers ask once.
+ * function (function 0's header type says whether the others exist). The scan runs
+ * once, on the first question, and keeps what it found: 8,192 configuration reads
+ * per scan, and the boot's drivers ask three times.
  */
 #include <core/printk.h>
 #include <dev/pci.h>
@@ -17,9 +18,16 @@
 #define PCI_CMD_MEMORY  0x2
 #define PCI_CMD_MASTER  0x4
 
-/* Calls fn for every function present until it returns true; true if one did. */
-static bool pci_scan(bool (*fn)(const struct pci_device *d, void *ctx), void *ctx)
+/* Every function present, in bus, slot, function order; filled by the first scan. Boot
+ * CPU, before any other CPU or driver thread runs (see dev/pci.h), so no lock. */
+#define PCI_MAX_FUNCTIONS 256
+static struct pci_device found[PCI_MAX_FUNCTIONS];
+static unsigned found_count;
+static bool scanned;
+
+static void scan_all(void)
 {
+    scanned = true;
     for (unsigned bus = 0; bus < 256; bus++) {
         for (uint8_t slot = 0; slot < 32; slot++) {
             uint32_t id = pci_config_read32((uint8_t)bus, slot, 0, 0);
@@ -38,10 +46,25 @@ static bool pci_scan(bool (*fn)(const struct pci_device *d, void *ctx), void *ct
                     .irq_line = (uint8_t)pci_config_read32((uint8_t)bus, slot, func,
                                                            PCI_INTERRUPT),
                 };
-                if (fn(&d, ctx))
-                    return true;
+                if (found_count == PCI_MAX_FUNCTIONS) {
+                    pr_warn("pci: more than %u functions; the rest are not used\n",
+                            PCI_MAX_FUNCTIONS);
+                    return;
+                }
+                found[found_count++] = d;
             }
         }
+    }
+}
+
+/* Calls fn for every function present until it returns true; true if one did. */
+static bool pci_scan(bool (*fn)(const struct pci_device *d, void *ctx), void *ctx)
+{
+    if (!scanned)
+        scan_all();
+    for (unsigned i = 0; i < found_count; i++) {
+        if (fn(&found[i], ctx))
+            return true;
     }
     return false;
 }

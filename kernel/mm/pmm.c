@@ -430,8 +430,10 @@ static bool overlaps(paddr_t a, paddr_t b, paddr_t c, paddr_t d)
 }
 
 /* Would [start, end) collide with a module or an extra range, or leave available RAM? */
+/* first: the module to test first (GRUB packs modules in order, so a place right after
+ * module k is usually taken by module k + 1); every module is tested either way. */
 static bool place_ok(const struct mb2_info *mb, const struct pmm_range *extra, size_t nextra,
-                     paddr_t start, paddr_t end)
+                     paddr_t start, paddr_t end, size_t first)
 {
     bool in_ram = false;
 
@@ -447,9 +449,12 @@ static bool place_ok(const struct mb2_info *mb, const struct pmm_range *extra, s
     }
     if (!in_ram)
         return false;
-    for (size_t i = 0; i < mb->module_count && i < MB2_MAX_MODULES; i++)
-        if (overlaps(start, end, align_down(mb->modules[i].start), align_up(mb->modules[i].end)))
+    size_t nmod = mb->module_count < MB2_MAX_MODULES ? mb->module_count : MB2_MAX_MODULES;
+    for (size_t k = 0; k < nmod; k++) {
+        const struct mb2_module *m = &mb->modules[(first + k) % nmod];
+        if (overlaps(start, end, align_down(m->start), align_up(m->end)))
             return false;
+    }
     for (size_t i = 0; i < nextra; i++)
         if (overlaps(start, end, align_down(extra[i].start), align_up(extra[i].end)))
             return false;
@@ -475,17 +480,19 @@ int pmm_core_modules_target(const struct mb2_info *mb, const struct pmm_range *e
     size_t ncand = 1 + mb->mmap_count + mb->module_count + nextra;
     for (size_t c = 0; c < ncand; c++) {
         paddr_t at;
+        size_t first = 0;
         if (c == 0)
             at = low;
         else if (c <= mb->mmap_count)
             at = align_up(mb->mmap[c - 1].base);
-        else if (c <= mb->mmap_count + mb->module_count)
+        else if (c <= mb->mmap_count + mb->module_count) {
             at = align_up(mb->modules[c - 1 - mb->mmap_count].end);
-        else
+            first = c - mb->mmap_count; /* the module after this one */
+        } else
             at = align_up(extra[c - 1 - mb->mmap_count - mb->module_count].end);
         if (at < low || at + need < at || at + need > high || (best && at >= best))
             continue;
-        if (place_ok(mb, extra, nextra, at, at + need))
+        if (place_ok(mb, extra, nextra, at, at + need, first))
             best = at;
     }
     if (!best)

@@ -1,8 +1,9 @@
 /*
  * Time on the PC: the PIT (channel 0) interrupts ARCH_TICK_HZ times a second and counts
- * ticks; the TSC, calibrated against PIT channel 2 over 10 ms at boot, gives the
- * fine-grained uptime. Under QEMU's -icount the TSC counts guest instructions, so
- * the calibration also turns instruction counts into "time" consistently.
+ * ticks; the TSC, calibrated against PIT channel 2 (free-running) across the boot's
+ * 10 ms timer check, gives the fine-grained uptime: one wait serves both, with no
+ * spinning. Under QEMU's -icount the TSC counts guest instructions, so the
+ * calibration also turns instruction counts into "time" consistently.
  */
 #include "pc.h"
 #include "x86.h"
@@ -14,7 +15,6 @@
 #define PIT_CH2      0x42
 #define PIT_CMD      0x43
 #define PIT_GATE     0x61
-#define CALIBRATE_MS 10
 
 static uint64_t tsc_at_boot;
 static uint64_t tsc_per_ms;
@@ -36,41 +36,66 @@ static void pit_tick_irq(void)
         fn();
 }
 
-/* Count TSC cycles across a PIT channel-2 one-shot of CALIBRATE_MS. */
-static uint64_t tsc_calibrate(void)
+/* Channel 2 free-running (mode 2, period 65536) for the calibration, gate high and the
+ * speaker off. */
+static void ch2_start(void)
 {
-    uint32_t count = PIT_HZ * CALIBRATE_MS / 1000;
-
-    /* Gate high, speaker off; channel 2 in mode 0 (interrupt on terminal count). */
     x86_outb(PIT_GATE, (uint8_t)((x86_inb(PIT_GATE) & ~0x02) | 0x01));
-    x86_outb(PIT_CMD, 0xb0);
-    x86_outb(PIT_CH2, (uint8_t)count);
-    x86_outb(PIT_CH2, (uint8_t)(count >> 8));
-    uint64_t start = x86_rdtsc();
-    /* Output (bit 5) goes high at terminal count. Bounded in case the PIT is absent. */
-    for (uint64_t spin = 0; spin < 100000000; spin++) {
-        if (x86_inb(PIT_GATE) & 0x20)
-            break;
-    }
-    uint64_t cycles = x86_rdtsc() - start;
-    return cycles / CALIBRATE_MS;
+    x86_outb(PIT_CMD, 0xb4); /* channel 2, lo/hi byte, mode 2 */
+    x86_outb(PIT_CH2, 0);
+    x86_outb(PIT_CH2, 0);
 }
+
+/* Channel 2's count (counting down) and the TSC, read together. */
+static uint16_t ch2_read(uint64_t *tsc)
+{
+    uint64_t flags = arch_irq_save();
+
+    x86_outb(PIT_CMD, 0x80); /* latch channel 2 */
+    *tsc = x86_rdtsc();
+    uint16_t lo = x86_inb(PIT_CH2);
+    uint16_t hi = x86_inb(PIT_CH2);
+    arch_irq_restore(flags);
+    return (uint16_t)(hi << 8 | lo);
+}
+
+static uint16_t calib_count;
+static uint64_t calib_tsc;
 
 void pit_init(void)
 {
     uint16_t divisor = (uint16_t)((PIT_HZ + ARCH_TICK_HZ / 2) / ARCH_TICK_HZ);
 
-    tsc_per_ms = tsc_calibrate();
-    if (tsc_per_ms == 0)
-        tsc_per_ms = 1;
-    /* mult = 2^32 * 1e6 / tsc_per_ms, i.e. ns per cycle in 32.32 fixed point. */
-    tsc_mult = (1000000ull << 32) / tsc_per_ms;
-    tsc_at_boot = x86_boot_tsc();
-
+    ch2_start();
     x86_outb(PIT_CMD, 0x34); /* channel 0, lo/hi byte, mode 2 (rate generator) */
     x86_outb(PIT_CH0, (uint8_t)divisor);
     x86_outb(PIT_CH0, (uint8_t)(divisor >> 8));
     pic_set_handler(PC_IRQ_TIMER, pit_tick_irq);
+}
+
+void arch_clock_calibrate_begin(void)
+{
+    calib_count = ch2_read(&calib_tsc);
+}
+
+void arch_clock_calibrate_end(uint64_t ticks)
+{
+    uint64_t tsc;
+    uint16_t count = ch2_read(&tsc);
+    uint64_t divisor = (PIT_HZ + ARCH_TICK_HZ / 2) / ARCH_TICK_HZ;
+    /* Channel 2 wraps every 65536 counts (55 ms): the ticks say how many times. */
+    uint64_t part = (uint16_t)(calib_count - count), by_ticks = ticks * divisor;
+    uint64_t wraps = by_ticks > part ? (by_ticks - part + 32768) / 65536 : 0;
+    uint64_t counts = wraps * 65536 + part;
+
+    if (counts == 0)
+        counts = by_ticks ? by_ticks : 1;
+    tsc_per_ms = (tsc - calib_tsc) * PIT_HZ / (counts * 1000);
+    if (tsc_per_ms == 0)
+        tsc_per_ms = 1;
+    /* mult = 2^32 * 1e6 / tsc_per_ms, i.e. ns per cycle in 32.32 fixed point. */
+    tsc_at_boot = x86_boot_tsc();
+    __atomic_store_n(&tsc_mult, (1000000ull << 32) / tsc_per_ms, __ATOMIC_RELEASE);
     pr_info("timer: PIT at %d Hz, TSC %llu.%03llu MHz\n", ARCH_TICK_HZ,
             (unsigned long long)(tsc_per_ms / 1000), (unsigned long long)(tsc_per_ms % 1000));
 }

@@ -24,6 +24,13 @@ void arch_timer_set_tick(void (*fn)(void));
 /* Nanoseconds from the calibrated cycle counter (0 before calibration). Any context. */
 uint64_t arch_clock_ns(void);
 
+/* Calibrate the cycle counter across a wait of the caller's (at least a few ms, with
+ * interrupts on): _begin before it, _end after, with the timer ticks the wait took
+ * (they resolve the reference counter's wraps). arch_clock_ns counts from then on,
+ * still from kmain's start. Boot CPU, once, after arch_init. */
+void arch_clock_calibrate_begin(void);
+void arch_clock_calibrate_end(uint64_t ticks);
+
 /* Seconds since 1970-01-01 UTC from the battery-backed clock (0 if it reads as
  * nonsense). Slow (port I/O); not in interrupt context. */
 int64_t arch_wall_clock_unix(void);
