@@ -328,8 +328,10 @@ USER_BOOTS = {
                        r'process together\.exe \(pid 1\) exited with status 0x00000000']),
     # scons bench's program, quick mode: it must run to the end and print every key
     # (numbers are not judged here: performance lives in scons bench).
-    'user/bench_smoke': ('init=bench.exe quick', 0,
-                         [r'bench_begin=1', r'null_syscall_raw_median_cycles=\d+',
+    'user/bench_smoke': ('init=bench.exe quick count=500', 0,
+                         [r'bench_begin=1', r'null_syscall_iterations=500\b',
+                          r'pipe_iterations=500\b', r'spawn_iterations=50\b',
+                          r'null_syscall_raw_median_cycles=\d+',
                           r'pf_cycles_per_page=\d+', r'munmap_cycles_per_page=\d+',
                           r'yield_switch_cycles=\d+', r'pipe_switch_cycles=\d+',
                           r'thread_create_join_us=[\d.]+', r'vfork_exec_wait_us=[\d.]+',

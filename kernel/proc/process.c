@@ -492,14 +492,13 @@ static inline __attribute__((always_inline)) int get_handle(struct process *p, u
                                                             uint32_t need, struct kobject **out,
                                                             struct handle_entry *entry)
 {
-    struct kobject *obj = NULL;
+    /* The pseudo-handles grant everything, in the current process only (elsewhere the
+     * table refuses them: no slot has their values). */
+    if ((handle != DORMER_CURRENT_PROCESS && handle != DORMER_CURRENT_THREAD) ||
+        p != process_current())
+        return handle_table_get(&p->handles, handle, type, need, out, entry);
+    struct kobject *obj = handle == DORMER_CURRENT_PROCESS ? &p->obj : &thread_current()->obj;
 
-    if (handle != DORMER_CURRENT_PROCESS && handle != DORMER_CURRENT_THREAD)
-        return handle_table_get(&p->handles, handle, type, need, out, entry);
-    if (p == process_current()) /* the pseudo-handles grant everything */
-        obj = handle == DORMER_CURRENT_PROCESS ? &p->obj : &thread_current()->obj;
-    if (!obj)
-        return handle_table_get(&p->handles, handle, type, need, out, entry);
     *out = NULL;
     if (!kobj_is(obj, type))
         return K_ETYPE;

@@ -15,6 +15,8 @@
 #define PIT_CH2      0x42
 #define PIT_CMD      0x43
 #define PIT_GATE     0x61
+/* Channel 0's count per tick, and so channel-2 counts per tick too. */
+#define PIT_DIVISOR  ((PIT_HZ + ARCH_TICK_HZ / 2) / ARCH_TICK_HZ)
 
 static uint64_t tsc_at_boot;
 static uint64_t tsc_per_ms;
@@ -64,7 +66,7 @@ static uint64_t calib_tsc;
 
 void pit_init(void)
 {
-    uint16_t divisor = (uint16_t)((PIT_HZ + ARCH_TICK_HZ / 2) / ARCH_TICK_HZ);
+    uint16_t divisor = (uint16_t)PIT_DIVISOR;
 
     ch2_start();
     x86_outb(PIT_CMD, 0x34); /* channel 0, lo/hi byte, mode 2 (rate generator) */
@@ -82,9 +84,8 @@ void arch_clock_calibrate_end(uint64_t ticks)
 {
     uint64_t tsc;
     uint16_t count = ch2_read(&tsc);
-    uint64_t divisor = (PIT_HZ + ARCH_TICK_HZ / 2) / ARCH_TICK_HZ;
     /* Channel 2 wraps every 65536 counts (55 ms): the ticks say how many times. */
-    uint64_t part = (uint16_t)(calib_count - count), by_ticks = ticks * divisor;
+    uint64_t part = (uint16_t)(calib_count - count), by_ticks = ticks * PIT_DIVISOR;
     uint64_t wraps = by_ticks > part ? (by_ticks - part + 32768) / 65536 : 0;
     uint64_t counts = wraps * 65536 + part;
 

@@ -56,36 +56,29 @@ arch_clear_user:
     EXTABLE 1b, 3b
     EXTABLE 2b, 4b
 
+/* A quadword move `insn` with user access open, then `after` (kernel-only work);
+ * returns 0, or 1 if the move faulted. */
+    .macro USER_QUAD name, insn, after
+    .section .text.\name, "ax"
+    .global \name
+\name:
+    pushfq
+    stac
+1:  \insn
+    popfq
+    \after
+    xorl %eax, %eax
+    ret
+2:  popfq
+    movl $1, %eax
+    ret
+    EXTABLE 1b, 2b
+    .endm
+
 /* int arch_put_user_u64(uint64_t *dst, uint64_t value) and
  * int arch_get_user_u64(uint64_t *dst, const uint64_t *src): one quadword, the copy
- * routines' fast path for a count or a pointer; 0, or 1 on a fault. */
-    .section .text.arch_put_user_u64, "ax"
-    .global arch_put_user_u64
-arch_put_user_u64:
-    pushfq
-    stac
-1:  movq %rsi, (%rdi)
-    popfq
-    xorl %eax, %eax
-    ret
-2:  popfq
-    movl $1, %eax
-    ret
-    EXTABLE 1b, 2b
-
-    .section .text.arch_get_user_u64, "ax"
-    .global arch_get_user_u64
-arch_get_user_u64:
-    pushfq
-    stac
-1:  movq (%rsi), %rsi
-    popfq
-    movq %rsi, (%rdi)
-    xorl %eax, %eax
-    ret
-2:  popfq
-    movl $1, %eax
-    ret
-    EXTABLE 1b, 2b
+ * routines' fast path for a count or a pointer. */
+    USER_QUAD arch_put_user_u64, "movq %rsi, (%rdi)", ""
+    USER_QUAD arch_get_user_u64, "movq (%rsi), %rsi", "movq %rsi, (%rdi)"
 
     .section .note.GNU-stack, "", @progbits

@@ -250,6 +250,25 @@ static void test_ends(void)
                  STATUS_ACCESS_VIOLATION, "read_kernel_count");
     CHECK_STATUS(DmReadPipe(r, buf, 1ull << 62, &n), STATUS_ACCESS_VIOLATION,
                  "read_huge_length");
+    /* The count is a one-move user copy: a page only reserved faults (refused before
+     * the call waits), a committed page not yet touched is faulted in. */
+    uint64_t reserved = 0, committed = 0, size = 2 * DORMER_PAGE_SIZE;
+    CHECK_STATUS(DmAllocateVirtualMemory(&reserved, &size, MEM_RESERVE, PAGE_READWRITE),
+                 STATUS_SUCCESS, "reserve_count_page");
+    CHECK_STATUS(DmReadPipe(r, buf, 1, (uint64_t *)(uintptr_t)reserved),
+                 STATUS_ACCESS_VIOLATION, "read_count_on_reserved_page");
+    size = DORMER_PAGE_SIZE;
+    CHECK_STATUS(DmAllocateVirtualMemory(&committed, &size, MEM_RESERVE | MEM_COMMIT,
+                                         PAGE_READWRITE),
+                 STATUS_SUCCESS, "commit_count_page");
+    if (committed) {
+        uint64_t *fresh = (uint64_t *)(uintptr_t)(committed + DORMER_PAGE_SIZE - 8);
+        CHECK_STATUS(DmWritePipe(w, "z", 1, fresh), STATUS_SUCCESS,
+                     "write_count_on_fresh_page");
+        CHECK(*fresh == 1, "count_written_to_fresh_page");
+        CHECK_STATUS(DmReadPipe(r, buf, sizeof(buf), &n), STATUS_SUCCESS, "read_back_z");
+        CHECK(n == 1 && buf[0] == 'z', "z_read_back");
+    }
     CHECK_STATUS(DmWritePipe(w, "abc", 3, &n), STATUS_SUCCESS, "write_before_close");
     CHECK_STATUS(NtClose(w), STATUS_SUCCESS, "close_write_end");
     n = 0;
